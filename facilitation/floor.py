@@ -1,0 +1,238 @@
+"""Use cases of the speaker queue and the floor: hands, calling, turns, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from facilitation.errors import InvalidInput, InvalidState, NotFound
+from facilitation.model import Attendance, Hand, HandStatus, Person, Session, Turn, TurnKind
+from facilitation.ports import UnitOfWork
+from facilitation.queue import move_to_top, order_queue, question_answered_by
+from facilitation.services import Actor, open_session_in, person_for
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    position: int
+    hand: Hand
+    name: str
+    kind_label: str  # the participant kind, for display
+
+
+@dataclass(frozen=True)
+class QueueView:
+    session: Session
+    entries: list[QueueEntry]
+    current: Turn | None
+    current_name: str | None
+    viewer_can_run: bool
+
+
+@dataclass(frozen=True)
+class HandRaised:
+    session: Session
+    hand: Hand
+    position: int
+    answers_name: str | None
+
+
+@dataclass(frozen=True)
+class FloorChange:
+    session: Session
+    ended: Turn | None
+    ended_name: str | None
+    turn: Turn | None
+    speaker: Person | None
+    waiting: int
+
+
+async def _ordered(uow: UnitOfWork, session: Session) -> list[Hand]:
+    assert session.id is not None
+    hands = await uow.hands.pending(session.id)
+    return order_queue(hands, await uow.turns.spoken_counts(session.id))
+
+
+async def _entries(uow: UnitOfWork, ordered: list[Hand]) -> list[QueueEntry]:
+    people = await uow.people.get_many([h.person_id for h in ordered])
+    return [
+        QueueEntry(i, h, people[h.person_id].display_name, str(people[h.person_id].kind))
+        for i, h in enumerate(ordered, start=1)
+    ]
+
+
+async def _attendance(uow: UnitOfWork, session: Session, person: Person) -> Attendance | None:
+    assert session.id is not None and person.id is not None
+    return await uow.attendance.get(session.id, person.id)
+
+
+async def raise_hand(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, kind: TurnKind,
+    addressee: str | None, now: datetime,
+) -> HandRaised:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        person = await person_for(uow, actor)
+        assert session.id is not None and person.id is not None
+        attendance = await _attendance(uow, session, person)
+        pending = await uow.hands.pending_for(session.id, person.id)
+        answers_hand_id: int | None = None
+        answers_name: str | None = None
+        if kind == TurnKind.RESPONSE:
+            queue = await uow.hands.pending(session.id)
+            answers_hand_id, _ = question_answered_by(
+                person, queue, await uow.turns.recent(session.id))
+            if answers_hand_id is not None:
+                question = next(h for h in queue if h.id == answers_hand_id)
+                asker = await uow.people.get(question.person_id)
+                answers_name = asker.display_name if asker else None
+        hand = session.raise_hand(attendance, pending, kind, addressee, now,
+                                  answers_hand_id=answers_hand_id)
+        hand = await uow.hands.add(hand)
+        await uow.sessions.save(session)
+        ordered = await _ordered(uow, session)
+        await uow.commit()
+        position = next(i for i, h in enumerate(ordered, start=1) if h.id == hand.id)
+        return HandRaised(session, hand, position, answers_name)
+
+
+async def lower_hand(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> Hand:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        person = await person_for(uow, actor)
+        assert session.id is not None and person.id is not None
+        hand = await uow.hands.pending_for(session.id, person.id)
+        if hand is None:
+            raise InvalidState("no_hand")
+        hand.status = HandStatus.LOWERED
+        await uow.hands.save(hand)
+        await uow.commit()
+        return hand
+
+
+async def view_queue(uow: UnitOfWork, *, chat_id: int, actor: Actor | None = None) -> QueueView:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        assert session.id is not None
+        entries = await _entries(uow, await _ordered(uow, session))
+        current = await uow.turns.current(session.id)
+        name = None
+        if current is not None:
+            speaker = await uow.people.get(current.person_id)
+            name = speaker.display_name if speaker else None
+        can_run = False
+        if actor is not None:
+            viewer = await uow.people.by_telegram_id(actor.user_id)
+            can_run = viewer is not None and session.can_run(viewer)
+        return QueueView(session, entries, current, name, can_run)
+
+
+async def _name(uow: UnitOfWork, person_id: int | None) -> str | None:
+    if person_id is None:
+        return None
+    person = await uow.people.get(person_id)
+    return person.display_name if person else None
+
+
+async def call_next(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime, hand_id: int | None = None
+) -> FloorChange:
+    """Give the floor to the head of the queue (or to a chosen hand)."""
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        assert session.id is not None
+        moderator = await person_for(uow, actor)
+        session.require_runner(moderator)
+        ordered = await _ordered(uow, session)
+        if not ordered:
+            raise InvalidState("queue_empty")
+        hand = ordered[0] if hand_id is None else _pick(ordered, hand_id=hand_id)
+        current = await uow.turns.current(session.id)
+        answers_turn_id = None
+        if hand.kind == TurnKind.RESPONSE and hand.answers_hand_id is not None:
+            recent = await uow.turns.recent(session.id, limit=50)
+            answers_turn_id = next((t.id for t in recent if t.hand_id == hand.answers_hand_id),
+                                   None)
+        turn = session.call(moderator, hand, current, now, answers_turn_id=answers_turn_id)
+        if current is not None and current.ended_at is not None:
+            await uow.turns.save(current)
+        await uow.hands.save(hand)
+        turn = await uow.turns.add(turn)
+        await uow.sessions.save(session)
+        ended_name = await _name(uow, current.person_id) if current else None
+        speaker = await uow.people.get(turn.person_id)
+        await uow.commit()
+        return FloorChange(session, current, ended_name, turn, speaker, len(ordered) - 1)
+
+
+async def end_turn(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime) -> FloorChange:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        assert session.id is not None
+        person = await person_for(uow, actor)
+        turn = session.end_turn(person, await uow.turns.current(session.id), now)
+        await uow.turns.save(turn)
+        waiting = len(await uow.hands.pending(session.id))
+        name = await _name(uow, turn.person_id)
+        await uow.commit()
+        return FloorChange(session, turn, name, None, None, waiting)
+
+
+def _pick(ordered: list[Hand], *, position: int | None = None, hand_id: int | None = None) -> Hand:
+    if hand_id is not None:
+        for hand in ordered:
+            if hand.id == hand_id:
+                return hand
+        raise NotFound("hand_gone")
+    if position is None or not 1 <= position <= len(ordered):
+        raise InvalidInput("bad_position", size=len(ordered))
+    return ordered[position - 1]
+
+
+async def manage_hand(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, action: str,
+    position: int | None = None, hand_id: int | None = None,
+) -> QueueEntry:
+    """The moderator moves a hand up ('up'), to the back ('skip') or out ('remove')."""
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        session.require_runner(await person_for(uow, actor))
+        ordered = await _ordered(uow, session)
+        if not ordered:
+            raise InvalidState("queue_empty")
+        if action == "skip" and position is None and hand_id is None:
+            position = 1
+        hand = _pick(ordered, position=position, hand_id=hand_id)
+        if action == "up":
+            move_to_top(hand, ordered)
+        elif action == "skip":
+            session.requeue(hand)
+            await uow.sessions.save(session)
+        elif action == "remove":
+            hand.status = HandStatus.REMOVED
+        else:
+            raise InvalidInput("bad_action")
+        await uow.hands.save(hand)
+        entry = (await _entries(uow, [hand]))[0]
+        await uow.commit()
+        return entry
+
+
+async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
+                        now: datetime) -> FloorChange:
+    async with uow:
+        session = await uow.sessions.open_in_chat(chat_id)
+        if session is None:
+            raise InvalidState("no_open_session_to_end")
+        assert session.id is not None
+        current = await uow.turns.current(session.id)
+        ended = session.close(await person_for(uow, actor), now, current)
+        if ended is not None:
+            await uow.turns.save(ended)
+        for hand in await uow.hands.pending(session.id):
+            hand.status = HandStatus.LOWERED
+            await uow.hands.save(hand)
+        await uow.sessions.save(session)
+        name = await _name(uow, ended.person_id if ended else None)
+        await uow.commit()
+        return FloorChange(session, ended, name, None, None, 0)

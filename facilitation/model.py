@@ -1,0 +1,507 @@
+"""The deliberation session and what happens in it, as plain data with behaviour.
+
+Times are always parameters (``now``); nothing here reads the clock, the environment or a
+database. Identifiers are ``None`` until storage assigns them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from facilitation.errors import InvalidInput, InvalidState, PermissionDenied
+
+TOPIC_MAX_CHARS = 200
+NAME_MAX_CHARS = 64
+FIELD_MAX_CHARS = 100
+ADDRESSEE_MAX_CHARS = 64
+CONTRIBUTION_MAX_CHARS = 20_000
+MIN_TURN_SECONDS = 30
+MAX_TURN_SECONDS = 60 * 60
+WARNING_SECONDS = 30
+
+
+class ParticipantKind(StrEnum):
+    MEMBER = "member"  # 政协委员
+    RESIDENT = "resident"  # 群众代表
+    ELDER = "elder"  # 乡贤
+    DEPARTMENT = "department"  # 部门负责人
+    EXPERT = "expert"  # 专家
+    BUSINESS = "business"  # 企业代表
+    OTHER = "other"  # 其他
+    MODERATOR = "moderator"  # 主持人 (attendance only)
+    STAFF = "staff"  # 工作人员 (attendance only)
+
+
+PROFILE_KINDS: tuple[ParticipantKind, ...] = tuple(
+    k for k in ParticipantKind if k not in (ParticipantKind.MODERATOR, ParticipantKind.STAFF)
+)
+
+
+class TurnKind(StrEnum):
+    SPEECH = "speech"  # 发言
+    QUESTION = "question"  # 提问
+    RESPONSE = "response"  # 回应
+    FOLLOW_UP = "follow_up"  # 补充
+
+
+class ContributionKind(StrEnum):
+    """The ``turn`` of an utterance in the transcript interchange format."""
+
+    SPEECH = "speech"
+    QUESTION = "question"
+    RESPONSE = "response"
+    FOLLOW_UP = "follow_up"
+    MODERATOR = "moderator"
+    WRITTEN = "written"
+    COMMENT = "comment"
+
+
+class Source(StrEnum):
+    VOICE = "voice"
+    TEXT = "text"
+    RECORDING = "recording"
+
+
+class SessionStatus(StrEnum):
+    CREATED = "created"
+    SIGNIN_OPEN = "signin_open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class SignInMethod(StrEnum):
+    GROUP = "group"  # /signin in the group chat
+    DEEP_LINK = "deep_link"  # t.me/<bot>?start=<code>, also from the printed QR code
+    PROXY = "proxy"  # by the moderator, for someone without Telegram
+
+
+class HandStatus(StrEnum):
+    PENDING = "pending"
+    CALLED = "called"
+    LOWERED = "lowered"
+    REMOVED = "removed"
+
+
+def clean_text(value: str | None, *, limit: int, field_name: str, required: bool) -> str | None:
+    """Strip and bound a user-given text; ``None`` when empty and not required."""
+    text = " ".join((value or "").split())
+    if not text:
+        if required:
+            raise InvalidInput("empty_field", field=field_name)
+        return None
+    if len(text) > limit:
+        raise InvalidInput("too_long", field=field_name, limit=limit, length=len(text))
+    return text
+
+
+@dataclass
+class Person:
+    """Someone who takes part: minimal personal data (name, kind, sector, unit)."""
+
+    display_name: str
+    kind: ParticipantKind = ParticipantKind.OTHER
+    sector: str | None = None  # 界别, for members
+    unit: str | None = None  # work unit or department
+    telegram_user_id: int | None = None  # None for people signed in by proxy
+    language: str | None = None
+    is_staff: bool = False
+    has_profile: bool = False  # True once the person set it with /profile
+    notice_accepted_at: datetime | None = None
+    id: int | None = None
+
+    def set_profile(
+        self, name: str, kind: ParticipantKind, sector: str | None, unit: str | None
+    ) -> None:
+        if kind not in PROFILE_KINDS:
+            raise InvalidInput("bad_kind", kind=str(kind))
+        self.display_name = clean_text(name, limit=NAME_MAX_CHARS, field_name="name", required=True) or ""
+        self.kind = kind
+        self.sector = clean_text(sector, limit=FIELD_MAX_CHARS, field_name="sector", required=False)
+        self.unit = clean_text(unit, limit=FIELD_MAX_CHARS, field_name="unit", required=False)
+        self.has_profile = True
+
+    def answers_to(self, addressee: str | None) -> bool:
+        """Whether a question addressed to ``addressee`` is for this person (name or unit)."""
+        if not addressee:
+            return False
+        target = addressee.lstrip("@").strip()
+        return bool(target) and any(
+            v and (target == v or target in v or v in target)
+            for v in (self.display_name, self.unit)
+        )
+
+
+@dataclass
+class Attendance:
+    session_id: int
+    person_id: int
+    name: str  # snapshot at sign-in: the minutes list people as they were then
+    kind: ParticipantKind
+    signed_in_at: datetime
+    method: SignInMethod
+    sector: str | None = None
+    unit: str | None = None
+    remote: bool = False
+    late: bool = False
+    left_at: datetime | None = None
+    proxy_by: int | None = None
+    id: int | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.left_at is None
+
+
+@dataclass
+class Hand:
+    """A raised hand: a request to speak, waiting in the queue."""
+
+    session_id: int
+    person_id: int
+    kind: TurnKind
+    seq: int  # arrival order within the session
+    raised_at: datetime
+    addressee: str | None = None
+    priority: int = 0  # < 0 once the moderator moved it up
+    answers_hand_id: int | None = None  # a response placed with the question it answers
+    status: HandStatus = HandStatus.PENDING
+    id: int | None = None
+
+
+@dataclass
+class Turn:
+    """The floor held by one speaker, with its deadline kept as data so a restart keeps it."""
+
+    session_id: int
+    person_id: int
+    kind: TurnKind
+    started_at: datetime
+    limit_s: int
+    hand_id: int | None = None
+    addressee: str | None = None
+    answers_turn_id: int | None = None
+    warned_at: datetime | None = None
+    timeup_at: datetime | None = None
+    ended_at: datetime | None = None
+    overtime_s: int = 0
+    id: int | None = None
+
+    @property
+    def deadline(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.limit_s)
+
+    @property
+    def warning_at(self) -> datetime:
+        return self.deadline - timedelta(seconds=min(WARNING_SECONDS, self.limit_s // 2))
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+    def remaining_s(self, now: datetime) -> int:
+        """Seconds left; negative when the speaker is over time."""
+        return int((self.deadline - now).total_seconds())
+
+    def end(self, now: datetime) -> None:
+        if self.ended_at is not None:
+            raise InvalidState("turn_already_ended")
+        self.ended_at = now
+        self.overtime_s = max(0, int((now - self.deadline).total_seconds()))
+
+    def due_notice(self, now: datetime) -> str | None:
+        """Which timer notice is due now: 'timeup', 'warning' or None."""
+        if self.ended_at is not None:
+            return None
+        if self.timeup_at is None and now >= self.deadline:
+            return "timeup"
+        if self.warned_at is None and self.timeup_at is None and now >= self.warning_at:
+            return "warning"
+        return None
+
+    def next_notice_at(self) -> datetime | None:
+        if self.ended_at is not None or self.timeup_at is not None:
+            return None
+        return self.deadline if self.warned_at is not None else self.warning_at
+
+
+@dataclass
+class Contribution:
+    """One utterance of the record: speech, question, comment, written submission..."""
+
+    session_id: int
+    seq: int
+    person_id: int | None
+    speaker_name: str
+    kind: ContributionKind
+    source: Source
+    text: str
+    at: datetime
+    turn_id: int | None = None
+    addressed_to: str | None = None
+    chat_id: int | None = None
+    message_id: int | None = None
+    duration_s: float | None = None
+    id: int | None = None
+
+
+@dataclass
+class Session:
+    """A deliberation session (协商会) held in one chat: the aggregate root."""
+
+    chat_id: int
+    code: str
+    topic: str
+    moderator_id: int
+    created_at: datetime
+    turn_limit_s: int
+    status: SessionStatus = SessionStatus.CREATED
+    language: str = "zh"
+    hall: str | None = None
+    signin_opened_at: datetime | None = None
+    started_at: datetime | None = None
+    closed_at: datetime | None = None
+    next_hand_seq: int = 1
+    next_contribution_seq: int = 1
+    id: int | None = None
+    events: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        chat_id: int,
+        code: str,
+        topic: str,
+        moderator: Person,
+        now: datetime,
+        turn_limit_s: int,
+        language: str = "zh",
+    ) -> Session:
+        cleaned = clean_text(topic, limit=TOPIC_MAX_CHARS, field_name="topic", required=True)
+        if moderator.id is None:
+            raise InvalidState("person_not_stored")
+        check_turn_limit(turn_limit_s)
+        return cls(
+            chat_id=chat_id,
+            code=code,
+            topic=cleaned or "",
+            moderator_id=moderator.id,
+            created_at=now,
+            turn_limit_s=turn_limit_s,
+            language=language,
+        )
+
+    # --- roles -------------------------------------------------------------------------
+    def can_run(self, person: Person) -> bool:
+        return person.id == self.moderator_id or person.is_staff
+
+    def require_runner(self, person: Person) -> None:
+        if not self.can_run(person):
+            raise PermissionDenied("not_moderator")
+
+    # --- life cycle --------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in (SessionStatus.SIGNIN_OPEN, SessionStatus.IN_PROGRESS)
+
+    def require_open(self) -> None:
+        if not self.is_open:
+            raise InvalidState("session_closed" if self.status == SessionStatus.CLOSED
+                               else "signin_not_open")
+
+    def open_signin(self, now: datetime) -> None:
+        if self.status != SessionStatus.CREATED:
+            raise InvalidState("signin_already_open")
+        self.status = SessionStatus.SIGNIN_OPEN
+        self.signin_opened_at = now
+
+    def start(self, now: datetime) -> None:
+        if self.status == SessionStatus.SIGNIN_OPEN:
+            self.status = SessionStatus.IN_PROGRESS
+            self.started_at = now
+
+    def close(self, actor: Person, now: datetime, current: Turn | None) -> Turn | None:
+        """Close the session; ends the turn in progress (returned) if there is one."""
+        self.require_runner(actor)
+        if self.status == SessionStatus.CLOSED:
+            raise InvalidState("session_closed")
+        if current is not None and current.active:
+            current.end(now)
+        self.status = SessionStatus.CLOSED
+        self.closed_at = now
+        return current
+
+    def set_turn_limit(self, actor: Person, seconds: int) -> None:
+        self.require_runner(actor)
+        self.require_open()
+        check_turn_limit(seconds)
+        self.turn_limit_s = seconds
+
+    # --- attendance --------------------------------------------------------------------
+    def sign_in(
+        self,
+        person: Person,
+        now: datetime,
+        *,
+        method: SignInMethod,
+        existing: Attendance | None,
+        remote: bool = False,
+        proxy_by: Person | None = None,
+    ) -> tuple[Attendance, bool]:
+        """Sign a person in; returns the attendance and whether anything changed."""
+        self.require_open()
+        if proxy_by is not None:
+            self.require_runner(proxy_by)
+        if existing is not None:
+            if existing.present and existing.remote == remote:
+                return existing, False
+            existing.left_at = None
+            existing.remote = remote
+            return existing, True
+        if self.id is None or person.id is None:
+            raise InvalidState("not_stored")
+        kind = ParticipantKind.MODERATOR if person.id == self.moderator_id else person.kind
+        attendance = Attendance(
+            session_id=self.id,
+            person_id=person.id,
+            name=person.display_name,
+            kind=kind,
+            sector=person.sector,
+            unit=person.unit,
+            signed_in_at=now,
+            method=method,
+            remote=remote,
+            late=self.status == SessionStatus.IN_PROGRESS,
+            proxy_by=proxy_by.id if proxy_by is not None else None,
+        )
+        return attendance, True
+
+    def sign_out(self, attendance: Attendance | None, now: datetime) -> Attendance:
+        self.require_open()
+        if attendance is None or not attendance.present:
+            raise InvalidState("not_signed_in")
+        attendance.left_at = now
+        return attendance
+
+    # --- the speaker queue -------------------------------------------------------------
+    def raise_hand(
+        self,
+        attendance: Attendance | None,
+        pending: Hand | None,
+        kind: TurnKind,
+        addressee: str | None,
+        now: datetime,
+        *,
+        answers_hand_id: int | None = None,
+    ) -> Hand:
+        self.require_open()
+        if attendance is None or not attendance.present:
+            raise InvalidState("not_signed_in")
+        if pending is not None:
+            raise InvalidState("hand_already_raised", position_kind=str(pending.kind))
+        addressee = clean_text(
+            addressee, limit=ADDRESSEE_MAX_CHARS, field_name="addressee", required=False
+        )
+        if kind not in (TurnKind.QUESTION, TurnKind.RESPONSE):
+            addressee = None
+        assert self.id is not None
+        hand = Hand(
+            session_id=self.id,
+            person_id=attendance.person_id,
+            kind=kind,
+            seq=self.next_hand_seq,
+            raised_at=now,
+            addressee=addressee,
+            answers_hand_id=answers_hand_id if kind == TurnKind.RESPONSE else None,
+        )
+        self.next_hand_seq += 1
+        return hand
+
+    def requeue(self, hand: Hand) -> None:
+        """Send a hand to the back of the queue (the moderator skipped it)."""
+        hand.seq = self.next_hand_seq
+        hand.priority = 0
+        self.next_hand_seq += 1
+
+    def call(self, actor: Person, hand: Hand, current: Turn | None, now: datetime,
+             answers_turn_id: int | None = None) -> Turn:
+        """Give the floor to ``hand``'s owner; the turn in progress, if any, ends now."""
+        self.require_runner(actor)
+        self.require_open()
+        if hand.status != HandStatus.PENDING:
+            raise InvalidState("hand_not_pending")
+        if current is not None and current.active:
+            current.end(now)
+        self.start(now)
+        hand.status = HandStatus.CALLED
+        assert self.id is not None
+        return Turn(
+            session_id=self.id,
+            person_id=hand.person_id,
+            kind=hand.kind,
+            started_at=now,
+            limit_s=self.turn_limit_s,
+            hand_id=hand.id,
+            addressee=hand.addressee,
+            answers_turn_id=answers_turn_id,
+        )
+
+    def end_turn(self, actor: Person, turn: Turn | None, now: datetime) -> Turn:
+        if turn is None or not turn.active:
+            raise InvalidState("no_current_speaker")
+        if actor.id != turn.person_id and not self.can_run(actor):
+            raise PermissionDenied("not_speaker")
+        turn.end(now)
+        return turn
+
+    # --- the record --------------------------------------------------------------------
+    def record(
+        self,
+        *,
+        person: Person | None,
+        speaker_name: str,
+        kind: ContributionKind,
+        source: Source,
+        text: str,
+        now: datetime,
+        turn: Turn | None = None,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        duration_s: float | None = None,
+    ) -> Contribution:
+        self.require_open()
+        body = (text or "").strip()
+        if not body:
+            raise InvalidInput("empty_field", field="text")
+        if len(body) > CONTRIBUTION_MAX_CHARS:
+            raise InvalidInput("too_long", field="text", limit=CONTRIBUTION_MAX_CHARS,
+                               length=len(body))
+        assert self.id is not None
+        contribution = Contribution(
+            session_id=self.id,
+            seq=self.next_contribution_seq,
+            person_id=person.id if person is not None else None,
+            speaker_name=speaker_name,
+            kind=kind,
+            source=source,
+            text=body,
+            at=now,
+            turn_id=turn.id if turn is not None else None,
+            addressed_to=turn.addressee if turn is not None else None,
+            chat_id=chat_id,
+            message_id=message_id,
+            duration_s=duration_s,
+        )
+        self.next_contribution_seq += 1
+        return contribution
+
+
+def check_turn_limit(seconds: int) -> None:
+    if not MIN_TURN_SECONDS <= seconds <= MAX_TURN_SECONDS:
+        raise InvalidInput("bad_turn_limit", low=MIN_TURN_SECONDS, high=MAX_TURN_SECONDS)
+
+
+def contribution_kind_for(turn: Turn) -> ContributionKind:
+    return ContributionKind(turn.kind.value)

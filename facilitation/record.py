@@ -1,0 +1,136 @@
+"""Use cases of the record: what people say or write, and the turn timers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from facilitation.errors import InvalidState, NotFound
+from facilitation.model import (
+    Attendance,
+    Contribution,
+    ContributionKind,
+    Person,
+    Session,
+    Source,
+    Turn,
+    contribution_kind_for,
+)
+from facilitation.ports import UnitOfWork
+from facilitation.services import Actor, person_for
+
+
+@dataclass(frozen=True)
+class Recorded:
+    session: Session
+    contribution: Contribution
+    person: Person | None
+
+
+@dataclass(frozen=True)
+class TimerNotice:
+    session: Session
+    turn: Turn
+    notice: str  # "warning" or "timeup"
+    speaker_name: str
+
+
+def classify(session: Session, person: Person, turn: Turn | None) -> ContributionKind:
+    """What a text in the group is: the floor holder's speech, the moderator's, or a comment."""
+    if turn is not None and turn.active and turn.person_id == person.id:
+        return contribution_kind_for(turn)
+    if session.can_run(person):
+        return ContributionKind.MODERATOR
+    return ContributionKind.COMMENT
+
+
+async def record_group_text(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, text: str, now: datetime,
+    message_id: int | None = None, source: Source = Source.TEXT,
+) -> Recorded | None:
+    """Record a text said in the session's chat; None when no session is open there."""
+    async with uow:
+        session = await uow.sessions.open_in_chat(chat_id)
+        if session is None:
+            return None
+        assert session.id is not None
+        person = await person_for(uow, actor)
+        turn = await uow.turns.current(session.id)
+        kind = classify(session, person, turn)
+        speaking_turn = turn if kind not in (ContributionKind.MODERATOR,
+                                             ContributionKind.COMMENT) else None
+        contribution = session.record(
+            person=person, speaker_name=_name_in(person, None), kind=kind, source=source,
+            text=text, now=now, turn=speaking_turn, chat_id=chat_id, message_id=message_id)
+        contribution = await uow.contributions.add(contribution)
+        await uow.sessions.save(session)
+        await uow.commit()
+        return Recorded(session, contribution, person)
+
+
+def _name_in(person: Person, attendance: Attendance | None) -> str:
+    return attendance.name if attendance is not None else person.display_name
+
+
+async def submit_written(
+    uow: UnitOfWork, *, actor: Actor, text: str, now: datetime,
+    chat_id: int | None = None, message_id: int | None = None,
+) -> Recorded:
+    """A signed-in participant's written submission (书面发言), sent to the bot privately."""
+    async with uow:
+        person = await person_for(uow, actor)
+        assert person.id is not None
+        session, attendance = await _session_attended_by(uow, person)
+        contribution = session.record(
+            person=person, speaker_name=_name_in(person, attendance),
+            kind=ContributionKind.WRITTEN, source=Source.TEXT, text=text, now=now,
+            chat_id=chat_id, message_id=message_id)
+        contribution = await uow.contributions.add(contribution)
+        await uow.sessions.save(session)
+        await uow.commit()
+        return Recorded(session, contribution, person)
+
+
+async def _session_attended_by(uow: UnitOfWork, person: Person) -> tuple[Session, Attendance]:
+    """The most recently joined open session the person is signed in to."""
+    assert person.id is not None
+    best: tuple[Session, Attendance] | None = None
+    for session in await uow.sessions.open_sessions():
+        assert session.id is not None
+        attendance = await uow.attendance.get(session.id, person.id)
+        if attendance is not None and attendance.present and (
+                best is None or attendance.signed_in_at > best[1].signed_in_at):
+            best = (session, attendance)
+    if best is None:
+        raise NotFound("not_signed_in_anywhere")
+    return best
+
+
+async def due_notices(uow: UnitOfWork, *, now: datetime) -> list[TimerNotice]:
+    """Timer notices that are due, each recorded as sent before it is returned."""
+    async with uow:
+        due: list[TimerNotice] = []
+        for turn in await uow.turns.active():
+            notice = turn.due_notice(now)
+            if notice is None:
+                continue
+            if notice == "timeup":
+                turn.timeup_at = now
+            else:
+                turn.warned_at = now
+            await uow.turns.save(turn)
+            session = await uow.sessions.get(turn.session_id)
+            speaker = await uow.people.get(turn.person_id)
+            if session is None:
+                raise InvalidState("orphan_turn")
+            due.append(TimerNotice(session, turn, notice,
+                                   speaker.display_name if speaker else "?"))
+        await uow.commit()
+        return due
+
+
+async def next_deadline(uow: UnitOfWork) -> datetime | None:
+    """When the timekeeper should look again."""
+    async with uow:
+        times = [t for t in (turn.next_notice_at() for turn in await uow.turns.active()) if t]
+        return min(times, default=None)

@@ -1,0 +1,212 @@
+"""Use cases of the roundtable: load, decide (in the model), record, commit.
+
+Each takes an open-able unit of work and a command's fields; adapters translate their
+results and DomainErrors into words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from facilitation.errors import InvalidInput, InvalidState, NotFound
+from facilitation.model import (
+    NAME_MAX_CHARS,
+    Attendance,
+    HandStatus,
+    ParticipantKind,
+    Person,
+    Session,
+    SignInMethod,
+    check_turn_limit,
+    clean_text,
+)
+from facilitation.ports import CodeGenerator, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the chat platform knows them."""
+
+    user_id: int
+    display_name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session: Session
+    person: Person
+    attendance: Attendance
+    changed: bool
+    show_notice: bool
+    present: int
+
+
+async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
+    """The stored person behind a platform user, created on first contact."""
+    person = await uow.people.by_telegram_id(actor.user_id)
+    name = clean_text(actor.display_name, limit=NAME_MAX_CHARS, field_name="name",
+                      required=False) or str(actor.user_id)
+    if person is None:
+        return await uow.people.add(
+            Person(display_name=name, telegram_user_id=actor.user_id, language=actor.language)
+        )
+    if not person.has_profile and person.display_name != name:
+        person.display_name = name
+        await uow.people.save(person)
+    return person
+
+
+async def open_session_in(uow: UnitOfWork, chat_id: int) -> Session:
+    session = await uow.sessions.open_in_chat(chat_id)
+    if session is None:
+        raise NotFound("no_open_session")
+    return session
+
+
+async def open_session(
+    uow: UnitOfWork,
+    *,
+    chat_id: int,
+    topic: str,
+    actor: Actor,
+    now: datetime,
+    new_code: CodeGenerator,
+    turn_limit_s: int,
+    language: str = "zh",
+) -> Session:
+    async with uow:
+        if await uow.sessions.open_in_chat(chat_id) is not None:
+            raise InvalidState("session_already_open")
+        moderator = await person_for(uow, actor)
+        session = Session.create(chat_id=chat_id, code=new_code(), topic=topic,
+                                 moderator=moderator, now=now, turn_limit_s=turn_limit_s,
+                                 language=language)
+        session.open_signin(now)
+        session = await uow.sessions.add(session)
+        attendance, _ = session.sign_in(moderator, now, method=SignInMethod.GROUP, existing=None)
+        await uow.attendance.add(attendance)
+        await uow.commit()
+        return session
+
+
+async def _sign_in(
+    uow: UnitOfWork, session: Session, person: Person, now: datetime, *,
+    method: SignInMethod, remote: bool, proxy_by: Person | None = None,
+) -> SignedIn:
+    assert session.id is not None and person.id is not None
+    existing = await uow.attendance.get(session.id, person.id)
+    attendance, changed = session.sign_in(person, now, method=method, existing=existing,
+                                          remote=remote, proxy_by=proxy_by)
+    if existing is None:
+        attendance = await uow.attendance.add(attendance)
+    elif changed:
+        await uow.attendance.save(attendance)
+    show_notice = (changed and person.telegram_user_id is not None
+                   and person.notice_accepted_at is None and existing is None)
+    present = await uow.attendance.count_present(session.id)
+    return SignedIn(session, person, attendance, changed, show_notice, present)
+
+
+async def sign_in(
+    uow: UnitOfWork, *, actor: Actor, now: datetime, chat_id: int | None = None,
+    code: str | None = None, remote: bool = False,
+) -> SignedIn:
+    """Sign in to the chat's open session (group) or to the session of a deep-link code."""
+    async with uow:
+        if code is not None:
+            session = await uow.sessions.by_code(code.strip().upper())
+            if session is None:
+                raise NotFound("bad_code")
+            method = SignInMethod.DEEP_LINK
+        else:
+            assert chat_id is not None
+            session = await open_session_in(uow, chat_id)
+            method = SignInMethod.GROUP
+        person = await person_for(uow, actor)
+        result = await _sign_in(uow, session, person, now, method=method, remote=remote)
+        await uow.commit()
+        return result
+
+
+async def proxy_sign_in(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, name: str, kind: ParticipantKind,
+    now: datetime, unit: str | None = None, remote: bool = False,
+) -> SignedIn:
+    """The moderator signs in someone without Telegram (代签)."""
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        moderator = await person_for(uow, actor)
+        session.require_runner(moderator)
+        guest = Person(display_name="?", telegram_user_id=None)
+        guest.set_profile(name, kind, None, unit)
+        guest = await uow.people.add(guest)
+        result = await _sign_in(uow, session, guest, now, method=SignInMethod.PROXY,
+                                remote=remote, proxy_by=moderator)
+        await uow.commit()
+        return result
+
+
+async def sign_out(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime) -> Session:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        person = await person_for(uow, actor)
+        assert session.id is not None and person.id is not None
+        attendance = session.sign_out(await uow.attendance.get(session.id, person.id), now)
+        await uow.attendance.save(attendance)
+        hand = await uow.hands.pending_for(session.id, person.id)
+        if hand is not None:
+            hand.status = HandStatus.LOWERED
+            await uow.hands.save(hand)
+        await uow.commit()
+        return session
+
+
+async def set_profile(
+    uow: UnitOfWork, *, actor: Actor, name: str, kind: ParticipantKind,
+    sector: str | None, unit: str | None,
+) -> Person:
+    async with uow:
+        person = await person_for(uow, actor)
+        person.set_profile(name, kind, sector, unit)
+        await uow.people.save(person)
+        await uow.commit()
+        return person
+
+
+async def accept_notice(uow: UnitOfWork, *, actor: Actor, now: datetime) -> bool:
+    """Record that the person accepted the recording notice; False if they already had."""
+    async with uow:
+        person = await person_for(uow, actor)
+        if person.notice_accepted_at is not None:
+            return False
+        person.notice_accepted_at = now
+        await uow.people.save(person)
+        await uow.commit()
+        return True
+
+
+async def set_turn_limit(
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, seconds: int
+) -> Session:
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        session.set_turn_limit(await person_for(uow, actor), seconds)
+        await uow.sessions.save(session)
+        await uow.commit()
+        return session
+
+
+def parse_turn_limit(text: str) -> int:
+    """'3' or '3m' minutes, '90s' seconds, '2.5' minutes -> seconds."""
+    raw = text.strip().lower().removesuffix("分钟").removesuffix("min")
+    try:
+        if raw.endswith(("s", "秒")):
+            seconds = int(float(raw[:-1]))
+        else:
+            seconds = int(float(raw.removesuffix("m")) * 60)
+    except ValueError as exc:
+        raise InvalidInput("bad_turn_limit", low=30, high=3600) from exc
+    check_turn_limit(seconds)
+    return seconds

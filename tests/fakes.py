@@ -1,0 +1,225 @@
+"""In-memory fakes of the ports, for use-case tests (no database, no mocks)."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from facilitation.model import (
+    Attendance,
+    Contribution,
+    Hand,
+    HandStatus,
+    Person,
+    Session,
+    SessionStatus,
+    Turn,
+)
+
+
+class IdSequence:
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __next__(self) -> int:
+        self.last += 1
+        return self.last
+
+
+@dataclass
+class Store:
+    """The committed state, shared by every FakeUnitOfWork made from one factory."""
+
+    people: dict[int, Person] = field(default_factory=dict)
+    sessions: dict[int, Session] = field(default_factory=dict)
+    attendance: dict[int, Attendance] = field(default_factory=dict)
+    hands: dict[int, Hand] = field(default_factory=dict)
+    turns: dict[int, Turn] = field(default_factory=dict)
+    contributions: dict[int, Contribution] = field(default_factory=dict)
+    processed: set[int] = field(default_factory=set)
+    ids: IdSequence = field(default_factory=lambda: IdSequence())
+
+
+class _Table:
+    def __init__(self, uow: FakeUnitOfWork, name: str) -> None:
+        self._uow, self._name = uow, name
+
+    @property
+    def rows(self) -> dict[int, Any]:
+        return getattr(self._uow.state, self._name)  # type: ignore[no-any-return]
+
+    async def get(self, key: int) -> Any:
+        row = self.rows.get(key)
+        return copy.copy(row)
+
+    async def add(self, obj: Any) -> Any:
+        obj.id = next(self._uow.state.ids)
+        self.rows[obj.id] = copy.copy(obj)
+        return obj
+
+    async def save(self, obj: Any) -> None:
+        assert obj.id in self.rows
+        self.rows[obj.id] = copy.copy(obj)
+
+    def where(self, **conds: Any) -> list[Any]:
+        return [copy.copy(r) for r in self.rows.values()
+                if all(getattr(r, k) == v for k, v in conds.items())]
+
+
+class FakePeople(_Table):
+    async def get_many(self, person_ids: Sequence[int]) -> dict[int, Person]:
+        return {i: copy.copy(self.rows[i]) for i in person_ids if i in self.rows}
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        found = self.where(telegram_user_id=telegram_user_id)
+        return found[0] if found else None
+
+
+class FakeSessions(_Table):
+    async def by_code(self, code: str) -> Session | None:
+        found = self.where(code=code)
+        return found[0] if found else None
+
+    async def open_in_chat(self, chat_id: int) -> Session | None:
+        found = [s for s in self.where(chat_id=chat_id) if s.status != SessionStatus.CLOSED]
+        return found[0] if found else None
+
+    async def recent(self, chat_id: int | None = None, limit: int = 10) -> list[Session]:
+        rows = self.where() if chat_id is None else self.where(chat_id=chat_id)
+        return sorted(rows, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
+
+    async def latest(self, chat_id: int | None = None) -> Session | None:
+        found = await self.recent(chat_id, 1)
+        return found[0] if found else None
+
+    async def open_sessions(self) -> list[Session]:
+        return [s for s in self.where() if s.status != SessionStatus.CLOSED]
+
+    async def lock(self, session_id: int) -> Session | None:
+        return await self.get(session_id)  # type: ignore[no-any-return]
+
+    async def add(self, obj: Any) -> Any:
+        if obj.status != SessionStatus.CLOSED and await self.open_in_chat(obj.chat_id):
+            raise RuntimeError("unique violation: one open session per chat")
+        return await super().add(obj)
+
+
+class FakeAttendance(_Table):
+    async def get(self, session_id: int, person_id: int) -> Attendance | None:  # type: ignore[override]
+        found = self.where(session_id=session_id, person_id=person_id)
+        return found[0] if found else None
+
+    async def list(self, session_id: int) -> list[Attendance]:
+        return sorted(self.where(session_id=session_id), key=lambda a: (a.signed_in_at, a.id))
+
+    async def count_present(self, session_id: int) -> int:
+        return sum(1 for a in self.where(session_id=session_id) if a.present)
+
+
+class FakeHands(_Table):
+    async def pending_for(self, session_id: int, person_id: int) -> Hand | None:
+        found = self.where(session_id=session_id, person_id=person_id,
+                           status=HandStatus.PENDING)
+        return found[0] if found else None
+
+    async def pending(self, session_id: int) -> list[Hand]:
+        found = self.where(session_id=session_id, status=HandStatus.PENDING)
+        return sorted(found, key=lambda h: h.seq)
+
+
+class FakeTurns(_Table):
+    async def current(self, session_id: int) -> Turn | None:
+        found = [t for t in self.where(session_id=session_id) if t.ended_at is None]
+        return found[0] if found else None
+
+    async def list(self, session_id: int) -> list[Turn]:
+        return sorted(self.where(session_id=session_id), key=lambda t: (t.started_at, t.id))
+
+    async def recent(self, session_id: int, limit: int = 10) -> list[Turn]:
+        return list(reversed(await self.list(session_id)))[:limit]
+
+    async def spoken_counts(self, session_id: int) -> dict[int, int]:
+        return dict(Counter(t.person_id for t in self.where(session_id=session_id)))
+
+    async def active(self) -> list[Turn]:
+        open_ids = {s.id for s in self._uow.state.sessions.values()
+                    if s.status != SessionStatus.CLOSED}
+        return [t for t in self.where(ended_at=None) if t.session_id in open_ids]
+
+
+class FakeContributions(_Table):
+    async def list(self, session_id: int) -> list[Contribution]:
+        return sorted(self.where(session_id=session_id), key=lambda c: c.seq)
+
+    async def count(self, session_id: int) -> int:
+        return len(self.where(session_id=session_id))
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
+
+    def __init__(self, store: Store, idempotency_key: int | None = None) -> None:
+        self.store = store
+        self.key = idempotency_key
+        self.state = store
+        self.people = FakePeople(self, "people")
+        self.sessions = FakeSessions(self, "sessions")
+        self.attendance = FakeAttendance(self, "attendance")
+        self.hands = FakeHands(self, "hands")
+        self.turns = FakeTurns(self, "turns")
+        self.contributions = FakeContributions(self, "contributions")
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        self.state = copy.deepcopy(self.store)
+        self.state.ids = self.store.ids
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.state = self.store
+
+    async def commit(self) -> None:
+        if self.key is not None:
+            self.state.processed.add(self.key)
+        for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
+                     "processed"):
+            setattr(self.store, name, getattr(self.state, name))
+        self.committed = True
+
+    async def rollback(self) -> None:
+        self.state = copy.deepcopy(self.store)
+
+
+class FakeUowFactory:
+    def __init__(self) -> None:
+        self.store = Store()
+
+    def __call__(self, idempotency_key: int | None = None) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, idempotency_key)
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+class SequentialCodes:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"CODE{self.n:04d}"
