@@ -112,7 +112,7 @@ async def lower_hand(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> Hand:
 
 async def view_queue(uow: UnitOfWork, *, chat_id: int, actor: Actor | None = None) -> QueueView:
     async with uow:
-        session = await open_session_in(uow, chat_id)
+        session = await open_session_in(uow, chat_id, lock=False)
         assert session.id is not None
         entries = await _entries(uow, await _ordered(uow, session))
         current = await uow.turns.current(session.id)

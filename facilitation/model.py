@@ -116,7 +116,8 @@ class Person:
     ) -> None:
         if kind not in PROFILE_KINDS:
             raise InvalidInput("bad_kind", kind=str(kind))
-        self.display_name = clean_text(name, limit=NAME_MAX_CHARS, field_name="name", required=True) or ""
+        cleaned = clean_text(name, limit=NAME_MAX_CHARS, field_name="name", required=True)
+        self.display_name = cleaned or ""
         self.kind = kind
         self.sector = clean_text(sector, limit=FIELD_MAX_CHARS, field_name="sector", required=False)
         self.unit = clean_text(unit, limit=FIELD_MAX_CHARS, field_name="unit", required=False)

@@ -50,10 +50,12 @@ async def record_group_text(
 ) -> Recorded | None:
     """Record a text said in the session's chat; None when no session is open there."""
     async with uow:
-        session = await uow.sessions.open_in_chat(chat_id)
-        if session is None:
+        found = await uow.sessions.open_in_chat(chat_id)
+        if found is None or found.id is None:
             return None
-        assert session.id is not None
+        session = await uow.sessions.lock(found.id)
+        if session is None or session.id is None:
+            return None
         person = await person_for(uow, actor)
         turn = await uow.turns.current(session.id)
         kind = classify(session, person, turn)
@@ -80,7 +82,9 @@ async def submit_written(
     async with uow:
         person = await person_for(uow, actor)
         assert person.id is not None
-        session, attendance = await _session_attended_by(uow, person)
+        found, attendance = await _session_attended_by(uow, person)
+        assert found.id is not None
+        session = await uow.sessions.lock(found.id) or found
         contribution = session.record(
             person=person, speaker_name=_name_in(person, attendance),
             kind=ContributionKind.WRITTEN, source=Source.TEXT, text=text, now=now,
@@ -134,3 +138,34 @@ async def next_deadline(uow: UnitOfWork) -> datetime | None:
     async with uow:
         times = [t for t in (turn.next_notice_at() for turn in await uow.turns.active()) if t]
         return min(times, default=None)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """Everything the transcript of a session is made of."""
+
+    session: Session
+    moderator_name: str
+    attendance: list[Attendance]
+    contributions: list[Contribution]
+    turns: list[Turn]
+
+
+async def load_record(uow: UnitOfWork, *, session_id: int | None = None,
+                      chat_id: int | None = None) -> SessionRecord:
+    """A session's record by id, or the latest session (of a chat, or of all)."""
+    async with uow:
+        if session_id is not None:
+            session = await uow.sessions.get(session_id)
+        else:
+            session = await uow.sessions.latest(chat_id)
+        if session is None or session.id is None:
+            raise NotFound("no_session")
+        moderator = await uow.people.get(session.moderator_id)
+        return SessionRecord(
+            session=session,
+            moderator_name=moderator.display_name if moderator else "",
+            attendance=await uow.attendance.list(session.id),
+            contributions=await uow.contributions.list(session.id),
+            turns=await uow.turns.list(session.id),
+        )

@@ -31,6 +31,7 @@ class Actor:
     user_id: int
     display_name: str
     language: str | None = None
+    is_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,24 @@ async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
     name = clean_text(actor.display_name, limit=NAME_MAX_CHARS, field_name="name",
                       required=False) or str(actor.user_id)
     if person is None:
-        return await uow.people.add(
-            Person(display_name=name, telegram_user_id=actor.user_id, language=actor.language)
-        )
-    if not person.has_profile and person.display_name != name:
-        person.display_name = name
+        return await uow.people.add(Person(display_name=name, telegram_user_id=actor.user_id,
+                                           language=actor.language, is_staff=actor.is_staff))
+    stale_name = not person.has_profile and person.display_name != name
+    if stale_name or person.is_staff != actor.is_staff or person.language != actor.language:
+        person.display_name = person.display_name if person.has_profile else name
+        person.is_staff = actor.is_staff
+        person.language = actor.language
         await uow.people.save(person)
     return person
 
 
-async def open_session_in(uow: UnitOfWork, chat_id: int) -> Session:
+async def open_session_in(uow: UnitOfWork, chat_id: int, *, lock: bool = True) -> Session:
+    """The chat's open session, locked for update unless only read (PostgreSQL serialises
+    concurrent writers on it; SQLite's write transactions are serial anyway)."""
     session = await uow.sessions.open_in_chat(chat_id)
+    if session is not None and lock:
+        assert session.id is not None
+        session = await uow.sessions.lock(session.id)
     if session is None:
         raise NotFound("no_open_session")
     return session

@@ -1,0 +1,94 @@
+"""The Telegram application: handlers registered in one ordered function, the command menu."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.catalog import LANGUAGES, t
+from bot.common import App, BotDeps, Context, reply
+from bot.errors import on_error
+from bot.handlers import queue, session, signin, texts
+
+GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
+                  "qrcode", "end", "help")
+PRIVATE_COMMANDS = ("start", "profile", "help")
+NEW = filters.UpdateType.MESSAGE
+GROUPS = filters.ChatType.GROUPS
+
+
+def build_application(
+    *, token: str, deps: BotDeps, base_url: str, base_file_url: str, rate_limit: bool = False,
+) -> App:
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .updater(None)
+        .context_types(ContextTypes(context=Context))
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    application = cast(App, builder.build())
+    application.bot_data["deps"] = deps
+    register_handlers(application)
+    return application
+
+
+async def group_only(update: Any, context: Context) -> None:
+    await reply(update, t(context.deps.language, "group_only"))
+
+
+def register_handlers(app: App) -> None:
+    """Every handler, in the order they are tried."""
+    group_commands = {
+        "signin": signin.sign_in, "signout": signin.sign_out, "proxy": signin.proxy,
+        "hand": queue.hand, "lower": queue.lower, "queue": queue.show_queue,
+        "next": queue.call_next, "done": queue.done, "up": queue.move_up,
+        "skip": queue.skip, "remove": queue.remove, "limit": session.set_limit,
+        "qrcode": session.send_qrcode, "end": session.end_session,
+    }
+    app.add_handler(CommandHandler("start", signin.start, filters=NEW))
+    app.add_handler(CommandHandler("help", session.show_help, filters=NEW))
+    app.add_handler(CommandHandler("profile", signin.profile, filters=NEW))
+    app.add_handler(CommandHandler("new", session.new_session, filters=NEW))
+    for name, callback in group_commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=NEW & GROUPS))
+    app.add_handler(CommandHandler(list(group_commands), group_only,
+                                   filters=NEW & filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(signin.sign_in_button, pattern=r"^signin$"))
+    app.add_handler(CallbackQueryHandler(signin.accept_notice, pattern=r"^notice:\d+$"))
+    app.add_handler(CallbackQueryHandler(
+        queue.hand_button, pattern=r"^hand:(speech|question|response|follow_up)$"))
+    app.add_handler(CallbackQueryHandler(queue.lower, pattern=r"^lower$"))
+    app.add_handler(CallbackQueryHandler(queue.show_queue, pattern=r"^queue$"))
+    app.add_handler(CallbackQueryHandler(queue.call_next, pattern=r"^next$"))
+    app.add_handler(CallbackQueryHandler(queue.done, pattern=r"^done$"))
+    app.add_handler(CallbackQueryHandler(queue.manage_button,
+                                         pattern=r"^q:(up|skip|remove):\d+$"))
+    app.add_handler(MessageHandler(NEW & filters.COMMAND, session.unknown_command))
+    app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
+    app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,
+                                   texts.private_text))
+    app.add_error_handler(on_error)
+
+
+async def publish_commands(app: App) -> None:
+    """The command menu (setMyCommands), for groups and private chats, in every language."""
+    for language in LANGUAGES:
+        code = None if language == "zh" else language
+        for scope, names in ((BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+                             (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS)):
+            commands = [BotCommand(n, t(language, f"cmd_{n}")) for n in names]
+            await app.bot.set_my_commands(commands, scope=scope, language_code=code)

@@ -1,0 +1,146 @@
+"""What every handler shares: dependencies, the acting user, replies, labels, keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import MessageLimit
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.catalog import language_of, t
+from facilitation.model import ParticipantKind, TurnKind
+from facilitation.ports import Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
+from facilitation.services import Actor
+
+
+@dataclass
+class BotDeps:
+    """Everything handlers need, built once by the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    new_code: CodeGenerator
+    turn_seconds: int = 180
+    language: str = "zh"
+    staff_user_ids: frozenset[int] = frozenset()
+    on_floor_change: Callable[[], None] = field(default=lambda: None)
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the dependencies."""
+
+    @property
+    def deps(self) -> BotDeps:
+        deps = self.application.bot_data["deps"]
+        assert isinstance(deps, BotDeps)
+        return deps
+
+
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+def user_of(update: Update) -> User:
+    user = update.effective_user
+    if user is None:
+        raise LookupError("update without a user")
+    return user
+
+
+def chat_of(update: Update) -> Chat:
+    chat = update.effective_chat
+    if chat is None:
+        raise LookupError("update without a chat")
+    return chat
+
+
+def actor_of(update: Update, context: Context) -> Actor:
+    user = user_of(update)
+    return Actor(user.id, user.full_name, language_of(user.language_code, context.deps.language),
+                 is_staff=user.id in context.deps.staff_user_ids)
+
+
+def lang(update: Update, context: Context) -> str:
+    user = update.effective_user
+    return language_of(user.language_code if user else None, context.deps.language)
+
+
+def uow(update: Update, context: Context) -> UnitOfWork:
+    """A unit of work whose commit also marks this update as handled."""
+    return context.deps.uow(update.update_id)
+
+
+def is_group(update: Update) -> bool:
+    return chat_of(update).type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def fit(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> str:
+    """Keep a message within Telegram's limit."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
+    """Answer the message that caused ``update``, quoting it; or post in the chat of a button."""
+    message = update.effective_message
+    if update.callback_query is None and message is not None:
+        return await message.reply_text(fit(text), do_quote=True, **kwargs)
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(fit(text), **kwargs)
+
+
+async def answer(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:
+    if query is not None:
+        await query.answer(text[:200] if text else None, show_alert=alert)
+
+
+def kind_label(language: str, kind: ParticipantKind | str) -> str:
+    return t(language, f"kind_{kind}")
+
+
+def turn_label(language: str, kind: TurnKind | str) -> str:
+    return t(language, f"turn_{kind}")
+
+
+def duration(language: str, seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    m, s = divmod(seconds, 60)
+    if m and s:
+        return t(language, "minutes_seconds_fmt", m=m, s=s)
+    if m:
+        return t(language, "minutes_fmt", m=m)
+    return t(language, "seconds_fmt", s=s)
+
+
+def deep_link(bot_username: str, code: str, remote: bool = False) -> str:
+    return f"https://t.me/{bot_username}?start={code}{'_r' if remote else ''}"
+
+
+def session_keyboard(language: str) -> InlineKeyboardMarkup:
+    """The control panel under the session's messages."""
+    def b(key: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t(language, key), callback_data=data)
+
+    return InlineKeyboardMarkup([
+        [b("btn_signin", "signin"), b("btn_hand", "hand:speech"),
+         b("btn_question", "hand:question")],
+        [b("btn_response", "hand:response"), b("btn_follow_up", "hand:follow_up"),
+         b("btn_lower", "lower")],
+        [b("btn_queue", "queue"), b("btn_next", "next"), b("btn_done", "done")],
+    ])
+
+
+def private_chat_button(language: str, bot_username: str, payload: str) -> InlineKeyboardMarkup:
+    url = f"https://t.me/{bot_username}?start={payload}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "btn_open_private"), url=url)]])

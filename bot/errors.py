@@ -1,0 +1,41 @@
+"""One error handler: domain errors become friendly replies, anything else is logged."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.catalog import t
+from bot.common import Context, answer, lang, reply
+from facilitation.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def describe(language: str, error: DomainError) -> str:
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = t(language, f"field_{params['field']}")
+    return t(language, error.code, **params)
+
+
+async def on_error(update: object, context: Context) -> None:
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=error)
+        return
+    language = lang(update, context)
+    if isinstance(error, DomainError):
+        text = describe(language, error)
+    else:
+        log.error("unhandled error in update %s", update.update_id, exc_info=error)
+        text = t(language, "internal_error")
+    try:
+        if update.callback_query is not None:
+            await answer(update.callback_query, text, alert=True)
+        elif update.effective_message is not None:
+            await reply(update, text)
+    except TelegramError:
+        log.warning("could not tell the user about an error", exc_info=True)

@@ -1,0 +1,151 @@
+"""Sign-in (group, deep link, proxy), sign-out, profiles and the recording notice."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.catalog import t
+from bot.common import (
+    Context,
+    actor_of,
+    answer,
+    chat_of,
+    is_group,
+    kind_label,
+    lang,
+    reply,
+    uow,
+    user_of,
+)
+from bot.parsing import REMOTE_WORDS, optional, parse_kind
+from facilitation import services
+from facilitation.services import SignedIn
+
+
+async def _announce(update: Update, context: Context, done: SignedIn, key: str) -> None:
+    language = lang(update, context)
+    extra = (t(language, "signed_in_remote") if done.attendance.remote else "") + (
+        t(language, "signed_in_late") if done.attendance.late else "")
+    if not done.changed and key == "signed_in":
+        await reply(update, t(language, "already_signed_in", name=done.attendance.name))
+        return
+    written = InlineKeyboardMarkup([[InlineKeyboardButton(
+        t(language, "btn_written"),
+        url=f"https://t.me/{context.bot.username}?start={done.session.code}")]])
+    await reply(update, t(language, key, name=done.attendance.name, present=done.present,
+                          kind=kind_label(language, done.attendance.kind), extra=extra),
+                reply_markup=written if key == "signed_in" else None)
+    if done.show_notice:
+        await _notice(update, context, done)
+
+
+async def _notice(update: Update, context: Context, done: SignedIn) -> None:
+    language = lang(update, context)
+    button = InlineKeyboardButton(t(language, "btn_notice_ok"),
+                                  callback_data=f"notice:{user_of(update).id}")
+    await chat_of(update).send_message(t(language, "notice", name=done.attendance.name),
+                                       reply_markup=InlineKeyboardMarkup([[button]]))
+
+
+async def sign_in(update: Update, context: Context) -> None:
+    if not is_group(update):
+        await reply(update, t(lang(update, context), "group_only"))
+        return
+    remote = any(a.lower() in REMOTE_WORDS for a in context.args or [])
+    done = await services.sign_in(uow(update, context), actor=actor_of(update, context),
+                                  now=context.deps.clock(), chat_id=chat_of(update).id,
+                                  remote=remote)
+    await _announce(update, context, done, "signed_in")
+
+
+async def sign_in_button(update: Update, context: Context) -> None:
+    done = await services.sign_in(uow(update, context), actor=actor_of(update, context),
+                                  now=context.deps.clock(), chat_id=chat_of(update).id)
+    await answer(update.callback_query, t(lang(update, context), "signed_in" if done.changed
+                                          else "already_signed_in", name=done.attendance.name,
+                                          kind=kind_label(lang(update, context),
+                                                          done.attendance.kind),
+                                          present=done.present, extra=""))
+    if done.changed:
+        await _announce(update, context, done, "signed_in")
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start in private: the welcome, or a sign-in through the deep link's code."""
+    language = lang(update, context)
+    if is_group(update):
+        await reply(update, t(language, "help_group"))
+        return
+    if not context.args:
+        await reply(update, t(language, "welcome"))
+        return
+    code, _, flag = context.args[0].partition("_")
+    done = await services.sign_in(uow(update, context), actor=actor_of(update, context),
+                                  now=context.deps.clock(), code=code, remote=flag == "r")
+    await reply(update, t(language, "signed_in_private", topic=done.session.topic))
+    if done.changed:
+        await context.bot.send_message(done.session.chat_id, t(
+            done.session.language, "signed_in", name=done.attendance.name, present=done.present,
+            kind=kind_label(done.session.language, done.attendance.kind),
+            extra=t(done.session.language, "signed_in_remote") if done.attendance.remote else ""))
+    if done.show_notice:
+        await _notice(update, context, done)
+
+
+async def sign_out(update: Update, context: Context) -> None:
+    await services.sign_out(uow(update, context), chat_id=chat_of(update).id,
+                            actor=actor_of(update, context), now=context.deps.clock())
+    await reply(update, t(lang(update, context), "signed_out",
+                          name=actor_of(update, context).display_name))
+
+
+async def proxy(update: Update, context: Context) -> None:
+    language = lang(update, context)
+    args = context.args or []
+    if len(args) < 2 or not is_group(update):
+        await reply(update, t(language, "usage_proxy" if is_group(update) else "group_only"))
+        return
+    remote = any(a.lower() in REMOTE_WORDS for a in args[2:])
+    unit = " ".join(a for a in args[2:] if a.lower() not in REMOTE_WORDS) or None
+    done = await services.proxy_sign_in(uow(update, context), chat_id=chat_of(update).id,
+                                        actor=actor_of(update, context), name=args[0],
+                                        kind=parse_kind(args[1]), unit=unit, remote=remote,
+                                        now=context.deps.clock())
+    await _announce(update, context, done, "proxy_signed_in")
+
+
+async def profile(update: Update, context: Context) -> None:
+    language = lang(update, context)
+    args = context.args or []
+    if len(args) == 1 or len(args) > 4:
+        await reply(update, t(language, "usage_profile"))
+        return
+    if not args:
+        async with context.deps.uow() as work:
+            person = await services.person_for(work, actor_of(update, context))
+            await work.commit()
+    else:
+        person = await services.set_profile(
+            uow(update, context), actor=actor_of(update, context), name=args[0],
+            kind=parse_kind(args[1]), sector=optional(args[2] if len(args) > 2 else None),
+            unit=optional(args[3] if len(args) > 3 else None))
+    await reply(update, t(language, "profile_set" if args else "profile_show",
+                          name=person.display_name, kind=kind_label(language, person.kind),
+                          sector=f"，{person.sector}" if person.sector else "",
+                          unit=f"，{person.unit}" if person.unit else ""))
+
+
+async def accept_notice(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    language = lang(update, context)
+    owner = int(query.data.split(":", 1)[1])
+    if owner != user_of(update).id:
+        await answer(query, t(language, "notice_not_yours", name="?"), alert=True)
+        return
+    await services.accept_notice(uow(update, context), actor=actor_of(update, context),
+                                 now=context.deps.clock())
+    await answer(query, t(language, "notice_accepted"))
+    if query.message is not None:
+        await context.bot.edit_message_reply_markup(query.message.chat.id,
+                                                    query.message.message_id, reply_markup=None)

@@ -1,0 +1,43 @@
+"""Texts: in the group they are speech, the moderator's words or comments; in private chat
+a signed-in participant's texts are written submissions, relayed to the group."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import MessageLimit
+
+from bot.catalog import t
+from bot.common import Context, actor_of, chat_of, lang, reply, uow
+from facilitation import record
+
+
+async def group_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    await record.record_group_text(uow(update, context), chat_id=chat_of(update).id,
+                                   actor=actor_of(update, context), text=message.text,
+                                   now=context.deps.clock(), message_id=message.message_id)
+
+
+def relay_text(language: str, name: str, text: str) -> str:
+    relay = t(language, "written_relay", name=name, text=text)
+    if len(relay) <= MessageLimit.MAX_TEXT_LENGTH:
+        return relay
+    note = "\n" + t(language, "text_too_long_relay")
+    room = MessageLimit.MAX_TEXT_LENGTH - len(relay) + len(text) - len(note) - 1
+    return t(language, "written_relay", name=name, text=text[:room] + "…") + note
+
+
+async def private_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    done = await record.submit_written(uow(update, context), actor=actor_of(update, context),
+                                       text=message.text, now=context.deps.clock(),
+                                       chat_id=chat_of(update).id,
+                                       message_id=message.message_id)
+    session = done.session
+    await reply(update, t(lang(update, context), "written_received", seq=done.contribution.seq))
+    await context.bot.send_message(session.chat_id, relay_text(
+        session.language, done.contribution.speaker_name, done.contribution.text))

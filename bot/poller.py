@@ -1,0 +1,100 @@
+"""Long polling that loses nothing: every update is stored before Telegram is told it arrived.
+
+getUpdates confirms a batch only when the next call passes a higher offset, and we make that
+call only after the batch is in the inbox table. Each stored update is then handled once: the
+handler's unit of work marks it processed in the same transaction as its change, and the
+poller marks it after the handler returns, so a crash at any point either re-runs an update
+whose change was not committed or skips one whose change was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from telegram import Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
+
+from bot.common import App
+from facilitation.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+class InboxPort(Protocol):
+    async def store(self, updates: Sequence[tuple[int, str]], now: datetime) -> int: ...
+    async def pending(self, limit: int = 100) -> list[tuple[int, str]]: ...
+    async def mark_processed(self, update_id: int, now: datetime) -> None: ...
+
+
+class DurablePoller:
+    def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25) -> None:
+        self._app, self._inbox, self._clock = app, inbox, clock
+        self._poll_timeout = poll_timeout
+        self.stored = 0
+        self.handled = 0
+        self._progress = asyncio.Condition()
+
+    async def drain(self) -> int:
+        """Handle every stored update not handled yet, in arrival order."""
+        count = 0
+        while batch := await self._inbox.pending(limit=100):
+            for update_id, payload in batch:
+                update = Update.de_json(json.loads(payload), self._app.bot)
+                await self._app.process_update(update)
+                await self._inbox.mark_processed(update_id, self._clock())
+                count += 1
+                await self._advance(handled=1)
+        return count
+
+    async def _advance(self, *, stored: int = 0, handled: int = 0) -> None:
+        async with self._progress:
+            self.stored += stored
+            self.handled += handled
+            self._progress.notify_all()
+
+    async def wait_handled(self) -> None:
+        """Until every update this poller stored has been handled (for tests and demos)."""
+        async with self._progress:
+            await self._progress.wait_for(lambda: self.handled >= self.stored)
+
+    async def fetch(self, offset: int | None) -> int | None:
+        """One getUpdates round: store the batch, return the offset that confirms it."""
+        updates = await self._app.bot.get_updates(
+            offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES)
+        if not updates:
+            return offset
+        fresh = await self._inbox.store(
+            [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates],
+            self._clock())
+        await self._advance(stored=fresh)
+        return updates[-1].update_id + 1
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.drain()
+        offset: int | None = None
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                offset = await self.fetch(offset)
+                backoff = 1.0
+            except RetryAfter as exc:
+                await self._pause(stop, float(exc.retry_after if isinstance(
+                    exc.retry_after, int | float) else exc.retry_after.total_seconds()))
+                continue
+            except (TimedOut, NetworkError) as exc:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
+                await self._pause(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            await self.drain()
+
+    @staticmethod
+    async def _pause(stop: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)

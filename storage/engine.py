@@ -1,0 +1,110 @@
+"""Async engines for SQLite (aiosqlite) and PostgreSQL (asyncpg) from one database URL."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+BUSY_TIMEOUT_MS = 5000
+CHECK_TIMEOUT_S = 10.0
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database named by a URL cannot be reached (the message masks the password)."""
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with the async driver we use for its database (aiosqlite or asyncpg)."""
+    parsed = make_url(url)
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database URL {mask_url(parsed)}: use sqlite:///path or postgresql://..."
+        )
+    return parsed.set(drivername=driver)
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL as text with its password replaced by ***, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def make_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """An AsyncEngine for ``url``; plain ``sqlite://`` and ``postgresql://`` URLs are accepted.
+
+    On SQLite every transaction starts with BEGIN IMMEDIATE, so concurrent writers queue on
+    busy_timeout instead of failing when a read transaction tries to become a write one.
+    ``foreign_keys=False`` is for migrations only: SQLite batch operations recreate tables, and
+    with enforcement on, dropping the old table would cascade deletes into its children.
+    """
+    target = async_url(url)
+    if target.get_backend_name() != "sqlite":
+        return create_async_engine(target, echo=echo, pool_pre_ping=True)
+    path = _sqlite_file(target)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(target, echo=echo)
+    _configure_sqlite(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    # SQLAlchemy's documented recipe: the driver stops emitting BEGIN itself, we emit our own.
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        finally:
+            cursor.close()
+
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    event.listen(engine.sync_engine, "begin", on_begin)
+
+
+async def check_database(url: str | URL) -> None:
+    """Connect once and run ``SELECT 1``; raise DatabaseUnreachable naming the URL if not.
+
+    Gives up after CHECK_TIMEOUT_S (a silently dropping firewall would otherwise hold us for
+    the driver's own, much longer, connect timeout).
+    """
+    engine = make_engine(url)
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_S), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # OS, driver and SQLAlchemy errors alike; the cause stays chained
+        reason = f"{type(exc).__name__}: {exc}"
+        raise DatabaseUnreachable(f"database {mask_url(url)} is unreachable ({reason})") from exc
+    finally:
+        await engine.dispose()

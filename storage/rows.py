@@ -1,0 +1,236 @@
+"""The tables, as declarative row classes. Rows are not domain objects: see mapping.py.
+
+Enums are stored as their string values; Telegram ids are 64-bit; times are UTC.
+The migrations in migrations/versions/ must produce exactly this schema (a test checks it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Partial unique indexes: the same predicate text on SQLite and PostgreSQL.
+SESSION_NOT_CLOSED = "status <> 'closed'"
+HAND_PENDING = "status = 'pending'"
+TURN_ACTIVE = "ended_at IS NULL"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend; naive datetimes are refused.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as UTC
+    text and given back their UTC tzinfo when read.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware times")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _session_fk() -> ForeignKey:
+    return ForeignKey("sessions.id", ondelete="CASCADE")
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    sector: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    is_staff: Mapped[bool] = mapped_column(Boolean)
+    has_profile: Mapped[bool] = mapped_column(Boolean)
+    notice_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index(
+            "uq_sessions_open_chat_id",
+            "chat_id",
+            unique=True,
+            sqlite_where=text(SESSION_NOT_CLOSED),
+            postgresql_where=text(SESSION_NOT_CLOSED),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    topic: Mapped[str] = mapped_column(Text)
+    # No cascade: a moderator's person row cannot go while their sessions exist.
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    turn_limit_s: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16))
+    hall: Mapped[str | None] = mapped_column(Text)
+    signin_opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_hand_seq: Mapped[int] = mapped_column(Integer)
+    next_contribution_seq: Mapped[int] = mapped_column(Integer)
+
+
+class AttendanceRow(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk())
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    signed_in_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    method: Mapped[str] = mapped_column(String(32))
+    sector: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    remote: Mapped[bool] = mapped_column(Boolean)
+    late: Mapped[bool] = mapped_column(Boolean)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    proxy_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+
+
+class HandRow(Base):
+    __tablename__ = "hands"
+    __table_args__ = (
+        Index(
+            "uq_hands_pending_session_id_person_id",
+            "session_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text(HAND_PENDING),
+            postgresql_where=text(HAND_PENDING),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk(), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    addressee: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer)
+    answers_hand_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hands.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(32))
+
+
+class TurnRow(Base):
+    __tablename__ = "turns"
+    __table_args__ = (
+        Index(
+            "uq_turns_active_session_id",
+            "session_id",
+            unique=True,
+            sqlite_where=text(TURN_ACTIVE),
+            postgresql_where=text(TURN_ACTIVE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk(), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    limit_s: Mapped[int] = mapped_column(Integer)
+    hand_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hands.id", ondelete="SET NULL"), index=True
+    )
+    addressee: Mapped[str | None] = mapped_column(Text)
+    answers_turn_id: Mapped[int | None] = mapped_column(
+        ForeignKey("turns.id", ondelete="SET NULL"), index=True
+    )
+    warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    timeup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    overtime_s: Mapped[int] = mapped_column(Integer)
+
+
+class ContributionRow(Base):
+    __tablename__ = "contributions"
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk())
+    seq: Mapped[int] = mapped_column(Integer)
+    # SET NULL: a person's data can be erased while the record of the session stays.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    speaker_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    turn_id: Mapped[int | None] = mapped_column(
+        ForeignKey("turns.id", ondelete="SET NULL"), index=True
+    )
+    addressed_to: Mapped[str | None] = mapped_column(Text)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+
+
+class InboxRow(Base):
+    """A bot update as received, kept until processed (and a while after, for idempotency)."""
+
+    __tablename__ = "inbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    payload: Mapped[str] = mapped_column(Text)  # the update as JSON text
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

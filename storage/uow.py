@@ -1,0 +1,117 @@
+"""The unit of work: one AsyncSession, one transaction, the repositories bound to it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from facilitation.ports import (
+    AttendanceRepository,
+    Clock,
+    ContributionRepository,
+    HandRepository,
+    PersonRepository,
+    SessionRepository,
+    TurnRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from storage.inbox import mark_processed_in
+from storage.repositories import (
+    SqlAlchemyAttendanceRepository,
+    SqlAlchemyHandRepository,
+    SqlAlchemyPersonRepository,
+    SqlAlchemySessionRepository,
+)
+from storage.turn_repositories import SqlAlchemyContributionRepository, SqlAlchemyTurnRepository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay usable after commit (rows are never lazy-loaded)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class SqlAlchemyUnitOfWork:
+    """``async with uow:`` opens a session; leaving without ``commit()`` rolls it all back.
+
+    With an ``idempotency_key`` (a Telegram update_id), ``commit()`` also marks that update
+    processed in the inbox, in the same transaction as the changes it caused.
+    """
+
+    people: PersonRepository
+    sessions: SessionRepository
+    attendance: AttendanceRepository
+    hands: HandRepository
+    turns: TurnRepository
+    contributions: ContributionRepository
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        idempotency_key: int | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._session_factory = session_factory
+        self.idempotency_key = idempotency_key
+        self._clock = clock
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already in use")
+        session = self._session = self._session_factory()
+        self.people = SqlAlchemyPersonRepository(session)
+        self.sessions = SqlAlchemySessionRepository(session)
+        self.attendance = SqlAlchemyAttendanceRepository(session)
+        self.hands = SqlAlchemyHandRepository(session)
+        self.turns = SqlAlchemyTurnRepository(session)
+        self.contributions = SqlAlchemyContributionRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()  # a no-op after commit: nothing is left to undo
+        finally:
+            await session.close()
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open AsyncSession (for storage code only, e.g. search queries)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use `async with uow:`")
+        return self._session
+
+    async def commit(self) -> None:
+        session = self.session
+        if self.idempotency_key is not None:
+            await mark_processed_in(session, self.idempotency_key, self._clock())
+        await session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+def make_uow_factory(engine: AsyncEngine, *, clock: Clock = utc_now) -> UnitOfWorkFactory:
+    """A factory of fresh units of work on ``engine``: ``factory(idempotency_key=None)``."""
+    session_factory = make_session_factory(engine)
+
+    def factory(idempotency_key: int | None = None) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, idempotency_key, clock=clock)
+
+    return factory

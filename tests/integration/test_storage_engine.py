@@ -1,0 +1,104 @@
+"""Engines: URL handling, SQLite settings, reachability checks, UTC datetimes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import StatementError
+
+from facilitation.ports import UnitOfWorkFactory
+from storage.engine import DatabaseUnreachable, async_url, check_database, make_engine, mask_url
+from tests.integration.storage_builders import BEIJING, T0, new_person
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///data/y.db", "sqlite+aiosqlite:///data/y.db"),
+        ("sqlite+aiosqlite:///data/y.db", "sqlite+aiosqlite:///data/y.db"),
+        ("postgresql://u:pw@db:5432/y", "postgresql+asyncpg://u:pw@db:5432/y"),
+        ("postgres://u@db/y", "postgresql+asyncpg://u@db/y"),
+        ("postgresql+asyncpg://u@db/y", "postgresql+asyncpg://u@db/y"),
+    ],
+)
+def test_urls_are_normalised_to_async_drivers(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+def test_unsupported_url_is_refused_with_password_masked() -> None:
+    with pytest.raises(ValueError, match=r"mysql://u:\*\*\*@db/y") as info:
+        async_url("mysql://u:secret@db/y")
+    assert "secret" not in str(info.value)
+    assert mask_url("postgresql://u:secret@db/y") == "postgresql://u:***@db/y"
+
+
+async def test_sqlite_pragmas_are_in_effect(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            values = [
+                (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            ]
+    finally:
+        await engine.dispose()
+    assert values == ["wal", 1, 5000, 1]  # synchronous 1 is NORMAL
+
+
+async def test_sqlite_transactions_begin_immediate(sqlite_url: str) -> None:
+    """A transaction that has only read already holds the write lock."""
+    engine = make_engine(sqlite_url)
+    path = sqlite_url.removeprefix("sqlite:///")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT count(*) FROM people"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once the transaction ended
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_sqlite_parent_folder_is_created(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/a/b/yishitang.db"
+    await check_database(url)
+    assert (tmp_path / "a" / "b" / "yishitang.db").exists()
+
+
+async def test_check_database_passes_on_both(db_url: str) -> None:
+    await check_database(db_url)
+
+
+async def test_check_database_names_the_unreachable_url() -> None:
+    url = "postgresql://postgres:hunter2@127.0.0.1:9/nowhere"  # port 9: nothing listens
+    with pytest.raises(DatabaseUnreachable) as info:
+        await check_database(url)
+    message = str(info.value)
+    assert "postgresql://postgres:***@127.0.0.1:9/nowhere" in message
+    assert "hunter2" not in message
+
+
+async def test_datetimes_come_back_aware_utc(uow_factory: UnitOfWorkFactory) -> None:
+    local = T0.astimezone(BEIJING)
+    async with uow_factory() as uow:
+        person = await uow.people.add(new_person(notice_accepted_at=local))
+        await uow.commit()
+    assert person.id is not None
+    async with uow_factory() as uow:
+        stored = await uow.people.get(person.id)
+    assert stored is not None and stored.notice_accepted_at is not None
+    assert stored.notice_accepted_at == T0
+    assert stored.notice_accepted_at.tzinfo is UTC
+
+
+async def test_naive_datetimes_are_refused(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        with pytest.raises(StatementError, match="naive datetime"):
+            await uow.people.add(new_person(notice_accepted_at=datetime(2025, 1, 1, 12)))

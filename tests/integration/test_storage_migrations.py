@@ -1,0 +1,82 @@
+"""Migrations: idempotent, recorded, and producing exactly the schema of storage/rows.py."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import migrate
+from storage.engine import make_engine
+from storage.rows import Base
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _differences(connection: Connection) -> list[object]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _partial_indexes(connection: Connection) -> dict[str, tuple[list[str | None], str]]:
+    """Unique indexes with a WHERE clause: name -> (columns, predicate as the server has it)."""
+    found = {}
+    for table in inspect(connection).get_table_names():
+        for index in inspect(connection).get_indexes(table):
+            options = index.get("dialect_options", {})
+            where = options.get("postgresql_where") or options.get("sqlite_where")
+            if where is not None and index["unique"]:
+                found[str(index["name"])] = (list(index["column_names"]), str(where))
+    return found
+
+
+async def test_schema_matches_the_row_classes(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        assert await connection.run_sync(_differences) == []
+        partial = await connection.run_sync(_partial_indexes)
+    assert {name: columns for name, (columns, _) in partial.items()} == {
+        "uq_sessions_open_chat_id": ["chat_id"],
+        "uq_hands_pending_session_id_person_id": ["session_id", "person_id"],
+        "uq_turns_active_session_id": ["session_id"],
+    }
+    assert "<>" in partial["uq_sessions_open_chat_id"][1]
+    assert "'closed'" in partial["uq_sessions_open_chat_id"][1]
+    assert "'pending'" in partial["uq_hands_pending_session_id_person_id"][1]
+    assert "ended_at IS NULL" in partial["uq_turns_active_session_id"][1]
+
+
+async def test_upgrade_is_idempotent(db_url: str) -> None:
+    assert await migrate.current_async(db_url) == migrate.head() == "0001"
+    await migrate.upgrade_async(db_url)
+    await migrate.upgrade_async(db_url)
+    assert await migrate.current_async(db_url) == "0001"
+
+
+async def test_fresh_database_from_scratch(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/new/y.db"
+    assert await migrate.current_async(url) is None
+    await migrate.upgrade_async(url)
+    assert await migrate.current_async(url) == "0001"
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
+
+
+def test_migration_scripts_ship_with_the_package() -> None:
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["storage"]
+    package = ROOT / "storage"
+    shipped = {path for pattern in patterns for path in package.glob(pattern)}
+    needed = {package / "migrations" / "env.py", package / "migrations" / "script.py.mako"}
+    needed |= set((package / "migrations" / "versions").glob("*.py"))
+    assert migrate.MIGRATIONS == package / "migrations"
+    assert needed <= shipped

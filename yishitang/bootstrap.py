@@ -1,0 +1,108 @@
+"""The composition root: builds everything from one Settings object, and runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import build_application, publish_commands
+from bot.common import App, BotDeps
+from bot.poller import DurablePoller
+from bot.timekeeper import Timekeeper
+from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
+from storage.engine import make_engine
+from storage.inbox import Inbox
+from storage.migrate import upgrade_async
+from storage.uow import make_session_factory, make_uow_factory
+from yishitang.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_session_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    inbox: Inbox
+    app: App
+    timekeeper: Timekeeper
+    poller: DurablePoller
+
+
+async def build_runtime(
+    settings: Settings, *, clock: Clock = utc_now, new_code: CodeGenerator = new_session_code,
+) -> Runtime:
+    """Migrate the database and wire storage, the bot and its timekeeper (not started)."""
+    if settings.telegram_token is None:
+        raise SystemExit("YISHITANG_TELEGRAM_TOKEN is not set: get a token from @BotFather")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(settings.db_url)
+    engine = make_engine(settings.db_url)
+    uow = make_uow_factory(engine)
+    deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
+                   language=settings.language,
+                   staff_user_ids=frozenset(settings.staff_user_ids))
+    app = build_application(
+        token=settings.telegram_token.get_secret_value(), deps=deps,
+        base_url=settings.api_base_url, base_file_url=settings.file_base_url,
+        rate_limit=settings.rate_limit)
+    timekeeper = Timekeeper(uow, clock, app.bot)
+    deps.on_floor_change = timekeeper.kick
+    inbox = Inbox(make_session_factory(engine))
+    poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout)
+    return Runtime(settings, engine, uow, inbox, app, timekeeper, poller)
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
+    """Start the bot, its poller and timekeeper; yield the event that stops them."""
+    stop = asyncio.Event()
+    app = runtime.app
+    await app.initialize()
+    await app.start()
+    await publish_commands(app)
+    tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
+             asyncio.create_task(runtime.timekeeper.run(), name="timekeeper")]
+    try:
+        yield stop
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await app.stop()
+        await app.shutdown()
+        await runtime.engine.dispose()
+
+
+async def run_bot(settings: Settings) -> None:
+    """`yishitang run`: serve until SIGINT or SIGTERM."""
+    runtime = await build_runtime(settings)
+    async with running(runtime) as stop:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("bot @%s running against %s", runtime.app.bot.username,
+                 settings.telegram_api_url)
+        await stop.wait()

@@ -1,0 +1,175 @@
+"""`yishitang demo`: a whole roundtable, scripted, through the sandbox with the real bot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from facilitation.record import SessionRecord, load_record
+from transcripts.export import to_interchange, to_markdown
+from yishitang.settings import Settings
+from yishitang.stage import Stage, staged
+
+TOPIC = "平桥镇污水零直排怎么推进"
+MODERATOR = "李主席"
+PROFILES = {
+    "张大妈": "群众代表 - -",
+    "王建国": "部门 - 县住建局",
+    "刘芳": "委员 经济界 平桥镇商会",
+    "赵工": "专家 - 市环保设计院",
+    "孙总": "企业 - 平桥工业园区",
+    "吴女士": "群众代表 - 东头村",
+}
+
+
+class Narrator:
+    """Prints what people do and every message the bot sends, as it happens."""
+
+    def __init__(self, stage: Stage, quiet: bool) -> None:
+        self.stage, self.quiet = stage, quiet
+        self.seen: set[tuple[int, int]] = set()
+
+    def act(self, name: str, text: str, where: str = "") -> None:
+        if not self.quiet:
+            print(f"\n👤 {name}{where}: {text}")
+
+    def bot_messages(self, chats: Iterable[int]) -> None:
+        for chat_id in chats:
+            for message in self.stage.sandbox.messages(chat_id):
+                key = (chat_id, message["message_id"])
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                body = message.get("text") or message.get("caption") or ""
+                if "photo" in message:
+                    body = f"[二维码图片] {body}"
+                where = "" if chat_id == self._group_id else " (私聊)"
+                if not self.quiet:
+                    print("🤖" + where + ": " + body.replace("\n", "\n   "))
+
+    @property
+    def _group_id(self) -> int:
+        assert self.stage.group is not None
+        return self.stage.group.id
+
+
+async def _step(stage: Stage, narrator: Narrator, name: str, text: str,
+                private: bool = False) -> dict[str, Any]:
+    chat = stage.private(name) if private else None
+    narrator.act(name, text, " (私聊)" if private else "")
+    sent = stage.say(name, text, chat)
+    await stage.settled()
+    narrator.bot_messages(_chats(stage))
+    return sent
+
+
+def _chats(stage: Stage) -> list[int]:
+    assert stage.group is not None
+    return [stage.group.id] + [u.id for u in stage.people.values()]
+
+
+async def _press(stage: Stage, narrator: Narrator, name: str, message: dict[str, Any],
+                 data: str, label: str) -> None:
+    narrator.act(name, f"[点按钮 {label}]")
+    answer = await stage.press(name, message, data)
+    await stage.settled()
+    if answer and not narrator.quiet:
+        print(f"🤖 (按钮提示): {answer}")
+    narrator.bot_messages(_chats(stage))
+
+
+def _panel(stage: Stage) -> dict[str, Any]:
+    assert stage.group is not None
+    return next(m for m in stage.sandbox.messages(stage.group.id)
+                if "会议码" in (m.get("text") or ""))
+
+
+async def _script(stage: Stage, n: Narrator) -> None:
+    stage.open_group("平桥镇民生议事堂", [MODERATOR, *PROFILES])
+    for name, profile in PROFILES.items():
+        await _step(stage, n, name, f"/profile {name} {profile}", private=True)
+    await _step(stage, n, MODERATOR, f"/new {TOPIC}")
+    await _step(stage, n, MODERATOR, "/qrcode")
+    panel = _panel(stage)
+    code = (panel["text"].split("会议码：", 1)[1]).split()[0]
+    await _step(stage, n, "张大妈", "/signin")
+    await _step(stage, n, "王建国", "/signin")
+    await _step(stage, n, "赵工", "/signin")
+    await _press(stage, n, "孙总", panel, "signin", "✅ 签到")
+    await _step(stage, n, "刘芳", f"/start {code}", private=True)
+    await _step(stage, n, "吴女士", f"/start {code}_r", private=True)
+    await _step(stage, n, MODERATOR, "/proxy 陈老伯 乡贤 东头村")
+    notice = next(m for m in reversed(stage.sandbox.messages(_chats(stage)[0]))
+                  if "请知悉" in (m.get("text") or ""))
+    await _press(stage, n, "孙总", notice, f"notice:{stage.person('孙总').id}", "✅ 我知道了")
+    await _step(stage, n, MODERATOR, "各位好，今天围绕污水零直排协商，请大家举手发言，每人三分钟。")
+    await _step(stage, n, "张大妈", "/hand 提问 县住建局")
+    await _step(stage, n, "赵工", "/hand")
+    await _step(stage, n, "王建国", "/hand 回应")
+    await _press(stage, n, "刘芳", panel, "hand:speech", "✋ 举手发言")
+    await _step(stage, n, MODERATOR, "/queue")
+    await _step(stage, n, MODERATOR, "/next")
+    await _step(stage, n, "张大妈", "我们村东头的排污管去年就说要接，到现在还没接上，"
+                                    "下雨天污水直接流进河里。请问住建局什么时候能解决？")
+    await _step(stage, n, MODERATOR, "/next")
+    await _step(stage, n, "王建国", "感谢张大妈的提问。东头片区管网已列入今年改造计划，"
+                                    "预计12月底前完成接管，下周我们派人到现场再核实一次。")
+    await _step(stage, n, MODERATOR, "/next")
+    await _step(stage, n, "赵工", "建议把雨污分流和截污纳管一起做，先对沿河的12个排污口"
+                                  "逐一排查，建立台账，一个月内完成。")
+    await _step(stage, n, "孙总", "园区企业愿意配合排查。")
+    await _timers(stage, n)
+    await _step(stage, n, "赵工", "/done")
+    await _step(stage, n, MODERATOR, "/next")
+    await _step(stage, n, "刘芳", "希望镇里建立定期通报机制，每月在议事堂公布整改进度。")
+    await _step(stage, n, "吴女士", "书面建议：在河道边设立监督公示牌，公布举报电话。",
+                private=True)
+    await _step(stage, n, MODERATOR, "今天形成共识：东头片区年底前完成接管，沿河排污口一个月内"
+                                     "排查完毕，由县住建局牵头，镇政府配合。")
+    await _step(stage, n, MODERATOR, "/end")
+
+
+async def _timers(stage: Stage, n: Narrator) -> None:
+    """Show the 30-second warning and the time-up notice without waiting three minutes."""
+    for seconds in (160, 25):
+        if not n.quiet:
+            print(f"\n⏩ (演示：时钟快进 {seconds} 秒)")
+        before = len(stage.sandbox.calls)
+        stage.clock.advance(seconds)
+        stage.runtime.timekeeper.kick()
+        await stage.sandbox.wait_for_call("sendMessage", since=before)
+        n.bot_messages(_chats(stage))
+
+
+def _fresh_database(output: Path) -> Path:
+    output.mkdir(parents=True, exist_ok=True)
+    for stale in output.glob("demo.db*"):
+        stale.unlink()
+    return output / "demo.db"
+
+
+def _save(output: Path, record: SessionRecord, tz: ZoneInfo) -> None:
+    (output / "transcript.json").write_text(
+        json.dumps(to_interchange(record, tz), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (output / "transcript.md").write_text(to_markdown(record, tz), "utf-8")
+
+
+async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int:
+    database = _fresh_database(output)
+    async with staged(output, database_url=f"sqlite+aiosqlite:///{database.resolve()}",
+                      turn_seconds=180, language=settings.language,
+                      timezone=settings.timezone) as stage:
+        narrator = Narrator(stage, quiet)
+        await _script(stage, narrator)
+        record = await load_record(stage.runtime.uow())
+    _save(output, record, ZoneInfo(settings.timezone))
+    kinds = sorted({str(c.kind) for c in record.contributions})
+    print(f"\n✔ 演示完成：{len(record.attendance)} 人签到，{len(record.contributions)} 条记录 "
+          f"({', '.join(kinds)})，{len(record.turns)} 轮发言。", file=sys.stdout)
+    print(f"  逐字记录：{output / 'transcript.json'}，{output / 'transcript.md'}")
+    print(f"  数据库：{database}")
+    return 0
