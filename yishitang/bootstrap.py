@@ -11,14 +11,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.app import build_application, publish_commands
 from bot.common import App, BotDeps
 from bot.poller import DurablePoller
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
-from storage.engine import make_engine
+from storage.engine import AsyncEngine, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
 from storage.uow import make_session_factory, make_uow_factory

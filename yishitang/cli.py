@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "demo":
-        logging.getLogger("telegram.ext").setLevel(logging.WARNING)
+        for noisy in ("telegram.ext", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         from yishitang.bootstrap import run_bot
 

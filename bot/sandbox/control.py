@@ -5,7 +5,10 @@ All responses are ``{"ok": true, "result": ...}`` or ``{"ok": false, "descriptio
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,7 +35,10 @@ def _endpoint(action: Action) -> Callable[[web.Request], Awaitable[web.Response]
                 arg: Any = dict(request.query.items())
             else:
                 arg = await request.json() if request.body_exists else {}
-            return _reply(True, action(sandbox, arg))
+            result = action(sandbox, arg)
+            if inspect.isawaitable(result):
+                result = await result
+            return _reply(True, result)
         except (SandboxUsageError, ApiError, KeyError, TypeError, ValueError) as exc:
             return _reply(False, f"{type(exc).__name__}: {exc}", 400)
 
@@ -100,6 +106,25 @@ def reset_stats(sb: Sandbox, body: Any) -> bool:
     return True
 
 
+async def wait_replied(sb: Sandbox, body: Any) -> JSON:
+    """Wait (no polling) until every user message tracked since reset_stats has a bot reply.
+
+    ``{"timeout": seconds}`` (default 30); answers ``{"user_messages", "replied", "timed_out"}``.
+    """
+    timeout = float((body or {}).get("timeout", 30))
+    waiting = deque(t for t in sb.timings.values() if t.replied_ns is None)
+
+    def all_replied(_sb: Sandbox) -> bool:
+        while waiting and waiting[0].replied_ns is not None:  # amortised O(1) per wake-up
+            waiting.popleft()
+        return not waiting
+
+    with contextlib.suppress(TimeoutError):
+        await sb.wait_for(all_replied, timeout, "every user message replied")
+    replied = sum(t.replied_ns is not None for t in sb.timings.values())
+    return {"user_messages": len(sb.timings), "replied": replied, "timed_out": bool(waiting)}
+
+
 def health(sb: Sandbox, query: Any) -> JSON:
     return {"bots": [bot.username for bot in sb.bots.values()]}
 
@@ -110,6 +135,7 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/_sandbox/send_texts", _endpoint(send_texts))
     app.router.add_post("/_sandbox/press_button", _endpoint(press_button))
     app.router.add_post("/_sandbox/reset_stats", _endpoint(reset_stats))
+    app.router.add_post("/_sandbox/wait_replied", _endpoint(wait_replied))
     app.router.add_get("/_sandbox/messages", _endpoint(list_messages))
     app.router.add_get("/_sandbox/stats", _endpoint(lambda sb, _query: sb.stats()))
     app.router.add_get("/_sandbox/health", _endpoint(health))
