@@ -14,7 +14,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from telegram import Update
@@ -24,12 +24,15 @@ from bot.common import App
 from facilitation.ports import Clock
 
 log = logging.getLogger(__name__)
+KEEP_HANDLED = timedelta(days=2)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class InboxPort(Protocol):
     async def store(self, updates: Sequence[tuple[int, str]], now: datetime) -> int: ...
     async def pending(self, limit: int = 100) -> list[tuple[int, str]]: ...
     async def mark_processed(self, update_id: int, now: datetime) -> None: ...
+    async def prune(self, older_than: datetime) -> int: ...
 
 
 class DurablePoller:
@@ -39,6 +42,7 @@ class DurablePoller:
         self.stored = 0
         self.handled = 0
         self._progress = asyncio.Condition()
+        self._pruned_at: datetime | None = None
 
     async def drain(self) -> int:
         """Handle every stored update not handled yet, in arrival order."""
@@ -75,12 +79,22 @@ class DurablePoller:
         await self._advance(stored=fresh)
         return updates[-1].update_id + 1
 
+    async def prune(self) -> None:
+        """Forget handled updates after a while: they hold people's messages."""
+        now = self._clock()
+        if self._pruned_at is None or now - self._pruned_at > PRUNE_EVERY:
+            removed = await self._inbox.prune(now - KEEP_HANDLED)
+            self._pruned_at = now
+            if removed:
+                log.info("pruned %d handled updates from the inbox", removed)
+
     async def run(self, stop: asyncio.Event) -> None:
         await self.drain()
         offset: int | None = None
         backoff = 1.0
         while not stop.is_set():
             try:
+                await self.prune()
                 offset = await self.fetch(offset)
                 backoff = 1.0
             except RetryAfter as exc:

@@ -80,6 +80,14 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     await publish_commands(app)
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper")]
+
+    def stop_on_failure(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s stopped", task.get_name(), exc_info=task.exception())
+            stop.set()
+
+    for task in tasks:
+        task.add_done_callback(stop_on_failure)
     try:
         yield stop
     finally:
@@ -92,6 +100,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
         await app.stop()
         await app.shutdown()
         await runtime.engine.dispose()
+    failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
+    if failed:
+        raise RuntimeError(f"{failed[0].get_name()} stopped") from failed[0].exception()
 
 
 async def run_bot(settings: Settings) -> None:

@@ -229,3 +229,36 @@ async def test_update_delivered_twice_is_processed_once(stage: Stage) -> None:
     assert await stage.runtime.poller.drain() == 0
     async with stage.runtime.uow() as work:
         assert await work.contributions.count(1) == before == 1
+
+
+async def test_qrcode_is_a_png_of_the_deep_link(stage: Stage) -> None:
+    await opened(stage)
+    stage.say(MOD, "/qrcode")
+    call = await stage.sandbox.wait_for_call("sendPhoto")
+    assert call.ok
+    async with stage.runtime.uow() as work:
+        session = await work.sessions.latest()
+    assert session is not None
+    link = f"https://t.me/yishitang_bot?start={session.code}"
+    photo = stage.sandbox.messages(stage.group.id)[-1]  # type: ignore[union-attr]
+    largest = photo["photo"][-1]
+    assert link in text(photo) and largest["width"] == largest["height"] >= 300
+    stored = stage.sandbox.files[largest["file_id"]]
+    assert stored.data.startswith(b"\xff\xd8")  # recompressed to JPEG, as Telegram does
+
+
+async def test_proxy_sign_in_and_sign_out(stage: Stage) -> None:
+    await opened(stage)
+    assert "只有本场主持人" in text(await stage.ask("张三", "/proxy 赵大爷 乡贤"))
+    assert "身份类别无效" in text(await stage.ask(MOD, "/proxy 赵大爷 皇帝"))
+    done = text(await stage.ask(MOD, "/proxy 赵大爷 乡贤 东头村"))
+    assert "已代为签到：赵大爷（乡贤）" in done and "现到 2 人" in done
+    await stage.ask("张三", "/signin")
+    await stage.ask("张三", "/hand")
+    assert "已签退" in text(await stage.ask("张三", "/signout"))
+    assert "请先签到" in text(await stage.ask("张三", "/signout"))
+    record = await load_record(stage.runtime.uow())
+    zhang = next(a for a in record.attendance if a.name == "张三")
+    elder = next(a for a in record.attendance if a.name == "赵大爷")
+    assert zhang.left_at is not None and elder.unit == "东头村" and elder.proxy_by is not None
+    assert "暂无人举手" in text(await stage.ask(MOD, "/queue"))
