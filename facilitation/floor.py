@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation.errors import InvalidInput, InvalidState, NotFound
-from facilitation.model import Attendance, Hand, HandStatus, Person, Session, Turn, TurnKind
+from facilitation.model import Attendance, Hand, HandStatus, Person, Turn, TurnKind
 from facilitation.ports import UnitOfWork
 from facilitation.queue import move_to_top, order_queue, question_answered_by
 from facilitation.services import Actor, open_session_in, person_for
+from facilitation.session import Session
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from facilitation.model import Attendance, Contribution, Hand, Person, Session, Turn
+from facilitation.model import Attendance, Contribution, Hand, Person, Turn
+from facilitation.session import Session
 
 
 class PersonRepository(Protocol):

@@ -11,13 +11,13 @@ from facilitation.model import (
     Contribution,
     ContributionKind,
     Person,
-    Session,
     Source,
     Turn,
     contribution_kind_for,
 )
 from facilitation.ports import UnitOfWork
 from facilitation.services import Actor, person_for
+from facilitation.session import Session
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ from facilitation.model import (
     HandStatus,
     ParticipantKind,
     Person,
-    Session,
     SignInMethod,
-    check_turn_limit,
     clean_text,
 )
 from facilitation.ports import CodeGenerator, UnitOfWork
+from facilitation.session import Session, check_turn_limit
 
 
 @dataclass(frozen=True)

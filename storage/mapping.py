@@ -16,13 +16,13 @@ from facilitation.model import (
     HandStatus,
     ParticipantKind,
     Person,
-    Session,
     SessionStatus,
     SignInMethod,
     Source,
     Turn,
     TurnKind,
 )
+from facilitation.session import Session
 from storage.rows import AttendanceRow, ContributionRow, HandRow, PersonRow, SessionRow, TurnRow
 
 Values = dict[str, Any]

@@ -15,14 +15,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import (
-    Attendance,
-    Hand,
-    HandStatus,
-    Person,
-    Session,
-    SessionStatus,
-)
+from facilitation.model import Attendance, Hand, HandStatus, Person, SessionStatus
+from facilitation.session import Session
 from storage import mapping
 from storage.rows import (
     AttendanceRow,

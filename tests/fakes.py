@@ -16,10 +16,10 @@ from facilitation.model import (
     Hand,
     HandStatus,
     Person,
-    Session,
     SessionStatus,
     Turn,
 )
+from facilitation.session import Session
 
 
 class IdSequence:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from facilitation.model import ParticipantKind, Person, Session, SessionStatus
+from facilitation.model import ParticipantKind, Person, SessionStatus
 from facilitation.ports import UnitOfWork
+from facilitation.session import Session
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 BEIJING = timezone(timedelta(hours=8))

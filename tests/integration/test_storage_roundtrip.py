@@ -14,7 +14,6 @@ from facilitation.model import (
     HandStatus,
     ParticipantKind,
     Person,
-    Session,
     SessionStatus,
     SignInMethod,
     Source,
@@ -22,6 +21,7 @@ from facilitation.model import (
     TurnKind,
 )
 from facilitation.ports import UnitOfWorkFactory
+from facilitation.session import Session
 from tests.integration.storage_builders import BEIJING, CHAT, add_person, add_session, at
 
 
