@@ -9,6 +9,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -77,6 +78,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(queue.done, pattern=r"^done$"))
     app.add_handler(CallbackQueryHandler(queue.manage_button,
                                          pattern=r"^q:(up|skip|remove):\d+$"))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
+    app.add_handler(ChatMemberHandler(session.added_to_group,
+                                      ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(NEW & filters.COMMAND, session.unknown_command))
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
     app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,

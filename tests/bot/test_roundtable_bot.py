@@ -262,3 +262,18 @@ async def test_proxy_sign_in_and_sign_out(stage: Stage) -> None:
     elder = next(a for a in record.attendance if a.name == "赵大爷")
     assert zhang.left_at is not None and elder.unit == "东头村" and elder.proxy_by is not None
     assert "暂无人举手" in text(await stage.ask(MOD, "/queue"))
+
+
+async def test_welcome_when_added_and_session_follows_group_migration(stage: Stage) -> None:
+    group = stage.group
+    assert group is not None
+    welcome = await stage.sandbox.wait_for_message(group.id, "/new 议题")
+    assert "议事堂命令" in text(welcome)
+    await opened(stage)
+    new_id = -1009999999999
+    stage.sandbox._post(stage.person(MOD), group, {"migrate_to_chat_id": new_id}, None)
+    await stage.settled()
+    async with stage.runtime.uow() as work:
+        assert await work.sessions.open_in_chat(group.id) is None
+        moved = await work.sessions.open_in_chat(new_id)
+    assert moved is not None and moved.topic == "停车难怎么解决"
