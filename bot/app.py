@@ -16,10 +16,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.acks import FlushFirst
 from bot.catalog import LANGUAGES, t
 from bot.common import App, BotDeps, Context, reply
 from bot.errors import on_error
-from bot.handlers import queue, session, signin, texts
+from bot.handlers import queue, session, signin, texts, voice
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
                   "qrcode", "end", "help")
@@ -39,10 +40,12 @@ def build_application(
         .updater(None)
         .context_types(ContextTypes(context=Context))
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # Every request passes FlushFirst: pending acknowledgements go before other messages.
+    limiter = AIORateLimiter(max_retries=3) if rate_limit else None
+    builder = builder.rate_limiter(FlushFirst(deps.acks, limiter))  # type: ignore[arg-type]
     application = cast(App, builder.build())
     application.bot_data["deps"] = deps
+    deps.acks.bind(application.bot)
     register_handlers(application)
     return application
 
@@ -69,7 +72,7 @@ def register_handlers(app: App) -> None:
     app.add_handler(CommandHandler(list(group_commands), group_only,
                                    filters=NEW & filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(signin.sign_in_button, pattern=r"^signin$"))
-    app.add_handler(CallbackQueryHandler(signin.accept_notice, pattern=r"^notice:\d+$"))
+    app.add_handler(CallbackQueryHandler(signin.accept_notice, pattern=r"^notice(:\d+)?$"))
     app.add_handler(CallbackQueryHandler(
         queue.hand_button, pattern=r"^hand:(speech|question|response|follow_up)$"))
     app.add_handler(CallbackQueryHandler(queue.lower, pattern=r"^lower$"))
@@ -82,6 +85,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(ChatMemberHandler(session.added_to_group,
                                       ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(NEW & filters.COMMAND, session.unknown_command))
+    app.add_handler(MessageHandler(
+        NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.VIDEO
+               | filters.Document.ALL), voice.on_audio))
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
     app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,
                                    texts.private_text))

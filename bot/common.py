@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +20,18 @@ from telegram import (
 from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.acks import Ack, AckBuffer
 from bot.catalog import language_of, t
 from facilitation.model import ParticipantKind, TurnKind
 from facilitation.ports import Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
 from facilitation.services import Actor
+
+
+@dataclass(frozen=True)
+class AudioLimits:
+    max_file_bytes: int = 20 * 1024 * 1024  # getFile's limit; 2000 MB with a local server
+    max_voice_s: int = 600
+    max_recording_s: int = 4 * 3600
 
 
 @dataclass
@@ -35,6 +45,9 @@ class BotDeps:
     language: str = "zh"
     staff_user_ids: frozenset[int] = frozenset()
     on_floor_change: Callable[[], None] = field(default=lambda: None)
+    on_audio: Callable[[], None] = field(default=lambda: None)
+    audio: AudioLimits = field(default_factory=AudioLimits)
+    acks: AckBuffer = field(default_factory=AckBuffer)
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -48,6 +61,12 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
 
 
 App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+def deps_of(app: App) -> BotDeps:
+    deps = app.bot_data["deps"]
+    assert isinstance(deps, BotDeps)
+    return deps
 
 
 def user_of(update: Update) -> User:
@@ -100,6 +119,12 @@ async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
     return await chat.send_message(fit(text), **kwargs)
 
 
+async def acknowledge(update: Update, context: Context, *acks: Ack) -> None:
+    """Hand acknowledgements of ``update`` (its change committed) to the buffer that sends
+    them, coalesced with others of the same moment (bot/acks.py)."""
+    await context.deps.acks.add(chat_of(update).id, update, *acks)
+
+
 async def answer(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:
     if query is not None:
         await query.answer(text[:200] if text else None, show_alert=alert)
@@ -144,3 +169,11 @@ def session_keyboard(language: str) -> InlineKeyboardMarkup:
 def private_chat_button(language: str, bot_username: str, payload: str) -> InlineKeyboardMarkup:
     url = f"https://t.me/{bot_username}?start={payload}"
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "btn_open_private"), url=url)]])
+
+
+async def wait_or_timeout(event: asyncio.Event, seconds: float) -> None:
+    """Wait for ``event`` at most ``seconds``. Unlike asyncio.wait_for on Python 3.11, a
+    cancellation that races with the event is never swallowed, so loops stop when told."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()

@@ -3,14 +3,14 @@
 getUpdates confirms a batch only when the next call passes a higher offset, and we make that
 call only after the batch is in the inbox table. Each stored update is then handled once: the
 handler's unit of work marks it processed in the same transaction as its change, and the
-poller marks it after the handler returns, so a crash at any point either re-runs an update
-whose change was not committed or skips one whose change was.
+poller marks the others (those that changed nothing) after the handler returns, so a crash at
+any point either re-runs an update whose change was not committed or skips one whose change
+was. Acknowledgements gathered while a batch is handled are sent after it (bot/acks.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from typing import Protocol
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.common import App
+from bot.common import App, deps_of, wait_or_timeout
 from facilitation.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -38,22 +38,30 @@ class InboxPort(Protocol):
 class DurablePoller:
     def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25) -> None:
         self._app, self._inbox, self._clock = app, inbox, clock
+        self._deps = deps_of(app)
         self._poll_timeout = poll_timeout
         self.stored = 0
         self.handled = 0
         self._progress = asyncio.Condition()
         self._pruned_at: datetime | None = None
+        self._fetched: dict[int, Update] = {}  # stored by the last fetch: no need to re-parse
 
     async def drain(self) -> int:
         """Handle every stored update not handled yet, in arrival order."""
         count = 0
+        acks, committed = self._deps.acks, self._deps.uow.committed
         while batch := await self._inbox.pending(limit=100):
             for update_id, payload in batch:
-                update = Update.de_json(json.loads(payload), self._app.bot)
+                update = self._fetched.pop(update_id, None) or Update.de_json(
+                    json.loads(payload), self._app.bot)
+                await acks.admit(update)
                 await self._app.process_update(update)
-                await self._inbox.mark_processed(update_id, self._clock())
-                count += 1
-                await self._advance(handled=1)
+                if not committed(update_id):  # its unit of work did not mark it
+                    await self._inbox.mark_processed(update_id, self._clock())
+            await acks.flush_all()
+            count += len(batch)
+            await self._advance(handled=len(batch))
+        self._fetched.clear()
         return count
 
     async def _advance(self, *, stored: int = 0, handled: int = 0) -> None:
@@ -76,6 +84,7 @@ class DurablePoller:
         fresh = await self._inbox.store(
             [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates],
             self._clock())
+        self._fetched.update((u.update_id, u) for u in updates)
         await self._advance(stored=fresh)
         return updates[-1].update_id + 1
 
@@ -110,5 +119,4 @@ class DurablePoller:
 
     @staticmethod
     async def _pause(stop: asyncio.Event, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        await wait_or_timeout(stop, seconds)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.catalog import t
-from bot.common import duration
+from bot.common import duration, wait_or_timeout
 from facilitation import record
 from facilitation.ports import Clock, UnitOfWorkFactory
 from facilitation.record import TimerNotice
@@ -67,5 +66,4 @@ class Timekeeper:
             except Exception:  # the database may be briefly unavailable: keep time anyway
                 log.exception("timekeeper tick failed")
                 wait = self._max_wait_s
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            await wait_or_timeout(self._wake, wait)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation.errors import InvalidInput, InvalidState, NotFound
-from facilitation.model import Attendance, Hand, HandStatus, Person, Turn, TurnKind
+from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
 from facilitation.ports import UnitOfWork
 from facilitation.queue import move_to_top, order_queue, question_answered_by
-from facilitation.services import Actor, open_session_in, person_for
+from facilitation.services import Actor, open_session_in, participant_for, person_for
 from facilitation.session import Session
 
 
@@ -62,47 +62,39 @@ async def _entries(uow: UnitOfWork, ordered: list[Hand]) -> list[QueueEntry]:
     ]
 
 
-async def _attendance(uow: UnitOfWork, session: Session, person: Person) -> Attendance | None:
-    assert session.id is not None and person.id is not None
-    return await uow.attendance.get(session.id, person.id)
-
-
 async def raise_hand(
     uow: UnitOfWork, *, chat_id: int, actor: Actor, kind: TurnKind,
     addressee: str | None, now: datetime,
 ) -> HandRaised:
     async with uow:
         session = await open_session_in(uow, chat_id)
-        person = await person_for(uow, actor)
-        assert session.id is not None and person.id is not None
-        attendance = await _attendance(uow, session, person)
-        pending = await uow.hands.pending_for(session.id, person.id)
+        found = await participant_for(uow, session, actor)
+        assert session.id is not None
         answers_hand_id: int | None = None
         answers_name: str | None = None
         if kind == TurnKind.RESPONSE:
-            queue = await uow.hands.pending(session.id)
+            # question_answered_by looks at pending questions only: no need for the queue
+            questions = await uow.hands.pending(session.id, TurnKind.QUESTION)
             answers_hand_id, _ = question_answered_by(
-                person, queue, await uow.turns.recent(session.id))
+                found.person, questions, await uow.turns.recent(session.id))
             if answers_hand_id is not None:
-                question = next(h for h in queue if h.id == answers_hand_id)
-                asker = await uow.people.get(question.person_id)
-                answers_name = asker.display_name if asker else None
-        hand = session.raise_hand(attendance, pending, kind, addressee, now,
+                question = next(h for h in questions if h.id == answers_hand_id)
+                answers_name = await _name(uow, question.person_id)
+        hand = session.raise_hand(found.attendance, found.pending_hand, kind, addressee, now,
                                   answers_hand_id=answers_hand_id)
         hand = await uow.hands.add(hand)
         await uow.sessions.save(session)
-        ordered = await _ordered(uow, session)
+        assert hand.id is not None
+        position = await uow.hands.position(hand.id)
+        assert position is not None
         await uow.commit()
-        position = next(i for i, h in enumerate(ordered, start=1) if h.id == hand.id)
         return HandRaised(session, hand, position, answers_name)
 
 
 async def lower_hand(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> Hand:
     async with uow:
         session = await open_session_in(uow, chat_id)
-        person = await person_for(uow, actor)
-        assert session.id is not None and person.id is not None
-        hand = await uow.hands.pending_for(session.id, person.id)
+        hand = (await participant_for(uow, session, actor)).pending_hand
         if hand is None:
             raise InvalidState("no_hand")
         hand.status = HandStatus.LOWERED
@@ -173,7 +165,7 @@ async def end_turn(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime
         person = await person_for(uow, actor)
         turn = session.end_turn(person, await uow.turns.current(session.id), now)
         await uow.turns.save(turn)
-        waiting = len(await uow.hands.pending(session.id))
+        waiting = await uow.hands.count_pending(session.id)
         name = await _name(uow, turn.person_id)
         await uow.commit()
         return FloorChange(session, turn, name, None, None, waiting)

@@ -6,6 +6,7 @@ database. Identifiers are ``None`` until storage assigns them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -62,6 +63,13 @@ class Source(StrEnum):
     VOICE = "voice"
     TEXT = "text"
     RECORDING = "recording"
+
+
+class ContributionStatus(StrEnum):
+    FINAL = "final"
+    PENDING = "pending"  # audio waiting for its transcript; its place in the order is kept
+    DROPPED = "dropped"  # silence, noise or hallucination: nothing was said
+    FAILED = "failed"  # transcription failed for good; the audio is kept
 
 
 class SessionStatus(StrEnum):
@@ -203,7 +211,7 @@ class Turn:
 
     def remaining_s(self, now: datetime) -> int:
         """Seconds left; negative when the speaker is over time."""
-        return int((self.deadline - now).total_seconds())
+        return math.floor((self.deadline - now).total_seconds())
 
     def end(self, now: datetime) -> None:
         if self.ended_at is not None:
@@ -244,8 +252,77 @@ class Contribution:
     chat_id: int | None = None
     message_id: int | None = None
     duration_s: float | None = None
+    status: ContributionStatus = ContributionStatus.FINAL
+    segments: tuple[tuple[float, float, str], ...] = ()  # (start, end, text) of voice
+    engine: str | None = None  # what transcribed it, e.g. "faster-whisper"
+    model: str | None = None
     id: int | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.status == ContributionStatus.FINAL
 
 
 def contribution_kind_for(turn: Turn) -> ContributionKind:
     return ContributionKind(turn.kind.value)
+
+
+class AudioKind(StrEnum):
+    VOICE = "voice"  # a voice note or short audio: one contribution
+    RECORDING = "recording"  # a whole meeting's recording, sent by staff: many contributions
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    DROPPED = "dropped"
+    FAILED = "failed"
+
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class AudioJob:
+    """Audio waiting to be transcribed, recorded before any work so a crash loses nothing."""
+
+    session_id: int
+    chat_id: int  # where the audio was sent
+    message_id: int
+    file_id: str
+    kind: AudioKind
+    created_at: datetime
+    contribution_id: int | None = None  # the reserved place (voice); None for recordings
+    person_id: int | None = None
+    file_unique_id: str | None = None
+    file_size: int | None = None
+    claimed_duration_s: float | None = None
+    mime_type: str | None = None
+    reply_message_id: int | None = None  # our caption or progress message, edited as we go
+    status: JobStatus = JobStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    audio_path: str | None = None  # the kept file, relative to the data folder
+    finished_at: datetime | None = None
+    id: int | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.status == JobStatus.PENDING and (
+            self.next_attempt_at is None or self.next_attempt_at <= now)
+
+    def failed_attempt(self, error: str, now: datetime) -> bool:
+        """Count a failure; True when the job gives up (then it is FAILED)."""
+        self.attempts += 1
+        self.last_error = error[:500]
+        if self.attempts >= MAX_ATTEMPTS:
+            self.status = JobStatus.FAILED
+            self.finished_at = now
+            return True
+        self.next_attempt_at = now + timedelta(seconds=10 * 3 ** (self.attempts - 1))
+        return False
+
+    def finish(self, status: JobStatus, now: datetime, error: str | None = None) -> None:
+        self.status = status
+        self.finished_at = now
+        self.last_error = error

@@ -50,10 +50,7 @@ async def record_group_text(
 ) -> Recorded | None:
     """Record a text said in the session's chat; None when no session is open there."""
     async with uow:
-        found = await uow.sessions.open_in_chat(chat_id)
-        if found is None or found.id is None:
-            return None
-        session = await uow.sessions.lock(found.id)
+        session = await uow.sessions.open_in_chat(chat_id, for_update=True)
         if session is None or session.id is None:
             return None
         person = await person_for(uow, actor)
@@ -82,7 +79,7 @@ async def submit_written(
     async with uow:
         person = await person_for(uow, actor)
         assert person.id is not None
-        found, attendance = await _session_attended_by(uow, person)
+        found, attendance = await session_attended_by(uow, person)
         assert found.id is not None
         session = await uow.sessions.lock(found.id) or found
         contribution = session.record(
@@ -95,7 +92,7 @@ async def submit_written(
         return Recorded(session, contribution, person)
 
 
-async def _session_attended_by(uow: UnitOfWork, person: Person) -> tuple[Session, Attendance]:
+async def session_attended_by(uow: UnitOfWork, person: Person) -> tuple[Session, Attendance]:
     """The most recently joined open session the person is signed in to."""
     assert person.id is not None
     best: tuple[Session, Attendance] | None = None

@@ -19,7 +19,7 @@ from facilitation.model import (
     SignInMethod,
     clean_text,
 )
-from facilitation.ports import CodeGenerator, UnitOfWork
+from facilitation.ports import CodeGenerator, Participant, UnitOfWork
 from facilitation.session import Session, check_turn_limit
 
 
@@ -43,14 +43,20 @@ class SignedIn:
     present: int
 
 
-async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
-    """The stored person behind a platform user, created on first contact."""
-    person = await uow.people.by_telegram_id(actor.user_id)
-    name = clean_text(actor.display_name, limit=NAME_MAX_CHARS, field_name="name",
+def _name_of(actor: Actor) -> str:
+    return clean_text(actor.display_name, limit=NAME_MAX_CHARS, field_name="name",
                       required=False) or str(actor.user_id)
-    if person is None:
-        return await uow.people.add(Person(display_name=name, telegram_user_id=actor.user_id,
-                                           language=actor.language, is_staff=actor.is_staff))
+
+
+async def _new_person(uow: UnitOfWork, actor: Actor) -> Person:
+    return await uow.people.add(Person(display_name=_name_of(actor),
+                                       telegram_user_id=actor.user_id,
+                                       language=actor.language, is_staff=actor.is_staff))
+
+
+async def _refreshed(uow: UnitOfWork, person: Person, actor: Actor) -> Person:
+    """The stored person, with what the platform now says of them written back if it changed."""
+    name = _name_of(actor)
     stale_name = not person.has_profile and person.display_name != name
     if stale_name or person.is_staff != actor.is_staff or person.language != actor.language:
         person.display_name = person.display_name if person.has_profile else name
@@ -60,13 +66,29 @@ async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
     return person
 
 
+async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
+    """The stored person behind a platform user, created on first contact."""
+    person = await uow.people.by_telegram_id(actor.user_id)
+    if person is None:
+        return await _new_person(uow, actor)
+    return await _refreshed(uow, person, actor)
+
+
+async def participant_for(uow: UnitOfWork, session: Session, actor: Actor) -> Participant:
+    """``person_for``, with the person's attendance and pending hand in ``session``, read in
+    the same query."""
+    assert session.id is not None
+    found = await uow.people.participant(session.id, actor.user_id)
+    if found is None:
+        return Participant(await _new_person(uow, actor), None, None)
+    return Participant(await _refreshed(uow, found.person, actor), found.attendance,
+                       found.pending_hand)
+
+
 async def open_session_in(uow: UnitOfWork, chat_id: int, *, lock: bool = True) -> Session:
     """The chat's open session, locked for update unless only read (PostgreSQL serialises
     concurrent writers on it; SQLite's write transactions are serial anyway)."""
-    session = await uow.sessions.open_in_chat(chat_id)
-    if session is not None and lock:
-        assert session.id is not None
-        session = await uow.sessions.lock(session.id)
+    session = await uow.sessions.open_in_chat(chat_id, for_update=lock)
     if session is None:
         raise NotFound("no_open_session")
     return session
@@ -100,10 +122,10 @@ async def open_session(
 
 async def _sign_in(
     uow: UnitOfWork, session: Session, person: Person, now: datetime, *,
-    method: SignInMethod, remote: bool, proxy_by: Person | None = None,
+    existing: Attendance | None, method: SignInMethod, remote: bool,
+    proxy_by: Person | None = None,
 ) -> SignedIn:
     assert session.id is not None and person.id is not None
-    existing = await uow.attendance.get(session.id, person.id)
     attendance, changed = session.sign_in(person, now, method=method, existing=existing,
                                           remote=remote, proxy_by=proxy_by)
     if existing is None:
@@ -131,8 +153,9 @@ async def sign_in(
             assert chat_id is not None
             session = await open_session_in(uow, chat_id)
             method = SignInMethod.GROUP
-        person = await person_for(uow, actor)
-        result = await _sign_in(uow, session, person, now, method=method, remote=remote)
+        found = await participant_for(uow, session, actor)
+        result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
+                                method=method, remote=remote)
         await uow.commit()
         return result
 
@@ -149,8 +172,8 @@ async def proxy_sign_in(
         guest = Person(display_name="?", telegram_user_id=None)
         guest.set_profile(name, kind, None, unit)
         guest = await uow.people.add(guest)
-        result = await _sign_in(uow, session, guest, now, method=SignInMethod.PROXY,
-                                remote=remote, proxy_by=moderator)
+        result = await _sign_in(uow, session, guest, now, existing=None,
+                                method=SignInMethod.PROXY, remote=remote, proxy_by=moderator)
         await uow.commit()
         return result
 
@@ -158,11 +181,10 @@ async def proxy_sign_in(
 async def sign_out(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime) -> Session:
     async with uow:
         session = await open_session_in(uow, chat_id)
-        person = await person_for(uow, actor)
-        assert session.id is not None and person.id is not None
-        attendance = session.sign_out(await uow.attendance.get(session.id, person.id), now)
+        found = await participant_for(uow, session, actor)
+        attendance = session.sign_out(found.attendance, now)
         await uow.attendance.save(attendance)
-        hand = await uow.hands.pending_for(session.id, person.id)
+        hand = found.pending_hand
         if hand is not None:
             hand.status = HandStatus.LOWERED
             await uow.hands.save(hand)

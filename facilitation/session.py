@@ -15,6 +15,7 @@ from facilitation.model import (
     Attendance,
     Contribution,
     ContributionKind,
+    ContributionStatus,
     Hand,
     HandStatus,
     ParticipantKind,
@@ -252,10 +253,14 @@ class Session:
         chat_id: int | None = None,
         message_id: int | None = None,
         duration_s: float | None = None,
+        pending: bool = False,
+        after_close: bool = False,
     ) -> Contribution:
-        self.require_open()
+        """Add an utterance; ``pending`` reserves its place while its audio is transcribed."""
+        if not after_close:
+            self.require_open()
         body = (text or "").strip()
-        if not body:
+        if not body and not pending:
             raise InvalidInput("empty_field", field="text")
         if len(body) > CONTRIBUTION_MAX_CHARS:
             raise InvalidInput("too_long", field="text", limit=CONTRIBUTION_MAX_CHARS,
@@ -275,6 +280,7 @@ class Session:
             chat_id=chat_id,
             message_id=message_id,
             duration_s=duration_s,
+            status=ContributionStatus.PENDING if pending else ContributionStatus.FINAL,
         )
         self.next_contribution_seq += 1
         return contribution

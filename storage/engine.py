@@ -11,6 +11,9 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine as AsyncEngine  # re-exported for the wiring
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
+
+from storage.sqlite_driver import OneTripDBAPI  # await_ from SQLAlchemy 2.1 on; both work on 2.1
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -69,7 +72,7 @@ def make_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True
     path = _sqlite_file(target)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(target, echo=echo)
+    engine = create_async_engine(target, echo=echo, module=OneTripDBAPI())
     _configure_sqlite(engine, foreign_keys=foreign_keys)
     return engine
 
@@ -88,7 +91,11 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.close()
 
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to aiosqlite: one trip to its thread (exec_driver_sql would make three:
+        # open a cursor, execute, close it). Nothing to read from a BEGIN.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        await_only(driver.execute("BEGIN IMMEDIATE"))
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)

@@ -4,11 +4,12 @@ handled them, so a restart or a redelivery never handles an update twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, Executable, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,20 +25,24 @@ def _insert(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
     return sqlite.insert(InboxRow)
 
 
+@functools.cache
+def _marking(dialect: str) -> Executable:
+    """INSERT the update as processed, or set processed_at if it is not set (built once)."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(InboxRow)
+    return statement.on_conflict_do_update(
+        index_elements=[InboxRow.update_id],
+        set_={"processed_at": statement.excluded.processed_at},
+        where=InboxRow.processed_at.is_(None),
+    )
+
+
 async def mark_processed_in(session: AsyncSession, update_id: int, now: datetime) -> None:
     """Mark ``update_id`` processed in the session's transaction; the first mark stands.
 
     An update that was never stored gets a row of its own, so the mark is never lost.
     """
-    statement = _insert(session).values(
-        update_id=update_id, payload=NO_PAYLOAD, received_at=now, processed_at=now
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[InboxRow.update_id],
-        set_={"processed_at": statement.excluded.processed_at},
-        where=InboxRow.processed_at.is_(None),
-    )
-    await session.execute(statement)
+    await session.execute(_marking(session.get_bind().dialect.name), {
+        "update_id": update_id, "payload": NO_PAYLOAD, "received_at": now, "processed_at": now})
 
 
 class Inbox:

@@ -1,19 +1,25 @@
 """Rows <-> domain dataclasses, field by field.
 
 ``*_values`` give the column values of a domain object (all but ``id``), used both to insert
-a row and to write a changed object back; ``to_*`` build the domain object from a row.
+a row and to write a changed object back; ``to_*`` build the domain object from a row: anything
+with the table's columns as attributes (a Core result row, or a row object).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from facilitation.model import (
     Attendance,
+    AudioJob,
+    AudioKind,
     Contribution,
     ContributionKind,
+    ContributionStatus,
     Hand,
     HandStatus,
+    JobStatus,
     ParticipantKind,
     Person,
     SessionStatus,
@@ -23,9 +29,9 @@ from facilitation.model import (
     TurnKind,
 )
 from facilitation.session import Session
-from storage.rows import AttendanceRow, ContributionRow, HandRow, PersonRow, SessionRow, TurnRow
 
 Values = dict[str, Any]
+RowLike = Any  # a Core Row (or anything else) with the table's columns as attributes
 
 
 def person_values(p: Person) -> Values:
@@ -42,7 +48,7 @@ def person_values(p: Person) -> Values:
     }
 
 
-def to_person(r: PersonRow) -> Person:
+def to_person(r: RowLike) -> Person:
     return Person(
         display_name=r.display_name,
         kind=ParticipantKind(r.kind),
@@ -76,7 +82,7 @@ def session_values(s: Session) -> Values:
     }
 
 
-def to_session(r: SessionRow) -> Session:
+def to_session(r: RowLike) -> Session:
     return Session(
         chat_id=r.chat_id,
         code=r.code,
@@ -113,7 +119,7 @@ def attendance_values(a: Attendance) -> Values:
     }
 
 
-def to_attendance(r: AttendanceRow) -> Attendance:
+def to_attendance(r: RowLike) -> Attendance:
     return Attendance(
         session_id=r.session_id,
         person_id=r.person_id,
@@ -145,7 +151,7 @@ def hand_values(h: Hand) -> Values:
     }
 
 
-def to_hand(r: HandRow) -> Hand:
+def to_hand(r: RowLike) -> Hand:
     return Hand(
         session_id=r.session_id,
         person_id=r.person_id,
@@ -177,7 +183,7 @@ def turn_values(t: Turn) -> Values:
     }
 
 
-def to_turn(r: TurnRow) -> Turn:
+def to_turn(r: RowLike) -> Turn:
     return Turn(
         session_id=r.session_id,
         person_id=r.person_id,
@@ -210,10 +216,14 @@ def contribution_values(c: Contribution) -> Values:
         "chat_id": c.chat_id,
         "message_id": c.message_id,
         "duration_s": c.duration_s,
+        "status": c.status.value,
+        "segments": json.dumps(c.segments, ensure_ascii=False) if c.segments else None,
+        "engine": c.engine,
+        "model": c.model,
     }
 
 
-def to_contribution(r: ContributionRow) -> Contribution:
+def to_contribution(r: RowLike) -> Contribution:
     return Contribution(
         session_id=r.session_id,
         seq=r.seq,
@@ -228,5 +238,27 @@ def to_contribution(r: ContributionRow) -> Contribution:
         chat_id=r.chat_id,
         message_id=r.message_id,
         duration_s=r.duration_s,
+        status=ContributionStatus(r.status),
+        segments=tuple((float(a), float(b), str(t)) for a, b, t in json.loads(r.segments))
+        if r.segments else (),
+        engine=r.engine,
+        model=r.model,
         id=r.id,
     )
+
+
+_JOB_FIELDS = ("session_id", "contribution_id", "person_id", "chat_id", "message_id",
+               "file_id", "file_unique_id", "file_size", "claimed_duration_s", "mime_type",
+               "reply_message_id", "attempts", "next_attempt_at", "last_error", "audio_path",
+               "created_at", "finished_at")
+
+
+def audio_job_values(j: AudioJob) -> Values:
+    values: Values = {name: getattr(j, name) for name in _JOB_FIELDS}
+    values.update(kind=j.kind.value, status=j.status.value)
+    return values
+
+
+def to_audio_job(r: RowLike) -> AudioJob:
+    fields = {name: getattr(r, name) for name in _JOB_FIELDS}
+    return AudioJob(**fields, kind=AudioKind(r.kind), status=JobStatus(r.status), id=r.id)

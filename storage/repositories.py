@@ -1,214 +1,293 @@
 """SQLAlchemy implementations of the repository ports in facilitation/ports.py (turns and
-contributions are in turn_repositories.py).
+contributions are in turn_repositories.py; the queue position query in queue_position.py).
 
-Each repository works in the AsyncSession of its unit of work. ``add`` and ``save`` flush at
-once, so writes reach the database in the order the use case made them and a broken
-constraint surfaces at the call that broke it (as sqlalchemy.exc.IntegrityError).
+Repositories run Core statements on the tables in the AsyncSession's transaction: no ORM
+identity map, no flush. An ``add`` is one INSERT ... RETURNING id, a ``save`` one
+UPDATE ... WHERE id, so writes reach the database in the order the use case made them and a
+broken constraint surfaces at the call that broke it (as sqlalchemy.exc.IntegrityError).
 In classes with a ``list`` method it comes last, so ``list[...]`` above it means the builtin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitation.model import Attendance, Hand, HandStatus, Person, SessionStatus
+from facilitation.model import (
+    Attendance,
+    Hand,
+    HandStatus,
+    Person,
+    SessionStatus,
+    TurnKind,
+)
+from facilitation.ports import Participant
 from facilitation.session import Session
 from storage import mapping
-from storage.rows import (
-    AttendanceRow,
-    Base,
-    HandRow,
-    PersonRow,
-    SessionRow,
-)
+from storage.queue_position import POSITION
+from storage.rows import AttendanceRow, Base, HandRow, PersonRow, SessionRow
 
-RowT = TypeVar("RowT", bound=Base)
+T = TypeVar("T")
 
 _CLOSED = SessionStatus.CLOSED.value
 _PENDING = HandStatus.PENDING.value
+ROW_ID = "row_id"  # the bind parameter of UPDATE ... WHERE id = :row_id (never a column name)
+
+
+def table_of(row_type: type[Base]) -> Table:
+    return cast(Table, row_type.__table__)
+
+
+PEOPLE = table_of(PersonRow)
+SESSIONS = table_of(SessionRow)
+ATTENDANCE = table_of(AttendanceRow)
+HANDS = table_of(HandRow)
+
+
+# Statements are built once: SQLAlchemy then reuses their cache keys and compiled forms, and
+# no time goes into building expressions for every call.
+@functools.cache
+def _inserting(table: Table) -> Executable:
+    return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _updating(table: Table) -> Executable:
+    return update(table).where(table.c.id == bindparam(ROW_ID))
 
 
 class RowRepository:
-    """What every repository does with rows: insert, write back, query."""
+    """What every repository does with a table: insert, write back, query."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _insert(self, row: RowT) -> RowT:
-        self._session.add(row)
-        await self._session.flush()
-        return row
+    @property
+    def _postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
 
-    async def _update(
-        self, row_type: type[Base], row_id: int | None, values: dict[str, Any]
-    ) -> None:
+    async def _insert(self, table: Table, values: mapping.Values) -> int:
+        result = await self._session.execute(_inserting(table), values)
+        return int(result.scalar_one())
+
+    async def _update(self, table: Table, row_id: int | None, values: mapping.Values) -> None:
+        """One UPDATE ... WHERE id: no SELECT first; a missing row fails loudly."""
         if row_id is None:
-            raise ValueError(f"cannot save to {row_type.__tablename__}: the object has no id")
-        row = await self._session.get(row_type, row_id)
-        if row is None:
-            raise LookupError(f"no row {row_id} in {row_type.__tablename__}")
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self._session.flush()
+            raise ValueError(f"cannot save to {table.name}: the object has no id")
+        result = await self._session.execute(_updating(table), {**values, ROW_ID: row_id})
+        if cast(CursorResult[Any], result).rowcount == 0:
+            raise LookupError(f"no row {row_id} in {table.name}")
 
-    async def _rows(self, statement: Select[RowT]) -> list[RowT]:
-        return list((await self._session.scalars(statement)).all())
+    async def _all(self, statement: Executable, to: Callable[[Any], T]) -> list[T]:
+        return [to(row) for row in await self._session.execute(statement)]
 
-    async def _row(self, statement: Select[RowT]) -> RowT | None:
-        return (await self._session.scalars(statement.limit(1))).first()
+    async def _one(self, statement: Select[Any], to: Callable[[Any], T]) -> T | None:
+        row = (await self._session.execute(statement.limit(1))).first()
+        return to(row) if row is not None else None
 
-    async def _count(self, statement: Select[int]) -> int:
-        return (await self._session.scalar(statement)) or 0
+    async def _by_id(self, table: Table, row_id: int, to: Callable[[Any], T]) -> T | None:
+        return await self._one(select(table).where(table.c.id == row_id), to)
+
+    async def _count(self, statement: Select[Any], params: dict[str, Any] | None = None) -> int:
+        return int((await self._session.scalar(statement, params)) or 0)
+
+
+def _prefixed(row: Row[Any], prefix: str) -> SimpleNamespace | None:
+    """The columns of one joined table, labelled ``<prefix><column>``; None when outer-joined
+    and absent."""
+    values = {key[len(prefix):]: value for key, value in row._mapping.items()
+              if key.startswith(prefix)}
+    return None if values["id"] is None else SimpleNamespace(**values)
+
+
+def _labelled(table: Table, prefix: str) -> list[Any]:
+    return [column.label(f"{prefix}{column.name}") for column in table.c]
+
+
+_PARTICIPANT = (
+    select(*_labelled(PEOPLE, "p_"), *_labelled(ATTENDANCE, "a_"), *_labelled(HANDS, "h_"))
+    .select_from(PEOPLE)
+    .outerjoin(ATTENDANCE, and_(ATTENDANCE.c.person_id == PEOPLE.c.id,
+                                ATTENDANCE.c.session_id == bindparam("session_id")))
+    .outerjoin(HANDS, and_(HANDS.c.person_id == PEOPLE.c.id,
+                           HANDS.c.session_id == bindparam("session_id"),
+                           HANDS.c.status == _PENDING))
+    .where(PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
+    .limit(1)
+)
 
 
 class SqlAlchemyPersonRepository(RowRepository):
     async def get(self, person_id: int) -> Person | None:
-        row = await self._session.get(PersonRow, person_id)
-        return mapping.to_person(row) if row is not None else None
+        return await self._by_id(PEOPLE, person_id, mapping.to_person)
 
     async def get_many(self, person_ids: Sequence[int]) -> dict[int, Person]:
         if not person_ids:
             return {}
-        rows = await self._rows(select(PersonRow).where(PersonRow.id.in_(set(person_ids))))
-        return {row.id: mapping.to_person(row) for row in rows}
+        people = await self._all(select(PEOPLE).where(PEOPLE.c.id.in_(set(person_ids))),
+                                 mapping.to_person)
+        return {person.id: person for person in people if person.id is not None}
 
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
-        row = await self._row(
-            select(PersonRow).where(PersonRow.telegram_user_id == telegram_user_id)
+        return await self._one(select(PEOPLE).where(PEOPLE.c.telegram_user_id == telegram_user_id),
+                               mapping.to_person)
+
+    async def participant(self, session_id: int, telegram_user_id: int) -> Participant | None:
+        """The person, their attendance and pending hand in the session: one SELECT."""
+        row = (await self._session.execute(_PARTICIPANT, {
+            "session_id": session_id, "telegram_user_id": telegram_user_id})).first()
+        if row is None:
+            return None
+        person, attendance, hand = (_prefixed(row, p) for p in ("p_", "a_", "h_"))
+        return Participant(
+            mapping.to_person(person),
+            mapping.to_attendance(attendance) if attendance is not None else None,
+            mapping.to_hand(hand) if hand is not None else None,
         )
-        return mapping.to_person(row) if row is not None else None
 
     async def add(self, person: Person) -> Person:
-        row = await self._insert(PersonRow(**mapping.person_values(person)))
-        person.id = row.id
+        person.id = await self._insert(PEOPLE, mapping.person_values(person))
         return person
 
     async def save(self, person: Person) -> None:
-        await self._update(PersonRow, person.id, mapping.person_values(person))
+        await self._update(PEOPLE, person.id, mapping.person_values(person))
 
 
-def _newest_sessions(chat_id: int | None) -> Select[SessionRow]:
-    statement = select(SessionRow).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-    return statement if chat_id is None else statement.where(SessionRow.chat_id == chat_id)
+def _newest_sessions(chat_id: int | None) -> Select[Any]:
+    statement = select(SESSIONS).order_by(SESSIONS.c.created_at.desc(), SESSIONS.c.id.desc())
+    return statement if chat_id is None else statement.where(SESSIONS.c.chat_id == chat_id)
+
+
+_OPEN = select(SESSIONS).where(SESSIONS.c.chat_id == bindparam("chat_id"),
+                               SESSIONS.c.status != _CLOSED).limit(1)
+_OPEN_LOCKED = _OPEN.with_for_update()
 
 
 class SqlAlchemySessionRepository(RowRepository):
     async def get(self, session_id: int) -> Session | None:
-        row = await self._session.get(SessionRow, session_id)
-        return mapping.to_session(row) if row is not None else None
+        return await self._by_id(SESSIONS, session_id, mapping.to_session)
 
     async def by_code(self, code: str) -> Session | None:
-        row = await self._row(select(SessionRow).where(SessionRow.code == code))
-        return mapping.to_session(row) if row is not None else None
+        return await self._one(select(SESSIONS).where(SESSIONS.c.code == code),
+                               mapping.to_session)
 
-    async def open_in_chat(self, chat_id: int) -> Session | None:
-        """The chat's session that is not closed (at most one, by a partial unique index)."""
-        row = await self._row(
-            select(SessionRow).where(SessionRow.chat_id == chat_id, SessionRow.status != _CLOSED)
-        )
+    async def open_in_chat(self, chat_id: int, *, for_update: bool = False) -> Session | None:
+        """The chat's session that is not closed (at most one, by a partial unique index).
+
+        ``for_update`` locks its row on PostgreSQL (SELECT ... FOR UPDATE); on SQLite every
+        transaction begins IMMEDIATE, which already serialises writers.
+        """
+        statement = _OPEN_LOCKED if for_update and self._postgres else _OPEN
+        row = (await self._session.execute(statement, {"chat_id": chat_id})).first()
         return mapping.to_session(row) if row is not None else None
 
     async def latest(self, chat_id: int | None = None) -> Session | None:
-        row = await self._row(_newest_sessions(chat_id))
-        return mapping.to_session(row) if row is not None else None
+        return await self._one(_newest_sessions(chat_id), mapping.to_session)
 
     async def recent(self, chat_id: int | None = None, limit: int = 10) -> list[Session]:
         """The newest sessions first."""
-        rows = await self._rows(_newest_sessions(chat_id).limit(limit))
-        return [mapping.to_session(row) for row in rows]
+        return await self._all(_newest_sessions(chat_id).limit(limit), mapping.to_session)
 
     async def open_sessions(self) -> list[Session]:
-        rows = await self._rows(
-            select(SessionRow).where(SessionRow.status != _CLOSED).order_by(SessionRow.id)
-        )
-        return [mapping.to_session(row) for row in rows]
+        return await self._all(
+            select(SESSIONS).where(SESSIONS.c.status != _CLOSED).order_by(SESSIONS.c.id),
+            mapping.to_session)
 
     async def add(self, session: Session) -> Session:
-        row = await self._insert(SessionRow(**mapping.session_values(session)))
-        session.id = row.id
+        session.id = await self._insert(SESSIONS, mapping.session_values(session))
         return session
 
     async def save(self, session: Session) -> None:
-        await self._update(SessionRow, session.id, mapping.session_values(session))
+        await self._update(SESSIONS, session.id, mapping.session_values(session))
 
     async def lock(self, session_id: int) -> Session | None:
         """SELECT ... FOR UPDATE on PostgreSQL; on SQLite, BEGIN IMMEDIATE already serialises."""
-        statement = (
-            select(SessionRow)
-            .where(SessionRow.id == session_id)
-            .execution_options(populate_existing=True)
-        )
-        if self._session.get_bind().dialect.name == "postgresql":
+        statement = select(SESSIONS).where(SESSIONS.c.id == session_id)
+        if self._postgres:
             statement = statement.with_for_update()
-        row = await self._row(statement)
-        return mapping.to_session(row) if row is not None else None
+        return await self._one(statement, mapping.to_session)
+
+
+_PRESENT = (select(func.count()).select_from(ATTENDANCE)
+            .where(ATTENDANCE.c.session_id == bindparam("session_id"),
+                   ATTENDANCE.c.left_at.is_(None)))
 
 
 class SqlAlchemyAttendanceRepository(RowRepository):
     async def get(self, session_id: int, person_id: int) -> Attendance | None:
-        row = await self._row(
-            select(AttendanceRow).where(
-                AttendanceRow.session_id == session_id, AttendanceRow.person_id == person_id
-            )
-        )
-        return mapping.to_attendance(row) if row is not None else None
+        return await self._one(
+            select(ATTENDANCE).where(ATTENDANCE.c.session_id == session_id,
+                                     ATTENDANCE.c.person_id == person_id),
+            mapping.to_attendance)
 
     async def count_present(self, session_id: int) -> int:
-        return await self._count(
-            select(func.count())
-            .select_from(AttendanceRow)
-            .where(AttendanceRow.session_id == session_id, AttendanceRow.left_at.is_(None))
-        )
+        return await self._count(_PRESENT, {"session_id": session_id})
 
     async def add(self, attendance: Attendance) -> Attendance:
-        row = await self._insert(AttendanceRow(**mapping.attendance_values(attendance)))
-        attendance.id = row.id
+        attendance.id = await self._insert(ATTENDANCE, mapping.attendance_values(attendance))
         return attendance
 
     async def save(self, attendance: Attendance) -> None:
-        await self._update(AttendanceRow, attendance.id, mapping.attendance_values(attendance))
+        await self._update(ATTENDANCE, attendance.id, mapping.attendance_values(attendance))
 
     async def list(self, session_id: int) -> list[Attendance]:
-        rows = await self._rows(
-            select(AttendanceRow)
-            .where(AttendanceRow.session_id == session_id)
-            .order_by(AttendanceRow.signed_in_at, AttendanceRow.id)
-        )
-        return [mapping.to_attendance(row) for row in rows]
+        return await self._all(
+            select(ATTENDANCE).where(ATTENDANCE.c.session_id == session_id)
+            .order_by(ATTENDANCE.c.signed_in_at, ATTENDANCE.c.id),
+            mapping.to_attendance)
 
 
 class SqlAlchemyHandRepository(RowRepository):
     async def get(self, hand_id: int) -> Hand | None:
-        row = await self._session.get(HandRow, hand_id)
-        return mapping.to_hand(row) if row is not None else None
+        return await self._by_id(HANDS, hand_id, mapping.to_hand)
 
     async def pending_for(self, session_id: int, person_id: int) -> Hand | None:
-        row = await self._row(
-            select(HandRow).where(
-                HandRow.session_id == session_id,
-                HandRow.person_id == person_id,
-                HandRow.status == _PENDING,
-            )
-        )
-        return mapping.to_hand(row) if row is not None else None
+        return await self._one(
+            select(HANDS).where(HANDS.c.session_id == session_id,
+                                HANDS.c.person_id == person_id, HANDS.c.status == _PENDING),
+            mapping.to_hand)
 
-    async def pending(self, session_id: int) -> list[Hand]:
+    async def pending(self, session_id: int, kind: TurnKind | None = None) -> list[Hand]:
         """Pending hands by arrival (seq); the queue order itself is the domain's business."""
-        rows = await self._rows(
-            select(HandRow)
-            .where(HandRow.session_id == session_id, HandRow.status == _PENDING)
-            .order_by(HandRow.seq, HandRow.id)
-        )
-        return [mapping.to_hand(row) for row in rows]
+        statement = select(HANDS).where(HANDS.c.session_id == session_id,
+                                        HANDS.c.status == _PENDING)
+        if kind is not None:
+            statement = statement.where(HANDS.c.kind == kind.value)
+        return await self._all(statement.order_by(HANDS.c.seq, HANDS.c.id), mapping.to_hand)
+
+    async def count_pending(self, session_id: int) -> int:
+        return await self._count(
+            select(func.count()).select_from(HANDS)
+            .where(HANDS.c.session_id == session_id, HANDS.c.status == _PENDING))
+
+    async def position(self, hand_id: int) -> int | None:
+        """The 1-based place of a pending hand in the speaker queue, counted in SQL (see
+        queue_position.py); None when the hand is not pending."""
+        row = (await self._session.execute(POSITION, {"hand_id": hand_id})).first()
+        if row is None or row.status != _PENDING:
+            return None
+        return int(row.ahead) + 1
 
     async def add(self, hand: Hand) -> Hand:
-        row = await self._insert(HandRow(**mapping.hand_values(hand)))
-        hand.id = row.id
+        hand.id = await self._insert(HANDS, mapping.hand_values(hand))
         return hand
 
     async def save(self, hand: Hand) -> None:
-        await self._update(HandRow, hand.id, mapping.hand_values(hand))
+        await self._update(HANDS, hand.id, mapping.hand_values(hand))

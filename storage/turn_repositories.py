@@ -1,93 +1,132 @@
-"""Repositories of the floor's record: turns and contributions (see repositories.py)."""
+"""Repositories of the floor's record: turns, contributions and audio jobs (see
+repositories.py: Core statements, no identity map)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import Select, func, select
 
-from facilitation.model import Contribution, SessionStatus, Turn
+from facilitation.model import AudioJob, Contribution, JobStatus, SessionStatus, Turn
 from storage import mapping
-from storage.repositories import RowRepository
-from storage.rows import ContributionRow, SessionRow, TurnRow
+from storage.repositories import SESSIONS, RowRepository, table_of
+from storage.rows import AudioJobRow, ContributionRow, TurnRow
 
 _CLOSED = SessionStatus.CLOSED.value
+_PENDING = JobStatus.PENDING.value
+TURNS = table_of(TurnRow)
+CONTRIBUTIONS = table_of(ContributionRow)
+AUDIO_JOBS = table_of(AudioJobRow)
 
 
-def _in_order(statement: Select[TurnRow]) -> Select[TurnRow]:
-    return statement.order_by(TurnRow.started_at, TurnRow.id)
+def _in_order(statement: Select[Any]) -> Select[Any]:
+    return statement.order_by(TURNS.c.started_at, TURNS.c.id)
 
 
 class SqlAlchemyTurnRepository(RowRepository):
     async def get(self, turn_id: int) -> Turn | None:
-        row = await self._session.get(TurnRow, turn_id)
-        return mapping.to_turn(row) if row is not None else None
+        return await self._by_id(TURNS, turn_id, mapping.to_turn)
 
     async def current(self, session_id: int) -> Turn | None:
         """The turn in progress (at most one per session, by a partial unique index)."""
-        row = await self._row(
-            select(TurnRow).where(TurnRow.session_id == session_id, TurnRow.ended_at.is_(None))
-        )
-        return mapping.to_turn(row) if row is not None else None
+        return await self._one(
+            select(TURNS).where(TURNS.c.session_id == session_id, TURNS.c.ended_at.is_(None)),
+            mapping.to_turn)
 
     async def recent(self, session_id: int, limit: int = 10) -> list[Turn]:
         """The session's last ``limit`` turns, the newest first."""
-        rows = await self._rows(
-            select(TurnRow)
-            .where(TurnRow.session_id == session_id)
-            .order_by(TurnRow.started_at.desc(), TurnRow.id.desc())
-            .limit(limit)
-        )
-        return [mapping.to_turn(row) for row in rows]
+        return await self._all(
+            select(TURNS).where(TURNS.c.session_id == session_id)
+            .order_by(TURNS.c.started_at.desc(), TURNS.c.id.desc()).limit(limit),
+            mapping.to_turn)
 
     async def spoken_counts(self, session_id: int) -> dict[int, int]:
         """Turns had so far (the one in progress included), by person id."""
         result = await self._session.execute(
-            select(TurnRow.person_id, func.count())
-            .where(TurnRow.session_id == session_id)
-            .group_by(TurnRow.person_id)
+            select(TURNS.c.person_id, func.count())
+            .where(TURNS.c.session_id == session_id)
+            .group_by(TURNS.c.person_id)
         )
         return {person_id: count for person_id, count in result}
 
     async def active(self) -> list[Turn]:
         """Every turn in progress in a session that is not closed, the oldest first."""
-        rows = await self._rows(
+        return await self._all(
             _in_order(
-                select(TurnRow)
-                .join(SessionRow, SessionRow.id == TurnRow.session_id)
-                .where(TurnRow.ended_at.is_(None), SessionRow.status != _CLOSED)
-            )
-        )
-        return [mapping.to_turn(row) for row in rows]
+                select(TURNS)
+                .join(SESSIONS, SESSIONS.c.id == TURNS.c.session_id)
+                .where(TURNS.c.ended_at.is_(None), SESSIONS.c.status != _CLOSED)
+            ),
+            mapping.to_turn)
 
     async def add(self, turn: Turn) -> Turn:
-        row = await self._insert(TurnRow(**mapping.turn_values(turn)))
-        turn.id = row.id
+        turn.id = await self._insert(TURNS, mapping.turn_values(turn))
         return turn
 
     async def save(self, turn: Turn) -> None:
-        await self._update(TurnRow, turn.id, mapping.turn_values(turn))
+        await self._update(TURNS, turn.id, mapping.turn_values(turn))
 
     async def list(self, session_id: int) -> list[Turn]:
-        rows = await self._rows(_in_order(select(TurnRow).where(TurnRow.session_id == session_id)))
-        return [mapping.to_turn(row) for row in rows]
+        return await self._all(_in_order(select(TURNS).where(TURNS.c.session_id == session_id)),
+                               mapping.to_turn)
 
 
 class SqlAlchemyContributionRepository(RowRepository):
+    async def get(self, contribution_id: int) -> Contribution | None:
+        return await self._by_id(CONTRIBUTIONS, contribution_id, mapping.to_contribution)
+
+    async def save(self, contribution: Contribution) -> None:
+        await self._update(CONTRIBUTIONS, contribution.id,
+                           mapping.contribution_values(contribution))
+
     async def add(self, contribution: Contribution) -> Contribution:
-        row = await self._insert(ContributionRow(**mapping.contribution_values(contribution)))
-        contribution.id = row.id
+        contribution.id = await self._insert(CONTRIBUTIONS,
+                                             mapping.contribution_values(contribution))
         return contribution
 
     async def count(self, session_id: int) -> int:
         return await self._count(
-            select(func.count())
-            .select_from(ContributionRow)
-            .where(ContributionRow.session_id == session_id)
-        )
+            select(func.count()).select_from(CONTRIBUTIONS)
+            .where(CONTRIBUTIONS.c.session_id == session_id))
 
     async def list(self, session_id: int) -> list[Contribution]:
-        rows = await self._rows(
-            select(ContributionRow)
-            .where(ContributionRow.session_id == session_id)
-            .order_by(ContributionRow.seq)
-        )
-        return [mapping.to_contribution(row) for row in rows]
+        return await self._all(
+            select(CONTRIBUTIONS).where(CONTRIBUTIONS.c.session_id == session_id)
+            .order_by(CONTRIBUTIONS.c.seq),
+            mapping.to_contribution)
+
+
+class SqlAlchemyAudioJobRepository(RowRepository):
+    async def get(self, job_id: int) -> AudioJob | None:
+        return await self._by_id(AUDIO_JOBS, job_id, mapping.to_audio_job)
+
+    async def add(self, job: AudioJob) -> AudioJob:
+        job.id = await self._insert(AUDIO_JOBS, mapping.audio_job_values(job))
+        return job
+
+    async def save(self, job: AudioJob) -> None:
+        await self._update(AUDIO_JOBS, job.id, mapping.audio_job_values(job))
+
+    async def due(self, now: datetime, limit: int = 10) -> list[AudioJob]:
+        return await self._all(
+            select(AUDIO_JOBS)
+            .where(AUDIO_JOBS.c.status == _PENDING,
+                   AUDIO_JOBS.c.next_attempt_at.is_(None) | (AUDIO_JOBS.c.next_attempt_at <= now))
+            .order_by(AUDIO_JOBS.c.id)
+            .limit(limit),
+            mapping.to_audio_job)
+
+    async def next_due_at(self) -> datetime | None:
+        found: datetime | None = await self._session.scalar(
+            select(func.min(AUDIO_JOBS.c.next_attempt_at))
+            .where(AUDIO_JOBS.c.status == _PENDING))
+        return found
+
+    async def kept_before(self, cutoff: datetime) -> list[AudioJob]:
+        return await self._all(
+            select(AUDIO_JOBS)
+            .where(AUDIO_JOBS.c.status != _PENDING, AUDIO_JOBS.c.audio_path.is_not(None),
+                   AUDIO_JOBS.c.created_at < cutoff)
+            .order_by(AUDIO_JOBS.c.id),
+            mapping.to_audio_job)

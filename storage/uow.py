@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from facilitation.ports import (
     AttendanceRepository,
+    AudioJobRepository,
     Clock,
     ContributionRepository,
     HandRepository,
@@ -26,7 +28,11 @@ from storage.repositories import (
     SqlAlchemyPersonRepository,
     SqlAlchemySessionRepository,
 )
-from storage.turn_repositories import SqlAlchemyContributionRepository, SqlAlchemyTurnRepository
+from storage.turn_repositories import (
+    SqlAlchemyAudioJobRepository,
+    SqlAlchemyContributionRepository,
+    SqlAlchemyTurnRepository,
+)
 
 
 def utc_now() -> datetime:
@@ -51,6 +57,7 @@ class SqlAlchemyUnitOfWork:
     hands: HandRepository
     turns: TurnRepository
     contributions: ContributionRepository
+    audio_jobs: AudioJobRepository
 
     def __init__(
         self,
@@ -58,10 +65,12 @@ class SqlAlchemyUnitOfWork:
         idempotency_key: int | None = None,
         *,
         clock: Clock = utc_now,
+        on_commit: Callable[[int], None] = lambda _key: None,
     ) -> None:
         self._session_factory = session_factory
         self.idempotency_key = idempotency_key
         self._clock = clock
+        self._on_commit = on_commit
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -74,6 +83,7 @@ class SqlAlchemyUnitOfWork:
         self.hands = SqlAlchemyHandRepository(session)
         self.turns = SqlAlchemyTurnRepository(session)
         self.contributions = SqlAlchemyContributionRepository(session)
+        self.audio_jobs = SqlAlchemyAudioJobRepository(session)
         return self
 
     async def __aexit__(
@@ -99,19 +109,41 @@ class SqlAlchemyUnitOfWork:
 
     async def commit(self) -> None:
         session = self.session
-        if self.idempotency_key is not None:
-            await mark_processed_in(session, self.idempotency_key, self._clock())
+        key = self.idempotency_key
+        if key is not None:
+            await mark_processed_in(session, key, self._clock())
         await session.commit()
+        if key is not None:
+            self._on_commit(key)
 
     async def rollback(self) -> None:
         await self.session.rollback()
 
 
+class SqlAlchemyUnitOfWorkFactory:
+    """Fresh units of work on one engine: ``factory(idempotency_key=None)``.
+
+    It remembers, in memory, the keys its units of work committed, so that the poller need
+    not mark those updates processed a second time (a restart forgets them: the poller then
+    marks them again, which changes nothing).
+    """
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = utc_now) -> None:
+        self._session_factory = make_session_factory(engine)
+        self._clock = clock
+        self._committed: set[int] = set()
+
+    def __call__(self, idempotency_key: int | None = None) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(self._session_factory, idempotency_key, clock=self._clock,
+                                    on_commit=self._committed.add)
+
+    def committed(self, idempotency_key: int) -> bool:
+        if idempotency_key in self._committed:
+            self._committed.discard(idempotency_key)
+            return True
+        return False
+
+
 def make_uow_factory(engine: AsyncEngine, *, clock: Clock = utc_now) -> UnitOfWorkFactory:
     """A factory of fresh units of work on ``engine``: ``factory(idempotency_key=None)``."""
-    session_factory = make_session_factory(engine)
-
-    def factory(idempotency_key: int | None = None) -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, idempotency_key, clock=clock)
-
-    return factory
+    return SqlAlchemyUnitOfWorkFactory(engine, clock=clock)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from facilitation.model import (
     Attendance,
+    AudioJob,
     Contribution,
     Hand,
     HandStatus,
+    JobStatus,
     Person,
     SessionStatus,
     Turn,
+    TurnKind,
 )
+from facilitation.ports import Participant
+from facilitation.queue import order_queue
 from facilitation.session import Session
+from facilitation.speech import NoSpeech, NotAudio, Segment, Transcript, TranscriptionRequest
 
 
 class IdSequence:
@@ -41,6 +49,7 @@ class Store:
     hands: dict[int, Hand] = field(default_factory=dict)
     turns: dict[int, Turn] = field(default_factory=dict)
     contributions: dict[int, Contribution] = field(default_factory=dict)
+    audio_jobs: dict[int, AudioJob] = field(default_factory=dict)
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
 
@@ -72,6 +81,14 @@ class _Table:
 
 
 class FakePeople(_Table):
+    async def participant(self, session_id: int, telegram_user_id: int) -> Participant | None:
+        person = await self.by_telegram_id(telegram_user_id)
+        if person is None:
+            return None
+        assert person.id is not None
+        return Participant(person, await self._uow.attendance.get(session_id, person.id),
+                           await self._uow.hands.pending_for(session_id, person.id))
+
     async def get_many(self, person_ids: Sequence[int]) -> dict[int, Person]:
         return {i: copy.copy(self.rows[i]) for i in person_ids if i in self.rows}
 
@@ -85,7 +102,7 @@ class FakeSessions(_Table):
         found = self.where(code=code)
         return found[0] if found else None
 
-    async def open_in_chat(self, chat_id: int) -> Session | None:
+    async def open_in_chat(self, chat_id: int, *, for_update: bool = False) -> Session | None:
         found = [s for s in self.where(chat_id=chat_id) if s.status != SessionStatus.CLOSED]
         return found[0] if found else None
 
@@ -127,9 +144,21 @@ class FakeHands(_Table):
                            status=HandStatus.PENDING)
         return found[0] if found else None
 
-    async def pending(self, session_id: int) -> list[Hand]:
+    async def pending(self, session_id: int, kind: TurnKind | None = None) -> list[Hand]:
         found = self.where(session_id=session_id, status=HandStatus.PENDING)
-        return sorted(found, key=lambda h: h.seq)
+        return sorted((h for h in found if kind is None or h.kind == kind), key=lambda h: h.seq)
+
+    async def count_pending(self, session_id: int) -> int:
+        return len(await self.pending(session_id))
+
+    async def position(self, hand_id: int) -> int | None:
+        """Straight from the rule: the hand's index in order_queue."""
+        hand = self.rows.get(hand_id)
+        if hand is None or hand.status != HandStatus.PENDING:
+            return None
+        spoken = await self._uow.turns.spoken_counts(hand.session_id)
+        ordered = order_queue(await self.pending(hand.session_id), spoken)
+        return [h.id for h in ordered].index(hand_id) + 1
 
 
 class FakeTurns(_Table):
@@ -160,6 +189,20 @@ class FakeContributions(_Table):
         return len(self.where(session_id=session_id))
 
 
+class FakeAudioJobs(_Table):
+    async def due(self, now: datetime, limit: int = 10) -> list[AudioJob]:
+        return sorted((j for j in self.where() if j.due(now)), key=lambda j: j.id)[:limit]
+
+    async def next_due_at(self) -> datetime | None:
+        times = [j.next_attempt_at for j in self.where(status=JobStatus.PENDING)
+                 if j.next_attempt_at is not None]
+        return min(times, default=None)
+
+    async def kept_before(self, cutoff: datetime) -> list[AudioJob]:
+        return [j for j in self.where() if j.status != JobStatus.PENDING and j.audio_path
+                and j.created_at < cutoff]
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -173,6 +216,7 @@ class FakeUnitOfWork:
         self.hands = FakeHands(self, "hands")
         self.turns = FakeTurns(self, "turns")
         self.contributions = FakeContributions(self, "contributions")
+        self.audio_jobs = FakeAudioJobs(self, "audio_jobs")
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -188,7 +232,7 @@ class FakeUnitOfWork:
         if self.key is not None:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
-                     "processed"):
+                     "audio_jobs", "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 
@@ -202,6 +246,9 @@ class FakeUowFactory:
 
     def __call__(self, idempotency_key: int | None = None) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, idempotency_key)
+
+    def committed(self, idempotency_key: int) -> bool:
+        return idempotency_key in self.store.processed
 
 
 class FakeClock:
@@ -223,3 +270,46 @@ class SequentialCodes:
     def __call__(self) -> str:
         self.n += 1
         return f"CODE{self.n:04d}"
+
+
+class FakeTranscriber:
+    """Reads what to 'hear' from the audio bytes: b"SAY:<text>", b"SILENCE", b"FAIL",
+    b"HOLD:<text>" (waits until ``release()``), anything else is not audio."""
+
+    engine = "fake"
+    model = "fake-1"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, TranscriptionRequest]] = []
+        self.held = asyncio.Event()
+        self.started = False
+
+    async def start(self) -> None:
+        self.started = True
+
+    async def close(self) -> None:
+        self.started = False
+
+    def release(self) -> None:
+        self.held.set()
+
+    async def transcribe(self, audio: Path | bytes, request: TranscriptionRequest,
+                         progress: Callable[[float], None] | None = None) -> Transcript:
+        data = audio if isinstance(audio, bytes) else await asyncio.to_thread(audio.read_bytes)
+        self.calls.append((data[:40].decode("utf-8", "replace"), request))
+        if data.startswith(b"HOLD:"):
+            await self.held.wait()
+            data = b"SAY:" + data[5:]
+        if data == b"SILENCE":
+            raise NoSpeech()
+        if data == b"FAIL":
+            raise RuntimeError("engine exploded")
+        if not data.startswith(b"SAY:"):
+            raise NotAudio()
+        text = data[4:].decode("utf-8")
+        if progress is not None:
+            progress(0.5)
+        parts = [p for p in text.split("|") if p]
+        segments = tuple(Segment(i * 5.0, i * 5.0 + 2.0, p) for i, p in enumerate(parts))
+        return Transcript(text="".join(parts), language="zh", duration=5.0 * len(parts),
+                          segments=segments, engine=self.engine, model=self.model)

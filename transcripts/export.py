@@ -50,7 +50,7 @@ def to_interchange(record: SessionRecord, tz: ZoneInfo) -> dict[str, Any]:
         "seq": c.seq, "speaker": c.speaker_name, "turn": str(c.kind),
         "addressed_to": c.addressed_to, "at": _iso(c.at, tz), "duration_s": c.duration_s,
         "source": str(c.source), "text": c.text,
-    }) for c in record.contributions]
+    }) for c in record.contributions if c.final]
     return {"session": session, "attendance": attendance, "utterances": utterances}
 
 
@@ -80,6 +80,8 @@ def to_markdown(record: SessionRecord, tz: ZoneInfo) -> str:
                      f"{a.unit or ''} | {a.signed_in_at.astimezone(tz):%H:%M:%S} | {how} |")
     lines += ["", "## 逐字记录", ""]
     for c in record.contributions:
+        if not c.final:
+            continue
         label = TURN_ZH[c.kind] + (f" → {c.addressed_to}" if c.addressed_to else "")
         source = "（语音）" if c.source == "voice" else ""
         text = c.text.replace("\n", "  \n")

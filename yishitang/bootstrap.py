@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
-from bot.common import App, BotDeps
+from bot.common import App, AudioLimits, BotDeps
 from bot.poller import DurablePoller
+from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
+from facilitation.speech import Transcriber
 from storage.engine import AsyncEngine, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
 from storage.uow import make_session_factory, make_uow_factory
 from yishitang.settings import Settings
+from yishitang.speech import build_transcriber
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +47,20 @@ class Runtime:
     app: App
     timekeeper: Timekeeper
     poller: DurablePoller
+    scribe: Scribe
+    transcriber: Transcriber
+
+
+def audio_limits(settings: Settings) -> AudioLimits:
+    max_mb = 2000 if settings.telegram_local_mode else 20
+    return AudioLimits(max_file_bytes=max_mb * 1024 * 1024,
+                       max_voice_s=settings.max_voice_seconds,
+                       max_recording_s=settings.max_recording_seconds)
 
 
 async def build_runtime(
     settings: Settings, *, clock: Clock = utc_now, new_code: CodeGenerator = new_session_code,
+    transcriber: Transcriber | None = None,
 ) -> Runtime:
     """Migrate the database and wire storage, the bot and its timekeeper (not started)."""
     if settings.telegram_token is None:
@@ -58,7 +71,8 @@ async def build_runtime(
     uow = make_uow_factory(engine)
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
                    language=settings.language,
-                   staff_user_ids=frozenset(settings.staff_user_ids))
+                   staff_user_ids=frozenset(settings.staff_user_ids),
+                   audio=audio_limits(settings))
     app = build_application(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
@@ -67,7 +81,13 @@ async def build_runtime(
     deps.on_floor_change = timekeeper.kick
     inbox = Inbox(make_session_factory(engine))
     poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout)
-    return Runtime(settings, engine, uow, inbox, app, timekeeper, poller)
+    transcriber = transcriber or build_transcriber(settings)
+    scribe = Scribe(uow, clock, app.bot, transcriber, ScribeOptions(
+        audio_dir=settings.data_dir / "audio", workers=settings.asr_workers,
+        language=settings.asr_language or None, glossary=tuple(settings.glossary),
+        retention_days=settings.audio_retention_days, limits=deps.audio))
+    deps.on_audio = scribe.kick
+    return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber)
 
 
 @contextlib.asynccontextmanager
@@ -79,7 +99,8 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     await app.start()
     await publish_commands(app)
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
-             asyncio.create_task(runtime.timekeeper.run(), name="timekeeper")]
+             asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
+             asyncio.create_task(runtime.scribe.run(), name="scribe")]
 
     def stop_on_failure(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -99,6 +120,7 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
                 await task
         await app.stop()
         await app.shutdown()
+        await runtime.transcriber.close()
         await runtime.engine.dispose()
     failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
     if failed:

@@ -8,11 +8,15 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from yishitang.settings import Settings
+
+if TYPE_CHECKING:
+    from facilitation.speech import Transcriber, Transcript, TranscriptionRequest
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +48,30 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--latest", action="store_true", help="the most recent session")
     export.add_argument("--format", choices=("json", "md"), default="json")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    _speech_parsers(commands)
     return parser
+
+
+def _speech_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    transcribe = commands.add_parser(
+        "transcribe", help="transcribe audio files (any common format) with the configured "
+                           "engine: text per file, or JSON lines")
+    transcribe.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    transcribe.add_argument("--json", action="store_true",
+                            help="one JSON object per line per file (text, segments, ...)")
+    transcribe.add_argument("--language", help="spoken language (default YISHITANG_ASR_LANGUAGE"
+                                               "); 'auto' detects it")
+    transcribe.add_argument("--prompt", help="the topic, as a hint to the model")
+    transcribe.add_argument("--vad", action="store_true",
+                            help="voice-activity detection (whole-meeting recordings)")
+    serve = commands.add_parser(
+        "asr-serve", help="serve the in-process Whisper engine over an OpenAI-compatible API "
+                          "(POST /v1/audio/transcriptions) for other bots")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8090)
+    serve.add_argument("--max-upload-mb", type=float, default=25.0)
+    serve.add_argument("--api-key", help="bearer key clients must send (default "
+                                         "YISHITANG_ASR_API_KEY; none: open)")
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> str:
@@ -62,6 +89,71 @@ async def _export(settings: Settings, args: argparse.Namespace) -> str:
     if args.format == "md":
         return to_markdown(record, tz)
     return json.dumps(to_interchange(record, tz), ensure_ascii=False, indent=2) + "\n"
+
+
+async def _transcribe(settings: Settings, args: argparse.Namespace) -> int:
+    """Each file in turn; a file that fails is reported on stderr and the rest still done."""
+    from facilitation.speech import TranscriptionRequest
+    from yishitang.speech import build_transcriber
+
+    language = args.language if args.language is not None else settings.asr_language
+    request = TranscriptionRequest(
+        language=None if language in (None, "", "auto") else language, prompt=args.prompt,
+        max_duration_s=settings.max_recording_seconds, vad=args.vad)
+    transcriber = build_transcriber(settings)
+    try:
+        await transcriber.start()
+    except Exception as error:
+        print(f"cannot start {transcriber.engine}: {error}", file=sys.stderr)
+        return 2
+    try:
+        done = [await _transcribe_one(transcriber, path, request, args) for path in args.files]
+    finally:
+        await transcriber.close()
+    return 0 if all(done) else 1
+
+
+async def _transcribe_one(transcriber: Transcriber, path: Path, request: TranscriptionRequest,
+                          args: argparse.Namespace) -> bool:
+    from facilitation.speech import AudioRejected
+    from transcripts.rejections import explain
+
+    try:
+        transcript = await transcriber.transcribe(path, request)
+    except AudioRejected as rejected:
+        print(f"{path}: {explain(rejected)} [{rejected.code}]", file=sys.stderr)
+        return False
+    except (OSError, RuntimeError) as error:
+        print(f"{path}: {type(error).__name__}: {error}", file=sys.stderr)
+        return False
+    print(_transcribed(path, transcript, as_json=args.json, named=len(args.files) > 1))
+    return True
+
+
+def _transcribed(path: Path, transcript: Transcript, *, as_json: bool, named: bool) -> str:
+    if not as_json:
+        return f"{path}: {transcript.text}" if named else transcript.text
+    return json.dumps({
+        "file": str(path), "text": transcript.text, "language": transcript.language,
+        "duration": transcript.duration, "engine": transcript.engine, "model": transcript.model,
+        "segments": [{"start": s.start, "end": s.end, "text": s.text}
+                     for s in transcript.segments],
+        "dropped": list(transcript.dropped)}, ensure_ascii=False)
+
+
+def _serve_asr(settings: Settings, args: argparse.Namespace) -> None:
+    from aiohttp import web
+
+    from transcripts.asr_server import AsrServerOptions, make_asr_app
+    from yishitang.speech import build_transcriber
+
+    local = build_transcriber(settings.model_copy(update={"asr_url": None}))  # never a proxy
+    key = args.api_key or (settings.asr_api_key.get_secret_value()
+                           if settings.asr_api_key else None)
+    options = AsrServerOptions(api_key=key, max_upload_mb=args.max_upload_mb,
+                               max_duration_s=settings.max_recording_seconds)
+    web.run_app(make_asr_app(local, options, manage=True), host=args.host, port=args.port,
+                print=lambda line: print(line, file=sys.stderr))
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -84,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "demo":
-        for noisy in ("telegram.ext", "alembic"):
+        for noisy in ("telegram.ext", "alembic", "transcripts"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command == "run":
         from yishitang.bootstrap import run_bot
@@ -106,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.db_command == "upgrade":
             upgrade(settings.db_url)
         print(current(settings.db_url) or "(empty database)")
+    elif args.command == "transcribe":
+        return asyncio.run(_transcribe(settings, args))
+    elif args.command == "asr-serve":
+        _serve_asr(settings, args)
     elif args.command == "transcript":
         from facilitation.errors import NotFound
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Iterable
@@ -31,19 +32,22 @@ class Narrator:
 
     def __init__(self, stage: Stage, quiet: bool) -> None:
         self.stage, self.quiet = stage, quiet
-        self.seen: set[tuple[int, int]] = set()
+        self.seen: set[tuple[int, int, int | None]] = set()
+        self.shown: set[tuple[int, int]] = set()
 
     def act(self, name: str, text: str, where: str = "") -> None:
         if not self.quiet:
             print(f"\n👤 {name}{where}: {text}")
 
-    def bot_messages(self, chats: Iterable[int]) -> None:
+    def bot_messages(self, chats: Iterable[int], edited: bool = False) -> None:
+        """Print new bot messages (and, with ``edited``, ones changed since shown)."""
         for chat_id in chats:
             for message in self.stage.sandbox.messages(chat_id):
-                key = (chat_id, message["message_id"])
-                if key in self.seen:
+                key = (chat_id, message["message_id"], message.get("edit_date"))
+                if key in self.seen or (not edited and key[:2] in self.shown):
                     continue
                 self.seen.add(key)
+                self.shown.add(key[:2])
                 body = message.get("text") or message.get("caption") or ""
                 if "photo" in message:
                     body = f"[二维码图片] {body}"
@@ -70,6 +74,24 @@ async def _step(stage: Stage, narrator: Narrator, name: str, text: str,
 def _chats(stage: Stage) -> list[int]:
     assert stage.group is not None
     return [stage.group.id] + [u.id for u in stage.people.values()]
+
+
+VOICES = Path(__file__).with_name("demo_audio")
+
+
+async def _voice(stage: Stage, n: Narrator, name: str, clip: str, seconds: int,
+                 private: bool = False) -> None:
+    """``name`` sends a real Mandarin clip as a voice message; Whisper transcribes it here."""
+    chat = stage.private(name) if private else stage.group
+    assert chat is not None
+    n.act(name, f"[语音 {seconds} 秒: {clip}]", " (私聊)" if private else "")
+    data = await asyncio.to_thread((VOICES / clip).read_bytes)
+    before = stage.runtime.scribe.done
+    stage.sandbox.send_voice(stage.person(name), chat, data, seconds)
+    await stage.settled()
+    n.bot_messages(_chats(stage))
+    await asyncio.wait_for(stage.runtime.scribe.wait_done(before + 1), 120)
+    n.bot_messages(_chats(stage), edited=True)
 
 
 async def _press(stage: Stage, narrator: Narrator, name: str, message: dict[str, Any],
@@ -105,7 +127,7 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, MODERATOR, "/proxy 陈老伯 乡贤 东头村")
     notice = next(m for m in reversed(stage.sandbox.messages(_chats(stage)[0]))
                   if "请知悉" in (m.get("text") or ""))
-    await _press(stage, n, "孙总", notice, f"notice:{stage.person('孙总').id}", "✅ 我知道了")
+    await _press(stage, n, "孙总", notice, "notice", "✅ 我知道了")
     await _step(stage, n, MODERATOR, "各位好，今天围绕污水零直排协商，请大家举手发言，每人三分钟。")
     await _step(stage, n, "张大妈", "/hand 提问 县住建局")
     await _step(stage, n, "赵工", "/hand")
@@ -122,12 +144,15 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, "赵工", "建议把雨污分流和截污纳管一起做，先对沿河的12个排污口"
                                   "逐一排查，建立台账，一个月内完成。")
     await _step(stage, n, "孙总", "园区企业愿意配合排查。")
+    await _voice(stage, n, "孙总", "seepage.ogg", 2)
     await _timers(stage, n)
     await _step(stage, n, "赵工", "/done")
     await _step(stage, n, MODERATOR, "/next")
     await _step(stage, n, "刘芳", "希望镇里建立定期通报机制，每月在议事堂公布整改进度。")
+    await _voice(stage, n, "刘芳", "supervision.ogg", 3)
     await _step(stage, n, "吴女士", "书面建议：在河道边设立监督公示牌，公布举报电话。",
                 private=True)
+    await _voice(stage, n, "吴女士", "prices.ogg", 5, private=True)
     await _step(stage, n, MODERATOR, "今天形成共识：东头片区年底前完成接管，沿河排污口一个月内"
                                      "排查完毕，由县住建局牵头，镇政府配合。")
     await _step(stage, n, MODERATOR, "/end")
@@ -160,16 +185,25 @@ def _save(output: Path, record: SessionRecord, tz: ZoneInfo) -> None:
 
 async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int:
     database = _fresh_database(output)
+    speech = settings.model_dump(include={
+        "whisper_model", "whisper_device", "whisper_compute_type", "whisper_beam_size",
+        "whisper_threads", "asr_workers", "asr_language", "asr_url", "asr_api_key",
+        "glossary"})
+    if not quiet:
+        print("加载语音识别模型（首次运行会先组装离线 Whisper base 模型）……")
     async with staged(output, database_url=f"sqlite+aiosqlite:///{database.resolve()}",
                       turn_seconds=180, language=settings.language,
-                      timezone=settings.timezone) as stage:
+                      timezone=settings.timezone, model_cache_dir=settings.models_dir.resolve(),
+                      **speech) as stage:
         narrator = Narrator(stage, quiet)
         await _script(stage, narrator)
         record = await load_record(stage.runtime.uow())
     _save(output, record, ZoneInfo(settings.timezone))
     kinds = sorted({str(c.kind) for c in record.contributions})
+    voices = sum(1 for c in record.contributions if c.source == "voice" and c.final)
     print(f"\n✔ 演示完成：{len(record.attendance)} 人签到，{len(record.contributions)} 条记录 "
-          f"({', '.join(kinds)})，{len(record.turns)} 轮发言。", file=sys.stdout)
+          f"({', '.join(kinds)}；其中语音 {voices} 条)，{len(record.turns)} 轮发言。",
+          file=sys.stdout)
     print(f"  逐字记录：{output / 'transcript.json'}，{output / 'transcript.md'}")
     print(f"  数据库：{database}")
     return 0

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     model_cache_dir: Path | None = Field(
         default=None, description="where the assembled offline model lives; default "
         "DATA_DIR/models")
+    glossary: list[str] = Field(
+        default_factory=list, description="JSON list of place and unit names for the "
+        "recogniser (hotwords), e.g. [\"平桥镇\", \"县住建局\"]")
     max_voice_seconds: int = Field(default=600, ge=5, description="longest voice message")
     max_recording_seconds: int = Field(default=4 * 3600, ge=60,
                                        description="longest whole-meeting recording")

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.sandbox import RunningSandbox, Sandbox, SandboxChat, SandboxUser, running_sandbox
+from facilitation.speech import Transcriber
 from yishitang.bootstrap import Runtime, build_runtime, new_session_code, running
 from yishitang.settings import Settings
 
@@ -100,7 +101,8 @@ class Stage:
 
 @contextlib.asynccontextmanager
 async def staged(data_dir: Path, *, database_url: str | None = None,
-                 can_read_all: bool = True, **overrides: Any) -> AsyncIterator[Stage]:
+                 can_read_all: bool = True, transcriber: Transcriber | None = None,
+                 **overrides: Any) -> AsyncIterator[Stage]:
     """A running sandbox with the real bot polling it, on a database in ``data_dir``."""
     sandbox = Sandbox()
     sandbox.add_bot(BOT_TOKEN, BOT_USERNAME, "议事堂助手", can_read_all_group_messages=can_read_all)
@@ -108,6 +110,7 @@ async def staged(data_dir: Path, *, database_url: str | None = None,
     async with running_sandbox(sandbox) as served:
         settings = stage_settings(data_dir, served.root_url, database_url=database_url,
                                   **overrides)
-        runtime = await build_runtime(settings, clock=clock, new_code=new_session_code)
+        runtime = await build_runtime(settings, clock=clock, new_code=new_session_code,
+                                      transcriber=transcriber)
         async with running(runtime):
             yield Stage(sandbox, served, runtime, clock)

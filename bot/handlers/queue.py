@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.acks import Ack, ack_of
 from bot.catalog import t
 from bot.common import (
     Context,
+    acknowledge,
     actor_of,
     answer,
     chat_of,
@@ -27,32 +29,38 @@ QUEUE_SHOWN = 30
 BUTTON_ROWS = 5
 
 
-async def _raise(update: Update, context: Context, kind: TurnKind, addressee: str | None) -> str:
+async def _raise(update: Update, context: Context, kind: TurnKind, addressee: str | None) -> Ack:
     language = lang(update, context)
     raised = await floor.raise_hand(uow(update, context), chat_id=chat_of(update).id,
                                     actor=actor_of(update, context), kind=kind,
                                     addressee=addressee, now=context.deps.clock())
     name = actor_of(update, context).display_name
     if raised.answers_name:
-        return t(language, "hand_raised_answers", name=name, asker=raised.answers_name,
-                 position=raised.position)
-    label = "" if kind == TurnKind.SPEECH else f"（{turn_label(language, kind)}）"
+        fields = {"name": name, "asker": raised.answers_name, "position": raised.position}
+        return ack_of(update, "acks_hand_raised", language,
+                      t(language, "hand_raised_answers", **fields),
+                      t(language, "ack_hand_answers_item", **fields))
+    turn = "" if kind == TurnKind.SPEECH else turn_label(language, kind)
     if addressee:
-        label = f"（{turn_label(language, kind)} → {addressee}）"
-    return t(language, "hand_raised", name=name, turn=label, position=raised.position)
+        turn = f"{turn_label(language, kind)} → {addressee}"
+    return ack_of(update, "acks_hand_raised", language,
+                  t(language, "hand_raised", name=name, turn=f"（{turn}）" if turn else "",
+                    position=raised.position),
+                  t(language, "ack_hand_item", position=raised.position, name=name,
+                    turn=t(language, "ack_hand_turn", turn=turn) if turn else ""))
 
 
 async def hand(update: Update, context: Context) -> None:
     kind, addressee = parse_hand(context.args or [])
-    await reply(update, await _raise(update, context, kind, addressee))
+    await acknowledge(update, context, await _raise(update, context, kind, addressee))
 
 
 async def hand_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    text = await _raise(update, context, TurnKind(query.data.split(":", 1)[1]), None)
-    await answer(query, text)
-    await reply(update, text)
+    ack = await _raise(update, context, TurnKind(query.data.split(":", 1)[1]), None)
+    await answer(query, ack.text)
+    await acknowledge(update, context, ack)
 
 
 async def lower(update: Update, context: Context) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.acks import Ack, ack_of
 from bot.catalog import t
 from bot.common import (
     Context,
+    acknowledge,
     actor_of,
     answer,
     chat_of,
@@ -22,29 +24,45 @@ from facilitation import services
 from facilitation.services import SignedIn
 
 
-async def _announce(update: Update, context: Context, done: SignedIn, key: str) -> None:
-    language = lang(update, context)
-    extra = (t(language, "signed_in_remote") if done.attendance.remote else "") + (
+def _extra(language: str, done: SignedIn) -> str:
+    return (t(language, "signed_in_remote") if done.attendance.remote else "") + (
         t(language, "signed_in_late") if done.attendance.late else "")
-    if not done.changed and key == "signed_in":
+
+
+def _signed_in_item(language: str, done: SignedIn) -> str:
+    notes = [t(language, key) for key, on in (("ack_note_remote", done.attendance.remote),
+                                              ("ack_note_late", done.attendance.late)) if on]
+    name = done.attendance.name
+    note = t(language, "ack_note_separator").join(notes)
+    return t(language, "ack_item_note", name=name, note=note) if notes else name
+
+
+def notice_button(language: str) -> InlineKeyboardMarkup:
+    """Whoever presses it accepts the notice (one notice may name several people)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "btn_notice_ok"),
+                                                       callback_data="notice")]])
+
+
+def notice_ack(update: Update, language: str, done: SignedIn) -> Ack:
+    name = done.attendance.name
+    return ack_of(update, "acks_notice", language, t(language, "notice", name=name), name,
+                  notice_button(language))
+
+
+async def _announce(update: Update, context: Context, done: SignedIn) -> None:
+    language = lang(update, context)
+    if not done.changed:
         await reply(update, t(language, "already_signed_in", name=done.attendance.name))
         return
     written = InlineKeyboardMarkup([[InlineKeyboardButton(
         t(language, "btn_written"),
         url=f"https://t.me/{context.bot.username}?start={done.session.code}")]])
-    await reply(update, t(language, key, name=done.attendance.name, present=done.present,
-                          kind=kind_label(language, done.attendance.kind), extra=extra),
-                reply_markup=written if key == "signed_in" else None)
-    if done.show_notice:
-        await _notice(update, context, done)
-
-
-async def _notice(update: Update, context: Context, done: SignedIn) -> None:
-    language = lang(update, context)
-    button = InlineKeyboardButton(t(language, "btn_notice_ok"),
-                                  callback_data=f"notice:{user_of(update).id}")
-    await chat_of(update).send_message(t(language, "notice", name=done.attendance.name),
-                                       reply_markup=InlineKeyboardMarkup([[button]]))
+    text = t(language, "signed_in", name=done.attendance.name, present=done.present,
+             kind=kind_label(language, done.attendance.kind), extra=_extra(language, done))
+    signed = ack_of(update, "acks_signed_in", language, text, _signed_in_item(language, done),
+                    written, present=done.present)
+    await acknowledge(update, context, signed,
+                      *([notice_ack(update, language, done)] if done.show_notice else []))
 
 
 async def sign_in(update: Update, context: Context) -> None:
@@ -55,7 +73,7 @@ async def sign_in(update: Update, context: Context) -> None:
     done = await services.sign_in(uow(update, context), actor=actor_of(update, context),
                                   now=context.deps.clock(), chat_id=chat_of(update).id,
                                   remote=remote)
-    await _announce(update, context, done, "signed_in")
+    await _announce(update, context, done)
 
 
 async def sign_in_button(update: Update, context: Context) -> None:
@@ -67,7 +85,7 @@ async def sign_in_button(update: Update, context: Context) -> None:
                                                           done.attendance.kind),
                                           present=done.present, extra=""))
     if done.changed:
-        await _announce(update, context, done, "signed_in")
+        await _announce(update, context, done)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -89,7 +107,8 @@ async def start(update: Update, context: Context) -> None:
             kind=kind_label(done.session.language, done.attendance.kind),
             extra=t(done.session.language, "signed_in_remote") if done.attendance.remote else ""))
     if done.show_notice:
-        await _notice(update, context, done)
+        await chat_of(update).send_message(t(language, "notice", name=done.attendance.name),
+                                           reply_markup=notice_button(language))
 
 
 async def sign_out(update: Update, context: Context) -> None:
@@ -111,7 +130,8 @@ async def proxy(update: Update, context: Context) -> None:
                                         actor=actor_of(update, context), name=args[0],
                                         kind=parse_kind(args[1]), unit=unit, remote=remote,
                                         now=context.deps.clock())
-    await _announce(update, context, done, "proxy_signed_in")
+    await reply(update, t(language, "proxy_signed_in", name=done.attendance.name,
+                          present=done.present, kind=kind_label(language, done.attendance.kind)))
 
 
 async def profile(update: Update, context: Context) -> None:
@@ -136,16 +156,18 @@ async def profile(update: Update, context: Context) -> None:
 
 
 async def accept_notice(update: Update, context: Context) -> None:
+    """The notice's button: ``notice`` (anyone it names), or ``notice:<user id>`` on notices
+    sent before they were shared (only that user; the button then goes)."""
     query = update.callback_query
     assert query is not None and query.data is not None
     language = lang(update, context)
-    owner = int(query.data.split(":", 1)[1])
-    if owner != user_of(update).id:
+    _, _, owner = query.data.partition(":")
+    if owner and int(owner) != user_of(update).id:
         await answer(query, t(language, "notice_not_yours", name="?"), alert=True)
         return
     await services.accept_notice(uow(update, context), actor=actor_of(update, context),
                                  now=context.deps.clock())
     await answer(query, t(language, "notice_accepted"))
-    if query.message is not None:
+    if owner and query.message is not None:
         await context.bot.edit_message_reply_markup(query.message.chat.id,
                                                     query.message.message_id, reply_markup=None)

@@ -11,6 +11,7 @@ import pytest
 
 from facilitation.model import ContributionKind, SessionStatus
 from facilitation.record import load_record
+from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
 MOD = "李主席"
@@ -18,7 +19,7 @@ MOD = "李主席"
 
 @pytest.fixture
 async def stage(tmp_path: Path, sqlite_url: str) -> AsyncIterator[Stage]:
-    async with staged(tmp_path, database_url=sqlite_url) as running:
+    async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber()) as running:
         running.open_group("议事堂", [MOD, "张三", "李四", "王科长"])
         yield running
 
@@ -34,7 +35,7 @@ async def opened(stage: Stage, topic: str = "停车难怎么解决") -> dict[str
 
 
 async def test_roundtable_end_to_end(tmp_path: Path, db_url: str) -> None:
-    async with staged(tmp_path, database_url=db_url) as stage:
+    async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber()) as stage:
         stage.open_group("议事堂", [MOD, "张三", "王科长"])
         await opened(stage)
         assert "已签到" in text(await stage.ask("张三", "/signin"))
@@ -76,7 +77,8 @@ async def test_command_menu_in_both_languages(stage: Stage) -> None:
 
 
 async def test_privacy_mode_is_explained(tmp_path: Path, sqlite_url: str) -> None:
-    async with staged(tmp_path, database_url=sqlite_url, can_read_all=False) as stage:
+    async with staged(tmp_path, database_url=sqlite_url, can_read_all=False,
+                      transcriber=FakeTranscriber()) as stage:
         stage.open_group("议事堂", [MOD], admin=False)
         sent = stage.say(MOD, "/new 污水治理")
         warning = await stage.sandbox.wait_for_message(stage.group.id, "BotFather")  # type: ignore[union-attr]
@@ -141,7 +143,7 @@ async def test_deep_link_notice_once_and_written_submission(stage: Stage) -> Non
     reply = await stage.ask("李四", f"/start {session.code}_r", private)
     assert "您已签到" in text(reply)
     notice = await stage.sandbox.wait_for_message(private.id, "请知悉")
-    await stage.press("李四", notice, f"notice:{stage.person('李四').id}")
+    assert "已确认" in await stage.press("李四", notice, "notice")
     again = await stage.ask("李四", f"/start {session.code}_r", private)
     await stage.settled()
     notices = [m for m in stage.sandbox.messages(private.id) if "请知悉" in text(m)]
@@ -169,7 +171,7 @@ async def test_written_submission_without_sign_in(stage: Stage) -> None:
 
 
 async def test_replies_in_english_for_english_users(tmp_path: Path, sqlite_url: str) -> None:
-    async with staged(tmp_path, database_url=sqlite_url) as stage:
+    async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber()) as stage:
         stage.person("Alice", language="en")
         stage.open_group("Hall", [MOD, "Alice"])
         await opened(stage)

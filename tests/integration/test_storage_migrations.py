@@ -51,17 +51,17 @@ async def test_schema_matches_the_row_classes(engine: AsyncEngine) -> None:
 
 
 async def test_upgrade_is_idempotent(db_url: str) -> None:
-    assert await migrate.current_async(db_url) == migrate.head() == "0001"
+    assert await migrate.current_async(db_url) == migrate.head() == "0002"
     await migrate.upgrade_async(db_url)
     await migrate.upgrade_async(db_url)
-    assert await migrate.current_async(db_url) == "0001"
+    assert await migrate.current_async(db_url) == "0002"
 
 
 async def test_fresh_database_from_scratch(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new/y.db"
     assert await migrate.current_async(url) is None
     await migrate.upgrade_async(url)
-    assert await migrate.current_async(url) == "0001"
+    assert await migrate.current_async(url) == "0002"
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
@@ -80,3 +80,32 @@ def test_migration_scripts_ship_with_the_package() -> None:
     needed |= set((package / "migrations" / "versions").glob("*.py"))
     assert migrate.MIGRATIONS == package / "migrations"
     assert needed <= shipped
+
+
+async def test_upgrade_from_0001_keeps_contributions_final(db_url: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/old.db" if "sqlite" in db_url else db_url
+    if "sqlite" not in db_url:
+        await migrate.upgrade_async(url, "head")
+        return  # the PostgreSQL fixture is migrated to head already; the SQLite case checks data
+    await migrate.upgrade_async(url, "0001")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, is_staff, has_profile) "
+                "VALUES ('甲', 'other', 0, 0)")
+            await connection.exec_driver_sql(
+                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+                "VALUES (-1, 'C', 't', 1, '2026-11-27 01:00:00', 180, 'closed', 'zh', 1, 2)")
+            await connection.exec_driver_sql(
+                "INSERT INTO contributions (session_id, seq, speaker_name, kind, source, text, at)"
+                " VALUES (1, 1, '甲', 'speech', 'text', '说过的话', '2026-11-27 01:00:00')")
+        await migrate.upgrade_async(url)
+        async with engine.connect() as connection:
+            status = (await connection.exec_driver_sql(
+                "SELECT status FROM contributions")).scalar_one()
+            assert status == "final"
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()

@@ -228,6 +228,9 @@ async def test_attendance_hand_turn_contribution_round_trip(
                 chat_id=CHAT,
                 message_id=2**40,
                 duration_s=12.5,
+                segments=((0.0, 1.5, "我们会"), (1.5, 3.0, "在三月前答复。")),
+                engine="faster-whisper",
+                model="whisper-base",
             )
         )
         await uow.commit()
@@ -280,3 +283,31 @@ async def test_saving_hand_turn_and_attendance(uow_factory: UnitOfWorkFactory) -
         assert await uow.hands.get(hand.id) == hand
         assert (await uow.hands.get(hand.id) or hand).status == HandStatus.CALLED
         assert (await uow.turns.get(turn.id) or turn).overtime_s == 400 - 3 - 180
+
+
+async def test_audio_job_round_trip_and_due_order(uow_factory: UnitOfWorkFactory) -> None:
+    from facilitation.model import AudioJob, AudioKind, JobStatus
+
+    async with uow_factory() as uow:
+        session = await add_session(uow, await add_person(uow), code="AUDIO1")
+        assert session.id is not None
+        first = await uow.audio_jobs.add(AudioJob(
+            session_id=session.id, chat_id=CHAT, message_id=7, file_id="F1",
+            kind=AudioKind.VOICE, created_at=at(0), file_unique_id="U1", file_size=2**33,
+            claimed_duration_s=3.5, mime_type="audio/ogg", reply_message_id=8,
+            next_attempt_at=at(100), last_error="x", audio_path="audio/1.ogg",
+            finished_at=at(1), attempts=1))
+        second = await uow.audio_jobs.add(AudioJob(
+            session_id=session.id, chat_id=CHAT, message_id=9, file_id="F2",
+            kind=AudioKind.RECORDING, created_at=at(5)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.audio_jobs.get(first.id or 0) == first
+        assert [j.id for j in await uow.audio_jobs.due(at(50))] == [second.id]
+        assert [j.id for j in await uow.audio_jobs.due(at(200))] == [first.id, second.id]
+        assert await uow.audio_jobs.next_due_at() == at(100)
+        second.finish(JobStatus.DONE, at(6))
+        second.audio_path = "audio/2.ogg"
+        await uow.audio_jobs.save(second)
+        assert [j.id for j in await uow.audio_jobs.kept_before(at(10))] == [second.id]
+        assert [j.id for j in await uow.audio_jobs.kept_before(at(1))] == []

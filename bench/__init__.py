@@ -1,0 +1,1 @@
+"""Benchmarks for the Yishitang bot: ``python -m bench`` (see bench/README.md)."""

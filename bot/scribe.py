@@ -1,0 +1,299 @@
+"""The scribe: transcribes stored audio jobs in the background, never on the event loop's
+time, and puts the text where the voice message was."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from telegram import Bot, ReplyParameters
+from telegram.error import BadRequest, TelegramError
+
+from bot.catalog import t
+from bot.common import AudioLimits, fit, kind_label, turn_label, wait_or_timeout
+from bot.handlers.texts import relay_text
+from facilitation import voice
+from facilitation.errors import DomainError
+from facilitation.model import AudioKind, ContributionKind, JobStatus
+from facilitation.ports import Clock, UnitOfWorkFactory
+from facilitation.speech import AudioRejected, AudioTooLarge, Transcriber, TranscriptionRequest
+from facilitation.voice import JobContext
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY_S = 3.0
+
+
+@dataclass(frozen=True)
+class ScribeOptions:
+    audio_dir: Path  # where audio files are kept
+    workers: int = 1
+    language: str | None = "zh"
+    glossary: tuple[str, ...] = ()
+    retention_days: int = 180
+    limits: AudioLimits = field(default_factory=AudioLimits)
+    max_wait_s: float = 60.0
+
+
+class Scribe:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot: Bot, transcriber: Transcriber,
+                 options: ScribeOptions) -> None:
+        self._uow, self._clock, self._bot = uow, clock, bot
+        self._transcriber, self._options = transcriber, options
+        self._wake = asyncio.Event()
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._purged_at = 0.0
+        self.done = 0  # jobs finished by this process, for tests and benchmarks
+        self._progress = asyncio.Condition()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    async def _start_engine(self) -> None:
+        """Load the model in the background: the session goes on (text, queue, timers) while
+        it loads, and if it cannot load, voice waits in the database until it can."""
+        delay = 5.0
+        while True:
+            try:
+                await self._transcriber.start()
+                return
+            except Exception:
+                log.exception("the speech engine did not start; retrying in %.0f s", delay)
+                await asyncio.sleep(delay)  # a retry pause, not synchronisation
+                delay = min(delay * 2, 300.0)
+
+    async def run(self) -> None:
+        await self._start_engine()
+        while True:
+            self._wake.clear()
+            try:
+                await self._start_due()
+                await self._purge()
+                wait = await self._seconds_to_next()
+            except Exception:
+                log.exception("scribe round failed")
+                wait = self._options.max_wait_s
+            await wait_or_timeout(self._wake, wait)
+
+    async def _start_due(self) -> None:
+        room = self._options.workers - len(self._busy)
+        if room <= 0:
+            return
+        jobs = await voice.due_jobs(self._uow(), now=self._clock(), limit=room + len(self._busy))
+        for context in jobs:
+            job_id = context.job.id
+            if job_id is None or job_id in self._busy or len(self._busy) >= self._options.workers:
+                continue
+            task = asyncio.create_task(self._work(context), name=f"scribe-{job_id}")
+            self._busy[job_id] = task
+            task.add_done_callback(partial(self._finished, job_id))
+
+    def _finished(self, job_id: int, _task: asyncio.Task[None]) -> None:
+        self._busy.pop(job_id, None)
+        self._wake.set()
+
+    async def _seconds_to_next(self) -> float:
+        async with self._uow() as work:
+            nxt = await work.audio_jobs.next_due_at()
+        if nxt is None:
+            return self._options.max_wait_s
+        return min(max((nxt - self._clock()).total_seconds(), 0.05), self._options.max_wait_s)
+
+    async def wait_done(self, count: int) -> None:
+        """Until this scribe has finished ``count`` jobs (for tests and the demo)."""
+        async with self._progress:
+            await self._progress.wait_for(lambda: self.done >= count)
+
+    async def _work(self, context: JobContext) -> None:
+        job = context.job
+        assert job.id is not None
+        try:
+            path = await self._download(context)
+            request = self._request(context)
+            progress = ProgressReporter(self, context) if job.kind == AudioKind.RECORDING \
+                else None
+            try:
+                transcript = await self._transcriber.transcribe(path, request, progress)
+            finally:
+                if progress is not None:
+                    progress.stop()
+            if transcript.empty:
+                raise AudioRejected("no_speech")
+            if job.kind == AudioKind.RECORDING:
+                added = await voice.complete_recording(self._uow(), job_id=job.id,
+                                                       transcript=transcript, now=self._clock())
+                await self._tell(context, t(context.session.language, "recording_done",
+                                            count=len(added)))
+            else:
+                done = await voice.complete_voice(self._uow(), job_id=job.id,
+                                                  transcript=transcript, now=self._clock())
+                await self._tell(context, self._caption(done, transcript.text))
+                if job.chat_id != context.session.chat_id:  # sent privately: relay it
+                    await self._relay(done, transcript.text)
+        except AudioRejected as rejected:
+            await self._drop(context, rejected)
+        except DomainError:
+            log.warning("job %s no longer pending", job.id, exc_info=True)
+        except Exception as error:  # download, engine or database trouble: try again later
+            log.warning("transcription of job %s failed", job.id, exc_info=True)
+            await self._retry(context, error)
+        finally:
+            async with self._progress:
+                self.done += 1
+                self._progress.notify_all()
+
+    def _request(self, context: JobContext) -> TranscriptionRequest:
+        limits = self._options.limits
+        recording = context.job.kind == AudioKind.RECORDING
+        return TranscriptionRequest(
+            language=self._options.language, prompt=context.session.topic,
+            hotwords=self._options.glossary,
+            max_duration_s=limits.max_recording_s if recording else limits.max_voice_s,
+            vad=recording)
+
+    async def _download(self, context: JobContext) -> Path:
+        job = context.job
+        assert job.id is not None
+        if job.audio_path and (self._options.audio_dir / job.audio_path).exists():
+            return self._options.audio_dir / job.audio_path
+        try:
+            file = await self._bot.get_file(job.file_id)
+        except BadRequest as error:
+            if "too big" in str(error).lower():
+                raise AudioTooLarge(size_mb=round((job.file_size or 0) / 2**20, 1),
+                                    limit_mb=self._options.limits.max_file_bytes // 2**20) \
+                    from error
+            raise
+        suffix = Path(file.file_path or "").suffix or ".ogg"
+        relative = Path(str(job.session_id)) / f"{job.id}{suffix}"
+        target = self._options.audio_dir / relative
+        await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+        await file.download_to_drive(target)
+        await voice.keep_audio(self._uow(), job_id=job.id, path=str(relative))
+        return target
+
+    def _caption(self, context: JobContext, text: str) -> str:
+        language = context.session.language
+        contribution = context.contribution
+        kind = contribution.kind if contribution is not None else None
+        label = ""
+        if kind in (ContributionKind.QUESTION, ContributionKind.RESPONSE,
+                    ContributionKind.FOLLOW_UP):
+            label = f"（{turn_label(language, kind)}）"
+        elif kind == ContributionKind.MODERATOR:
+            label = f"（{kind_label(language, 'moderator')}）"
+        return fit(t(language, "voice_caption", name=context.speaker_name, turn=label,
+                     text=text))
+
+    async def _tell(self, context: JobContext, text: str) -> None:
+        """Edit our caption/progress message; send a new reply if there is none."""
+        job = context.job
+        try:
+            if job.reply_message_id is not None:
+                await self._bot.edit_message_text(text, chat_id=job.chat_id,
+                                                  message_id=job.reply_message_id)
+                return
+            await self._bot.send_message(job.chat_id, text, reply_parameters=ReplyParameters(
+                job.message_id, allow_sending_without_reply=True))
+        except TelegramError:
+            log.warning("could not show the result of job %s", job.id, exc_info=True)
+
+    async def _relay(self, context: JobContext, text: str) -> None:
+        language = context.session.language
+        try:
+            await self._bot.send_message(context.session.chat_id, relay_text(
+                language, context.speaker_name, text))
+        except TelegramError:
+            log.warning("could not relay job %s to the group", context.job.id, exc_info=True)
+
+    async def _drop(self, context: JobContext, rejected: AudioRejected) -> None:
+        assert context.job.id is not None
+        language = context.session.language
+        reason = t(language, rejected.code, **rejected.params)
+        dropped = await voice.give_up(self._uow(), job_id=context.job.id,
+                                      status=JobStatus.DROPPED, reason=rejected.code,
+                                      now=self._clock())
+        await self._tell(dropped, t(language, "voice_dropped", name=context.speaker_name,
+                                    reason=reason))
+
+    async def _retry(self, context: JobContext, error: Exception) -> None:
+        assert context.job.id is not None
+        later, gave_up = await voice.retry_later(self._uow(), job_id=context.job.id,
+                                                 error=f"{type(error).__name__}: {error}",
+                                                 now=self._clock())
+        if not gave_up:
+            return
+        language = context.session.language
+        await self._tell(later, t(language, "voice_failed", name=context.speaker_name,
+                                  attempts=later.job.attempts))
+        await self._notify_moderator(later, type(error).__name__)
+
+    async def _notify_moderator(self, context: JobContext, error: str) -> None:
+        text = t(context.session.language, "voice_failed_moderator",
+                 name=context.speaker_name, error=error, job=context.job.id)
+        async with self._uow() as work:
+            moderator = await work.people.get(context.session.moderator_id)
+        target = moderator.telegram_user_id if moderator else None
+        for chat_id in (target, context.session.chat_id):
+            if chat_id is None:
+                continue
+            try:
+                await self._bot.send_message(chat_id, text)
+                return
+            except TelegramError:  # the moderator never started a private chat with us
+                continue
+
+    async def _purge(self) -> None:
+        """Delete kept audio past the retention period (voice is personal data)."""
+        if time.monotonic() - self._purged_at < 3600:
+            return
+        self._purged_at = time.monotonic()
+        cutoff = self._clock() - timedelta(days=self._options.retention_days)
+        async with self._uow() as work:
+            expired = await work.audio_jobs.kept_before(cutoff)
+            for job in expired:
+                if job.audio_path:
+                    path = self._options.audio_dir / job.audio_path
+                    await asyncio.to_thread(path.unlink, missing_ok=True)
+                job.audio_path = None
+                await work.audio_jobs.save(job)
+            await work.commit()
+        if expired:
+            log.info("deleted %d audio files past %d days", len(expired),
+                     self._options.retention_days)
+
+
+class ProgressReporter:
+    """Edits the recording's progress message, at most every few seconds."""
+
+    def __init__(self, scribe: Scribe, context: JobContext) -> None:
+        self._scribe, self._context = scribe, context
+        self._loop = asyncio.get_running_loop()
+        self._last = 0.0
+        self._stopped = False
+        self._edits: set[asyncio.Task[None]] = set()
+
+    def stop(self) -> None:
+        """No more edits: the final message must not be overwritten by a late one."""
+        self._stopped = True
+
+    def __call__(self, fraction: float) -> None:
+        """Called from any thread with the fraction done."""
+        now = time.monotonic()
+        if self._stopped or now - self._last < PROGRESS_EVERY_S or fraction >= 1.0:
+            return
+        self._last = now
+        text = t(self._context.session.language, "recording_progress",
+                 percent=int(fraction * 100))
+        self._loop.call_soon_threadsafe(self._edit, text)
+
+    def _edit(self, text: str) -> None:
+        if self._stopped:
+            return
+        task = self._loop.create_task(self._scribe._tell(self._context, text))
+        self._edits.add(task)
+        task.add_done_callback(self._edits.discard)

@@ -1,0 +1,22 @@
+"""Which speech engine the settings ask for, built for the composition root."""
+
+from __future__ import annotations
+
+from facilitation.speech import Transcriber
+from yishitang.settings import Settings
+
+
+def build_transcriber(settings: Settings) -> Transcriber:
+    """An OpenAI-compatible HTTP engine when ASR_URL is set, else faster-whisper in-process."""
+    if settings.asr_url:
+        from transcripts.http_engine import OpenAIHttpTranscriber
+
+        key = settings.asr_api_key.get_secret_value() if settings.asr_api_key else None
+        return OpenAIHttpTranscriber(settings.asr_url, api_key=key)
+    from transcripts.whisper import WhisperOptions, WhisperTranscriber
+
+    return WhisperTranscriber(WhisperOptions(
+        model=settings.whisper_model, device=settings.whisper_device,
+        compute_type=settings.whisper_compute_type, beam_size=settings.whisper_beam_size,
+        cpu_threads=settings.whisper_threads, workers=settings.asr_workers,
+        models_dir=settings.models_dir))
