@@ -12,7 +12,7 @@ For each N and each contender, in this process:
 4. we wait until every burst message is acknowledged, or the timeout: the bare echo bot
    replies to each, so ``POST /_sandbox/wait_replied`` (event-driven, in the sandbox) tells;
    yishitang coalesces its acknowledgements (bot/acks.py), so its bot messages are read every
-   0.25 s instead;
+   0.5 s instead;
 5. ``GET /_sandbox/stats`` gives created_ns / replied_ns per message (time.perf_counter_ns in
    the sandbox process). An update counts as handled when the first bot message that
    acknowledges it arrives: a reply quoting it, or a message listing several users (it quotes
@@ -247,7 +247,7 @@ class Figures:
     contender: str
     n: int
     updates: int
-    replied: int
+    acknowledged: int
     lost: int
     seconds: float
     updates_per_s: float
@@ -326,7 +326,7 @@ def figures_from_stats(contender: str, n: int, timings: list[JSON], acked: list[
             start = max(ends)
     updates = len(timings)
     return Figures(
-        contender=contender, n=n, updates=updates, replied=len(done),
+        contender=contender, n=n, updates=updates, acknowledged=len(done),
         lost=updates - len(done), seconds=seconds,
         updates_per_s=len(done) / seconds if done and seconds > 0 else 0.0,
         p50_ms=percentile(latencies, 50), p95_ms=percentile(latencies, 95),
@@ -391,12 +391,12 @@ async def bot_messages(sandbox: SandboxProcess, group: Group) -> list[JSON]:
 
 async def wait_acknowledged(sandbox: SandboxProcess, group: Group, n: int,
                             timeout: float) -> None:  # noqa: ASYNC109
-    """Until every burst message is acknowledged (read from the bot's messages every 0.25 s;
+    """Until every burst message is acknowledged (read from the bot's messages every 0.5 s;
     the figures come from the sandbox's clock, not from this loop), or ``timeout``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.5)
         stats = await sandbox.call("GET", "stats")
         acked = acknowledged_ns(stats["messages"], await bot_messages(sandbox, group),
                                 group.names, n)

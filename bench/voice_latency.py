@@ -33,7 +33,10 @@ MOD = "李主席"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each voice")
-    parser.add_argument("--probes", type=int, default=40, help="/queue round trips per phase")
+    parser.add_argument("--probes", type=int, default=150,
+                        help="/queue round trips per phase")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="CPU threads of the Whisper worker (0: the settings' default)")
     parser.add_argument("--models-dir", type=Path, default=Path("data/models"))
     parser.add_argument("--out", type=Path, default=OUT_DIR)
 
@@ -92,7 +95,8 @@ def pct(values: list[float], q: float) -> float:
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     voices = [voice_note(args.seconds, offset=i * 7) for i in range(5)]
     with tempfile.TemporaryDirectory() as folder:
-        async with staged(Path(folder), model_cache_dir=args.models_dir.resolve()) as stage:
+        async with staged(Path(folder), model_cache_dir=args.models_dir.resolve(),
+                          whisper_threads=args.threads) as stage:
             stage.open_group("议事堂", [MOD, "张三", "李四"])
             await stage.ask(MOD, "/new 污水零直排")
             for name in ("张三", "李四"):

@@ -71,9 +71,11 @@ def run_key(update: Update) -> str | None:
 
 
 def ack_of(update: Update, kind: str, language: str, text: str, item: str,
-           markup: InlineKeyboardMarkup | None = None, **fields: Any) -> Ack:
-    """The acknowledgement of ``update``: a reply to its message, if it has one."""
-    message = update.message if update.callback_query is None else None
+           markup: InlineKeyboardMarkup | None = None, *, quote: bool = True,
+           **fields: Any) -> Ack:
+    """The acknowledgement of ``update``: a reply to its message, if it has one and
+    ``quote``."""
+    message = update.message if update.callback_query is None and quote else None
     return Ack(kind, language, text, item, message.message_id if message else None, markup,
                fields)
 

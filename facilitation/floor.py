@@ -9,7 +9,7 @@ from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
 from facilitation.ports import UnitOfWork
 from facilitation.queue import move_to_top, order_queue, question_answered_by
-from facilitation.services import Actor, open_session_in, participant_for, person_for
+from facilitation.services import Actor, open_session_for, open_session_in, person_for
 from facilitation.session import Session
 
 
@@ -67,8 +67,7 @@ async def raise_hand(
     addressee: str | None, now: datetime,
 ) -> HandRaised:
     async with uow:
-        session = await open_session_in(uow, chat_id)
-        found = await participant_for(uow, session, actor)
+        session, found = await open_session_for(uow, chat_id, actor)
         assert session.id is not None
         answers_hand_id: int | None = None
         answers_name: str | None = None
@@ -93,8 +92,8 @@ async def raise_hand(
 
 async def lower_hand(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> Hand:
     async with uow:
-        session = await open_session_in(uow, chat_id)
-        hand = (await participant_for(uow, session, actor)).pending_hand
+        _, found = await open_session_for(uow, chat_id, actor)
+        hand = found.pending_hand
         if hand is None:
             raise InvalidState("no_hand")
         hand.status = HandStatus.LOWERED

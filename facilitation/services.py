@@ -74,15 +74,30 @@ async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
     return await _refreshed(uow, person, actor)
 
 
-async def participant_for(uow: UnitOfWork, session: Session, actor: Actor) -> Participant:
-    """``person_for``, with the person's attendance and pending hand in ``session``, read in
-    the same query."""
-    assert session.id is not None
-    found = await uow.people.participant(session.id, actor.user_id)
+async def _as_participant(uow: UnitOfWork, found: Participant | None,
+                          actor: Actor) -> Participant:
     if found is None:
         return Participant(await _new_person(uow, actor), None, None)
     return Participant(await _refreshed(uow, found.person, actor), found.attendance,
                        found.pending_hand)
+
+
+async def participant_for(uow: UnitOfWork, session: Session, actor: Actor) -> Participant:
+    """``person_for``, with the person's attendance and pending hand in ``session``, read in
+    the same query."""
+    assert session.id is not None
+    return await _as_participant(uow, await uow.people.participant(session.id, actor.user_id),
+                                 actor)
+
+
+async def open_session_for(uow: UnitOfWork, chat_id: int,
+                           actor: Actor) -> tuple[Session, Participant]:
+    """``open_session_in`` (locked) and ``participant_for``, read in one query."""
+    found = await uow.sessions.open_with_participant(chat_id, actor.user_id)
+    if found is None:
+        raise NotFound("no_open_session")
+    session, participant = found
+    return session, await _as_participant(uow, participant, actor)
 
 
 async def open_session_in(uow: UnitOfWork, chat_id: int, *, lock: bool = True) -> Session:
@@ -148,12 +163,12 @@ async def sign_in(
             session = await uow.sessions.by_code(code.strip().upper())
             if session is None:
                 raise NotFound("bad_code")
+            found = await participant_for(uow, session, actor)
             method = SignInMethod.DEEP_LINK
         else:
             assert chat_id is not None
-            session = await open_session_in(uow, chat_id)
+            session, found = await open_session_for(uow, chat_id, actor)
             method = SignInMethod.GROUP
-        found = await participant_for(uow, session, actor)
         result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
                                 method=method, remote=remote)
         await uow.commit()
@@ -180,8 +195,7 @@ async def proxy_sign_in(
 
 async def sign_out(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime) -> Session:
     async with uow:
-        session = await open_session_in(uow, chat_id)
-        found = await participant_for(uow, session, actor)
+        session, found = await open_session_for(uow, chat_id, actor)
         attendance = session.sign_out(found.attendance, now)
         await uow.attendance.save(attendance)
         hand = found.pending_hand

@@ -127,13 +127,19 @@ async def accept_recording(uow: UnitOfWork, *, actor: Actor, audio: AudioMessage
         return Accepted(session, job, None, person)
 
 
-async def set_reply_message(uow: UnitOfWork, *, job_id: int, message_id: int) -> None:
+async def _note(uow: UnitOfWork, job_id: int, **changes: int | str) -> None:
+    """Write down something learnt about a job (our reply's id, where its audio is kept)."""
     async with uow:
         job = await uow.audio_jobs.get(job_id)
         if job is not None:
-            job.reply_message_id = message_id
+            for name, value in changes.items():
+                setattr(job, name, value)
             await uow.audio_jobs.save(job)
             await uow.commit()
+
+
+async def set_reply_message(uow: UnitOfWork, *, job_id: int, message_id: int) -> None:
+    await _note(uow, job_id, reply_message_id=message_id)
 
 
 async def due_jobs(uow: UnitOfWork, *, now: datetime, limit: int) -> list[JobContext]:
@@ -152,12 +158,7 @@ async def _context(uow: UnitOfWork, job: AudioJob) -> JobContext:
 
 
 async def keep_audio(uow: UnitOfWork, *, job_id: int, path: str) -> None:
-    async with uow:
-        job = await uow.audio_jobs.get(job_id)
-        if job is not None:
-            job.audio_path = path
-            await uow.audio_jobs.save(job)
-            await uow.commit()
+    await _note(uow, job_id, audio_path=path)
 
 
 async def complete_voice(uow: UnitOfWork, *, job_id: int, transcript: Transcript,

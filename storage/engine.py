@@ -11,9 +11,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine as AsyncEngine  # re-exported for the wiring
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.util import await_only
 
-from storage.sqlite_driver import OneTripDBAPI  # await_ from SQLAlchemy 2.1 on; both work on 2.1
+from storage.sqlite_driver import OneTripConnection, OneTripDBAPI
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -91,11 +90,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
             cursor.close()
 
     def on_begin(connection: Connection) -> None:
-        # Straight to aiosqlite: one trip to its thread (exec_driver_sql would make three:
-        # open a cursor, execute, close it). Nothing to read from a BEGIN.
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        await_only(driver.execute("BEGIN IMMEDIATE"))
+        # Sent with the transaction's first statement, in the same trip to aiosqlite's thread
+        # (storage/sqlite_driver.py): the transaction begins right before its first statement,
+        # as it would anyway, without a trip of its own.
+        dbapi_connection = connection.connection.dbapi_connection
+        assert isinstance(dbapi_connection, OneTripConnection)
+        dbapi_connection.begin = "BEGIN IMMEDIATE"
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage.rows import InboxRow
 
@@ -36,12 +36,13 @@ def _marking(dialect: str) -> Executable:
     )
 
 
-async def mark_processed_in(session: AsyncSession, update_id: int, now: datetime) -> None:
-    """Mark ``update_id`` processed in the session's transaction; the first mark stands.
+async def mark_processed_in(connection: AsyncConnection, update_id: int,
+                            now: datetime) -> None:
+    """Mark ``update_id`` processed in the connection's transaction; the first mark stands.
 
     An update that was never stored gets a row of its own, so the mark is never lost.
     """
-    await session.execute(_marking(session.get_bind().dialect.name), {
+    await connection.execute(_marking(connection.dialect.name), {
         "update_id": update_id, "payload": NO_PAYLOAD, "received_at": now, "processed_at": now})
 
 
@@ -82,7 +83,7 @@ class Inbox:
 
     async def mark_processed(self, update_id: int, now: datetime) -> None:
         async with self._sessions.begin() as session:
-            await mark_processed_in(session, update_id, now)
+            await mark_processed_in(await session.connection(), update_id, now)
 
     async def is_processed(self, update_id: int) -> bool:
         async with self._sessions() as session:

@@ -1,10 +1,11 @@
 """SQLAlchemy implementations of the repository ports in facilitation/ports.py (turns and
 contributions are in turn_repositories.py; the queue position query in queue_position.py).
 
-Repositories run Core statements on the tables in the AsyncSession's transaction: no ORM
-identity map, no flush. An ``add`` is one INSERT ... RETURNING id, a ``save`` one
-UPDATE ... WHERE id, so writes reach the database in the order the use case made them and a
-broken constraint surfaces at the call that broke it (as sqlalchemy.exc.IntegrityError).
+Repositories run Core statements on the tables in their unit of work's connection and
+transaction: no ORM identity map, no flush. An ``add`` is one INSERT ... RETURNING id, a
+``save`` one UPDATE ... WHERE id, so writes reach the database in the order the use case made
+them and a broken constraint surfaces at the call that broke it (as
+sqlalchemy.exc.IntegrityError). Hot statements are built once, at import.
 In classes with a ``list`` method it comes last, so ``list[...]`` above it means the builtin.
 """
 
@@ -28,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from facilitation.model import (
     Attendance,
@@ -76,12 +77,12 @@ def _updating(table: Table) -> Executable:
 class RowRepository:
     """What every repository does with a table: insert, write back, query."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._session = connection
 
     @property
     def _postgres(self) -> bool:
-        return self._session.get_bind().dialect.name == "postgresql"
+        return self._session.dialect.name == "postgresql"
 
     async def _insert(self, table: Table, values: mapping.Values) -> int:
         result = await self._session.execute(_inserting(table), values)
@@ -134,6 +135,17 @@ _PARTICIPANT = (
 )
 
 
+def _participant(row: Row[Any]) -> Participant | None:
+    person, attendance, hand = (_prefixed(row, p) for p in ("p_", "a_", "h_"))
+    if person is None:
+        return None
+    return Participant(
+        mapping.to_person(person),
+        mapping.to_attendance(attendance) if attendance is not None else None,
+        mapping.to_hand(hand) if hand is not None else None,
+    )
+
+
 class SqlAlchemyPersonRepository(RowRepository):
     async def get(self, person_id: int) -> Person | None:
         return await self._by_id(PEOPLE, person_id, mapping.to_person)
@@ -155,12 +167,7 @@ class SqlAlchemyPersonRepository(RowRepository):
             "session_id": session_id, "telegram_user_id": telegram_user_id})).first()
         if row is None:
             return None
-        person, attendance, hand = (_prefixed(row, p) for p in ("p_", "a_", "h_"))
-        return Participant(
-            mapping.to_person(person),
-            mapping.to_attendance(attendance) if attendance is not None else None,
-            mapping.to_hand(hand) if hand is not None else None,
-        )
+        return _participant(row)
 
     async def add(self, person: Person) -> Person:
         person.id = await self._insert(PEOPLE, mapping.person_values(person))
@@ -178,6 +185,19 @@ def _newest_sessions(chat_id: int | None) -> Select[Any]:
 _OPEN = select(SESSIONS).where(SESSIONS.c.chat_id == bindparam("chat_id"),
                                SESSIONS.c.status != _CLOSED).limit(1)
 _OPEN_LOCKED = _OPEN.with_for_update()
+_OPEN_WITH = (
+    select(*_labelled(SESSIONS, "s_"), *_labelled(PEOPLE, "p_"), *_labelled(ATTENDANCE, "a_"),
+           *_labelled(HANDS, "h_"))
+    .select_from(SESSIONS)
+    .outerjoin(PEOPLE, PEOPLE.c.telegram_user_id == bindparam("telegram_user_id"))
+    .outerjoin(ATTENDANCE, and_(ATTENDANCE.c.person_id == PEOPLE.c.id,
+                                ATTENDANCE.c.session_id == SESSIONS.c.id))
+    .outerjoin(HANDS, and_(HANDS.c.person_id == PEOPLE.c.id, HANDS.c.session_id == SESSIONS.c.id,
+                           HANDS.c.status == _PENDING))
+    .where(SESSIONS.c.chat_id == bindparam("chat_id"), SESSIONS.c.status != _CLOSED)
+    .limit(1)
+)
+_OPEN_WITH_LOCKED = _OPEN_WITH.with_for_update(of=SESSIONS)  # not the outer-joined rows
 
 
 class SqlAlchemySessionRepository(RowRepository):
@@ -197,6 +217,16 @@ class SqlAlchemySessionRepository(RowRepository):
         statement = _OPEN_LOCKED if for_update and self._postgres else _OPEN
         row = (await self._session.execute(statement, {"chat_id": chat_id})).first()
         return mapping.to_session(row) if row is not None else None
+
+    async def open_with_participant(
+        self, chat_id: int, telegram_user_id: int, *, for_update: bool = True
+    ) -> tuple[Session, Participant | None] | None:
+        statement = _OPEN_WITH_LOCKED if for_update and self._postgres else _OPEN_WITH
+        row = (await self._session.execute(statement, {
+            "chat_id": chat_id, "telegram_user_id": telegram_user_id})).first()
+        if row is None:
+            return None
+        return mapping.to_session(_prefixed(row, "s_")), _participant(row)
 
     async def latest(self, chat_id: int | None = None) -> Session | None:
         return await self._one(_newest_sessions(chat_id), mapping.to_session)

@@ -27,8 +27,11 @@ Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount,
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
-         many: bool = False) -> Outcome:
-    """On aiosqlite's thread: the statement, its rows and its counts, cursor closed."""
+         many: bool = False, begin: str | None = None) -> Outcome:
+    """On aiosqlite's thread: the statement, its rows and its counts, cursor closed; ``begin``
+    first when the transaction it opens is still to be begun."""
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if many:
@@ -44,7 +47,9 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_outcome",)
+    """A cursor that holds what its one trip brought back; it has no aiosqlite cursor."""
+
+    __slots__ = ("_arraysize", "_outcome")
 
     def __init__(self, adapt_connection: Any) -> None:  # no cursor of its own to open
         self._adapt_connection = adapt_connection
@@ -52,6 +57,21 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._soft_closed_memoized = EMPTY_DICT
         self._rows = collections.deque()
         self._outcome: Outcome = (None, [], -1, None)
+        self._arraysize = 1  # sqlite3's default
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
+    def nextset(self) -> None:
+        return None  # sqlite3 has one result set per statement
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        return None
 
     @property
     def description(self) -> Any:
@@ -86,15 +106,40 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _in_thread(self, operation: Any, parameters: Any, many: bool) -> Outcome:
         driver: Any = self._connection  # an aiosqlite.Connection: _execute runs on its thread
-        async with self._adapt_connection._execute_mutex:
+        connection = self._adapt_connection
+        assert isinstance(connection, OneTripConnection)
+        async with connection._execute_mutex:
+            begin, connection.begin = connection.begin, None
             outcome: Outcome = await driver._execute(_run, driver._conn, operation, parameters,
-                                                     many)
+                                                     many, begin)
             return outcome
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """``begin``: a statement such as BEGIN IMMEDIATE, sent with the next statement (in its
+    trip) rather than in a trip of its own."""
+
+    __slots__ = ("begin",)
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.begin: str | None = None
+
+    def _idle(self) -> bool:
+        """Nothing begun on the sqlite3 connection: commit and rollback have nothing to do
+        (the pool rolls back every connection it gets back: most often there is nothing)."""
+        self.begin = None  # a transaction that ran no statement was never begun
+        driver: Any = self._connection
+        return driver._connection is not None and not driver._conn.in_transaction
+
+    def rollback(self) -> None:
+        if not self._idle():
+            super().rollback()
+
+    def commit(self) -> None:
+        if not self._idle():
+            super().commit()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

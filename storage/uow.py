@@ -1,4 +1,9 @@
-"""The unit of work: one AsyncSession, one transaction, the repositories bound to it."""
+"""The unit of work: one connection, one transaction, the repositories bound to it.
+
+Repositories run Core statements, so the unit of work holds an AsyncConnection rather than an
+ORM AsyncSession: nothing needs an identity map or a flush, and each statement skips the ORM
+session's layer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from facilitation.ports import (
     AttendanceRepository,
@@ -45,7 +50,7 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 class SqlAlchemyUnitOfWork:
-    """``async with uow:`` opens a session; leaving without ``commit()`` rolls it all back.
+    """``async with uow:`` opens a connection; leaving without ``commit()`` rolls it all back.
 
     With an ``idempotency_key`` (a Telegram update_id), ``commit()`` also marks that update
     processed in the inbox, in the same transaction as the changes it caused.
@@ -61,22 +66,22 @@ class SqlAlchemyUnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         idempotency_key: int | None = None,
         *,
         clock: Clock = utc_now,
         on_commit: Callable[[int], None] = lambda _key: None,
     ) -> None:
-        self._session_factory = session_factory
+        self._engine = engine
         self.idempotency_key = idempotency_key
         self._clock = clock
         self._on_commit = on_commit
-        self._session: AsyncSession | None = None
+        self._session: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already in use")
-        session = self._session = self._session_factory()
+        session = self._session = await self._engine.connect().start()
         self.people = SqlAlchemyPersonRepository(session)
         self.sessions = SqlAlchemySessionRepository(session)
         self.attendance = SqlAlchemyAttendanceRepository(session)
@@ -101,8 +106,8 @@ class SqlAlchemyUnitOfWork:
             await session.close()
 
     @property
-    def session(self) -> AsyncSession:
-        """The open AsyncSession (for storage code only, e.g. search queries)."""
+    def session(self) -> AsyncConnection:
+        """The open connection (for storage code only, e.g. search queries)."""
         if self._session is None:
             raise RuntimeError("the unit of work is not open: use `async with uow:`")
         return self._session
@@ -129,12 +134,12 @@ class SqlAlchemyUnitOfWorkFactory:
     """
 
     def __init__(self, engine: AsyncEngine, *, clock: Clock = utc_now) -> None:
-        self._session_factory = make_session_factory(engine)
+        self._engine = engine
         self._clock = clock
         self._committed: set[int] = set()
 
     def __call__(self, idempotency_key: int | None = None) -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(self._session_factory, idempotency_key, clock=self._clock,
+        return SqlAlchemyUnitOfWork(self._engine, idempotency_key, clock=self._clock,
                                     on_commit=self._committed.add)
 
     def committed(self, idempotency_key: int) -> bool:

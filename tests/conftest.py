@@ -22,6 +22,10 @@ from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade
 
+# Nothing may download at run time in tests: model hubs are unreachable here anyway, and
+# faster-whisper must fail fast rather than try.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 

@@ -114,6 +114,14 @@ class FakeSessions(_Table):
         found = await self.recent(chat_id, 1)
         return found[0] if found else None
 
+    async def open_with_participant(
+        self, chat_id: int, telegram_user_id: int, *, for_update: bool = True
+    ) -> tuple[Session, Participant | None] | None:
+        session = await self.open_in_chat(chat_id)
+        if session is None or session.id is None:
+            return None
+        return session, await self._uow.people.participant(session.id, telegram_user_id)
+
     async def open_sessions(self) -> list[Session]:
         return [s for s in self.where() if s.status != SessionStatus.CLOSED]
 

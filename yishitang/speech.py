@@ -19,4 +19,5 @@ def build_transcriber(settings: Settings) -> Transcriber:
         model=settings.whisper_model, device=settings.whisper_device,
         compute_type=settings.whisper_compute_type, beam_size=settings.whisper_beam_size,
         cpu_threads=settings.whisper_threads, workers=settings.asr_workers,
+        use_hotwords=settings.whisper_hotwords,
         models_dir=settings.models_dir))

@@ -46,7 +46,7 @@ def notice_button(language: str) -> InlineKeyboardMarkup:
 def notice_ack(update: Update, language: str, done: SignedIn) -> Ack:
     name = done.attendance.name
     return ack_of(update, "acks_notice", language, t(language, "notice", name=name), name,
-                  notice_button(language))
+                  notice_button(language), quote=False)
 
 
 async def _announce(update: Update, context: Context, done: SignedIn) -> None:

@@ -43,8 +43,9 @@ async def _random_queue(uow: UnitOfWork, rng: random.Random) -> int:
         answers = rng.choice(questions).id if kind == TurnKind.RESPONSE and questions and \
             rng.random() < 0.8 else None
         priority = -rng.randint(1, 5) if rng.random() < 0.15 else 0
-        hand = await uow.hands.add(Hand(session.id, person.id, kind, seq, at(seq), priority=priority,
-                                        answers_hand_id=answers, status=status))
+        hand = await uow.hands.add(Hand(session.id, person.id, kind, seq, at(seq),
+                                        priority=priority, answers_hand_id=answers,
+                                        status=status))
         if status == HandStatus.PENDING:
             pending_people.add(person.id)
         if kind == TurnKind.QUESTION:

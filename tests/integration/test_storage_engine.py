@@ -102,3 +102,32 @@ async def test_naive_datetimes_are_refused(uow_factory: UnitOfWorkFactory) -> No
     async with uow_factory() as uow:
         with pytest.raises(StatementError, match="naive datetime"):
             await uow.people.add(new_person(notice_accepted_at=datetime(2025, 1, 1, 12)))
+
+
+async def test_sqlite_statements_in_one_trip_behave_as_the_stock_adapter(
+    sqlite_url: str,
+) -> None:
+    """storage/sqlite_driver.py: rows, partial fetches, row counts and errors as usual; the
+    transaction is begun IMMEDIATE with its first statement, and a connection that ran nothing
+    holds no lock."""
+    engine = make_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert connection.sync_connection is not None
+            raw = connection.sync_connection.connection.driver_connection
+            assert raw is not None and raw._conn.in_transaction  # BEGIN went with the SELECT
+            await connection.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+            inserted = await connection.execute(text("INSERT INTO t (n) VALUES (1), (2), (3)"))
+            assert inserted.rowcount == 3
+            result = await connection.execute(text("SELECT n FROM t ORDER BY n"))
+            assert result.fetchmany() == [(1,)] and result.fetchmany(5) == [(2,), (3,)]
+            with pytest.raises(Exception, match="UNIQUE constraint failed"):
+                await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
+            await connection.rollback()
+        async with engine.connect() as idle, engine.begin() as writer:
+            assert idle.sync_connection is not None
+            await writer.execute(text("SELECT 1"))  # would wait 5 s if ``idle`` held a lock
+            assert not idle.sync_connection.connection.driver_connection._conn.in_transaction
+    finally:
+        await engine.dispose()

@@ -123,6 +123,45 @@ async def test_pending_hands_by_seq(uow_factory: UnitOfWorkFactory) -> None:
         assert people[1].id and people[3].id
         assert await uow.hands.pending_for(session.id, people[1].id) == hands[1]
         assert await uow.hands.pending_for(session.id, people[3].id) is None
+        assert await uow.hands.count_pending(session.id) == 3
+        assert await uow.hands.pending(session.id, TurnKind.QUESTION) == []
+
+
+async def test_participant_and_open_session_read_together(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A person, their attendance and pending hand in a session: in one query, alone or with
+    the chat's open session (the other session's rows and lowered hands stay out)."""
+    async with uow_factory() as uow:
+        moderator, signed, stranger = [await add_person(uow, n) for n in (1, 2, 3)]
+        old = await add_session(uow, moderator, code="OLD", status=CLOSED)
+        session = await add_session(uow, moderator, code="NEW")
+        assert old.id and session.id and signed.id and stranger.id
+        attendance = await uow.attendance.add(Attendance(
+            session_id=session.id, person_id=signed.id, name="Person 2",
+            kind=ParticipantKind.RESIDENT, signed_in_at=at(1), method=SignInMethod.GROUP))
+        await uow.attendance.add(Attendance(
+            session_id=old.id, person_id=stranger.id, name="Person 3",
+            kind=ParticipantKind.RESIDENT, signed_in_at=at(0), method=SignInMethod.GROUP))
+        for status, seq in ((HandStatus.LOWERED, 1), (HandStatus.PENDING, 2)):
+            hand = await uow.hands.add(Hand(session.id, signed.id, TurnKind.QUESTION, seq,
+                                            at(seq), status=status))
+        await uow.commit()
+    assert signed.telegram_user_id and stranger.telegram_user_id
+    async with uow_factory() as uow:
+        found = await uow.people.participant(session.id, signed.telegram_user_id)
+        assert found is not None
+        assert (found.person, found.attendance, found.pending_hand) == (signed, attendance, hand)
+        alone = await uow.people.participant(session.id, stranger.telegram_user_id)
+        assert alone is not None and (alone.attendance, alone.pending_hand) == (None, None)
+        assert await uow.people.participant(session.id, 12345) is None
+        both = await uow.sessions.open_with_participant(CHAT, signed.telegram_user_id)
+        assert both is not None and both == (session, found)
+        nobody = await uow.sessions.open_with_participant(CHAT, 12345)
+        assert nobody == (session, None)
+        assert await uow.sessions.open_with_participant(CHAT + 1, 12345) is None
+        assert await uow.sessions.open_in_chat(CHAT, for_update=True) == session
+        assert await uow.hands.pending(session.id, TurnKind.QUESTION) == [hand]
 
 
 async def test_turn_queries(uow_factory: UnitOfWorkFactory) -> None:

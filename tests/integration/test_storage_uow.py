@@ -80,6 +80,30 @@ async def test_idempotency_key_marks_the_update_with_the_change(
         assert await uow.people.by_telegram_id(2**40 + 2) is None
 
 
+async def test_the_factory_remembers_the_keys_it_committed(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """So the poller need not mark those updates a second time: once per key, and only for
+    a commit that happened."""
+    async with uow_factory(idempotency_key=550) as uow:
+        await add_person(uow, 1)
+        await uow.commit()
+    async with uow_factory(idempotency_key=551) as uow:
+        await add_person(uow, 2)  # left without commit
+    with pytest.raises(IntegrityError):
+        async with uow_factory(idempotency_key=552) as uow:
+            await add_person(uow, 1)  # the same Telegram user again: the commit fails
+            await uow.commit()
+    async with uow_factory() as uow:
+        await add_person(uow, 3)
+        await uow.commit()
+    assert uow_factory.committed(550)
+    assert not uow_factory.committed(550)  # answered once, then forgotten
+    assert not uow_factory.committed(551)
+    assert not uow_factory.committed(552)
+    assert not uow_factory.committed(999)
+
+
 async def test_failed_change_leaves_the_update_pending(
     uow_factory: UnitOfWorkFactory,
     session_factory: async_sessionmaker[AsyncSession],
