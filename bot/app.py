@@ -31,12 +31,16 @@ GROUPS = filters.ChatType.GROUPS
 
 def build_application(
     *, token: str, deps: BotDeps, base_url: str, base_file_url: str, rate_limit: bool = False,
+    local_mode: bool = False,
 ) -> App:
+    """``local_mode``: a self-hosted Bot API server started with --local, whose getFile
+    answers with paths on its disk (files up to 2000 MB) that PTB then reads directly."""
     builder = (
         Application.builder()
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
+        .local_mode(local_mode)
         .updater(None)
         .context_types(ContextTypes(context=Context))
     )

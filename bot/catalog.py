@@ -56,7 +56,7 @@ ZH: dict[str, str] = {
     "field_sector": "界别",
     "field_unit": "单位",
     # the session
-    "session_opened": "🏛 议事会已开启：{topic}\n主持人：{moderator}\n会议码：{code}\n\n签到：发送 /signin 或点下方按钮；扫码或打开链接签到：{link}\n远程参会签到：{remote_link}\n每人发言时限 {minutes} 分钟，发送 /qrcode 获取签到二维码。",
+    "session_opened": "🏛 议事会已开启：{topic}\n主持人：{moderator}\n会议码：{code}\n\n签到：发送 /signin 或点下方按钮；扫码或打开链接签到：{link}\n远程参会签到：{remote_link}\n每人发言时限 {minutes}，发送 /qrcode 获取签到二维码。",
     "privacy_warning": "⚠️ 我现在只能看到命令，看不到群里的普通发言，发言记录会缺失。请任选一种方法解决：\n1. 把我设为本群管理员；或\n2. 在 @BotFather 发送 /setprivacy，选择 @{bot}，选 Disable，然后把我移出本群再重新拉入。",
     "qrcode_caption": "扫码签到：{topic}\n{link}",
     "signed_in": "✅ {name}（{kind}）已签到{extra}。现到 {present} 人。",

@@ -76,7 +76,7 @@ async def build_runtime(
     app = build_application(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
-        rate_limit=settings.rate_limit)
+        rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
     timekeeper = Timekeeper(uow, clock, app.bot)
     deps.on_floor_change = timekeeper.kick
     inbox = Inbox(make_session_factory(engine))
