@@ -1,6 +1,10 @@
-"""The model's side of the faster-whisper engine: load and warm the model, run it on one chunk
-and drain faster-whisper's lazy segment generator where the model lives, in a worker process
-(default) or a worker thread.
+"""The model's side of the faster-whisper engine: load and warm the model, and run a job where
+the model lives, in a worker process (default) or a worker thread. A job is one chunk of
+decoded audio (long recordings, decoded by the bot chunk by chunk for progress) or a whole
+file (voice messages: probed, decoded, checked, transcribed and filtered here, so the bot's
+process spends almost no CPU on them and sends a path, not megabytes of samples). Either way
+the worker skips silence, drains faster-whisper's lazy segment generator and filters out
+hallucinations (levels are measured on the samples, which stay here).
 
 In a process pool each worker loads the model once in its initializer and lowers its own
 priority (os.nice), so the bot's event loop keeps answering at once while Whisper uses the CPU:
@@ -19,13 +23,23 @@ import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
 
-from transcripts.audio import SAMPLE_RATE, Samples
-from transcripts.hallucination import RawSegment
+from facilitation.errors import DomainError
+from transcripts.audio import (
+    SAMPLE_RATE,
+    AudioChunk,
+    AudioReader,
+    AudioSource,
+    Samples,
+    is_silent,
+    loudest_dbfs,
+)
+from transcripts.hallucination import Dropped, RawSegment, filter_segments
 from transcripts.model_files import ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -60,6 +74,76 @@ class ChunkResult:
     language: str
     language_probability: float
     segments: tuple[RawSegment, ...]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What a job gives back: the segments kept, in the time of the whole audio."""
+
+    segments: tuple[RawSegment, ...]
+    dropped: tuple[Dropped, ...]  # recognised as hallucinations
+    language: str | None  # as given, or detected (None: nothing was decoded)
+    decoded_s: float = 0.0  # a whole file: how much audio it held
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """One chunk, decoded by the caller (picklable)."""
+
+    chunk: AudioChunk
+    options: DecodeOptions
+    prompts: tuple[str, ...] = ()  # what the model was given, echoed back by hallucinations
+
+    def run(self, model: Any) -> Heard:
+        return hear(model, self.chunk, self.options, self.prompts)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """A whole file (a path, or its bytes), decoded and checked in full before any inference,
+    then transcribed chunk by chunk, its language detected once (picklable)."""
+
+    source: AudioSource
+    max_duration_s: float | None
+    chunk_seconds: float
+    options: DecodeOptions
+    prompts: tuple[str, ...] = ()
+
+    def run(self, model: Any) -> Heard:
+        with AudioReader(self.source, self.max_duration_s) as reader:  # probes: may refuse
+            chunks = list(reader.chunks(self.chunk_seconds))  # refuses past the limit
+            decoded_s = reader.decoded_s
+        language = self.options.language
+        segments: list[RawSegment] = []
+        dropped: list[Dropped] = []
+        for chunk in chunks:
+            heard = hear(model, chunk, replace(self.options, language=language or None),
+                         self.prompts)
+            language = language or heard.language
+            segments.extend(heard.segments)
+            dropped.extend(heard.dropped)
+        return Heard(tuple(segments), tuple(dropped), language or None, decoded_s)
+
+
+Job = ChunkJob | FileJob
+
+
+class Refused(Exception):
+    """A DomainError raised in a worker process, carried back whole: a DomainError with params
+    does not survive pickling (its message comes back as its ``code``)."""
+
+    def __init__(self, kind: type[DomainError], code: str, params: dict[str, Any]) -> None:
+        super().__init__(kind, code, params)
+
+    @classmethod
+    def carrying(cls, error: DomainError) -> Refused:
+        return cls(type(error), error.code, dict(error.params))
+
+    def error(self) -> DomainError:
+        """The DomainError as it was raised in the worker."""
+        kind, code, params = self.args
+        error: DomainError = kind(code, **params)
+        return error
 
 
 def load_model(spec: ModelSpec) -> Any:
@@ -104,6 +188,27 @@ def run(model: Any, samples: Samples, options: DecodeOptions) -> ChunkResult:
     return ChunkResult(str(info.language), float(info.language_probability), drained)
 
 
+def hear(model: Any, chunk: AudioChunk, options: DecodeOptions,
+         prompts: tuple[str, ...] = ()) -> Heard:
+    """``chunk`` transcribed (unless silent: nothing to hear or invent) and filtered."""
+    if is_silent(chunk.samples):
+        return Heard((), (), options.language or None)
+    result = run(model, chunk.samples, options)
+    filtered = filter_segments(result.segments, prompts=prompts,
+                               level=partial(_span_level, chunk))
+    return Heard(tuple(_shifted(s, chunk.offset_s) for s in filtered.kept), filtered.dropped,
+                 options.language or result.language or None)
+
+
+def _span_level(chunk: AudioChunk, start: float, end: float) -> float:
+    first, last = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
+    return loudest_dbfs(chunk.samples[max(0, first):max(first + 1, last)])
+
+
+def _shifted(segment: RawSegment, offset: float) -> RawSegment:
+    return replace(segment, start=segment.start + offset, end=segment.end + offset)
+
+
 # --- in a worker process -------------------------------------------------------------------
 
 _model: Any = None
@@ -132,8 +237,11 @@ def _die_with(parent: int) -> None:
     os._exit(0)
 
 
-def _run_in_process(samples: Samples, options: DecodeOptions) -> ChunkResult:
-    return run(_model, samples, options)
+def _run_in_process(job: Job) -> Heard:
+    try:
+        return job.run(_model)
+    except DomainError as error:  # the audio was refused: not a crash
+        raise Refused.carrying(error) from None
 
 
 def _ping() -> int:
@@ -147,7 +255,7 @@ class Runner(Protocol):
 
     def start(self) -> None: ...  # blocking: load and warm
 
-    def submit(self, samples: Samples, options: DecodeOptions) -> Future[ChunkResult]: ...
+    def submit(self, job: Job) -> Future[Heard]: ...  # its DomainErrors may come as Refused
 
     def recover(self, generation: int) -> None: ...  # blocking: restart broken workers once
 
@@ -184,10 +292,10 @@ class ProcessRunner:
         self.pids = tuple(sorted(pids))
         log.info("Whisper worker processes ready: %s", self.pids)
 
-    def submit(self, samples: Samples, options: DecodeOptions) -> Future[ChunkResult]:
+    def submit(self, job: Job) -> Future[Heard]:
         if self._pool is None:
             raise RuntimeError("the transcriber is not started")
-        return self._pool.submit(_run_in_process, samples, options)
+        return self._pool.submit(_run_in_process, job)
 
     def recover(self, generation: int) -> None:
         """After a worker died (killed for memory, a crash in native code) the pool is broken:
@@ -218,10 +326,10 @@ class ThreadRunner:
         warm(self._model)
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="whisper")
 
-    def submit(self, samples: Samples, options: DecodeOptions) -> Future[ChunkResult]:
+    def submit(self, job: Job) -> Future[Heard]:
         if self._pool is None:
             raise RuntimeError("the transcriber is not started")
-        return self._pool.submit(run, self._model, samples, options)
+        return self._pool.submit(job.run, self._model)
 
     def recover(self, generation: int) -> None:
         """Nothing to do: a thread pool does not break (a native crash takes us all down)."""
