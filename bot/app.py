@@ -23,7 +23,7 @@ from bot.errors import on_error
 from bot.handlers import queue, session, signin, texts, voice
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
-                  "qrcode", "end", "help")
+                  "qrcode", "glossary", "end", "help")
 PRIVATE_COMMANDS = ("start", "profile", "help")
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
@@ -66,6 +66,7 @@ def register_handlers(app: App) -> None:
         "next": queue.call_next, "done": queue.done, "up": queue.move_up,
         "skip": queue.skip, "remove": queue.remove, "limit": session.set_limit,
         "qrcode": session.send_qrcode, "end": session.end_session,
+        "glossary": session.glossary,
     }
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))
     app.add_handler(CommandHandler("help", session.show_help, filters=NEW))

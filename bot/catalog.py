@@ -55,6 +55,10 @@ ZH: dict[str, str] = {
     "field_addressee": "提问对象",
     "field_sector": "界别",
     "field_unit": "单位",
+    "field_glossary": "词表",
+    "glossary_set": "📖 本议事堂的语音识别词表已更新（{count} 个词）：{words}",
+    "glossary_show": "📖 本议事堂的语音识别词表：{words}\n修改：/glossary 词1 词2 …（主持人）；清空：/glossary -",
+    "glossary_empty": "（空）",
     # the session
     "session_opened": "🏛 议事会已开启：{topic}\n主持人：{moderator}\n会议码：{code}\n\n签到：发送 /signin 或点下方按钮；扫码或打开链接签到：{link}\n远程参会签到：{remote_link}\n每人发言时限 {minutes}，发送 /qrcode 获取签到二维码。",
     "privacy_warning": "⚠️ 我现在只能看到命令，看不到群里的普通发言，发言记录会缺失。请任选一种方法解决：\n1. 把我设为本群管理员；或\n2. 在 @BotFather 发送 /setprivacy，选择 @{bot}，选 Disable，然后把我移出本群再重新拉入。",
@@ -110,7 +114,7 @@ ZH: dict[str, str] = {
     "removed": "✖️ 已将 {name} 移出队列。",
     "open_private": "请先点下方按钮和我私聊，再把书面发言发给我。",
     "welcome": "您好！我是议事堂助手。\n参会：在议事群里发送 /signin，或打开主持人发的签到链接。\n设置资料：/profile 姓名 身份 [界别] [单位]\n查看命令：/help",
-    "help_group": "议事堂命令：\n/new 议题 — 开启议事会（发起人任主持人）\n/signin — 签到（/signin 远程）\n/signout — 签退\n/profile 姓名 身份 [界别] [单位] — 设置资料\n/hand [发言|提问|回应|补充] [对象] — 举手\n/lower — 放下手\n/queue — 查看发言队列\n/done — 结束本人发言\n/qrcode — 签到二维码\n主持人：/next 下一位，/up 序号 移到队首，/skip 队首移到队尾，/remove 序号 移出，/proxy 姓名 身份 代签，/limit 分钟 设置时限，/end 结束会议",
+    "help_group": "议事堂命令：\n/new 议题 — 开启议事会（发起人任主持人）\n/signin — 签到（/signin 远程）\n/signout — 签退\n/profile 姓名 身份 [界别] [单位] — 设置资料\n/hand [发言|提问|回应|补充] [对象] — 举手\n/lower — 放下手\n/queue — 查看发言队列\n/done — 结束本人发言\n/qrcode — 签到二维码\n/glossary — 语音识别词表\n主持人：/next 下一位，/up 序号 移到队首，/skip 队首移到队尾，/remove 序号 移出，/proxy 姓名 身份 代签，/limit 分钟 设置时限，/end 结束会议",
     "help_private": "私聊命令：\n/start 会议码 — 签到\n/profile 姓名 身份 [界别] [单位] — 设置资料\n签到后发给我的文字会作为书面发言转到议事群。",
     "minutes_fmt": "{m} 分钟",
     "minutes_seconds_fmt": "{m} 分 {s} 秒",
@@ -175,6 +179,7 @@ ZH: dict[str, str] = {
     "cmd_end": "主持人：结束议事会",
     "cmd_qrcode": "签到二维码",
     "cmd_help": "帮助",
+    "cmd_glossary": "语音识别词表（地名、单位名）",
     "cmd_start": "开始 / 用会议码签到",
 }
 
@@ -227,6 +232,10 @@ EN: dict[str, str] = {
     "field_addressee": "addressee",
     "field_sector": "sector",
     "field_unit": "unit",
+    "field_glossary": "glossary",
+    "glossary_set": "📖 This hall's glossary for speech recognition is updated ({count} words): {words}",
+    "glossary_show": "📖 This hall's glossary for speech recognition: {words}\nChange it: /glossary word1 word2 … (moderator); clear it: /glossary -",
+    "glossary_empty": "(empty)",
     "session_opened": "🏛 Session open: {topic}\nModerator: {moderator}\nCode: {code}\n\nSign in: send /signin or press the button; scan or open: {link}\nRemote sign-in: {remote_link}\nTurn limit {minutes}; /qrcode prints a sign-in QR code.",
     "privacy_warning": "⚠️ I can only see commands here, not ordinary messages, so the record will have gaps. Fix it either way:\n1. make me an administrator of this group; or\n2. in @BotFather send /setprivacy, pick @{bot}, choose Disable, then remove me from this group and add me again.",
     "qrcode_caption": "Scan to sign in: {topic}\n{link}",
@@ -280,7 +289,7 @@ EN: dict[str, str] = {
     "removed": "✖️ {name} removed from the queue.",
     "open_private": "Press the button below to open a private chat with me, then send me your written submission.",
     "welcome": "Hello! I am the Yishitang deliberation assistant.\nTo take part: send /signin in the session group, or open the moderator's sign-in link.\nYour profile: /profile <name> <kind> [sector] [unit]\nAll commands: /help",
-    "help_group": "Commands:\n/new <topic> — open a session (you moderate)\n/signin — sign in (/signin remote)\n/signout — sign out\n/profile <name> <kind> [sector] [unit]\n/hand [speech|question|response|follow_up] [addressee] — raise your hand\n/lower — lower it\n/queue — the speaker queue\n/done — end your turn\n/qrcode — sign-in QR code\nModerator: /next, /up <n>, /skip, /remove <n>, /proxy <name> <kind>, /limit <minutes>, /end",
+    "help_group": "Commands:\n/new <topic> — open a session (you moderate)\n/signin — sign in (/signin remote)\n/signout — sign out\n/profile <name> <kind> [sector] [unit]\n/hand [speech|question|response|follow_up] [addressee] — raise your hand\n/lower — lower it\n/queue — the speaker queue\n/done — end your turn\n/qrcode — sign-in QR code\n/glossary — speech glossary\nModerator: /next, /up <n>, /skip, /remove <n>, /proxy <name> <kind>, /limit <minutes>, /end",
     "help_private": "Private commands:\n/start <code> — sign in\n/profile <name> <kind> [sector] [unit]\nOnce signed in, texts you send me are written submissions relayed to the group.",
     "minutes_fmt": "{m} min",
     "minutes_seconds_fmt": "{m} min {s} s",
@@ -342,6 +351,7 @@ EN: dict[str, str] = {
     "cmd_end": "Moderator: close the session",
     "cmd_qrcode": "Sign-in QR code",
     "cmd_help": "Help",
+    "cmd_glossary": "Speech glossary (place and unit names)",
     "cmd_start": "Start / sign in with a code",
 }
 

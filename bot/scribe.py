@@ -151,7 +151,7 @@ class Scribe:
         recording = context.job.kind == AudioKind.RECORDING
         return TranscriptionRequest(
             language=self._options.language, prompt=context.session.topic,
-            hotwords=self._options.glossary,
+            hotwords=tuple(dict.fromkeys((*context.glossary, *self._options.glossary))),
             max_duration_s=limits.max_recording_s if recording else limits.max_voice_s,
             vad=recording)
 

@@ -126,6 +126,13 @@ class AudioJobRepository(Protocol):
         ...
 
 
+class HallRepository(Protocol):
+    """What a hall (a group chat) keeps between sessions."""
+
+    async def glossary(self, chat_id: int) -> tuple[str, ...]: ...
+    async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepository
     sessions: SessionRepository
@@ -134,6 +141,7 @@ class UnitOfWork(Protocol):
     turns: TurnRepository
     contributions: ContributionRepository
     audio_jobs: AudioJobRepository
+    halls: HallRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -264,3 +264,28 @@ async def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> i
             await uow.sessions.save(session)
         await uow.commit()
         return len(sessions)
+
+
+GLOSSARY_MAX_WORDS = 100
+
+
+async def hall_glossary(uow: UnitOfWork, *, chat_id: int) -> tuple[str, ...]:
+    async with uow:
+        return await uow.halls.glossary(chat_id)
+
+
+async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
+                            words: list[str]) -> tuple[str, ...]:
+    """The hall's place and unit names for the recogniser; set by the session's moderator."""
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        session.require_runner(await person_for(uow, actor))
+        cleaned = tuple(dict.fromkeys(
+            w for w in (clean_text(word, limit=32, field_name="glossary", required=False)
+                        for word in words) if w))
+        if len(cleaned) > GLOSSARY_MAX_WORDS:
+            raise InvalidInput("too_long", field="glossary", limit=GLOSSARY_MAX_WORDS,
+                               length=len(cleaned))
+        await uow.halls.set_glossary(chat_id, cleaned)
+        await uow.commit()
+        return cleaned

@@ -55,6 +55,7 @@ class JobContext:
     session: Session
     contribution: Contribution | None
     speaker_name: str
+    glossary: tuple[str, ...] = ()  # the hall's place and unit names
 
 
 def _job(session: Session, person: Person, audio: AudioMessage, kind: AudioKind,
@@ -154,7 +155,8 @@ async def _context(uow: UnitOfWork, job: AudioJob) -> JobContext:
     contribution = (await uow.contributions.get(job.contribution_id)
                     if job.contribution_id else None)
     speaker = contribution.speaker_name if contribution else RECORDING_SPEAKER
-    return JobContext(job, session, contribution, speaker)
+    return JobContext(job, session, contribution, speaker,
+                      await uow.halls.glossary(session.chat_id))
 
 
 async def keep_audio(uow: UnitOfWork, *, job_id: int, path: str) -> None:

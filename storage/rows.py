@@ -227,6 +227,15 @@ class ContributionRow(Base):
     model: Mapped[str | None] = mapped_column(String(128))
 
 
+class HallRow(Base):
+    """What a hall (its group chat) keeps between sessions: the recogniser's glossary."""
+
+    __tablename__ = "halls"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    glossary: Mapped[str] = mapped_column(Text)  # words separated by newlines
+
+
 class AudioJobRow(Base):
     """Audio to transcribe: stored before any work, so a crash never loses a voice message."""
 

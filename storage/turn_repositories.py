@@ -3,21 +3,23 @@ repositories.py: Core statements, no identity map)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import CursorResult, Select, func, select
 
 from facilitation.model import AudioJob, Contribution, JobStatus, SessionStatus, Turn
 from storage import mapping
 from storage.repositories import SESSIONS, RowRepository, table_of
-from storage.rows import AudioJobRow, ContributionRow, TurnRow
+from storage.rows import AudioJobRow, ContributionRow, HallRow, TurnRow
 
 _CLOSED = SessionStatus.CLOSED.value
 _PENDING = JobStatus.PENDING.value
 TURNS = table_of(TurnRow)
 CONTRIBUTIONS = table_of(ContributionRow)
 AUDIO_JOBS = table_of(AudioJobRow)
+HALLS = table_of(HallRow)
 
 
 def _in_order(statement: Select[Any]) -> Select[Any]:
@@ -130,3 +132,17 @@ class SqlAlchemyAudioJobRepository(RowRepository):
                    AUDIO_JOBS.c.created_at < cutoff)
             .order_by(AUDIO_JOBS.c.id),
             mapping.to_audio_job)
+
+
+class SqlAlchemyHallRepository(RowRepository):
+    async def glossary(self, chat_id: int) -> tuple[str, ...]:
+        text = await self._session.scalar(
+            select(HALLS.c.glossary).where(HALLS.c.chat_id == chat_id))
+        return tuple(w for w in (text or "").split("\n") if w)
+
+    async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None:
+        text = "\n".join(words)
+        updated = await self._session.execute(
+            HALLS.update().where(HALLS.c.chat_id == chat_id).values(glossary=text))
+        if cast(CursorResult[Any], updated).rowcount == 0:
+            await self._session.execute(HALLS.insert().values(chat_id=chat_id, glossary=text))

@@ -19,6 +19,7 @@ from facilitation.ports import (
     AudioJobRepository,
     Clock,
     ContributionRepository,
+    HallRepository,
     HandRepository,
     PersonRepository,
     SessionRepository,
@@ -36,6 +37,7 @@ from storage.repositories import (
 from storage.turn_repositories import (
     SqlAlchemyAudioJobRepository,
     SqlAlchemyContributionRepository,
+    SqlAlchemyHallRepository,
     SqlAlchemyTurnRepository,
 )
 
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
     turns: TurnRepository
     contributions: ContributionRepository
     audio_jobs: AudioJobRepository
+    halls: HallRepository
 
     def __init__(
         self,
@@ -89,6 +92,7 @@ class SqlAlchemyUnitOfWork:
         self.turns = SqlAlchemyTurnRepository(session)
         self.contributions = SqlAlchemyContributionRepository(session)
         self.audio_jobs = SqlAlchemyAudioJobRepository(session)
+        self.halls = SqlAlchemyHallRepository(session)
         return self
 
     async def __aexit__(

@@ -50,6 +50,7 @@ class Store:
     turns: dict[int, Turn] = field(default_factory=dict)
     contributions: dict[int, Contribution] = field(default_factory=dict)
     audio_jobs: dict[int, AudioJob] = field(default_factory=dict)
+    halls: dict[int, tuple[str, ...]] = field(default_factory=dict)
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
 
@@ -211,6 +212,17 @@ class FakeAudioJobs(_Table):
                 and j.created_at < cutoff]
 
 
+class FakeHalls:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def glossary(self, chat_id: int) -> tuple[str, ...]:
+        return self._uow.state.halls.get(chat_id, ())
+
+    async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None:
+        self._uow.state.halls[chat_id] = tuple(words)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -225,6 +237,7 @@ class FakeUnitOfWork:
         self.turns = FakeTurns(self, "turns")
         self.contributions = FakeContributions(self, "contributions")
         self.audio_jobs = FakeAudioJobs(self, "audio_jobs")
+        self.halls = FakeHalls(self)
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -240,7 +253,7 @@ class FakeUnitOfWork:
         if self.key is not None:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
-                     "audio_jobs", "processed"):
+                     "audio_jobs", "halls", "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 

@@ -148,3 +148,19 @@ def parse_position(args: list[str] | None) -> int | None:
         return int(args[0].lstrip("#"))
     except ValueError as exc:
         raise InvalidInput("bad_position", size="?") from exc
+
+
+async def glossary(update: Update, context: Context) -> None:
+    """/glossary shows the hall's words for the recogniser; /glossary w1 w2 sets them."""
+    language = lang(update, context)
+    chat_id = chat_of(update).id
+    if not context.args:
+        words = await services.hall_glossary(context.deps.uow(), chat_id=chat_id)
+        await reply(update, t(language, "glossary_show",
+                              words="、".join(words) or t(language, "glossary_empty")))
+        return
+    wanted = [] if context.args == ["-"] else list(context.args)
+    words = await services.set_hall_glossary(uow(update, context), chat_id=chat_id,
+                                             actor=actor_of(update, context), words=wanted)
+    await reply(update, t(language, "glossary_set", count=len(words),
+                          words="、".join(words) or t(language, "glossary_empty")))

@@ -194,3 +194,14 @@ async def load_record_at(url: str) -> Any:
         return await load_record(make_uow_factory(engine)())
     finally:
         await engine.dispose()
+
+
+async def test_hall_glossary_reaches_the_recogniser(stage: Stage, ears: FakeTranscriber) -> None:
+    assert "只有本场主持人" in text(await stage.ask("张三", "/glossary 平桥镇"))
+    done = text(await stage.ask(MOD, "/glossary 平桥镇 县住建局 平桥镇"))
+    assert "（2 个词）" in done and "平桥镇、县住建局" in done
+    assert "平桥镇、县住建局" in text(await stage.ask("张三", "/glossary"))
+    sent = await speak(stage, "张三", "SAY:东头村的管网".encode())
+    await caption(stage, sent, "东头村的管网")
+    assert ears.calls[-1][1].hotwords == ("平桥镇", "县住建局")
+    assert "（空）" in text(await stage.ask(MOD, "/glossary -"))

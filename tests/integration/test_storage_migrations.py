@@ -51,17 +51,17 @@ async def test_schema_matches_the_row_classes(engine: AsyncEngine) -> None:
 
 
 async def test_upgrade_is_idempotent(db_url: str) -> None:
-    assert await migrate.current_async(db_url) == migrate.head() == "0002"
+    assert await migrate.current_async(db_url) == migrate.head() == "0003"
     await migrate.upgrade_async(db_url)
     await migrate.upgrade_async(db_url)
-    assert await migrate.current_async(db_url) == "0002"
+    assert await migrate.current_async(db_url) == "0003"
 
 
 async def test_fresh_database_from_scratch(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new/y.db"
     assert await migrate.current_async(url) is None
     await migrate.upgrade_async(url)
-    assert await migrate.current_async(url) == "0002"
+    assert await migrate.current_async(url) == "0003"
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:

@@ -311,3 +311,18 @@ async def test_audio_job_round_trip_and_due_order(uow_factory: UnitOfWorkFactory
         await uow.audio_jobs.save(second)
         assert [j.id for j in await uow.audio_jobs.kept_before(at(10))] == [second.id]
         assert [j.id for j in await uow.audio_jobs.kept_before(at(1))] == []
+
+
+async def test_hall_glossary_upsert(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.halls.glossary(CHAT) == ()
+        await uow.halls.set_glossary(CHAT, ["平桥镇", "县住建局"])
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.halls.glossary(CHAT) == ("平桥镇", "县住建局")
+        await uow.halls.set_glossary(CHAT, [])
+        await uow.halls.set_glossary(-1, ["别的群"])
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.halls.glossary(CHAT) == ()
+        assert await uow.halls.glossary(-1) == ("别的群",)
