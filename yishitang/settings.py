@@ -51,8 +51,9 @@ class Settings(BaseSettings):
     glossary: list[str] = Field(
         default_factory=list, description="JSON list of place and unit names for the "
         "recogniser (hotwords), e.g. [\"平桥镇\", \"县住建局\"]")
-    whisper_hotwords: bool = Field(default=False,
-                                   description="give the glossary to Whisper as hotwords")
+    whisper_hotwords: bool = Field(
+        default=True, description="give the hall's glossary to Whisper as hotwords (nothing "
+        "is given while the glossary is empty)")
     max_voice_seconds: int = Field(default=600, ge=5, description="longest voice message")
     max_recording_seconds: int = Field(default=4 * 3600, ge=60,
                                        description="longest whole-meeting recording")
