@@ -167,20 +167,21 @@ async def _manage(update: Update, context: Context, action: str, position: int |
     await reply(update, text)
 
 
-async def move_up(update: Update, context: Context) -> None:
+async def _manage_at(update: Update, context: Context, action: str, command: str) -> None:
+    """/up N and /remove N: the position is required."""
     position = parse_position(context.args)
     if position is None:
-        await reply(update, t(lang(update, context), "usage_position", command="/up"))
+        await reply(update, t(lang(update, context), "usage_position", command=command))
         return
-    await _manage(update, context, "up", position, None)
+    await _manage(update, context, action, position, None)
+
+
+async def move_up(update: Update, context: Context) -> None:
+    await _manage_at(update, context, "up", "/up")
 
 
 async def remove(update: Update, context: Context) -> None:
-    position = parse_position(context.args)
-    if position is None:
-        await reply(update, t(lang(update, context), "usage_position", command="/remove"))
-        return
-    await _manage(update, context, "remove", position, None)
+    await _manage_at(update, context, "remove", "/remove")
 
 
 async def skip(update: Update, context: Context) -> None:
