@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import asr_accuracy, asr_loop_latency, roundtable_load, voice_latency
+from bench import asr_accuracy, asr_loop_latency, minutes, roundtable_load, voice_latency
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ BENCHMARKS = (
     Benchmark("asr-loop", asr_loop_latency.SUMMARY, asr_loop_latency.add_arguments,
               asr_loop_latency.run),
     Benchmark("voice", voice_latency.SUMMARY, voice_latency.add_arguments, voice_latency.main),
+    Benchmark("minutes", minutes.SUMMARY, minutes.add_arguments, minutes.run),
 )
 
 

@@ -20,11 +20,12 @@ from bot.acks import FlushFirst
 from bot.catalog import LANGUAGES, t
 from bot.common import App, BotDeps, Context, reply
 from bot.errors import on_error
-from bot.handlers import queue, session, signin, texts, voice
+from bot.handlers import archive, marks, minutes, queue, search, session, signin, texts, voice
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
-                  "qrcode", "glossary", "end", "help")
-PRIVATE_COMMANDS = ("start", "profile", "help")
+                  "qrcode", "glossary", "end", "minutes", "search", "help")
+PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
+                    "unit", "deadline", "approve", "confirm", "help")
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
 
@@ -68,10 +69,20 @@ def register_handlers(app: App) -> None:
         "qrcode": session.send_qrcode, "end": session.end_session,
         "glossary": session.glossary,
     }
+    private_commands = {
+        "draft": minutes.show_draft, "fix": minutes.fix_turn, "addsug": minutes.add_suggestion,
+        "dropsug": minutes.drop_suggestion, "unit": minutes.set_unit,
+        "deadline": minutes.set_deadline, "approve": minutes.approve,
+        "confirm": minutes.request_confirmations,
+    }
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))
     app.add_handler(CommandHandler("help", session.show_help, filters=NEW))
     app.add_handler(CommandHandler("profile", signin.profile, filters=NEW))
     app.add_handler(CommandHandler("new", session.new_session, filters=NEW))
+    app.add_handler(CommandHandler("minutes", archive.list_minutes, filters=NEW))
+    app.add_handler(CommandHandler("search", search.search, filters=NEW))
+    for name, callback in private_commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=NEW & filters.ChatType.PRIVATE))
     for name, callback in group_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW & GROUPS))
     app.add_handler(CommandHandler(list(group_commands), group_only,
@@ -86,6 +97,11 @@ def register_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(queue.done, pattern=r"^done$"))
     app.add_handler(CallbackQueryHandler(queue.manage_button,
                                          pattern=r"^q:(up|skip|remove):\d+$"))
+    app.add_handler(CallbackQueryHandler(marks.mark_button, pattern=marks.PATTERN))
+    app.add_handler(CallbackQueryHandler(minutes.draft_button,
+                                         pattern=r"^mn:(approve|confirm):\d+$"))
+    app.add_handler(CallbackQueryHandler(archive.files_button, pattern=r"^mn:(files|public):\d+$"))
+    app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=r"^cf:(ok|fix):\d+$"))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
     app.add_handler(ChatMemberHandler(session.added_to_group,
                                       ChatMemberHandler.MY_CHAT_MEMBER))

@@ -48,6 +48,7 @@ class BotDeps:
     on_audio: Callable[[], None] = field(default=lambda: None)
     audio: AudioLimits = field(default_factory=AudioLimits)
     acks: AckBuffer = field(default_factory=AckBuffer)
+    timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -11,11 +11,12 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, TelegramError
 
 from bot.catalog import t
 from bot.common import AudioLimits, fit, kind_label, turn_label, wait_or_timeout
+from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
 from facilitation import voice
 from facilitation.errors import DomainError
@@ -131,9 +132,12 @@ class Scribe:
             else:
                 done = await voice.complete_voice(self._uow(), job_id=job.id,
                                                   transcript=transcript, now=self._clock())
-                await self._tell(context, self._caption(done, transcript.text))
-                if job.chat_id != context.session.chat_id:  # sent privately: relay it
-                    await self._relay(done, transcript.text)
+                keyboard = self._marks(done)
+                in_group = job.chat_id == context.session.chat_id
+                await self._tell(context, self._caption(done, transcript.text),
+                                 keyboard if in_group else None)
+                if not in_group:  # sent privately: relay it
+                    await self._relay(done, transcript.text, keyboard)
         except AudioRejected as rejected:
             await self._drop(context, rejected)
         except DomainError:
@@ -189,24 +193,34 @@ class Scribe:
         return fit(t(language, "voice_caption", name=context.speaker_name, turn=label,
                      text=text))
 
-    async def _tell(self, context: JobContext, text: str) -> None:
+    @staticmethod
+    def _marks(context: JobContext) -> InlineKeyboardMarkup | None:
+        """The moderator's mark buttons under a transcribed contribution."""
+        if context.contribution is None or context.contribution.id is None:
+            return None
+        return mark_keyboard(context.session.language, context.contribution)
+
+    async def _tell(self, context: JobContext, text: str,
+                    keyboard: InlineKeyboardMarkup | None = None) -> None:
         """Edit our caption/progress message; send a new reply if there is none."""
         job = context.job
         try:
             if job.reply_message_id is not None:
                 await self._bot.edit_message_text(text, chat_id=job.chat_id,
-                                                  message_id=job.reply_message_id)
+                                                  message_id=job.reply_message_id,
+                                                  reply_markup=keyboard)
                 return
             await self._bot.send_message(job.chat_id, text, reply_parameters=ReplyParameters(
-                job.message_id, allow_sending_without_reply=True))
+                job.message_id, allow_sending_without_reply=True), reply_markup=keyboard)
         except TelegramError:
             log.warning("could not show the result of job %s", job.id, exc_info=True)
 
-    async def _relay(self, context: JobContext, text: str) -> None:
+    async def _relay(self, context: JobContext, text: str,
+                     keyboard: InlineKeyboardMarkup | None = None) -> None:
         language = context.session.language
         try:
             await self._bot.send_message(context.session.chat_id, relay_text(
-                language, context.speaker_name, text))
+                language, context.speaker_name, text), reply_markup=keyboard)
         except TelegramError:
             log.warning("could not relay job %s to the group", context.job.id, exc_info=True)
 

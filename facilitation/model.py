@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from facilitation.errors import InvalidInput, InvalidState
 
@@ -57,6 +58,14 @@ class ContributionKind(StrEnum):
     MODERATOR = "moderator"
     WRITTEN = "written"
     COMMENT = "comment"
+
+
+class Mark(StrEnum):
+    """What the moderator marks a contribution as, live."""
+
+    SUGGESTION = "suggestion"  # 意见建议
+    CONSENSUS = "consensus"  # 协商共识
+    ACTION = "action"  # 下一步工作
 
 
 class Source(StrEnum):
@@ -256,11 +265,30 @@ class Contribution:
     segments: tuple[tuple[float, float, str], ...] = ()  # (start, end, text) of voice
     engine: str | None = None  # what transcribed it, e.g. "faster-whisper"
     model: str | None = None
+    # The moderator's live marks (Mark values). None: nobody judged this turn; a tuple, even
+    # empty, replaces automatic extraction for it in the minutes.
+    marks: tuple[str, ...] | None = None
+    original_text: str | None = None  # what was recorded before the first correction
     id: int | None = None
 
     @property
     def final(self) -> bool:
         return self.status == ContributionStatus.FINAL
+
+    def toggle_mark(self, mark: Mark) -> bool:
+        """Set or clear a mark; whether it is now set."""
+        marks = list(self.marks or ())
+        if mark.value in marks:
+            marks.remove(mark.value)
+        else:
+            marks.append(mark.value)
+        self.marks = tuple(m.value for m in Mark if m.value in marks)
+        return mark.value in marks
+
+    def correct(self, text: str) -> None:
+        if self.original_text is None:
+            self.original_text = self.text
+        self.text = text
 
 
 def contribution_kind_for(turn: Turn) -> ContributionKind:
@@ -326,3 +354,36 @@ class AudioJob:
         self.status = status
         self.finished_at = now
         self.last_error = error
+
+
+class EditOp(StrEnum):
+    ADD_SUGGESTION = "add_suggestion"  # payload: seq, text, proposers
+    DROP_SUGGESTION = "drop_suggestion"  # payload: seq, text
+    SET_UNIT = "set_unit"  # payload: seq, text (of the action), unit
+    SET_DEADLINE = "set_deadline"  # payload: seq, text, deadline (ISO | None), deadline_text
+    CORRECT_TURN = "correct_turn"  # payload: seq, text (kept for the audit trail)
+
+
+class ConfirmationStatus(StrEnum):
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+
+
+@dataclass(frozen=True)
+class MinutesEdit:
+    session_id: int
+    op: EditOp
+    payload: dict[str, Any]
+    person_id: int | None
+    at: datetime
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class MinutesVersion:
+    session_id: int
+    version: int
+    body: str  # JSON
+    approved_by: int | None
+    approved_at: datetime

@@ -14,7 +14,18 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from facilitation.model import Attendance, AudioJob, Contribution, Hand, Person, Turn, TurnKind
+from facilitation.model import (
+    Attendance,
+    AudioJob,
+    ConfirmationStatus,
+    Contribution,
+    Hand,
+    MinutesEdit,
+    MinutesVersion,
+    Person,
+    Turn,
+    TurnKind,
+)
 from facilitation.session import Session
 
 
@@ -25,6 +36,19 @@ class Participant:
     person: Person
     attendance: Attendance | None
     pending_hand: Hand | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A contribution (or, with ``seq`` None, a session's topic) that matched a search."""
+
+    session_id: int
+    topic: str
+    session_at: datetime  # when the session started (or was opened, if it never started)
+    seq: int | None  # the contribution's number in its session; None for a topic hit
+    speaker: str | None
+    snippet: str  # about 60 characters around the first word found
+    rank: float  # higher is better; comparable within one search only
 
 
 class PersonRepository(Protocol):
@@ -133,6 +157,28 @@ class HallRepository(Protocol):
     async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None: ...
 
 
+class MinutesRepository(Protocol):
+    async def edits(self, session_id: int) -> builtins.list[MinutesEdit]: ...
+    async def add_edit(self, edit: MinutesEdit) -> None: ...
+    async def latest_version(self, session_id: int) -> MinutesVersion | None: ...
+    async def version(self, session_id: int, version: int) -> MinutesVersion | None: ...
+    async def add_version(self, version: MinutesVersion) -> None: ...
+    async def confirmations(self, session_id: int) -> dict[int, ConfirmationStatus]: ...
+    async def set_confirmation(self, session_id: int, person_id: int,
+                               status: ConfirmationStatus, at: datetime) -> None: ...
+    async def focus(self, person_id: int) -> int | None: ...
+    async def set_focus(self, person_id: int, session_id: int) -> None: ...
+
+
+class SearchRepository(Protocol):
+    async def search(self, query: str, *, chat_id: int | None = None,
+                     person_id: int | None = None, limit: int = 10) -> builtins.list[SearchHit]:
+        """What was said (or a topic) with every word of ``query``, the best first: in one
+        chat's sessions, in those a person attended, or (neither given) everywhere. Raises
+        InvalidInput("search_empty") when the query has no word worth looking for."""
+        ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepository
     sessions: SessionRepository
@@ -142,6 +188,8 @@ class UnitOfWork(Protocol):
     contributions: ContributionRepository
     audio_jobs: AudioJobRepository
     halls: HallRepository
+    minutes: MinutesRepository
+    search: SearchRepository
 
     async def __aenter__(self) -> Self: ...
 

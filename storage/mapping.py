@@ -220,6 +220,8 @@ def contribution_values(c: Contribution) -> Values:
         "segments": json.dumps(c.segments, ensure_ascii=False) if c.segments else None,
         "engine": c.engine,
         "model": c.model,
+        "marks": ",".join(c.marks) if c.marks is not None else None,
+        "original_text": c.original_text,
     }
 
 
@@ -243,6 +245,8 @@ def to_contribution(r: RowLike) -> Contribution:
         if r.segments else (),
         engine=r.engine,
         model=r.model,
+        marks=tuple(m for m in r.marks.split(",") if m) if r.marks is not None else None,
+        original_text=r.original_text,
         id=r.id,
     )
 

@@ -41,7 +41,7 @@ from facilitation.model import (
 )
 from facilitation.ports import Participant
 from facilitation.session import Session
-from storage import mapping
+from storage import mapping, search
 from storage.queue_position import POSITION
 from storage.rows import AttendanceRow, Base, HandRow, PersonRow, SessionRow
 
@@ -242,6 +242,9 @@ class SqlAlchemySessionRepository(RowRepository):
 
     async def add(self, session: Session) -> Session:
         session.id = await self._insert(SESSIONS, mapping.session_values(session))
+        # Indexed once: a session's topic is fixed when it opens, so ``save`` (on every
+        # step of the queue) need not look at it.
+        await search.index_topic(self._session, session)
         return session
 
     async def save(self, session: Session) -> None:

@@ -225,6 +225,8 @@ class ContributionRow(Base):
     segments: Mapped[str | None] = mapped_column(Text)  # JSON [[start, end, text], ...]
     engine: Mapped[str | None] = mapped_column(String(64))
     model: Mapped[str | None] = mapped_column(String(128))
+    marks: Mapped[str | None] = mapped_column(String(64))  # "suggestion,action"; "" judged
+    original_text: Mapped[str | None] = mapped_column(Text)
 
 
 class HallRow(Base):
@@ -266,6 +268,55 @@ class AudioJobRow(Base):
     audio_path: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class MinutesEditRow(Base):
+    """A change to a session's draft minutes (add or drop a suggestion, set a unit...)."""
+
+    __tablename__ = "minutes_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk(), index=True)
+    op: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MinutesVersionRow(Base):
+    """Approved minutes, frozen: a later change makes a new version, the old one stays."""
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("session_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk())
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)  # the minutes as JSON, transcript included
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ConfirmationRow(Base):
+    """发言确认: a speaker was sent their turns, and confirmed (or asked to correct) them."""
+
+    __tablename__ = "confirmations"
+
+    session_id: Mapped[int] = mapped_column(_session_fk(), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # sent | confirmed | corrected
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MinutesFocusRow(Base):
+    """Which session's minutes a person is editing in private chat."""
+
+    __tablename__ = "minutes_focus"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True, autoincrement=False)
+    session_id: Mapped[int] = mapped_column(_session_fk())
 
 
 class InboxRow(Base):

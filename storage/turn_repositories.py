@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Select, func, select
 
 from facilitation.model import AudioJob, Contribution, JobStatus, SessionStatus, Turn
-from storage import mapping
+from storage import mapping, search
 from storage.repositories import SESSIONS, RowRepository, table_of
 from storage.rows import AudioJobRow, ContributionRow, HallRow, TurnRow
 
@@ -81,10 +81,12 @@ class SqlAlchemyContributionRepository(RowRepository):
     async def save(self, contribution: Contribution) -> None:
         await self._update(CONTRIBUTIONS, contribution.id,
                            mapping.contribution_values(contribution))
+        await search.index_contribution(self._session, contribution)  # same transaction
 
     async def add(self, contribution: Contribution) -> Contribution:
         contribution.id = await self._insert(CONTRIBUTIONS,
                                              mapping.contribution_values(contribution))
+        await search.index_contribution(self._session, contribution, new=True)
         return contribution
 
     async def count(self, session_id: int) -> int:

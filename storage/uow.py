@@ -21,19 +21,23 @@ from facilitation.ports import (
     ContributionRepository,
     HallRepository,
     HandRepository,
+    MinutesRepository,
     PersonRepository,
+    SearchRepository,
     SessionRepository,
     TurnRepository,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from storage.inbox import mark_processed_in
+from storage.minutes_repository import SqlAlchemyMinutesRepository
 from storage.repositories import (
     SqlAlchemyAttendanceRepository,
     SqlAlchemyHandRepository,
     SqlAlchemyPersonRepository,
     SqlAlchemySessionRepository,
 )
+from storage.search import SqlAlchemySearchRepository
 from storage.turn_repositories import (
     SqlAlchemyAudioJobRepository,
     SqlAlchemyContributionRepository,
@@ -66,6 +70,8 @@ class SqlAlchemyUnitOfWork:
     contributions: ContributionRepository
     audio_jobs: AudioJobRepository
     halls: HallRepository
+    minutes: MinutesRepository
+    search: SearchRepository
 
     def __init__(
         self,
@@ -93,6 +99,8 @@ class SqlAlchemyUnitOfWork:
         self.contributions = SqlAlchemyContributionRepository(session)
         self.audio_jobs = SqlAlchemyAudioJobRepository(session)
         self.halls = SqlAlchemyHallRepository(session)
+        self.minutes = SqlAlchemyMinutesRepository(session)
+        self.search = SqlAlchemySearchRepository(session)
         return self
 
     async def __aexit__(

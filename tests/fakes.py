@@ -15,10 +15,13 @@ from typing import Any, Self
 from facilitation.model import (
     Attendance,
     AudioJob,
+    ConfirmationStatus,
     Contribution,
     Hand,
     HandStatus,
     JobStatus,
+    MinutesEdit,
+    MinutesVersion,
     Person,
     SessionStatus,
     Turn,
@@ -51,6 +54,7 @@ class Store:
     contributions: dict[int, Contribution] = field(default_factory=dict)
     audio_jobs: dict[int, AudioJob] = field(default_factory=dict)
     halls: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    minutes: MinutesState = field(default_factory=lambda: MinutesState())
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
 
@@ -223,6 +227,55 @@ class FakeHalls:
         self._uow.state.halls[chat_id] = tuple(words)
 
 
+@dataclass
+class MinutesState:
+    edits: list[MinutesEdit] = field(default_factory=list)
+    versions: list[MinutesVersion] = field(default_factory=list)
+    confirmations: dict[tuple[int, int], ConfirmationStatus] = field(default_factory=dict)
+    focus: dict[int, int] = field(default_factory=dict)
+
+
+class FakeMinutes:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _m(self) -> MinutesState:
+        return self._uow.state.minutes
+
+    async def edits(self, session_id: int) -> list[MinutesEdit]:
+        return [e for e in self._m.edits if e.session_id == session_id]
+
+    async def add_edit(self, edit: MinutesEdit) -> None:
+        self._m.edits.append(edit)
+
+    async def latest_version(self, session_id: int) -> MinutesVersion | None:
+        found = [v for v in self._m.versions if v.session_id == session_id]
+        return max(found, key=lambda v: v.version, default=None)
+
+    async def version(self, session_id: int, version: int) -> MinutesVersion | None:
+        return next((v for v in self._m.versions
+                     if v.session_id == session_id and v.version == version), None)
+
+    async def add_version(self, version: MinutesVersion) -> None:
+        if await self.version(version.session_id, version.version) is not None:
+            raise ValueError("duplicate version")
+        self._m.versions.append(version)
+
+    async def confirmations(self, session_id: int) -> dict[int, ConfirmationStatus]:
+        return {p: s for (sid, p), s in self._m.confirmations.items() if sid == session_id}
+
+    async def set_confirmation(self, session_id: int, person_id: int,
+                               status: ConfirmationStatus, at: datetime) -> None:
+        self._m.confirmations[(session_id, person_id)] = status
+
+    async def focus(self, person_id: int) -> int | None:
+        return self._m.focus.get(person_id)
+
+    async def set_focus(self, person_id: int, session_id: int) -> None:
+        self._m.focus[person_id] = session_id
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -238,6 +291,7 @@ class FakeUnitOfWork:
         self.contributions = FakeContributions(self, "contributions")
         self.audio_jobs = FakeAudioJobs(self, "audio_jobs")
         self.halls = FakeHalls(self)
+        self.minutes = FakeMinutes(self)
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -253,7 +307,7 @@ class FakeUnitOfWork:
         if self.key is not None:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
-                     "audio_jobs", "halls", "processed"):
+                     "audio_jobs", "halls", "minutes", "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 

@@ -50,6 +50,7 @@ def to_interchange(record: SessionRecord, tz: ZoneInfo) -> dict[str, Any]:
         "seq": c.seq, "speaker": c.speaker_name, "turn": str(c.kind),
         "addressed_to": c.addressed_to, "at": _iso(c.at, tz), "duration_s": c.duration_s,
         "source": str(c.source), "text": c.text,
+        "marks": list(c.marks) if c.marks is not None else None,
     }) for c in record.contributions if c.final]
     return {"session": session, "attendance": attendance, "utterances": utterances}
 

@@ -18,6 +18,7 @@ from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
 from facilitation.speech import Transcriber
+from storage import search
 from storage.engine import AsyncEngine, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
@@ -72,7 +73,7 @@ async def build_runtime(
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
                    language=settings.language,
                    staff_user_ids=frozenset(settings.staff_user_ids),
-                   audio=audio_limits(settings))
+                   audio=audio_limits(settings), timezone=settings.timezone)
     app = build_application(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
@@ -100,7 +101,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     await publish_commands(app)
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
-             asyncio.create_task(runtime.scribe.run(), name="scribe")]
+             asyncio.create_task(runtime.scribe.run(), name="scribe"),
+             # the word segmenter's dictionary (about 1 s), loaded before the first search
+             asyncio.create_task(asyncio.to_thread(search.warm), name="warm-up")]
 
     def stop_on_failure(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:

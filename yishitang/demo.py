@@ -12,6 +12,11 @@ from zoneinfo import ZoneInfo
 
 from facilitation.record import SessionRecord, load_record
 from transcripts.export import to_interchange, to_markdown
+from transcripts.minutes.drafts import load_draft, version_minutes
+from transcripts.minutes.public import public_version
+from transcripts.minutes.render_docx import to_docx_bytes
+from transcripts.minutes.render_json import to_json
+from transcripts.minutes.render_md import to_markdown as to_markdown_minutes
 from yishitang.settings import Settings
 from yishitang.stage import Stage, staged
 
@@ -51,6 +56,8 @@ class Narrator:
                 body = message.get("text") or message.get("caption") or ""
                 if "photo" in message:
                     body = f"[二维码图片] {body}"
+                if "document" in message:
+                    body = f"[文件 {message['document'].get('file_name')}] {body}"
                 where = "" if chat_id == self._group_id else " (私聊)"
                 if not self.quiet:
                     print("🤖" + where + ": " + body.replace("\n", "\n   "))
@@ -114,6 +121,7 @@ async def _script(stage: Stage, n: Narrator) -> None:
     stage.open_group("平桥镇民生议事堂", [MODERATOR, *PROFILES])
     for name, profile in PROFILES.items():
         await _step(stage, n, name, f"/profile {name} {profile}", private=True)
+    await _step(stage, n, MODERATOR, "/start", private=True)
     await _step(stage, n, MODERATOR, f"/new {TOPIC}")
     await _step(stage, n, MODERATOR, "/qrcode")
     panel = _panel(stage)
@@ -141,8 +149,9 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, "王建国", "感谢张大妈的提问。东头片区管网已列入今年改造计划，"
                                     "预计12月底前完成接管，下周我们派人到现场再核实一次。")
     await _step(stage, n, MODERATOR, "/next")
-    await _step(stage, n, "赵工", "建议把雨污分流和截污纳管一起做，先对沿河的12个排污口"
-                                  "逐一排查，建立台账，一个月内完成。")
+    proposal = await _step(stage, n, "赵工", "建议把雨污分流和截污纳管一起做，先对沿河的12个"
+                                             "排污口逐一排查，建立台账，一个月内完成。")
+    await _mark(stage, n, proposal, "s")
     await _step(stage, n, "孙总", "园区企业愿意配合排查。")
     await _voice(stage, n, "孙总", "seepage.ogg", 2)
     await _timers(stage, n)
@@ -153,9 +162,45 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, "吴女士", "书面建议：在河道边设立监督公示牌，公布举报电话。",
                 private=True)
     await _voice(stage, n, "吴女士", "prices.ogg", 5, private=True)
-    await _step(stage, n, MODERATOR, "今天形成共识：东头片区年底前完成接管，沿河排污口一个月内"
-                                     "排查完毕，由县住建局牵头，镇政府配合。")
+    closing = await _step(
+        stage, n, MODERATOR, "好，我来小结一下。大家形成了两点共识：第一，污水零直排要先截污、"
+        "再治河，管网和排污口一起抓；第二，整改进度要向群众公开，接受监督。会后工作明确如下："
+        "一是请县住建局牵头，12月底前完成东头片区污水管网接管；二是请平桥镇人民政府一个月内"
+        "完成沿河12个排污口排查并建立台账；三是由镇政协工作联络组负责整理协商纪要，下周五前"
+        "报送镇党委、镇政府。")
+    await _mark(stage, n, closing, "c")
     await _step(stage, n, MODERATOR, "/end")
+    await _minutes(stage, n)
+
+
+async def _mark(stage: Stage, n: Narrator, sent: dict[str, Any], code: str) -> None:
+    """The moderator marks a contribution live on the buttons under it."""
+    prompt = await stage.sandbox.wait_for_reply(sent)
+    data = next(b["callback_data"] for b in prompt["reply_markup"]["inline_keyboard"][0]
+                if b["callback_data"].endswith(f":{code}"))
+    label = {"s": "☐ 建议", "c": "☐ 共识", "a": "☐ 待办"}[code]
+    await _press(stage, n, MODERATOR, prompt, data, label)
+
+
+async def _minutes(stage: Stage, n: Narrator) -> None:
+    """After /end: the draft in the moderator's private chat, 发言确认, an edit, approval."""
+    private = stage.private(MODERATOR)
+    draft = next(m for m in reversed(stage.sandbox.messages(private.id))
+                 if "协商纪要（草稿）" in (m.get("text") or ""))
+    confirm = next(b["callback_data"] for row in draft["reply_markup"]["inline_keyboard"]
+                   for b in row if b["callback_data"].startswith("mn:confirm:"))
+    await _press(stage, n, MODERATOR, draft, confirm, "📨 发言确认")
+    for name in ("赵工", "刘芳"):
+        request = next(m for m in reversed(stage.sandbox.messages(stage.private(name).id))
+                       if "发言确认" in (m.get("text") or ""))
+        ok = request["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await _press(stage, n, name, request, ok, "✅ 确认无误")
+    record = await load_record(stage.runtime.uow())
+    question = next(c.seq for c in record.contributions if c.speaker_name == "张大妈")
+    await _step(stage, n, MODERATOR, f"/addsug {question} 尽快完成东头村排污管接管",
+                private=True)
+    await _step(stage, n, MODERATOR, "/draft", private=True)
+    await _step(stage, n, MODERATOR, "/approve", private=True)
 
 
 async def _timers(stage: Stage, n: Narrator) -> None:
@@ -183,6 +228,27 @@ def _save(output: Path, record: SessionRecord, tz: ZoneInfo) -> None:
     (output / "transcript.md").write_text(to_markdown(record, tz), "utf-8")
 
 
+async def _save_minutes(stage: Stage, output: Path, session_id: int,
+                        tz: ZoneInfo) -> list[Path]:
+    """The approved minutes (else the draft), internal and public, as DOCX, Markdown, JSON."""
+    async with stage.runtime.uow() as work:
+        latest = await work.minutes.latest_version(session_id)
+    if latest is not None:
+        minutes = version_minutes(latest)
+    else:
+        minutes = (await load_draft(stage.runtime.uow(), session_id, tz)).minutes
+    written = []
+    for name, version in (("minutes", minutes), ("minutes-public", public_version(minutes))):
+        for suffix, data in ((".docx", to_docx_bytes(version)),
+                             (".md", to_markdown_minutes(version).encode()),
+                             (".json", (json.dumps(to_json(version), ensure_ascii=False,
+                                                   indent=2) + "\n").encode())):
+            path = output / f"{name}{suffix}"
+            await asyncio.to_thread(path.write_bytes, data)
+            written.append(path)
+    return written
+
+
 async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int:
     database = _fresh_database(output)
     speech = settings.model_dump(include={
@@ -198,6 +264,9 @@ async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int
         narrator = Narrator(stage, quiet)
         await _script(stage, narrator)
         record = await load_record(stage.runtime.uow())
+        assert record.session.id is not None
+        written = await _save_minutes(stage, output, record.session.id,
+                                      ZoneInfo(settings.timezone))
     _save(output, record, ZoneInfo(settings.timezone))
     kinds = sorted({str(c.kind) for c in record.contributions})
     voices = sum(1 for c in record.contributions if c.source == "voice" and c.final)
@@ -205,5 +274,6 @@ async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int
           f"({', '.join(kinds)}；其中语音 {voices} 条)，{len(record.turns)} 轮发言。",
           file=sys.stdout)
     print(f"  逐字记录：{output / 'transcript.json'}，{output / 'transcript.md'}")
+    print(f"  协商纪要：{'，'.join(str(p) for p in written)}")
     print(f"  数据库：{database}")
     return 0

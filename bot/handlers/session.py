@@ -23,6 +23,7 @@ from bot.common import (
     session_keyboard,
     uow,
 )
+from bot.handlers import minutes
 from facilitation import floor, services
 from facilitation.errors import InvalidInput, NotFound
 
@@ -74,6 +75,7 @@ async def end_session(update: Update, context: Context) -> None:
         contributions = await work.contributions.count(session.id)
     await reply(update, t(language, "session_closed_msg", topic=session.topic, present=present,
                           contributions=contributions))
+    await minutes.after_close(update, context, session.id)
 
 
 def qr_png(data: str) -> bytes:

@@ -8,6 +8,7 @@ from telegram.constants import MessageLimit
 
 from bot.catalog import t
 from bot.common import Context, actor_of, chat_of, lang, reply, uow
+from bot.handlers.marks import mark_keyboard
 from facilitation import record
 
 
@@ -15,9 +16,15 @@ async def group_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    await record.record_group_text(uow(update, context), chat_id=chat_of(update).id,
-                                   actor=actor_of(update, context), text=message.text,
-                                   now=context.deps.clock(), message_id=message.message_id)
+    done = await record.record_group_text(uow(update, context), chat_id=chat_of(update).id,
+                                          actor=actor_of(update, context), text=message.text,
+                                          now=context.deps.clock(),
+                                          message_id=message.message_id)
+    if done is not None:  # the moderator's mark buttons, quietly under the message
+        language = done.session.language
+        await reply(update, t(language, "mark_prompt", seq=done.contribution.seq),
+                    reply_markup=mark_keyboard(language, done.contribution),
+                    disable_notification=True)
 
 
 def relay_text(language: str, name: str, text: str) -> str:
@@ -40,4 +47,5 @@ async def private_text(update: Update, context: Context) -> None:
     session = done.session
     await reply(update, t(lang(update, context), "written_received", seq=done.contribution.seq))
     await context.bot.send_message(session.chat_id, relay_text(
-        session.language, done.contribution.speaker_name, done.contribution.text))
+        session.language, done.contribution.speaker_name, done.contribution.text),
+        reply_markup=mark_keyboard(session.language, done.contribution))

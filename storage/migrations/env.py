@@ -11,6 +11,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import storage.search  # noqa: F401  (its tables belong to Base too)
 from storage.engine import make_engine
 from storage.rows import Base
 

@@ -231,6 +231,8 @@ async def test_attendance_hand_turn_contribution_round_trip(
                 segments=((0.0, 1.5, "我们会"), (1.5, 3.0, "在三月前答复。")),
                 engine="faster-whisper",
                 model="whisper-base",
+                marks=("suggestion", "action"),
+                original_text="我们会在三月份答复。",
             )
         )
         await uow.commit()

@@ -1,42 +1,134 @@
-"""Compile a transcript into minutes: pure and deterministic (skeleton; being written)."""
+"""Compile a transcript into minutes (协商纪要): pure, deterministic, no I/O.
+
+- heading: who attended, by kind (everyone present, moderator and staff included);
+- proceedings: every turn in order with an extractive summary (summary.py); a department's
+  response is tied to the question it answers and placed right after it;
+- suggestions, consensus and follow-up items (suggestions.py, actions.py);
+- keywords (keywords.py) and statistics (turns, time and characters per speaker).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from transcripts.minutes.actions import find_actions
+from transcripts.minutes.keywords import extract_keywords
 from transcripts.minutes.model import (
+    KINDS,
     Heading,
     Minutes,
     Proceeding,
+    SpeakerStats,
     Statistics,
     Transcript,
+    Utterance,
 )
 from transcripts.minutes.suggestions import find_consensus, find_suggestions
+from transcripts.minutes.summary import Context, summarize
+
+CHARS_PER_SECOND = 4.0  # speaking rate, to estimate a voice turn's length when not measured
 
 
 def compile_minutes(transcript: Transcript) -> Minutes:
     t = transcript
-    counts = Counter(a.kind for a in t.attendance if not a.absent)
-    heading = Heading(
+    keywords = extract_keywords(t)
+    return Minutes(
+        heading=heading(t), proceedings=proceedings(t, keywords),
+        suggestions=tuple(find_suggestions(t)), consensus=tuple(find_consensus(t)),
+        actions=tuple(find_actions(t)), keywords=keywords, statistics=statistics(t),
+        transcript=t)
+
+
+def heading(t: Transcript) -> Heading:
+    present = [a for a in t.attendance if not a.absent]
+    counts = Counter(a.kind for a in present)
+    return Heading(
         topic=t.topic, started_at=t.started_at, ended_at=t.ended_at, hall=t.hall,
-        place=t.place, moderator=t.moderator, attendance_by_kind=dict(counts),
-        present=sum(counts.values()),
-        remote=tuple(a.name for a in t.attendance if a.remote and not a.absent),
+        place=t.place, moderator=t.moderator,
+        attendance_by_kind={k: counts[k] for k in KINDS if counts[k]},
+        present=len(present), remote=tuple(a.name for a in present if a.remote),
         absentees=tuple(a.name for a in t.attendance if a.absent))
-    proceedings = []
+
+
+def _addressed(addressee: str | None, name: str, unit: str | None) -> bool:
+    """A question addressed to this person: by name, or by unit (县住建局 / 住建局)."""
+    if not addressee:
+        return False
+    return any(addressee == x or (min(len(addressee), len(x)) >= 2 and
+                                  (addressee in x or x in addressee)) for x in (name, unit) if x)
+
+
+def answered_questions(t: Transcript) -> dict[int, int]:
+    """For each response, the seq of the question it answers: the latest unanswered one
+    addressed to the responder (by name or unit); failing that the latest unanswered one
+    that is not addressed to someone else who is here; failing that none."""
+    questions: list[Utterance] = []
+    answers: dict[int, int] = {}
+    for u in t.utterances:
+        if u.turn == "question":
+            questions.append(u)
+        elif u.turn == "response":
+            open_ = [q for q in questions if q.seq not in answers.values()]
+            me = t.attendee(u.speaker)
+            unit = me.unit if me else None
+            mine = [q for q in open_ if _addressed(q.addressed_to, u.speaker, unit)]
+            free = [q for q in open_ if not any(_addressed(q.addressed_to, a.name, a.unit)
+                                                for a in t.attendance)]
+            if mine or free:
+                answers[u.seq] = (mine or free)[-1].seq
+    return answers
+
+
+def _order(items: list[Proceeding]) -> list[Proceeding]:
+    """Responses right after the question they answer (in their order); the rest as said."""
+    questions = {p.seq for p in items if p.turn == "question"}
+    placed = [p for p in items if p.answers not in questions]
+    ordered: list[Proceeding] = []
+    for p in placed:
+        ordered.append(p)
+        ordered += [r for r in items if r.answers == p.seq]
+    return ordered
+
+
+def proceedings(t: Transcript, keywords: tuple[str, ...] = ()) -> tuple[Proceeding, ...]:
+    answers = answered_questions(t)
+    units = tuple(dict.fromkeys(x for a in t.attendance for x in (a.unit,) if x))
+    items = []
     for u in t.utterances:
         who = t.attendee(u.speaker)
-        proceedings.append(Proceeding(
+        context = Context(names=frozenset({u.speaker}), units=units, keywords=keywords)
+        items.append(Proceeding(
             seq=u.seq, speaker=u.speaker, kind=who.kind if who else "other",
-            unit=who.unit if who else None, turn=u.turn, summary=u.text,
-            addressed_to=u.addressed_to, at=u.at))
-    stats = Statistics(
-        speakers=len({u.speaker for u in t.utterances}), turns=len(t.utterances),
+            unit=who.unit if who else None, turn=u.turn, summary=summarize(u.text, context),
+            addressed_to=u.addressed_to, answers=answers.get(u.seq), at=u.at))
+    return tuple(_order(items))
+
+
+def speaking_seconds(u: Utterance) -> float:
+    """Measured when known; estimated from the characters for voice; nothing for text."""
+    if u.duration_s is not None:
+        return u.duration_s
+    if u.source == "text":
+        return 0.0
+    return round(_chars(u.text) / CHARS_PER_SECOND, 1)
+
+
+def _chars(text: str) -> int:
+    return sum(not c.isspace() for c in text)
+
+
+def statistics(t: Transcript) -> Statistics:
+    turns: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
+    chars: Counter[str] = Counter()
+    for u in t.utterances:
+        turns[u.speaker] += 1
+        seconds[u.speaker] = seconds.get(u.speaker, 0.0) + speaking_seconds(u)
+        chars[u.speaker] += _chars(u.text)
+    per_speaker = tuple(SpeakerStats(name, turns[name], round(seconds[name], 1), chars[name])
+                        for name in turns)
+    return Statistics(
+        speakers=len(turns), turns=len(t.utterances),
         voice_turns=sum(u.source != "text" for u in t.utterances),
         text_turns=sum(u.source == "text" for u in t.utterances),
-        seconds=sum(u.duration_s or 0 for u in t.utterances), per_speaker=())
-    return Minutes(
-        heading=heading, proceedings=tuple(proceedings),
-        suggestions=tuple(find_suggestions(t)), consensus=tuple(find_consensus(t)),
-        actions=tuple(find_actions(t)), keywords=(), statistics=stats, transcript=t)
+        seconds=round(sum(seconds.values()), 1), per_speaker=per_speaker)

@@ -1,0 +1,231 @@
+"""The minutes after /end: the draft sent to the moderator, edits in private chat, 发言确认,
+approval into versions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import Forbidden, TelegramError
+
+from bot.catalog import t
+from bot.common import Context, actor_of, answer, chat_of, fit, lang, reply, uow
+from bot.minutes_view import draft_keyboard, draft_text, render_files, short
+from facilitation import minutes as use
+from facilitation.errors import InvalidInput, NotFound
+from facilitation.model import EditOp
+from facilitation.services import Actor
+from transcripts.minutes.categories import categorize
+from transcripts.minutes.drafts import Draft, load_draft
+from transcripts.minutes.model import Minutes
+
+log = logging.getLogger(__name__)
+
+
+async def current_draft(context: Context, session_id: int) -> Draft:
+    return await load_draft(context.deps.uow(), session_id, ZoneInfo(context.deps.timezone))
+
+
+async def send_minutes(context: Context, chat_id: int, minutes: Minutes, caption: str) -> None:
+    files = await render_files(minutes)
+    await context.bot.send_document(chat_id, InputFile(files.docx, f"{files.stem}.docx"),
+                                    caption=fit(caption, 1024))
+    await context.bot.send_document(chat_id, InputFile(files.markdown, f"{files.stem}.md"))
+
+
+async def send_draft(context: Context, chat_id: int, session_id: int, language: str,
+                     update: Update | None = None) -> None:
+    """The draft's summary with its buttons (as a reply to ``update`` when given), then the
+    DOCX and Markdown files."""
+    draft = await current_draft(context, session_id)
+    summary, keyboard = fit(draft_text(language, draft)), draft_keyboard(language, session_id)
+    if update is not None:
+        await reply(update, summary, reply_markup=keyboard)
+    else:
+        await context.bot.send_message(chat_id, summary, reply_markup=keyboard)
+    await send_minutes(context, chat_id, draft.minutes,
+                       t(language, "minutes_files_draft", topic=draft.minutes.heading.topic))
+
+
+async def after_close(update: Update, context: Context, session_id: int) -> None:
+    """/end: the moderator gets the draft minutes in private chat (or is told how to)."""
+    language = lang(update, context)
+    actor = actor_of(update, context)
+    await use.focus_on(context.deps.uow(), session_id=session_id, actor=actor)
+    try:
+        await send_draft(context, actor.user_id, session_id, language)
+    except Forbidden:
+        await reply(update, t(language, "minutes_open_private", bot=context.bot.username))
+        return
+    await reply(update, t(language, "minutes_sent_private"))
+
+
+async def _focus(update: Update, context: Context) -> tuple[int, Actor, str]:
+    actor = actor_of(update, context)
+    return await use.focused_session(context.deps.uow(), actor=actor), actor, lang(
+        update, context)
+
+
+def _args(context: Context, count: int, usage: str) -> list[str]:
+    args = list(context.args or [])
+    if len(args) < count:
+        raise InvalidInput(usage)
+    return [*args[: count - 1], " ".join(args[count - 1:])]
+
+
+def _number(value: str, size: int, what: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= size:
+        raise InvalidInput("minutes_bad_number", what=what, size=size)
+    return int(value)
+
+
+async def show_draft(update: Update, context: Context) -> None:
+    session_id, _, language = await _focus(update, context)
+    await send_draft(context, chat_of(update).id, session_id, language, update)
+
+
+async def fix_turn(update: Update, context: Context) -> None:
+    session_id, actor, language = await _focus(update, context)
+    seq, text = _args(context, 2, "usage_fix")
+    if not seq.isdigit():
+        raise InvalidInput("usage_fix")
+    await use.correct_turn(uow(update, context), session_id=session_id, seq=int(seq),
+                           text=text, actor=actor, now=context.deps.clock())
+    await reply(update, t(language, "minutes_turn_fixed", seq=seq, text=short(text)))
+
+
+async def add_suggestion(update: Update, context: Context) -> None:
+    session_id, actor, language = await _focus(update, context)
+    seq, text = _args(context, 2, "usage_addsug")
+    draft = await current_draft(context, session_id)
+    turn = next((u for u in draft.minutes.transcript.utterances if str(u.seq) == seq), None)
+    if turn is None:
+        raise NotFound("no_such_turn", seq=seq)
+    await _edit(update, context, session_id, actor, EditOp.ADD_SUGGESTION, {
+        "seq": turn.seq, "text": use.require_text(text, "text"), "proposers": [turn.speaker],
+        "category": categorize(text)})
+    await reply(update, t(language, "minutes_suggestion_added", seq=seq, text=short(text)))
+
+
+async def drop_suggestion(update: Update, context: Context) -> None:
+    session_id, actor, language = await _focus(update, context)
+    (number,) = _args(context, 1, "usage_dropsug")
+    items = (await current_draft(context, session_id)).minutes.suggestions
+    s = items[_number(number, len(items), t(language, "minutes_what_suggestion")) - 1]
+    await _edit(update, context, session_id, actor, EditOp.DROP_SUGGESTION,
+                {"seq": s.seq, "text": s.text})
+    await reply(update, t(language, "minutes_suggestion_dropped", number=number,
+                          text=short(s.text)))
+
+
+async def set_unit(update: Update, context: Context) -> None:
+    session_id, actor, language = await _focus(update, context)
+    number, unit = _args(context, 2, "usage_unit")
+    items = (await current_draft(context, session_id)).minutes.actions
+    a = items[_number(number, len(items), t(language, "minutes_what_action")) - 1]
+    await _edit(update, context, session_id, actor, EditOp.SET_UNIT,
+                {"seq": a.seq, "text": a.text, "unit": use.require_text(unit, "unit", 100)})
+    await reply(update, t(language, "minutes_unit_set", number=number, unit=unit))
+
+
+async def set_deadline(update: Update, context: Context) -> None:
+    from transcripts.minutes.deadlines import resolve_deadline
+
+    session_id, actor, language = await _focus(update, context)
+    number, said = _args(context, 2, "usage_deadline")
+    draft = await current_draft(context, session_id)
+    items = draft.minutes.actions
+    a = items[_number(number, len(items), t(language, "minutes_what_action")) - 1]
+    day = draft.minutes.transcript.session_date
+    try:
+        resolved: date | None = date.fromisoformat(said.strip())
+    except ValueError:
+        resolved = resolve_deadline(said, day) if day else None
+    await _edit(update, context, session_id, actor, EditOp.SET_DEADLINE, {
+        "seq": a.seq, "text": a.text, "deadline_text": use.require_text(said, "deadline", 50),
+        "deadline": resolved.isoformat() if resolved else None})
+    await reply(update, t(language, "minutes_deadline_set", number=number, said=said,
+                          date=resolved.isoformat() if resolved else "—"))
+
+
+async def _edit(update: Update, context: Context, session_id: int, actor: Actor, op: EditOp,
+                payload: dict[str, Any]) -> None:
+    await use.edit_draft(uow(update, context), session_id=session_id, op=op, payload=payload,
+                         actor=actor, now=context.deps.clock())
+
+
+async def approve(update: Update, context: Context, session_id: int | None = None) -> None:
+    if session_id is None:
+        session_id, actor, language = await _focus(update, context)
+    else:
+        actor, language = actor_of(update, context), lang(update, context)
+    draft = await current_draft(context, session_id)
+    version = await use.approve(uow(update, context), session_id=session_id, body=draft.body,
+                                actor=actor, now=context.deps.clock())
+    approved = replace(draft.minutes, status="approved", version=version)
+    await reply(update, t(language, "minutes_approved", version=version,
+                          topic=approved.heading.topic))
+    await send_minutes(context, actor.user_id, approved, t(
+        language, "minutes_files_version", version=version, topic=approved.heading.topic))
+
+
+async def request_confirmations(update: Update, context: Context,
+                                session_id: int | None = None) -> None:
+    if session_id is None:
+        session_id, actor, language = await _focus(update, context)
+    else:
+        actor, language = actor_of(update, context), lang(update, context)
+    recipients, unreachable = await use.request_confirmations(
+        uow(update, context), session_id=session_id, actor=actor, now=context.deps.clock())
+    topic = (await current_draft(context, session_id)).minutes.heading.topic
+    sent = 0
+    for r in recipients:
+        turns = "\n\n".join(f"#{c.seq}：{c.text}" for c in r.turns)
+        try:
+            await context.bot.send_message(r.telegram_user_id, fit(t(
+                language, "confirm_request", topic=topic, turns=turns)),
+                reply_markup=confirm_keyboard(language, session_id))
+            sent += 1
+        except TelegramError:
+            log.info("cannot reach %s in private chat", r.name)
+            unreachable.append(r.name)
+    await context.bot.send_message(actor.user_id, t(
+        language, "confirm_sent", n=sent, missing="、".join(unreachable) or "—"))
+
+
+def confirm_keyboard(language: str, session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(language, "btn_confirm_ok"), callback_data=f"cf:ok:{session_id}"),
+        InlineKeyboardButton(t(language, "btn_confirm_fix"),
+                             callback_data=f"cf:fix:{session_id}")]])
+
+
+async def confirm_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, action, session_id = query.data.split(":")
+    language = lang(update, context)
+    if action == "fix":
+        await answer(query)
+        await reply(update, t(language, "confirm_how_to_fix"))
+        return
+    await use.confirm_turns(uow(update, context), session_id=int(session_id),
+                            actor=actor_of(update, context), now=context.deps.clock())
+    await answer(query, t(language, "confirm_thanks"))
+    await query.edit_message_reply_markup(None)
+
+
+async def draft_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, action, raw_id = query.data.split(":")
+    session_id = int(raw_id)
+    await answer(query)
+    if action == "approve":
+        await approve(update, context, session_id)
+    else:
+        await request_confirmations(update, context, session_id)

@@ -1,0 +1,110 @@
+"""How minutes look in chat: the draft's summary message, its buttons, the files."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.catalog import t
+from facilitation.model import ConfirmationStatus
+from transcripts.minutes.drafts import Draft
+from transcripts.minutes.model import Action, Minutes, Suggestion
+
+ITEM_CHARS = 70
+
+
+def short(text: str, limit: int = ITEM_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def day_text(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def suggestion_line(s: Suggestion) -> str:
+    return f"{s.number}. 〔{s.category}〕{short(s.text)}（{'、'.join(s.proposers)}，#{s.seq}）"
+
+
+def action_line(language: str, number: int, a: Action) -> str:
+    when = a.deadline_text or t(language, "minutes_no_deadline")
+    if a.deadline is not None:
+        when += f"（{day_text(a.deadline)}）"
+    unit = a.unit or t(language, "minutes_no_unit")
+    return f"{number}. {short(a.text)}｜{unit}｜{when}"
+
+
+def draft_text(language: str, draft: Draft) -> str:
+    m = draft.minutes
+    lines = [t(language, "minutes_draft_title", topic=m.heading.topic),
+             t(language, "minutes_draft_counts", present=m.heading.present,
+               turns=m.statistics.turns, speakers=m.statistics.speakers), ""]
+    lines.append(t(language, "minutes_suggestions", n=len(m.suggestions)))
+    lines += [suggestion_line(s) for s in m.suggestions] or [t(language, "minutes_none")]
+    lines += ["", t(language, "minutes_consensus", n=len(m.consensus))]
+    lines += [f"{i}. {short(c.text)}" for i, c in enumerate(m.consensus, start=1)] \
+        or [t(language, "minutes_none")]
+    lines += ["", t(language, "minutes_actions", n=len(m.actions))]
+    lines += [action_line(language, i, a) for i, a in enumerate(m.actions, start=1)] \
+        or [t(language, "minutes_none")]
+    lines += ["", confirmation_text(language, draft), version_text(language, draft), "",
+              t(language, "minutes_edit_help")]
+    return "\n".join(lines)
+
+
+def confirmation_text(language: str, draft: Draft) -> str:
+    speakers = draft.speakers()
+    confirmed = [name for p, name in speakers.items()
+                 if draft.confirmations.get(p) == ConfirmationStatus.CONFIRMED]
+    asked = sum(1 for p in speakers if p in draft.confirmations)
+    if not asked:
+        return t(language, "minutes_confirm_none", n=len(speakers))
+    return t(language, "minutes_confirm_state", done=len(confirmed), n=len(speakers),
+             names="、".join(confirmed) or "—")
+
+
+def version_text(language: str, draft: Draft) -> str:
+    if draft.latest is None:
+        return t(language, "minutes_not_approved")
+    key = "minutes_changed_since" if draft.changed_since_approval else "minutes_same_as"
+    return t(language, key, version=draft.latest.version)
+
+
+def draft_keyboard(language: str, session_id: int) -> InlineKeyboardMarkup:
+    def b(key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t(language, key), callback_data=f"mn:{action}:{session_id}")
+
+    return InlineKeyboardMarkup([
+        [b("btn_minutes_approve", "approve"), b("btn_minutes_confirm", "confirm")],
+        [b("btn_minutes_files", "files"), b("btn_minutes_public", "public")],
+    ])
+
+
+@dataclass(frozen=True)
+class Files:
+    docx: bytes
+    markdown: bytes
+    stem: str
+
+
+def _stem(minutes: Minutes) -> str:
+    topic = re.sub(r'[\\/:*?"<>|\s]+', "", minutes.heading.topic)[:30] or "minutes"
+    when = minutes.heading.started_at.date().isoformat() if minutes.heading.started_at else ""
+    label = f"-第{minutes.version}版" if minutes.version else "-草稿"
+    public = "-公开版" if minutes.extra.get("public") else ""
+    return f"协商纪要-{topic}-{when}{label}{public}"
+
+
+def _render(minutes: Minutes) -> Files:
+    from transcripts.minutes.render_docx import to_docx_bytes
+    from transcripts.minutes.render_md import to_markdown
+
+    return Files(to_docx_bytes(minutes), to_markdown(minutes).encode("utf-8"), _stem(minutes))
+
+
+async def render_files(minutes: Minutes) -> Files:
+    """DOCX and Markdown, rendered off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, _render, minutes)

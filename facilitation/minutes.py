@@ -1,0 +1,213 @@
+"""What people do to a session's minutes: mark contributions live, correct turns, edit the
+draft, confirm their own turns (发言确认), approve a version. Compiling the minutes from the
+record is transcripts.minutes' job; this module records the decisions, with their rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from facilitation.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from facilitation.model import (
+    CONTRIBUTION_MAX_CHARS,
+    ConfirmationStatus,
+    Contribution,
+    EditOp,
+    Mark,
+    MinutesEdit,
+    MinutesVersion,
+    Person,
+    SessionStatus,
+    clean_text,
+)
+from facilitation.ports import UnitOfWork
+from facilitation.services import Actor, person_for
+from facilitation.session import Session
+
+
+@dataclass(frozen=True)
+class Editor:
+    session: Session
+    person: Person | None  # staff may edit without ever having taken part
+    may_edit: bool  # moderator of the session or staff; a speaker may only fix own turns
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.id if self.person else None
+
+
+async def _editor(uow: UnitOfWork, session_id: int, actor: Actor) -> Editor:
+    session = await uow.sessions.get(session_id)
+    if session is None:
+        raise NotFound("no_session")
+    person = await uow.people.by_telegram_id(actor.user_id)
+    if person is None and not actor.is_staff:
+        raise PermissionDenied("not_moderator")
+    return Editor(session, person,
+                  actor.is_staff or (person is not None and session.can_run(person)))
+
+
+async def _contribution(uow: UnitOfWork, session_id: int, seq: int) -> Contribution:
+    for c in await uow.contributions.list(session_id):
+        if c.seq == seq and c.final:
+            return c
+    raise NotFound("no_such_turn", seq=seq)
+
+
+async def toggle_mark(uow: UnitOfWork, *, contribution_id: int, mark: Mark,
+                      actor: Actor) -> Contribution:
+    """The moderator's inline button: set the mark, or clear it when set."""
+    async with uow:
+        contribution = await uow.contributions.get(contribution_id)
+        if contribution is None:
+            raise NotFound("no_such_turn", seq="?")
+        editor = await _editor(uow, contribution.session_id, actor)
+        if not editor.may_edit:
+            raise PermissionDenied("not_moderator")
+        contribution.toggle_mark(mark)
+        await uow.contributions.save(contribution)
+        await uow.commit()
+        return contribution
+
+
+async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
+                       actor: Actor, now: datetime) -> Contribution:
+    """Correct the transcript of a turn: the moderator, staff, or the speaker themselves."""
+    clean = clean_text(text, limit=CONTRIBUTION_MAX_CHARS, field_name="text", required=True)
+    assert clean is not None
+    async with uow:
+        editor = await _editor(uow, session_id, actor)
+        contribution = await _contribution(uow, session_id, seq)
+        own = editor.person_id is not None and contribution.person_id == editor.person_id
+        if not editor.may_edit and not own:
+            raise PermissionDenied("not_your_turn")
+        contribution.correct(clean)
+        await uow.contributions.save(contribution)
+        await uow.minutes.add_edit(MinutesEdit(session_id, EditOp.CORRECT_TURN,
+                                               {"seq": seq, "text": clean},
+                                               editor.person_id, now))
+        if own and editor.person_id is not None:
+            await uow.minutes.set_confirmation(session_id, editor.person_id,
+                                               ConfirmationStatus.CORRECTED, now)
+        await uow.commit()
+        return contribution
+
+
+async def edit_draft(uow: UnitOfWork, *, session_id: int, op: EditOp,
+                     payload: dict[str, Any], actor: Actor, now: datetime) -> None:
+    async with uow:
+        editor = await _editor(uow, session_id, actor)
+        if not editor.may_edit:
+            raise PermissionDenied("not_moderator")
+        if editor.session.status != SessionStatus.CLOSED:
+            raise InvalidState("session_not_closed")
+        await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
+        await uow.commit()
+
+
+async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
+                  now: datetime) -> int:
+    """Freeze the draft as the next version; the number of the new version."""
+    async with uow:
+        editor = await _editor(uow, session_id, actor)
+        if not editor.may_edit:
+            raise PermissionDenied("not_moderator")
+        if editor.session.status != SessionStatus.CLOSED:
+            raise InvalidState("session_not_closed")
+        latest = await uow.minutes.latest_version(session_id)
+        if latest is not None and latest.body == body:
+            raise InvalidState("minutes_unchanged", version=latest.version)
+        number = latest.version + 1 if latest else 1
+        await uow.minutes.add_version(MinutesVersion(session_id, number, body,
+                                                     editor.person_id, now))
+        await uow.commit()
+        return number
+
+
+async def confirm_turns(uow: UnitOfWork, *, session_id: int, actor: Actor,
+                        now: datetime) -> None:
+    """A speaker confirms that their turns in the draft are right."""
+    async with uow:
+        person = await uow.people.by_telegram_id(actor.user_id)
+        if person is None or person.id is None:
+            raise PermissionDenied("not_your_turn")
+        spoken = [c for c in await uow.contributions.list(session_id)
+                  if c.person_id == person.id and c.final]
+        if not spoken:
+            raise PermissionDenied("not_your_turn")
+        await uow.minutes.set_confirmation(session_id, person.id,
+                                           ConfirmationStatus.CONFIRMED, now)
+        await uow.commit()
+
+
+async def focus_on(uow: UnitOfWork, *, session_id: int, actor: Actor) -> Session:
+    """Choose the session whose minutes the next edit commands in private chat apply to."""
+    async with uow:
+        editor = await _editor(uow, session_id, actor)
+        if not editor.may_edit:
+            raise PermissionDenied("not_moderator")
+        person = editor.person or await person_for(uow, actor)  # staff new to the bot
+        assert person.id is not None
+        await uow.minutes.set_focus(person.id, session_id)
+        await uow.commit()
+        return editor.session
+
+
+def require_text(value: str, field: str, limit: int = 2000) -> str:
+    clean = clean_text(value, limit=limit, field_name=field, required=True)
+    if clean is None:
+        raise InvalidInput("empty_field", field=field)
+    return clean
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A speaker to be sent their own turns for 发言确认."""
+
+    person_id: int
+    telegram_user_id: int
+    name: str
+    turns: tuple[Contribution, ...]
+
+
+async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Actor,
+                                now: datetime) -> tuple[list[Recipient], list[str]]:
+    """Everyone with a turn who can be reached in private chat, and the names of those who
+    cannot (signed in by proxy). Their next /fix in private chat applies to this session."""
+    async with uow:
+        editor = await _editor(uow, session_id, actor)
+        if not editor.may_edit:
+            raise PermissionDenied("not_moderator")
+        if editor.session.status != SessionStatus.CLOSED:
+            raise InvalidState("session_not_closed")
+        turns: dict[int, list[Contribution]] = {}
+        for c in await uow.contributions.list(session_id):
+            if c.final and c.person_id is not None:
+                turns.setdefault(c.person_id, []).append(c)
+        people = await uow.people.get_many(list(turns))
+        done = await uow.minutes.confirmations(session_id)
+        recipients, unreachable = [], []
+        for person_id, spoken in turns.items():
+            person = people.get(person_id)
+            if person is None or person.telegram_user_id is None:
+                unreachable.append(spoken[0].speaker_name)
+                continue
+            recipients.append(Recipient(person_id, person.telegram_user_id,
+                                        spoken[0].speaker_name, tuple(spoken)))
+            if done.get(person_id) != ConfirmationStatus.CONFIRMED:
+                await uow.minutes.set_confirmation(session_id, person_id,
+                                                   ConfirmationStatus.SENT, now)
+            await uow.minutes.set_focus(person_id, session_id)
+        await uow.commit()
+        return recipients, unreachable
+
+
+async def focused_session(uow: UnitOfWork, *, actor: Actor) -> int:
+    """The session whose minutes this person's private edit commands apply to."""
+    async with uow:
+        person = await uow.people.by_telegram_id(actor.user_id)
+        session_id = await uow.minutes.focus(person.id) if person and person.id else None
+    if session_id is None:
+        raise NotFound("no_minutes_focus")
+    return session_id

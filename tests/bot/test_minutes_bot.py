@@ -1,0 +1,139 @@
+"""Minutes through the real bot and the sandbox: live marks, the draft after /end, edits in
+private chat, 发言确认, versioned approval, /minutes and the public version."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.minutes_repository import SqlAlchemyMinutesRepository
+from tests.fakes import FakeTranscriber
+from yishitang.stage import Stage, staged
+
+MOD = "李主席"
+
+
+def text(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def button(message: dict[str, Any], data_prefix: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for b in row:
+            if b.get("callback_data", "").startswith(data_prefix):
+                return str(b["callback_data"])
+    raise AssertionError(f"no button {data_prefix} in {message.get('reply_markup')}")
+
+
+def documents(stage: Stage, chat: Any, after: int = 0) -> dict[str, bytes]:
+    found = {}
+    for m in stage.sandbox.messages(chat):
+        if m["message_id"] > after and "document" in m:
+            doc = m["document"]
+            found[doc["file_name"]] = stage.sandbox.files[doc["file_id"]].data
+    return found
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
+    async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber()) as running:
+        running.open_group("议事堂", [MOD, "张三", "王科长"])
+        yield running
+
+
+async def held_session(stage: Stage) -> dict[str, Any]:
+    """张三 proposes, 王科长 commits; the moderator marks both; returns 张三's mark prompt."""
+    for name in (MOD, "张三"):
+        await stage.ask(name, "/start", stage.private(name))
+    await stage.ask(MOD, "/new 小区停车难")
+    await stage.ask("张三", "/signin")
+    await stage.ask("王科长", "/profile 王科长 部门 - 区城管局")
+    await stage.ask("王科长", "/signin")
+    prompt = await stage.ask("张三", "建议在小区东门划二十个临时停车位，方便老人就近停车。")
+    assert text(prompt) == "📌 #1"
+    assert "只有本场主持人" in await stage.press("张三", prompt, button(prompt, "mark:"))
+    answer = await stage.press(MOD, prompt, button(prompt, "mark:"))
+    assert answer == "#1 已标记为建议"
+    commitment = await stage.ask("王科长", "这个事由区城管局负责，6月底前完成施划。")
+    action = next(b["callback_data"] for b in commitment["reply_markup"]["inline_keyboard"][0]
+                  if b["callback_data"].endswith(":a"))
+    assert "待办" in await stage.press(MOD, commitment, action)
+    return prompt
+
+
+async def test_marks_show_on_the_button_and_survive_in_the_record(stage: Stage) -> None:
+    prompt = await held_session(stage)
+    await stage.settled()
+    marked = next(m for m in stage.sandbox.messages(stage.group)
+                  if m["message_id"] == prompt["message_id"])
+    labels = [b["text"] for b in marked["reply_markup"]["inline_keyboard"][0]]
+    assert labels == ["☑ 建议", "☐ 共识", "☐ 待办"]
+    async with stage.runtime.uow() as work:
+        contributions = await work.contributions.list(1)
+    assert [c.marks for c in contributions] == [("suggestion",), ("action",)]
+
+
+async def test_end_sends_the_draft_then_edits_confirmation_and_versions(stage: Stage) -> None:
+    await held_session(stage)
+    private = stage.private(MOD)
+    before = max([m["message_id"] for m in stage.sandbox.messages(private)], default=0)
+    assert "议事会结束" in text(await stage.ask(MOD, "/end"))
+    draft = await stage.sandbox.wait_for_message(private, "协商纪要（草稿）", before)
+    assert "建议在小区东门" in text(draft) or "东门" in text(draft)
+    assert "发言确认：尚未发送" in text(draft)
+    await stage.settled()
+    files = documents(stage, private, before)
+    assert any(n.endswith("草稿.docx") for n in files) and any(n.endswith(".md") for n in files)
+    markdown = next(v for n, v in files.items() if n.endswith(".md")).decode()
+    assert "关于小区停车难的协商纪要" in markdown and "区城管局" in markdown
+
+    assert "已增加建议" in text(await stage.ask(MOD, "/addsug 2 加强夜间巡查", private))
+    assert "已更正 #1" in text(await stage.ask(
+        MOD, "/fix 1 建议在小区东门划三十个临时停车位。", private))
+    assert "用法：/fix" in text(await stage.ask(MOD, "/fix 1", private))
+    assert "编号无效" in text(await stage.ask(MOD, "/dropsug 99", private))
+    assert "区城管局" in text(await stage.ask(MOD, "/unit 1 区城管局", private))
+    assert "2026-05-31" in text(await stage.ask(MOD, "/deadline 1 2026-05-31", private))
+
+    # 发言确认: 张三 gets his own turn, confirms; the draft shows it
+    confirm_request = await stage.press(MOD, draft, button(draft, "mn:confirm:"))
+    assert confirm_request == ""
+    zhang = stage.private("张三")
+    request = await stage.sandbox.wait_for_message(zhang, "发言确认")
+    assert "#1" in text(request) and "三十个" in text(request)
+    assert "已确认" in await stage.press("张三", request, button(request, "cf:ok:"))
+    shown = await stage.ask(MOD, "/draft", private)
+    assert "1/2 已确认（张三）" in text(shown)
+
+    # approval freezes version 1; a later change makes version 2; both stay
+    before = max(m["message_id"] for m in stage.sandbox.messages(private))
+    await stage.ask(MOD, "/approve", private)
+    await stage.settled()
+    assert any("第1版" in n for n in documents(stage, private, before))
+    assert "无需再次批准" in text(await stage.ask(MOD, "/approve", private))
+    await stage.ask(MOD, "/fix 2 这个事由区城管局负责，5月底前完成施划。", private)
+    await stage.ask(MOD, "/approve", private)
+    await stage.settled()
+    async with stage.runtime.uow() as work:
+        assert isinstance(work.minutes, SqlAlchemyMinutesRepository)
+        first = await work.minutes.version(1, 1)
+        second = await work.minutes.version(1, 2)
+    assert first is not None and second is not None
+    assert "6月底前" in first.body and "5月底前" in second.body
+
+
+async def test_minutes_lists_sessions_and_sends_the_public_version(stage: Stage) -> None:
+    await held_session(stage)
+    await stage.ask(MOD, "/end")
+    await stage.settled()
+    listing = await stage.ask("张三", "/minutes")
+    assert "最近 1 场" in text(listing)
+    before = listing["message_id"]
+    await stage.press("张三", listing, button(listing, "mn:public:"))
+    await stage.settled()
+    files = documents(stage, stage.group, before)
+    markdown = next(v for n, v in files.items() if n.endswith("公开版.md")).decode()
+    assert "张三" not in markdown and "王科长" in markdown and "区城管局" in markdown

@@ -1,0 +1,110 @@
+"""`yishitang minutes compile` and `yishitang minutes score` on the shared example files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from yishitang.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "transcripts"
+T1 = SHARED / "t1.json"
+SCHEMA = json.loads((ROOT / "yishitang" / "schemas" / "minutes.schema.json").read_text("utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("YISHITANG_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_compile_json_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["minutes", "compile", str(T1)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["session"]["topic"] == "工业园区污水零直排"
+    assert document["attendance"]["present"] == 15
+
+
+def test_compile_markdown_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "t1.md"
+    assert main(["minutes", "compile", str(T1), "--format", "md", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    text = out.read_text("utf-8")
+    assert text.startswith("# 关于工业园区污水零直排的协商纪要")
+    assert "郑海波" in text and "## 附件二：逐字记录" in text
+
+
+def test_compile_public(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["minutes", "compile", str(T1), "--format", "md", "--public"]) == 0
+    text = capsys.readouterr().out
+    assert "郑海波" not in text and "柯志强" not in text and "林晓燕" in text
+    assert "我是下洋村的群众代表甲" in text
+
+
+def test_compile_docx_needs_an_output_file(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["minutes", "compile", str(T1), "--format", "docx"]) == 2
+    assert "-o FILE" in capsys.readouterr().err
+    pytest.importorskip("transcripts.minutes.render_docx")
+    out = tmp_path / "t1.docx"
+    assert main(["minutes", "compile", str(T1), "--format", "docx", "-o", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read"), ("{", "not a JSON file"),
+    ('{"session": {"topic": "x"}, "attendance": [], "utterances": [{"seq": 0}]}',
+     "not a transcript: utterances[0].seq"),
+])
+def test_compile_errors_are_one_line_with_exit_code_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None,
+        message: str) -> None:
+    path = tmp_path / "in.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["minutes", "compile", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 and "Traceback" not in captured.err
+
+
+def test_score(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["minutes", "score", str(SHARED)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [x.split()[0] for x in lines] == ["t1", "t2", "t3", "overall"]
+    assert lines[-1].endswith("attendance 3/3 right")
+    assert main(["minutes", "score", str(SHARED / "t1.gold.json"), "-v"]) == 0
+    assert capsys.readouterr().out.startswith("t1 ")
+
+
+def test_score_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["minutes", "score", str(tmp_path / "nowhere")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["minutes", "score", str(tmp_path)]) == 2
+    assert "no *.gold.json" in capsys.readouterr().err
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["minutes", "--help"], ["minutes", "compile", "--help"],
+                 ["minutes", "score", "--help"]):
+        with pytest.raises(SystemExit) as shown:
+            main(argv)
+        assert shown.value.code == 0
+    assert "DIR_OR_GOLD" in capsys.readouterr().out
+
+
+def test_as_a_process_with_a_clean_stderr(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YISHITANG_")}
+    env["YISHITANG_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "yishitang.cli", "minutes", "compile", str(T1), "--format", "md"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("# 关于工业园区污水零直排的协商纪要")

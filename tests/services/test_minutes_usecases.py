@@ -1,0 +1,161 @@
+"""Marks, corrections, draft edits, 发言确认 and approval, on in-memory fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation import floor, minutes, record, services
+from facilitation.errors import InvalidState, NotFound, PermissionDenied
+from facilitation.model import ConfirmationStatus, EditOp, Mark
+from facilitation.services import Actor
+from tests.fakes import FakeClock, FakeUowFactory, SequentialCodes
+
+CHAT = -1001
+MOD = Actor(1, "李主席")
+A, B = Actor(2, "张三"), Actor(3, "李四")
+STAFF = Actor(9, "何静", is_staff=True)
+
+
+@pytest.fixture
+def uow() -> FakeUowFactory:
+    return FakeUowFactory()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+async def held(uow: FakeUowFactory, clock: FakeClock, *, close: bool = True) -> int:
+    """A session where 张三 and 李四 each said something, closed."""
+    session = await services.open_session(uow(), chat_id=CHAT, topic="停车难", actor=MOD,
+                                          now=clock(), new_code=SequentialCodes(),
+                                          turn_limit_s=180)
+    for actor in (A, B):
+        await services.sign_in(uow(), actor=actor, now=clock(), chat_id=CHAT)
+    for actor, text in ((A, "建议在小区东门划20个临时停车位。"), (B, "夜里违停太多了。")):
+        await record.record_group_text(uow(), chat_id=CHAT, actor=actor, text=text,
+                                       now=clock())
+    if close:
+        await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    assert session.id is not None
+    return session.id
+
+
+def contribution_of(uow: FakeUowFactory, seq: int) -> int:
+    found = [c for c in uow.store.contributions.values() if c.seq == seq]
+    assert found and found[0].id is not None
+    return found[0].id
+
+
+async def test_marks_toggle_and_only_the_moderator_or_staff_may_mark(
+        uow: FakeUowFactory, clock: FakeClock) -> None:
+    await held(uow, clock, close=False)
+    cid = contribution_of(uow, 1)
+    marked = await minutes.toggle_mark(uow(), contribution_id=cid, mark=Mark.SUGGESTION,
+                                       actor=MOD)
+    assert marked.marks == ("suggestion",)
+    await minutes.toggle_mark(uow(), contribution_id=cid, mark=Mark.ACTION, actor=STAFF)
+    assert uow.store.contributions[cid].marks == ("suggestion", "action")
+    cleared = await minutes.toggle_mark(uow(), contribution_id=cid, mark=Mark.SUGGESTION,
+                                        actor=MOD)
+    assert cleared.marks == ("action",)
+    with pytest.raises(PermissionDenied):
+        await minutes.toggle_mark(uow(), contribution_id=cid, mark=Mark.CONSENSUS, actor=A)
+    assert uow.store.contributions[cid].marks == ("action",)
+    untouched = uow.store.contributions[contribution_of(uow, 2)]
+    assert untouched.marks is None  # nobody judged it: automatic extraction applies
+
+
+async def test_a_speaker_corrects_only_their_own_turn(uow: FakeUowFactory,
+                                                      clock: FakeClock) -> None:
+    session_id = await held(uow, clock)
+    fixed = await minutes.correct_turn(uow(), session_id=session_id, seq=1,
+                                       text="建议在小区东门划30个临时停车位。", actor=A,
+                                       now=clock())
+    assert fixed.text.startswith("建议在小区东门划30") and fixed.original_text is not None
+    assert "20个" in fixed.original_text
+    assert uow.store.minutes.confirmations[(session_id, fixed.person_id or 0)] \
+        == ConfirmationStatus.CORRECTED
+    with pytest.raises(PermissionDenied):
+        await minutes.correct_turn(uow(), session_id=session_id, seq=2, text="改掉", actor=A,
+                                   now=clock())
+    await minutes.correct_turn(uow(), session_id=session_id, seq=2, text="夜里违停很多。",
+                               actor=MOD, now=clock())
+    again = await minutes.correct_turn(uow(), session_id=session_id, seq=1, text="第三稿",
+                                       actor=MOD, now=clock())
+    assert again.original_text is not None and "20个" in again.original_text
+    with pytest.raises(NotFound):
+        await minutes.correct_turn(uow(), session_id=session_id, seq=99, text="x", actor=MOD,
+                                   now=clock())
+
+
+async def test_draft_edits_need_a_closed_session_and_an_editor(uow: FakeUowFactory,
+                                                               clock: FakeClock) -> None:
+    session_id = await held(uow, clock, close=False)
+    payload = {"seq": 2, "text": "夜间加强巡查", "proposers": ["李四"]}
+    with pytest.raises(InvalidState):
+        await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
+                                 payload=payload, actor=MOD, now=clock())
+    await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    with pytest.raises(PermissionDenied):
+        await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
+                                 payload=payload, actor=A, now=clock())
+    await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
+                             payload=payload, actor=STAFF, now=clock())
+    assert [e.op for e in uow.store.minutes.edits] == [EditOp.ADD_SUGGESTION]
+
+
+async def test_approval_makes_versions_and_keeps_the_old_ones(uow: FakeUowFactory,
+                                                              clock: FakeClock) -> None:
+    session_id = await held(uow, clock)
+    assert await minutes.approve(uow(), session_id=session_id, body='{"v": 1}', actor=MOD,
+                                 now=clock()) == 1
+    with pytest.raises(InvalidState) as unchanged:
+        await minutes.approve(uow(), session_id=session_id, body='{"v": 1}', actor=MOD,
+                              now=clock())
+    assert unchanged.value.code == "minutes_unchanged"
+    with pytest.raises(PermissionDenied):
+        await minutes.approve(uow(), session_id=session_id, body='{"v": 2}', actor=A,
+                              now=clock())
+    assert await minutes.approve(uow(), session_id=session_id, body='{"v": 2}', actor=STAFF,
+                                 now=clock()) == 2
+    assert [(v.version, v.body) for v in uow.store.minutes.versions] == [
+        (1, '{"v": 1}'), (2, '{"v": 2}')]
+
+
+async def test_confirmation_requests_reach_speakers_and_name_the_unreachable(
+        uow: FakeUowFactory, clock: FakeClock) -> None:
+    session = await services.open_session(uow(), chat_id=CHAT, topic="停车难", actor=MOD,
+                                          now=clock(), new_code=SequentialCodes(),
+                                          turn_limit_s=180)
+    assert session.id is not None
+    await services.sign_in(uow(), actor=A, now=clock(), chat_id=CHAT)
+    await record.record_group_text(uow(), chat_id=CHAT, actor=A, text="我来说两句。",
+                                   now=clock())
+    with pytest.raises(InvalidState):
+        await minutes.request_confirmations(uow(), session_id=session.id, actor=MOD,
+                                            now=clock())
+    await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    recipients, unreachable = await minutes.request_confirmations(
+        uow(), session_id=session.id, actor=MOD, now=clock())
+    assert [(r.name, r.telegram_user_id, [c.seq for c in r.turns]) for r in recipients] == [
+        ("张三", A.user_id, [1])]
+    assert unreachable == []
+    # the speaker's /fix now applies to this session, and confirming is recorded
+    assert await minutes.focused_session(uow(), actor=A) == session.id
+    await minutes.confirm_turns(uow(), session_id=session.id, actor=A, now=clock())
+    assert set(uow.store.minutes.confirmations.values()) == {ConfirmationStatus.CONFIRMED}
+    with pytest.raises(PermissionDenied):  # said nothing: nothing to confirm
+        await minutes.confirm_turns(uow(), session_id=session.id, actor=B, now=clock())
+    with pytest.raises(NotFound):
+        await minutes.focused_session(uow(), actor=B)
+
+
+async def test_staff_new_to_the_bot_can_focus_on_any_session(uow: FakeUowFactory,
+                                                             clock: FakeClock) -> None:
+    session_id = await held(uow, clock)
+    await minutes.focus_on(uow(), session_id=session_id, actor=STAFF)
+    assert await minutes.focused_session(uow(), actor=STAFF) == session_id
+    with pytest.raises(PermissionDenied):
+        await minutes.focus_on(uow(), session_id=session_id, actor=A)

@@ -1,0 +1,279 @@
+"""下一步工作: follow-up items with responsible unit and deadline, found in what was said."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from transcripts.minutes.actions import find_actions, unit_at
+from transcripts.minutes.model import Action, Attendee, Transcript, Utterance
+
+SHARED = Path(__file__).parents[3] / "shared" / "transcripts"
+ATTENDANCE = (
+    Attendee("主持人", "moderator", unit="县政协青山镇委员履职小组"),
+    Attendee("局长", "department", unit="县住房和城乡建设局"),
+    Attendee("镇长", "department", unit="青山镇人民政府"),
+    Attendee("交警", "department", unit="县公安局交通警察大队"),
+    Attendee("委员", "member", unit="青山镇中心小学"),
+    Attendee("村民", "resident", unit="青山镇东村"),
+    Attendee("专家", "expert", unit="市规划设计研究院"),
+    Attendee("联络员", "staff", unit="青山镇政协工作联络组"),
+)
+DAY = datetime(2026, 5, 21, 9, 0)  # a Thursday
+
+
+def transcript(*turns: tuple[str, str, str], marks: dict[int, tuple[str, ...]] | None = None,
+               started: datetime | None = DAY) -> Transcript:
+    marks = marks or {}
+    return Transcript("议题", ATTENDANCE, tuple(
+        Utterance(i, speaker, text, turn=turn, marks=marks.get(i))
+        for i, (speaker, turn, text) in enumerate(turns, 1)), started_at=started)
+
+
+def actions(speaker: str, turn: str, text: str) -> list[Action]:
+    return find_actions(transcript((speaker, turn, text)))
+
+
+def summary(items: list[Action]) -> list[tuple[str | None, str | None, date | None]]:
+    return [(a.unit, a.deadline_text, a.deadline) for a in items]
+
+
+@pytest.mark.parametrize(("speaker", "turn", "text", "unit", "said", "when", "words"), [
+    ("局长", "response",
+     "我在这里表个态：园区污水主管网接驳工程，由县住建局负责，6月底前完成接驳并通水。",
+     "县住建局", "6月底前", date(2026, 6, 30), ["主管网接驳工程", "完成接驳并通水"]),
+    ("局长", "response", "我们局将在6月30日前完成全部整改。",
+     "县住房和城乡建设局", "6月30日前", date(2026, 6, 30), ["完成全部整改"]),
+    ("局长", "response", "这个问题我们高度重视，下一步，我们争取在国庆节前把三处断头路全部打通。",
+     "县住房和城乡建设局", "国庆节前", date(2026, 9, 30), ["三处断头路全部打通"]),
+    ("局长", "response", "县住建局会同县财政局，三个月内拿出老旧小区改造的资金方案。",
+     "县住建局", "三个月内", date(2026, 8, 21), ["拿出老旧小区改造的资金方案"]),
+    ("镇长", "response", "由我们镇里牵头，年底前建成两个停车场。",
+     "青山镇人民政府", "年底前", date(2026, 12, 31), ["建成两个停车场"]),
+    ("交警", "response", "我们交警大队两周内带队到现场，把限速标志装好。",
+     "县公安局交通警察大队", "两周内", date(2026, 6, 4), ["带队到现场", "限速标志"]),
+    ("交警", "response", "年底前，县公安局交警大队将完成全部电子警察的安装调试。",
+     "县公安局交警大队", "年底前", date(2026, 12, 31), ["完成全部电子警察的安装调试"]),
+    ("镇长", "follow_up", "再补充一点，镇河长办一个月内把护河队伍组建起来。",
+     "镇河长办", "一个月内", date(2026, 6, 21), ["组建护河队伍"]),
+    ("交警", "response", "好的，这个事情由我们大队负责，尽快组织力量排查。",
+     "县公安局交通警察大队", "尽快", None, ["组织力量排查"]),
+    ("主持人", "moderator", "会后请县住建局牵头，会同县交通局，于6月30日前拿出整改方案。",
+     "县住建局", "6月30日前", date(2026, 6, 30), ["拿出整改方案"]),
+    ("主持人", "moderator", "请县卫健局的同志下个月15号之前拿出巡回医疗的排班方案。",
+     "县卫健局", "下个月15号之前", date(2026, 6, 15), ["巡回医疗的排班方案"]),
+    ("主持人", "moderator", "请各相关部门一周内把书面答复报送镇政协工作联络组。",
+     "各相关部门", "一周内", date(2026, 5, 28), ["书面答复报送"]),
+    ("主持人", "moderator", "这件事交给镇综合执法队，七月底前完成集中整治。",
+     "镇综合执法队", "七月底前", date(2026, 7, 31), ["完成集中整治"]),
+    ("主持人", "moderator", "希望县住建局雨季来临前拿出方案。",
+     "县住建局", "雨季来临前", None, ["拿出方案"]),
+    ("主持人", "moderator", "三是月底前县住建局把整改方案拿出来。",
+     "县住建局", "月底前", date(2026, 5, 31), ["拿出整改方案"]),
+    ("主持人", "moderator", "县住建局这边，请你们6月底前完成排查。",
+     "县住建局", "6月底前", date(2026, 6, 30), ["完成排查"]),
+    ("局长", "response", "目前施工单位已经进场，预计今年10月可以完工。",
+     "县住房和城乡建设局", "今年10月", date(2026, 10, 31), ["完工"]),
+    ("联络员", "comment", "纪要由我们联络组整理，三个工作日内发给各位确认。",
+     "青山镇政协工作联络组", "三个工作日内", date(2026, 5, 26), ["纪要整理", "发给各位确认"]),
+])
+def test_one_item_with_unit_deadline_and_what(speaker: str, turn: str, text: str, unit: str,
+                                              said: str, when: date | None,
+                                              words: list[str]) -> None:
+    items = actions(speaker, turn, text)
+    assert summary(items) == [(unit, said, when)]
+    for word in words:
+        assert word in items[0].text
+    assert unit not in items[0].text and said not in items[0].text
+    assert items[0].seq == 1 and items[0].origin == "auto"
+
+
+def test_commitments_are_counted_one_by_one() -> None:
+    items = actions("局长", "response", "由县水利局负责，6月底前完成河道清淤，9月底前完成堤防加固。"
+                    "下一步分两步走：第一步，5月底前完成摸底；第二步，8月底前完成改造。")
+    assert summary(items) == [
+        ("县水利局", "6月底前", date(2026, 6, 30)), ("县水利局", "9月底前", date(2026, 9, 30)),
+        ("县住房和城乡建设局", "5月底前", date(2026, 5, 31)),
+        ("县住房和城乡建设局", "8月底前", date(2026, 8, 31))]
+    assert [a.text for a in items] == ["完成河道清淤", "完成堤防加固", "完成摸底", "完成改造"]
+
+
+def test_two_deadlines_in_one_sentence_are_two_items() -> None:
+    items = actions("局长", "response", "我们争取年内开工，明年6月底前建成通车。")
+    assert summary(items) == [("县住房和城乡建设局", "年内", date(2026, 12, 31)),
+                              ("县住房和城乡建设局", "明年6月底前", date(2027, 6, 30))]
+    assert [a.text for a in items] == ["开工", "建成通车"]
+
+
+def test_a_unit_named_before_a_colon_carries_to_the_items() -> None:
+    items = actions("镇长", "response",
+                    "由县卫健局负责以下几项工作：一是两周内完成摸底；二是月底前制定方案。")
+    assert summary(items) == [("县卫健局", "两周内", date(2026, 6, 4)),
+                              ("县卫健局", "月底前", date(2026, 5, 31))]
+
+
+def test_the_moderators_closing_assignments() -> None:
+    items = actions("主持人", "moderator", (
+        "归纳起来，大家形成了两点共识。第一，停车难要系统推进；第二，要发动群众共建共管。"
+        "下面我把会后的工作明确一下。一是请青山镇人民政府牵头，月底前把全镇八十六个停车点的排查方案"
+        "拿出来。二是请镇经济发展办公室会同县财政、发改部门研究补助政策，9月底前提出具体方案。"
+        "三是老旧小区的充电桩问题，请县住建局列入二期改造，明年春节前完成。四是今天的协商纪要，由镇"
+        "政协工作联络组负责整理，下周五前报送镇党委、镇政府。"))
+    assert summary(items) == [
+        ("青山镇人民政府", "月底前", date(2026, 5, 31)),
+        ("镇经济发展办公室", "9月底前", date(2026, 9, 30)),
+        ("县住建局", "明年春节前", date(2027, 2, 5)),
+        ("镇政协工作联络组", "下周五前", date(2026, 5, 29))]
+    assert items[0].text == "拿出全镇86个停车点的排查方案"
+    assert "研究补助政策" in items[1].text and "提出具体方案" in items[1].text
+    assert "充电桩问题" in items[2].text and "列入二期改造" in items[2].text
+    assert "整理" in items[3].text and "报送镇党委、镇政府" in items[3].text
+
+
+def test_enumerated_with_brackets_and_subjects_first() -> None:
+    items = actions("主持人", "moderator",
+                    "下面我宣布几项会后工作：（一）县卫健局牵头，国庆前完成巡回医疗车的采购；"
+                    "（二）县交警大队负责，三季度末前完成山区道路安全隐患排查。")
+    assert summary(items) == [("县卫健局", "国庆前", date(2026, 9, 30)),
+                              ("县交警大队", "三季度末前", date(2026, 9, 30))]
+
+
+@pytest.mark.parametrize(("speaker", "turn", "text"), [
+    ("局长", "response", "去年我们已经完成了三个村的改造。"),
+    ("局长", "response", "我们建议企业在月底前完成自查。"),
+    ("局长", "response", "这个钱我们年底前恐怕完成不了，要等明年预算。"),
+    ("局长", "response", "按照省里的要求，今年年底前全县要完成家庭医生签约全覆盖。"),
+    ("局长", "response", "我们分局今年一季度一共查了九次，立案查处了两家企业。"),
+    ("局长", "response", "今年一季度查了九次，罚款四十多万。"),
+    ("局长", "response", "这批路灯去年年底前就装好了。"),
+    ("局长", "response", "二期管网停工半年，上个月批下来了，施工单位已经重新进场了。"),
+    ("委员", "question", "住建局能不能在月底前给个答复？"),
+    ("委员", "speech", "我建议由镇里牵头，年底前建一个停车场。"),
+    ("村民", "speech", "我们村委会下个月就组织大家清理垃圾。"),
+    ("村民", "follow_up", "我在这里表个态，我家的茶地拿去用，一分钱补偿都不要。"),
+    ("专家", "speech", "我们院里可以在一个月内拿出设计方案。"),
+    ("主持人", "moderator",
+     "好，下面请县住建局的同志回应一下。然后请刘德明委员介绍调研情况，再请东村的王阿姨。"),
+    ("主持人", "moderator",
+     "今天我们请到了县住建局、县交警大队的同志，每人发言控制在五分钟以内。"),
+    ("主持人", "moderator",
+     "刚才县住建局表了态，今天各部门表态的事项，我们委员履职小组会全程跟踪。"),
+    ("主持人", "moderator", "第一，零直排是底线；第二，要先截污、再清淤。"),
+    ("主持人", "moderator", "二是请各部门按照今天的分工抓紧落实。"),  # no unit named, no deadline
+])
+def test_no_item(speaker: str, turn: str, text: str) -> None:
+    assert actions(speaker, turn, text) == []
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("县住建局负责", "县住建局"),
+    ("县住建局组织专业队伍", "县住建局"),
+    ("市生态环境局雁溪分局牵头", "市生态环境局雁溪分局"),
+    ("县公安局交警大队两周内", "县公安局交警大队"),
+    ("桐岙镇工业园区管委会列入二期改造", "桐岙镇工业园区管委会"),
+    ("镇经济发展办公室会同县财政", "镇经济发展办公室"),
+    ("南峰乡人民政府会同市交通规划设计研究院年底前编制完成", "南峰乡人民政府"),
+    ("南峰乡乡贤联谊会下个月底前拿出", "南峰乡乡贤联谊会"),
+    ("南峰乡村镇建设办公室负责", "南峰乡村镇建设办公室"),
+    ("石岭镇农合联月底前与超市签订", "石岭镇农合联"),
+    ("县住房和城乡建设局负责", "县住房和城乡建设局"),
+    ("县委组织部牵头", "县委组织部"),
+    ("县红十字会负责", "县红十字会"),
+    ("小区业委会牵头", "小区业委会"),
+    ("各相关部门一周内", "各相关部门"),
+    ("县住建局许科长先回答", "县住建局"),
+    ("林晓燕委员把调研的情况讲一讲", None),
+    ("大家抓紧时间", None),
+    ("我们镇里负责", None),
+    ("全乡各村", None),
+])
+def test_unit_at(text: str, unit: str | None) -> None:
+    assert unit_at(text) == unit
+
+
+def test_units_known_from_the_attendance_list() -> None:
+    assert unit_at("南峰乡云上人家民宿两周内", ("南峰乡云上人家民宿",)) == "南峰乡云上人家民宿"
+    assert unit_at("南峰乡云上人家民宿两周内") == "南峰乡"
+    assert unit_at("青山镇东村两委负责", ("青山镇东村",)) == "青山镇东村两委"
+    assert unit_at("雁溪县金诚食品有限公司", ("雁溪县金诚食品有限公司",)) == \
+        "雁溪县金诚食品有限公司"
+
+
+def test_without_a_session_date_the_deadline_is_kept_as_said() -> None:
+    items = find_actions(transcript(("局长", "response", "我们两周内把路灯修好。"), started=None))
+    assert summary(items) == [("县住房和城乡建设局", "两周内", None)]
+
+
+def test_a_speaker_not_in_the_attendance_needs_a_named_unit() -> None:
+    t = transcript(("路人", "comment", "我们两周内把路灯修好。"),
+                   ("路人", "comment", "县住建局两周内把路灯修好。"))
+    assert summary(find_actions(t)) == [("县住建局", "两周内", date(2026, 6, 4))]
+
+
+# The moderator's live marks ------------------------------------------------------------------
+
+COMMIT = "由县住建局负责，6月底前完成接驳并通水。"
+
+
+def test_an_unmarked_turn_is_searched() -> None:
+    assert [a.origin for a in find_actions(transcript(("局长", "response", COMMIT)))] == ["auto"]
+
+
+@pytest.mark.parametrize("marks", [(), ("suggestion",), ("consensus", "suggestion")])
+def test_a_judged_turn_without_action_yields_none(marks: tuple[str, ...]) -> None:
+    t = transcript(("局长", "response", COMMIT), ("局长", "response", COMMIT), marks={1: marks})
+    assert [a.seq for a in find_actions(t)] == [2]
+
+
+def test_a_turn_marked_action_keeps_its_items_as_marked() -> None:
+    t = transcript(("局长", "response", COMMIT), marks={1: ("action",)})
+    items = find_actions(t)
+    assert summary(items) == [("县住建局", "6月底前", date(2026, 6, 30))]
+    assert items[0].origin == "mark"
+
+
+def test_a_turn_marked_action_from_anyone_is_searched_with_any_phrasing() -> None:
+    t = transcript(("委员", "speech", "我建议县住建局6月底前完成排查。"), marks={1: ("action",)})
+    assert summary(find_actions(t)) == [("县住建局", "6月底前", date(2026, 6, 30))]
+
+
+def test_a_turn_marked_action_with_nothing_found_gives_its_most_committal_clause() -> None:
+    t = transcript(("村民", "follow_up", "我再说两句。我在这里表个态，七里弯下面那块茶地，"
+                    "修错车道要用就拿去用。乡里什么时候来量地，我随时在家。"),
+                   ("局长", "response", "谢谢。这个事情我们会认真研究落实。"),
+                   marks={1: ("action",), 2: ("action", "suggestion")})
+    items = find_actions(t)
+    assert [(a.seq, a.unit, a.deadline, a.origin) for a in items] == [
+        (1, None, None, "mark"), (2, "县住房和城乡建设局", None, "mark")]
+    assert "表个态" in items[0].text or "茶地" in items[0].text
+    assert "研究落实" in items[1].text
+
+
+# Speed and the annotated sessions --------------------------------------------------------------
+
+def test_three_hundred_turns_are_fast() -> None:
+    texts = [COMMIT, "我们两周内把西坑村的七八盏路灯全部修好，第二个，年底前出台管护责任清单。",
+             "我是岭头村的，我讲个事情。" * 12, "一是请南峰乡乡贤联谊会下个月底前拿出章程草案。"]
+    turns = [("局长" if i % 3 else "主持人", "response", texts[i % 4] * 3) for i in range(300)]
+    t = transcript(*turns)
+    assert sum(len(u.text) for u in t.utterances) > 45_000
+    best = min(_timed(t) for _ in range(3))
+    assert best < 0.3
+
+
+def _timed(t: Transcript) -> float:
+    start = time.perf_counter()
+    find_actions(t)
+    return time.perf_counter() - start
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the annotated sessions are not checked out")
+def test_the_annotated_sessions() -> None:
+    from transcripts.minutes.scoring import report
+
+    _, figures = report([SHARED])
+    assert figures["actions_right"] >= 0.9
+    assert figures["actions_precision"] >= 0.85

@@ -1,0 +1,76 @@
+"""Sentences, clauses, enumeration markers and fillers in spoken Chinese.
+
+Small, pure helpers for the extractors: split a turn into sentences and clauses, recognise
+enumeration markers (第一/二是/另外 ...) and drop spoken fillers (那个, 就是, 说实话 ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])")
+_CLAUSE_SEP = re.compile(r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_TRAILING_PUNCT = re.compile(r"[\s。！？!?；;，,：:、…—-]+$")
+_LEADING_PUNCT = re.compile(r"^[\s。！？!?；;，,：:、…—-]+")
+_SPEECH_LABEL = re.compile(r"^\s*【[^】]{1,10}】")
+
+# Ordinal markers: they start an item of a list ("第一，" "二是" "另一个是").
+ORDINAL = re.compile(
+    r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面)?(?:是|呢|就是)?"
+    r"|首先|其次|最后(?:一(?:个|条|点))?"
+    r"|[一二三四五六七八九十]是|[一两二]?(?:个|条|点)(?:是)|另一(?:个|条|点)(?:是)?"
+    r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)])"
+    r"(?:呢|啊)?[，,：:]?")
+# Continuation markers: they add one more item but do not count ("另外" "还有").
+CONTINUATION = re.compile(
+    r"^(?:另外|此外|再一个|再有|再就是|还有一(?:个|条|点)|还有就是|还有)"
+    r"(?:呢|啊|的话|就是)?[，,：:]?")
+
+_FILLERS = (
+    (re.compile(r"(?:^|(?<=[，,：:]))(?:那个|这个|就是说|就是|说实话|说实在的|怎么说呢|其实|"
+                r"坦白讲|讲句实话|我觉得|我认为|我看(?![着到了见])|我想)[，,]?"), ""),
+    (re.compile(r"(?:那个|怎么说呢|说实话|说实在的)[，,]"), ""),
+    (re.compile(r"(?<=[\u4e00-\u9fff])(?:呢|啊|吧|嘛|呀)(?=[，,。！？!?；;：:]|$)"), ""),
+    (re.compile(r"一下(?=[，,。！？!?；;]|$)"), ""),
+    (re.compile(r"[，,]{2,}"), "，"),
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The turn's sentences, trimmed, without the end punctuation; a 【书面发言】 label dropped."""
+    text = _SPEECH_LABEL.sub("", text)
+    parts = (_TRAILING_PUNCT.sub("", _LEADING_PUNCT.sub("", p)) for p in
+             _SENTENCE_END.split(text))
+    return [p for p in parts if p]
+
+
+def clauses(sentence: str) -> list[str]:
+    """Comma- and colon-separated clauses (the 、 of a list stays inside its clause)."""
+    return [c.strip() for c in _CLAUSE_SEP.split(sentence) if c.strip()]
+
+
+def marker(clause: str) -> re.Match[str] | None:
+    """The enumeration marker a clause starts with, if any."""
+    return ORDINAL.match(clause) or CONTINUATION.match(clause)
+
+
+def split_items(sentence: str) -> list[str]:
+    """Cut a sentence before each clause that starts an item ("……，第二，……")."""
+    pieces: list[str] = []
+    for clause in clauses(sentence):
+        if not pieces or marker(clause):
+            pieces.append(clause)
+        else:
+            pieces[-1] += "，" + clause
+    return pieces
+
+
+def strip_marker(text: str) -> str:
+    m = marker(text)
+    return _LEADING_PUNCT.sub("", text[m.end():]) if m else text
+
+
+def strip_fillers(text: str) -> str:
+    for pattern, repl in _FILLERS:
+        text = pattern.sub(repl, text)
+    return _TRAILING_PUNCT.sub("", _LEADING_PUNCT.sub("", text))
