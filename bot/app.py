@@ -99,8 +99,9 @@ def register_handlers(app: App) -> None:
                                          pattern=r"^q:(up|skip|remove):\d+$"))
     app.add_handler(CallbackQueryHandler(marks.mark_button, pattern=marks.PATTERN))
     app.add_handler(CallbackQueryHandler(minutes.draft_button,
-                                         pattern=r"^mn:(approve|confirm):\d+$"))
-    app.add_handler(CallbackQueryHandler(archive.files_button, pattern=r"^mn:(files|public):\d+$"))
+                                         pattern=r"^mn:(approve:\d+:\w+|confirm:\d+)$"))
+    app.add_handler(CallbackQueryHandler(archive.files_button,
+                                         pattern=r"^mn:(files|public|edit):\d+$"))
     app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=r"^cf:(ok|fix):\d+$"))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
     app.add_handler(ChatMemberHandler(session.added_to_group,

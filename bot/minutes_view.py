@@ -50,9 +50,28 @@ def draft_text(language: str, draft: Draft) -> str:
     lines += ["", t(language, "minutes_actions", n=len(m.actions))]
     lines += [action_line(language, i, a) for i, a in enumerate(m.actions, start=1)] \
         or [t(language, "minutes_none")]
-    lines += ["", confirmation_text(language, draft), version_text(language, draft), "",
-              t(language, "minutes_edit_help")]
+    lines += ["", confirmation_text(language, draft), version_text(language, draft)]
+    if draft.pending:
+        lines.append(t(language, "minutes_pending_audio", n=draft.pending))
+    if draft.lost:
+        lines.append(t(language, "minutes_lost_edits", n=len(draft.lost), items="；".join(
+            short(str(e.payload.get("text", "")), 20) for e in draft.lost)))
+    lines += ["", t(language, "minutes_edit_help")]
     return "\n".join(lines)
+
+
+def chunks(text: str, limit: int = 4096) -> list[str]:
+    """Split at line breaks into messages within Telegram's limit (a long line is cut)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        for piece in [line[i:i + limit] for i in range(0, len(line), limit)] or [""]:
+            if current and len(current) + 1 + len(piece) > limit:
+                parts.append(current)
+                current = piece
+            else:
+                current = f"{current}\n{piece}" if current else piece
+    return [*parts, current] if current else parts
 
 
 def confirmation_text(language: str, draft: Draft) -> str:
@@ -73,13 +92,15 @@ def version_text(language: str, draft: Draft) -> str:
     return t(language, key, version=draft.latest.version)
 
 
-def draft_keyboard(language: str, session_id: int) -> InlineKeyboardMarkup:
-    def b(key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(t(language, key), callback_data=f"mn:{action}:{session_id}")
+def draft_keyboard(language: str, session_id: int, fingerprint: str) -> InlineKeyboardMarkup:
+    """Approve (this very draft: its fingerprint rides along), ask speakers, files."""
+    def b(key: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t(language, key), callback_data=data)
 
     return InlineKeyboardMarkup([
-        [b("btn_minutes_approve", "approve"), b("btn_minutes_confirm", "confirm")],
-        [b("btn_minutes_files", "files"), b("btn_minutes_public", "public")],
+        [b("btn_minutes_approve", f"mn:approve:{session_id}:{fingerprint}"),
+         b("btn_minutes_confirm", f"mn:confirm:{session_id}")],
+        [b("btn_minutes_files", f"mn:files:{session_id}")],
     ])
 
 

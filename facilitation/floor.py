@@ -218,9 +218,12 @@ async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
             raise InvalidState("no_open_session_to_end")
         assert session.id is not None
         current = await uow.turns.current(session.id)
-        ended = session.close(await person_for(uow, actor), now, current)
+        closer = await person_for(uow, actor)
+        ended = session.close(closer, now, current)
         if ended is not None:
             await uow.turns.save(ended)
+        if closer.id is not None:  # whoever closes edits the draft minutes next
+            await uow.minutes.set_focus(closer.id, session.id)
         for hand in await uow.hands.pending(session.id):
             hand.status = HandStatus.LOWERED
             await uow.hands.save(hand)

@@ -13,6 +13,7 @@ from facilitation.model import (
     CONTRIBUTION_MAX_CHARS,
     ConfirmationStatus,
     Contribution,
+    ContributionStatus,
     EditOp,
     Mark,
     MinutesEdit,
@@ -65,6 +66,8 @@ async def toggle_mark(uow: UnitOfWork, *, contribution_id: int, mark: Mark,
         editor = await _editor(uow, contribution.session_id, actor)
         if not editor.may_edit:
             raise PermissionDenied("not_moderator")
+        await uow.sessions.lock(contribution.session_id)  # one writer of marks at a time
+        contribution = await uow.contributions.get(contribution_id) or contribution
         contribution.toggle_mark(mark)
         await uow.contributions.save(contribution)
         await uow.commit()
@@ -90,6 +93,11 @@ async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
         if own and editor.person_id is not None:
             await uow.minutes.set_confirmation(session_id, editor.person_id,
                                                ConfirmationStatus.CORRECTED, now)
+        elif contribution.person_id is not None:  # the speaker must look again
+            asked = await uow.minutes.confirmations(session_id)
+            if contribution.person_id in asked:
+                await uow.minutes.set_confirmation(session_id, contribution.person_id,
+                                                   ConfirmationStatus.SENT, now)
         await uow.commit()
         return contribution
 
@@ -115,6 +123,11 @@ async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
             raise PermissionDenied("not_moderator")
         if editor.session.status != SessionStatus.CLOSED:
             raise InvalidState("session_not_closed")
+        await uow.sessions.lock(session_id)  # approvals of one session one at a time
+        pending = [c for c in await uow.contributions.list(session_id)
+                   if c.status == ContributionStatus.PENDING]
+        if pending:
+            raise InvalidState("minutes_pending_audio", n=len(pending))
         latest = await uow.minutes.latest_version(session_id)
         if latest is not None and latest.body == body:
             raise InvalidState("minutes_unchanged", version=latest.version)
@@ -171,10 +184,10 @@ class Recipient:
     turns: tuple[Contribution, ...]
 
 
-async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Actor,
-                                now: datetime) -> tuple[list[Recipient], list[str]]:
+async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Actor
+                                ) -> tuple[list[Recipient], list[str]]:
     """Everyone with a turn who can be reached in private chat, and the names of those who
-    cannot (signed in by proxy). Their next /fix in private chat applies to this session."""
+    cannot (signed in by proxy)."""
     async with uow:
         editor = await _editor(uow, session_id, actor)
         if not editor.may_edit:
@@ -186,21 +199,48 @@ async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Acto
             if c.final and c.person_id is not None:
                 turns.setdefault(c.person_id, []).append(c)
         people = await uow.people.get_many(list(turns))
-        done = await uow.minutes.confirmations(session_id)
-        recipients, unreachable = [], []
-        for person_id, spoken in turns.items():
-            person = people.get(person_id)
-            if person is None or person.telegram_user_id is None:
-                unreachable.append(spoken[0].speaker_name)
-                continue
+    recipients, unreachable = [], []
+    for person_id, spoken in turns.items():
+        person = people.get(person_id)
+        if person is None or person.telegram_user_id is None:
+            unreachable.append(spoken[0].speaker_name)
+        else:
             recipients.append(Recipient(person_id, person.telegram_user_id,
                                         spoken[0].speaker_name, tuple(spoken)))
+    return recipients, unreachable
+
+
+async def confirmations_sent(uow: UnitOfWork, *, session_id: int, person_ids: list[int],
+                             now: datetime) -> None:
+    """Record who was actually sent their turns (a confirmed speaker stays confirmed)."""
+    async with uow:
+        done = await uow.minutes.confirmations(session_id)
+        for person_id in person_ids:
             if done.get(person_id) != ConfirmationStatus.CONFIRMED:
                 await uow.minutes.set_confirmation(session_id, person_id,
                                                    ConfirmationStatus.SENT, now)
-            await uow.minutes.set_focus(person_id, session_id)
         await uow.commit()
-        return recipients, unreachable
+
+
+async def start_correcting(uow: UnitOfWork, *, session_id: int, actor: Actor) -> Session:
+    """A speaker pressed 我要更正: their next /fix applies to this session."""
+    async with uow:
+        session = await uow.sessions.get(session_id)
+        person = await uow.people.by_telegram_id(actor.user_id)
+        if session is None or person is None or person.id is None:
+            raise PermissionDenied("not_your_turn")
+        if not any(c.person_id == person.id for c in await uow.contributions.list(session_id)):
+            raise PermissionDenied("not_your_turn")
+        await uow.minutes.set_focus(person.id, session_id)
+        await uow.commit()
+        return session
+
+
+async def require_editor(uow: UnitOfWork, *, session_id: int, actor: Actor) -> None:
+    """Drafts are internal until approved: only the moderator and staff see them."""
+    async with uow:
+        if not (await _editor(uow, session_id, actor)).may_edit:
+            raise PermissionDenied("not_moderator")
 
 
 async def focused_session(uow: UnitOfWork, *, actor: Actor) -> int:

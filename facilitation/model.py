@@ -265,8 +265,8 @@ class Contribution:
     segments: tuple[tuple[float, float, str], ...] = ()  # (start, end, text) of voice
     engine: str | None = None  # what transcribed it, e.g. "faster-whisper"
     model: str | None = None
-    # The moderator's live marks (Mark values). None: nobody judged this turn; a tuple, even
-    # empty, replaces automatic extraction for it in the minutes.
+    # The moderator's live marks (Mark values), or None. A mark makes the turn count as that
+    # kind of item in the minutes, whatever automatic extraction says.
     marks: tuple[str, ...] | None = None
     original_text: str | None = None  # what was recorded before the first correction
     id: int | None = None
@@ -282,7 +282,8 @@ class Contribution:
             marks.remove(mark.value)
         else:
             marks.append(mark.value)
-        self.marks = tuple(m.value for m in Mark if m.value in marks)
+        # nothing marked any more: as if never marked (extraction applies again)
+        self.marks = tuple(m.value for m in Mark if m.value in marks) or None
         return mark.value in marks
 
     def correct(self, text: str) -> None:

@@ -235,6 +235,15 @@ class SqlAlchemySessionRepository(RowRepository):
         """The newest sessions first."""
         return await self._all(_newest_sessions(chat_id).limit(limit), mapping.to_session)
 
+    async def taken_part(self, person_id: int, limit: int = 10) -> list[Session]:
+        """The newest closed sessions the person moderated or signed in to."""
+        attended = select(ATTENDANCE.c.session_id).where(ATTENDANCE.c.person_id == person_id)
+        return await self._all(
+            _newest_sessions(None).where(
+                SESSIONS.c.status == _CLOSED,
+                (SESSIONS.c.moderator_id == person_id) | SESSIONS.c.id.in_(attended))
+            .limit(limit), mapping.to_session)
+
     async def open_sessions(self) -> list[Session]:
         return await self._all(
             select(SESSIONS).where(SESSIONS.c.status != _CLOSED).order_by(SESSIONS.c.id),

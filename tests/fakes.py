@@ -115,6 +115,12 @@ class FakeSessions(_Table):
         rows = self.where() if chat_id is None else self.where(chat_id=chat_id)
         return sorted(rows, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
 
+    async def taken_part(self, person_id: int, limit: int = 10) -> list[Session]:
+        attended = {a.session_id for a in self._uow.state.attendance.values()
+                    if a.person_id == person_id}
+        return [s for s in await self.recent(None, 10**9) if s.status == SessionStatus.CLOSED
+                and (s.moderator_id == person_id or s.id in attended)][:limit]
+
     async def latest(self, chat_id: int | None = None) -> Session | None:
         found = await self.recent(chat_id, 1)
         return found[0] if found else None

@@ -1,5 +1,6 @@
-"""/minutes: recent sessions of this chat (staff: of every hall), each sent on request as
-DOCX and Markdown: the latest approved version, or the draft; internal or public."""
+"""/minutes: recent sessions of this chat (staff: of every hall; in private, the sessions one
+took part in), each sent on request as DOCX and Markdown: the latest approved version to
+whoever may read it, the draft only to its editors; the public version once approved."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, is_group, lang, reply
-from bot.handlers.minutes import current_draft, send_minutes
+from bot.handlers.minutes import current_draft, send_draft, send_minutes
 from bot.minutes_view import day_text, short
-from facilitation.errors import NotFound, PermissionDenied
+from facilitation import minutes as use
+from facilitation.errors import InvalidState, NotFound, PermissionDenied
 from facilitation.model import SessionStatus
 from facilitation.session import Session
 from transcripts.minutes.drafts import version_minutes
@@ -24,17 +26,24 @@ LISTED = 10
 async def _sessions(update: Update, context: Context) -> list[Session]:
     actor = actor_of(update, context)
     async with context.deps.uow() as work:
-        if is_group(update):
-            found = await work.sessions.recent(chat_of(update).id, limit=LISTED * 2)
-        elif actor.is_staff:
-            found = await work.sessions.recent(None, limit=LISTED * 2)
+        if is_group(update) or actor.is_staff:
+            chat = chat_of(update).id if is_group(update) else None
+            found = [s for s in await work.sessions.recent(chat, limit=LISTED * 3)
+                     if s.status == SessionStatus.CLOSED]
         else:
             person = await work.people.by_telegram_id(actor.user_id)
-            found = [s for s in await work.sessions.recent(None, limit=200)
-                     if person is not None and person.id is not None and (
-                         s.moderator_id == person.id
-                         or await work.attendance.get(s.id or 0, person.id) is not None)]
-    return [s for s in found if s.status == SessionStatus.CLOSED][:LISTED]
+            found = await work.sessions.taken_part(person.id, LISTED) \
+                if person and person.id else []
+    return found[:LISTED]
+
+
+def _row(language: str, s: Session) -> list[InlineKeyboardButton]:
+    when = day_text((s.started_at or s.created_at).date())
+    return [InlineKeyboardButton(f"{when} {short(s.topic, 22)}", callback_data=f"mn:files:{s.id}"),
+            InlineKeyboardButton(t(language, "btn_minutes_public_short"),
+                                 callback_data=f"mn:public:{s.id}"),
+            InlineKeyboardButton(t(language, "btn_minutes_edit"),
+                                 callback_data=f"mn:edit:{s.id}")]
 
 
 async def list_minutes(update: Update, context: Context) -> None:
@@ -43,33 +52,34 @@ async def list_minutes(update: Update, context: Context) -> None:
     if not sessions:
         await reply(update, t(language, "minutes_list_empty"))
         return
-    rows = []
-    for s in sessions:
-        when = day_text((s.started_at or s.created_at).date())
-        rows.append([InlineKeyboardButton(f"{when} {short(s.topic, 24)}",
-                                          callback_data=f"mn:files:{s.id}"),
-                     InlineKeyboardButton(t(language, "btn_minutes_public_short"),
-                                          callback_data=f"mn:public:{s.id}")])
     await reply(update, t(language, "minutes_list", n=len(sessions)),
-                reply_markup=InlineKeyboardMarkup(rows))
+                reply_markup=InlineKeyboardMarkup([_row(language, s) for s in sessions]))
 
 
 async def _may_read(update: Update, context: Context, session: Session) -> bool:
+    """Approved minutes: staff, the hall's group, and whoever took part."""
     actor = actor_of(update, context)
     if actor.is_staff or (is_group(update) and session.chat_id == chat_of(update).id):
         return True
-    return session.id in {s.id for s in await _sessions(update, context)}
+    async with context.deps.uow() as work:
+        person = await work.people.by_telegram_id(actor.user_id)
+        taken = await work.sessions.taken_part(person.id, 1000) if person and person.id else []
+    return session.id in {s.id for s in taken}
 
 
 async def send_session_files(update: Update, context: Context, session_id: int, *,
                              public: bool) -> None:
-    language = lang(update, context)
+    language, actor = lang(update, context), actor_of(update, context)
     async with context.deps.uow() as work:
         session = await work.sessions.get(session_id)
         latest = await work.minutes.latest_version(session_id)
     if session is None or session.status != SessionStatus.CLOSED:
         raise NotFound("no_session")
-    if not public and not await _may_read(update, context, session):
+    if latest is None:  # a draft is internal: its editors only, never as "public"
+        if public:
+            raise InvalidState("minutes_not_approved_yet")
+        await use.require_editor(context.deps.uow(), session_id=session_id, actor=actor)
+    elif not public and not await _may_read(update, context, session):
         raise PermissionDenied("minutes_not_yours")
     minutes: Minutes = (version_minutes(latest) if latest is not None
                         else (await current_draft(context, session_id)).minutes)
@@ -81,9 +91,19 @@ async def send_session_files(update: Update, context: Context, session_id: int, 
         language, key, topic=session.topic, version=latest.version if latest else 0))
 
 
+async def edit_session(update: Update, context: Context, session_id: int) -> None:
+    """The 编辑 button: this session's draft becomes the one the edit commands apply to."""
+    actor = actor_of(update, context)
+    await use.focus_on(context.deps.uow(), session_id=session_id, actor=actor)
+    await send_draft(context, actor.user_id, session_id, lang(update, context))
+
+
 async def files_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
+    _, action, raw_id = query.data.split(":")
+    if action == "edit":
+        await edit_session(update, context, int(raw_id))
+    else:  # errors reach on_error first, which answers the press with them
+        await send_session_files(update, context, int(raw_id), public=action == "public")
     await answer(query)
-    _, action, session_id = query.data.split(":")
-    await send_session_files(update, context, int(session_id), public=action == "public")

@@ -14,9 +14,9 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, fit, lang, reply, uow
-from bot.minutes_view import draft_keyboard, draft_text, render_files, short
+from bot.minutes_view import chunks, draft_keyboard, draft_text, render_files, short
 from facilitation import minutes as use
-from facilitation.errors import InvalidInput, NotFound
+from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import EditOp
 from facilitation.services import Actor
 from transcripts.minutes.categories import categorize
@@ -42,11 +42,14 @@ async def send_draft(context: Context, chat_id: int, session_id: int, language: 
     """The draft's summary with its buttons (as a reply to ``update`` when given), then the
     DOCX and Markdown files."""
     draft = await current_draft(context, session_id)
-    summary, keyboard = fit(draft_text(language, draft)), draft_keyboard(language, session_id)
-    if update is not None:
-        await reply(update, summary, reply_markup=keyboard)
+    *first, last = chunks(draft_text(language, draft))
+    for part in first:
+        await context.bot.send_message(chat_id, part)
+    keyboard = draft_keyboard(language, session_id, draft.fingerprint)
+    if update is not None and not first:
+        await reply(update, last, reply_markup=keyboard)
     else:
-        await context.bot.send_message(chat_id, summary, reply_markup=keyboard)
+        await context.bot.send_message(chat_id, last, reply_markup=keyboard)
     await send_minutes(context, chat_id, draft.minutes,
                        t(language, "minutes_files_draft", topic=draft.minutes.heading.topic))
 
@@ -54,8 +57,7 @@ async def send_draft(context: Context, chat_id: int, session_id: int, language: 
 async def after_close(update: Update, context: Context, session_id: int) -> None:
     """/end: the moderator gets the draft minutes in private chat (or is told how to)."""
     language = lang(update, context)
-    actor = actor_of(update, context)
-    await use.focus_on(context.deps.uow(), session_id=session_id, actor=actor)
+    actor = actor_of(update, context)  # closing made them the editor (floor.close_session)
     try:
         await send_draft(context, actor.user_id, session_id, language)
     except Forbidden:
@@ -84,7 +86,8 @@ def _number(value: str, size: int, what: str) -> int:
 
 
 async def show_draft(update: Update, context: Context) -> None:
-    session_id, _, language = await _focus(update, context)
+    session_id, actor, language = await _focus(update, context)
+    await use.require_editor(context.deps.uow(), session_id=session_id, actor=actor)
     await send_draft(context, chat_of(update).id, session_id, language, update)
 
 
@@ -158,12 +161,15 @@ async def _edit(update: Update, context: Context, session_id: int, actor: Actor,
                          actor=actor, now=context.deps.clock())
 
 
-async def approve(update: Update, context: Context, session_id: int | None = None) -> None:
+async def approve(update: Update, context: Context, session_id: int | None = None,
+                  fingerprint: str | None = None) -> None:
     if session_id is None:
         session_id, actor, language = await _focus(update, context)
     else:
         actor, language = actor_of(update, context), lang(update, context)
     draft = await current_draft(context, session_id)
+    if fingerprint is not None and fingerprint != draft.fingerprint:
+        raise InvalidState("minutes_stale")  # an old button: the draft changed since
     version = await use.approve(uow(update, context), session_id=session_id, body=draft.body,
                                 actor=actor, now=context.deps.clock())
     approved = replace(draft.minutes, status="approved", version=version)
@@ -180,21 +186,36 @@ async def request_confirmations(update: Update, context: Context,
     else:
         actor, language = actor_of(update, context), lang(update, context)
     recipients, unreachable = await use.request_confirmations(
-        uow(update, context), session_id=session_id, actor=actor, now=context.deps.clock())
-    topic = (await current_draft(context, session_id)).minutes.heading.topic
-    sent = 0
+        uow(update, context), session_id=session_id, actor=actor)
+    async with context.deps.uow() as work:
+        session = await work.sessions.get(session_id)
+    topic = session.topic if session else ""
+    sent = []
     for r in recipients:
-        turns = "\n\n".join(f"#{c.seq}：{c.text}" for c in r.turns)
-        try:
-            await context.bot.send_message(r.telegram_user_id, fit(t(
-                language, "confirm_request", topic=topic, turns=turns)),
-                reply_markup=confirm_keyboard(language, session_id))
-            sent += 1
-        except TelegramError:
-            log.info("cannot reach %s in private chat", r.name)
+        if await _ask_to_confirm(context, r, topic, language, session_id):
+            sent.append(r.person_id)
+        else:
             unreachable.append(r.name)
+    await use.confirmations_sent(context.deps.uow(), session_id=session_id, person_ids=sent,
+                                 now=context.deps.clock())
     await context.bot.send_message(actor.user_id, t(
-        language, "confirm_sent", n=sent, missing="、".join(unreachable) or "—"))
+        language, "confirm_sent", n=len(sent), missing="、".join(unreachable) or "—"))
+
+
+async def _ask_to_confirm(context: Context, r: use.Recipient, topic: str, language: str,
+                          session_id: int) -> bool:
+    """The speaker's own turns, in as many messages as needed; the buttons on the last."""
+    turns = "\n\n".join(f"#{c.seq}：{c.text}" for c in r.turns)
+    *first, last = chunks(t(language, "confirm_request", topic=topic, turns=turns))
+    try:
+        for part in first:
+            await context.bot.send_message(r.telegram_user_id, part)
+        await context.bot.send_message(r.telegram_user_id, last,
+                                       reply_markup=confirm_keyboard(language, session_id))
+    except TelegramError:
+        log.info("cannot reach %s in private chat", r.name)
+        return False
+    return True
 
 
 def confirm_keyboard(language: str, session_id: int) -> InlineKeyboardMarkup:
@@ -210,8 +231,10 @@ async def confirm_button(update: Update, context: Context) -> None:
     _, action, session_id = query.data.split(":")
     language = lang(update, context)
     if action == "fix":
+        session = await use.start_correcting(context.deps.uow(), session_id=int(session_id),
+                                             actor=actor_of(update, context))
         await answer(query)
-        await reply(update, t(language, "confirm_how_to_fix"))
+        await reply(update, t(language, "confirm_how_to_fix", topic=session.topic))
         return
     await use.confirm_turns(uow(update, context), session_id=int(session_id),
                             actor=actor_of(update, context), now=context.deps.clock())
@@ -222,10 +245,10 @@ async def confirm_button(update: Update, context: Context) -> None:
 async def draft_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    _, action, raw_id = query.data.split(":")
+    _, action, raw_id, *rest = query.data.split(":")
     session_id = int(raw_id)
-    await answer(query)
-    if action == "approve":
-        await approve(update, context, session_id)
+    if action == "approve":  # errors go to on_error, which answers the press with them
+        await approve(update, context, session_id, rest[0] if rest else None)
     else:
         await request_confirmations(update, context, session_id)
+    await answer(query)

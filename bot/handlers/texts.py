@@ -10,6 +10,7 @@ from bot.catalog import t
 from bot.common import Context, actor_of, chat_of, lang, reply, uow
 from bot.handlers.marks import mark_keyboard
 from facilitation import record
+from facilitation.model import ContributionKind
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -20,7 +21,9 @@ async def group_text(update: Update, context: Context) -> None:
                                           actor=actor_of(update, context), text=message.text,
                                           now=context.deps.clock(),
                                           message_id=message.message_id)
-    if done is not None:  # the moderator's mark buttons, quietly under the message
+    if done is not None and done.contribution.kind != ContributionKind.COMMENT:
+        # the moderator's mark buttons, quietly under the floor's words (not under every
+        # remark from the table: Telegram allows a bot about 20 messages a minute in a group)
         language = done.session.language
         await reply(update, t(language, "mark_prompt", seq=done.contribution.seq),
                     reply_markup=mark_keyboard(language, done.contribution),

@@ -52,11 +52,15 @@ async def held_session(stage: Stage) -> dict[str, Any]:
     await stage.ask("张三", "/signin")
     await stage.ask("王科长", "/profile 王科长 部门 - 区城管局")
     await stage.ask("王科长", "/signin")
+    await stage.ask("张三", "/hand")
+    await stage.ask("王科长", "/hand 回应")
+    await stage.ask(MOD, "/next")
     prompt = await stage.ask("张三", "建议在小区东门划二十个临时停车位，方便老人就近停车。")
     assert text(prompt) == "📌 #1"
     assert "只有本场主持人" in await stage.press("张三", prompt, button(prompt, "mark:"))
     answer = await stage.press(MOD, prompt, button(prompt, "mark:"))
     assert answer == "#1 已标记为建议"
+    await stage.ask(MOD, "/next")
     commitment = await stage.ask("王科长", "这个事由区城管局负责，6月底前完成施划。")
     action = next(b["callback_data"] for b in commitment["reply_markup"]["inline_keyboard"][0]
                   if b["callback_data"].endswith(":a"))
@@ -74,6 +78,15 @@ async def test_marks_show_on_the_button_and_survive_in_the_record(stage: Stage) 
     async with stage.runtime.uow() as work:
         contributions = await work.contributions.list(1)
     assert [c.marks for c in contributions] == [("suggestion",), ("action",)]
+    # a remark from the table is recorded but gets no buttons (Telegram's group rate limit)
+    remark = stage.say("张三", "我同意。")
+    await stage.settled()
+    assert not [m for m in stage.sandbox.messages(stage.group)
+                if m.get("reply_to_message", {}).get("message_id") == remark["message_id"]]
+    prompt_again = await stage.press(MOD, marked, button(marked, "mark:"))
+    assert prompt_again == "#1 已取消建议标记"
+    async with stage.runtime.uow() as work:
+        assert (await work.contributions.list(1))[0].marks is None  # as if never marked
 
 
 async def test_end_sends_the_draft_then_edits_confirmation_and_versions(stage: Stage) -> None:
@@ -104,9 +117,18 @@ async def test_end_sends_the_draft_then_edits_confirmation_and_versions(stage: S
     zhang = stage.private("张三")
     request = await stage.sandbox.wait_for_message(zhang, "发言确认")
     assert "#1" in text(request) and "三十个" in text(request)
+    assert "无法私信：王科长" in text(await stage.sandbox.wait_for_message(private, "已向 1 位"))
+    assert "没有正在编辑的纪要" in text(await stage.ask("张三", "/draft", zhang))  # no focus
+    await stage.press("张三", request, button(request, "cf:fix:"))
+    assert "正在更正《小区停车难》" in text(await stage.sandbox.wait_for_message(zhang, "正在更正"))
+    assert "只能更正您本人" in text(await stage.ask("张三", "/fix 2 改别人的话", zhang))
+    assert "已更正 #1" in text(await stage.ask("张三", "/fix 1 建议在东门划三十个车位。", zhang))
+    assert "只有本场主持人" in text(await stage.ask("张三", "/draft", zhang))  # drafts: internal
     assert "已确认" in await stage.press("张三", request, button(request, "cf:ok:"))
     shown = await stage.ask(MOD, "/draft", private)
     assert "1/2 已确认（张三）" in text(shown)
+    stale = await stage.press(MOD, draft, button(draft, "mn:approve:"))  # made before /fix
+    assert "已有改动" in stale
 
     # approval freezes version 1; a later change makes version 2; both stay
     before = max(m["message_id"] for m in stage.sandbox.messages(private))
@@ -131,9 +153,33 @@ async def test_minutes_lists_sessions_and_sends_the_public_version(stage: Stage)
     await stage.settled()
     listing = await stage.ask("张三", "/minutes")
     assert "最近 1 场" in text(listing)
-    before = listing["message_id"]
+    # before approval the draft is internal, and there is no public version yet
+    assert "只有本场主持人" in await stage.press("张三", listing, button(listing, "mn:files:"))
+    assert "尚未批准" in await stage.press("张三", listing, button(listing, "mn:public:"))
+    await stage.ask(MOD, "/approve", stage.private(MOD))
+    before = max(m["message_id"] for m in stage.sandbox.messages(stage.group))
     await stage.press("张三", listing, button(listing, "mn:public:"))
+    await stage.press("张三", listing, button(listing, "mn:files:"))
     await stage.settled()
     files = documents(stage, stage.group, before)
-    markdown = next(v for n, v in files.items() if n.endswith("公开版.md")).decode()
-    assert "张三" not in markdown and "王科长" in markdown and "区城管局" in markdown
+    public = next(v for n, v in files.items() if n.endswith("公开版.md")).decode()
+    assert "张三" not in public and "王科长" in public and "区城管局" in public
+    internal = next(v for n, v in files.items() if n.endswith("第1版.md")).decode()
+    assert "张三" in internal
+
+
+async def test_staff_open_any_session_for_editing(tmp_path: Path, sqlite_url: str) -> None:
+    async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),
+                      staff_user_ids=[1000004]) as stage:
+        stage.open_group("议事堂", [MOD, "张三", "王科长"])
+        await held_session(stage)
+        await stage.ask(MOD, "/end")
+        staff = stage.person("何静")
+        assert staff.id == 1000004
+        await stage.ask("何静", "/start", stage.private("何静"))
+        listing = await stage.ask("何静", "/minutes", stage.private("何静"))
+        await stage.press("何静", listing, button(listing, "mn:edit:"))
+        draft = await stage.sandbox.wait_for_message(stage.private("何静"), "协商纪要（草稿）")
+        assert "小区停车难" in text(draft)
+        added = await stage.ask("何静", "/addsug 1 错时共享停车", stage.private("何静"))
+        assert "已增加建议" in text(added)

@@ -6,7 +6,7 @@ import pytest
 
 from facilitation import floor, minutes, record, services
 from facilitation.errors import InvalidState, NotFound, PermissionDenied
-from facilitation.model import ConfirmationStatus, EditOp, Mark
+from facilitation.model import ConfirmationStatus, ContributionStatus, EditOp, Mark
 from facilitation.services import Actor
 from tests.fakes import FakeClock, FakeUowFactory, SequentialCodes
 
@@ -134,22 +134,42 @@ async def test_confirmation_requests_reach_speakers_and_name_the_unreachable(
     await record.record_group_text(uow(), chat_id=CHAT, actor=A, text="我来说两句。",
                                    now=clock())
     with pytest.raises(InvalidState):
-        await minutes.request_confirmations(uow(), session_id=session.id, actor=MOD,
-                                            now=clock())
+        await minutes.request_confirmations(uow(), session_id=session.id, actor=MOD)
     await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
     recipients, unreachable = await minutes.request_confirmations(
-        uow(), session_id=session.id, actor=MOD, now=clock())
+        uow(), session_id=session.id, actor=MOD)
     assert [(r.name, r.telegram_user_id, [c.seq for c in r.turns]) for r in recipients] == [
         ("张三", A.user_id, [1])]
     assert unreachable == []
-    # the speaker's /fix now applies to this session, and confirming is recorded
+    assert not uow.store.minutes.confirmations  # nothing recorded before it was sent
+    await minutes.confirmations_sent(uow(), session_id=session.id,
+                                     person_ids=[recipients[0].person_id], now=clock())
+    assert set(uow.store.minutes.confirmations.values()) == {ConfirmationStatus.SENT}
+    # the closer edits next; a speaker's /fix applies here only once they chose to correct
+    assert await minutes.focused_session(uow(), actor=MOD) == session.id
+    with pytest.raises(NotFound):
+        await minutes.focused_session(uow(), actor=A)
+    await minutes.start_correcting(uow(), session_id=session.id, actor=A)
     assert await minutes.focused_session(uow(), actor=A) == session.id
     await minutes.confirm_turns(uow(), session_id=session.id, actor=A, now=clock())
     assert set(uow.store.minutes.confirmations.values()) == {ConfirmationStatus.CONFIRMED}
-    with pytest.raises(PermissionDenied):  # said nothing: nothing to confirm
+    # an editor's correction of a confirmed turn asks the speaker to look again
+    await minutes.correct_turn(uow(), session_id=session.id, seq=1, text="我说三句。",
+                               actor=MOD, now=clock())
+    assert set(uow.store.minutes.confirmations.values()) == {ConfirmationStatus.SENT}
+    with pytest.raises(PermissionDenied):  # said nothing: nothing to confirm or correct
         await minutes.confirm_turns(uow(), session_id=session.id, actor=B, now=clock())
-    with pytest.raises(NotFound):
-        await minutes.focused_session(uow(), actor=B)
+    with pytest.raises(PermissionDenied):
+        await minutes.start_correcting(uow(), session_id=session.id, actor=B)
+
+
+async def test_approval_waits_for_pending_voice(uow: FakeUowFactory, clock: FakeClock) -> None:
+    session_id = await held(uow, clock)
+    pending = next(iter(uow.store.contributions.values()))
+    pending.status = ContributionStatus.PENDING
+    with pytest.raises(InvalidState) as waiting:
+        await minutes.approve(uow(), session_id=session_id, body="{}", actor=MOD, now=clock())
+    assert waiting.value.code == "minutes_pending_audio" and waiting.value.params == {"n": 1}
 
 
 async def test_staff_new_to_the_bot_can_focus_on_any_session(uow: FakeUowFactory,

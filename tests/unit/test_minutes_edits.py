@@ -51,3 +51,16 @@ def test_unit_and_deadline_are_set_on_the_named_action() -> None:
     [action] = edited.actions
     assert (action.unit, action.deadline, action.deadline_text) == (
         "区城管局", date(2026, 6, 30), "6月底前")
+
+
+def test_an_edit_follows_its_item_through_a_correction_and_reports_when_lost() -> None:
+    from transcripts.minutes.edits import replay
+
+    corrected = replace(minutes(), actions=(Action("完成东门施划", None, None, None, 2),))
+    edited, lost = replay(corrected, [
+        edit(EditOp.SET_UNIT, seq=2, text="完成施划", unit="区城管局"),
+        edit(EditOp.DROP_SUGGESTION, seq=1, text="完全不同的内容"),
+    ])
+    assert edited.actions[0].unit == "区城管局"  # 完成施划 is still most of 完成东门施划
+    assert [e.op for e in lost] == [EditOp.DROP_SUGGESTION]
+    assert len(edited.suggestions) == 2

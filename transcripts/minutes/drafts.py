@@ -3,16 +3,20 @@ the speakers' confirmations; and the frozen, approved versions."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from facilitation.model import ConfirmationStatus, MinutesVersion
+from facilitation.model import ConfirmationStatus, ContributionStatus, MinutesEdit, MinutesVersion
 from facilitation.ports import UnitOfWork
 from facilitation.record import SessionRecord, load_record
 from transcripts.export import to_interchange
 from transcripts.minutes.compile import compile_minutes
-from transcripts.minutes.edits import apply_edits
+from transcripts.minutes.edits import replay
 from transcripts.minutes.model import Minutes, load_transcript
 
 
@@ -22,11 +26,22 @@ class Draft:
     record: SessionRecord
     latest: MinutesVersion | None  # the last approved version, if any
     confirmations: dict[int, ConfirmationStatus]  # by person id
+    lost: list[MinutesEdit] = field(default_factory=list)  # edits whose item is gone
 
-    @property
+    @cached_property
     def body(self) -> str:
         """What approving this draft would freeze."""
         return approved_body(self.minutes)
+
+    @property
+    def fingerprint(self) -> str:
+        """Short, stable id of the draft's content: a button made for it approves only it."""
+        return hashlib.sha256(self.body.encode()).hexdigest()[:10]
+
+    @property
+    def pending(self) -> int:
+        """Voice messages still being transcribed: they are not in the draft yet."""
+        return sum(c.status == ContributionStatus.PENDING for c in self.record.contributions)
 
     @property
     def changed_since_approval(self) -> bool:
@@ -53,12 +68,19 @@ async def load_draft(uow: UnitOfWork, session_id: int, tz: ZoneInfo) -> Draft:
         latest = await uow.minutes.latest_version(session_id)
         confirmations = await uow.minutes.confirmations(session_id)
     interchange = to_interchange(record, tz)
-    minutes = apply_edits(compile_minutes(load_transcript(interchange)), edits)
+    # compiling a long session is CPU work: off the event loop
+    minutes, lost = await asyncio.get_running_loop().run_in_executor(
+        None, _compiled, interchange, edits)
     names = {c.person_id: c.speaker_name for c in record.contributions if c.person_id}
     confirmed = tuple(sorted({names[p] for p, s in confirmations.items()
                               if s == ConfirmationStatus.CONFIRMED and p in names}))
     minutes = replace(minutes, confirmed_by=confirmed)
-    return Draft(minutes, record, latest, confirmations)
+    return Draft(minutes, record, latest, confirmations, lost)
+
+
+def _compiled(interchange: dict[str, Any], edits: list[MinutesEdit]
+              ) -> tuple[Minutes, list[MinutesEdit]]:
+    return replay(compile_minutes(load_transcript(interchange)), edits)
 
 
 def version_minutes(version: MinutesVersion) -> Minutes:

@@ -4,17 +4,29 @@ edit still lands on the same item when the draft is compiled again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from facilitation.model import EditOp, MinutesEdit
 from transcripts.minutes.model import Action, Minutes, Suggestion
+from transcripts.minutes.scoring import coverage
+
+T = TypeVar("T", Suggestion, Action)
+CLOSE_ENOUGH = 0.6
 
 
-def _same(item: Suggestion | Action, payload: dict[str, Any]) -> bool:
-    return item.seq == payload.get("seq") and item.text == payload.get("text")
+def _target(items: Sequence[T], payload: dict[str, Any]) -> T | None:
+    """The item the edit was made on: same turn and text, or, after a correction of the turn
+    or a change of the extractor, the item of that turn whose text is still close enough."""
+    same_turn = [i for i in items if i.seq == payload.get("seq")]
+    exact = [i for i in same_turn if i.text == payload.get("text")]
+    if exact:
+        return exact[0]
+    scored = [(coverage(str(payload.get("text")), i.text), n) for n, i in enumerate(same_turn)]
+    best = max(scored, default=(0.0, -1))
+    return same_turn[best[1]] if best[0] >= CLOSE_ENOUGH else None
 
 
 def _renumber(suggestions: Iterable[Suggestion]) -> tuple[Suggestion, ...]:
@@ -30,20 +42,41 @@ def _apply(minutes: Minutes, edit: MinutesEdit) -> Minutes:
                            category=str(p.get("category") or "其他"), origin="edit")
         return replace(minutes, suggestions=_renumber((*minutes.suggestions, added)))
     if edit.op == EditOp.DROP_SUGGESTION:
-        kept = [s for s in minutes.suggestions if not _same(s, p)]
-        return replace(minutes, suggestions=_renumber(kept))
+        gone = _target(minutes.suggestions, p)
+        return replace(minutes, suggestions=_renumber(
+            s for s in minutes.suggestions if s is not gone))
+    action = _target(minutes.actions, p)
     if edit.op == EditOp.SET_UNIT:
         return replace(minutes, actions=tuple(
-            replace(a, unit=p["unit"]) if _same(a, p) else a for a in minutes.actions))
+            replace(a, unit=p["unit"]) if a is action else a for a in minutes.actions))
     if edit.op == EditOp.SET_DEADLINE:
         deadline = date.fromisoformat(p["deadline"]) if p.get("deadline") else None
         return replace(minutes, actions=tuple(
             replace(a, deadline=deadline, deadline_text=p.get("deadline_text"))
-            if _same(a, p) else a for a in minutes.actions))
+            if a is action else a for a in minutes.actions))
     return minutes  # CORRECT_TURN: already in the transcript the minutes were compiled from
 
 
+def _lost(minutes: Minutes, edit: MinutesEdit) -> bool:
+    """Whether the edit's item is gone (its turn was corrected beyond recognition)."""
+    if edit.op == EditOp.DROP_SUGGESTION:
+        return _target(minutes.suggestions, edit.payload) is None
+    if edit.op in (EditOp.SET_UNIT, EditOp.SET_DEADLINE):
+        return _target(minutes.actions, edit.payload) is None
+    return False
+
+
 def apply_edits(minutes: Minutes, edits: Iterable[MinutesEdit]) -> Minutes:
+    return replay(minutes, edits)[0]
+
+
+def replay(minutes: Minutes, edits: Iterable[MinutesEdit]
+           ) -> tuple[Minutes, list[MinutesEdit]]:
+    """The minutes with the edits applied in order, and the edits that found no item."""
+    lost = []
     for edit in edits:
-        minutes = _apply(minutes, edit)
-    return minutes
+        if _lost(minutes, edit):
+            lost.append(edit)
+        else:
+            minutes = _apply(minutes, edit)
+    return minutes, lost
