@@ -49,6 +49,16 @@ async def _editor(uow: UnitOfWork, session_id: int, actor: Actor) -> Editor:
                   actor.is_staff or (person is not None and session.can_run(person)))
 
 
+async def _closed_for_editor(uow: UnitOfWork, session_id: int, actor: Actor) -> Editor:
+    """The moderator or staff, on a closed session: who may edit, confirm and approve."""
+    editor = await _editor(uow, session_id, actor)
+    if not editor.may_edit:
+        raise PermissionDenied("not_moderator")
+    if editor.session.status != SessionStatus.CLOSED:
+        raise InvalidState("session_not_closed")
+    return editor
+
+
 async def _contribution(uow: UnitOfWork, session_id: int, seq: int) -> Contribution:
     for c in await uow.contributions.list(session_id):
         if c.seq == seq and c.final:
@@ -105,11 +115,7 @@ async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
 async def edit_draft(uow: UnitOfWork, *, session_id: int, op: EditOp,
                      payload: dict[str, Any], actor: Actor, now: datetime) -> None:
     async with uow:
-        editor = await _editor(uow, session_id, actor)
-        if not editor.may_edit:
-            raise PermissionDenied("not_moderator")
-        if editor.session.status != SessionStatus.CLOSED:
-            raise InvalidState("session_not_closed")
+        editor = await _closed_for_editor(uow, session_id, actor)
         await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
         await uow.commit()
 
@@ -118,11 +124,7 @@ async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
                   now: datetime) -> int:
     """Freeze the draft as the next version; the number of the new version."""
     async with uow:
-        editor = await _editor(uow, session_id, actor)
-        if not editor.may_edit:
-            raise PermissionDenied("not_moderator")
-        if editor.session.status != SessionStatus.CLOSED:
-            raise InvalidState("session_not_closed")
+        editor = await _closed_for_editor(uow, session_id, actor)
         await uow.sessions.lock(session_id)  # approvals of one session one at a time
         pending = [c for c in await uow.contributions.list(session_id)
                    if c.status == ContributionStatus.PENDING]
@@ -189,11 +191,7 @@ async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Acto
     """Everyone with a turn who can be reached in private chat, and the names of those who
     cannot (signed in by proxy)."""
     async with uow:
-        editor = await _editor(uow, session_id, actor)
-        if not editor.may_edit:
-            raise PermissionDenied("not_moderator")
-        if editor.session.status != SessionStatus.CLOSED:
-            raise InvalidState("session_not_closed")
+        await _closed_for_editor(uow, session_id, actor)
         turns: dict[int, list[Contribution]] = {}
         for c in await uow.contributions.list(session_id):
             if c.final and c.person_id is not None:

@@ -42,6 +42,15 @@ DEC = date(2026, 12, 20)  # a Sunday in December: deadlines fall in the next yea
     ("今年三季度建成", "今年三季度"),
     ("计划今年10月开工", "今年10月"),
     ("春节放假前把钱发到位", "春节放假前"),
+    ("这学期内把午托班办起来", "这学期内"),
+    ("本学年结束前完成评估", "本学年结束前"),
+    ("四季度末前开始推行", "四季度末前"),  # by then, not from then
+    ("季度末之前拨付到位", "季度末之前"),
+    ("每个村的名单18号之前报上来", "18号之前"),
+    ("暑假结束前完成改造", "暑假结束前"),
+    ("今年梅雨季节前完成加固", "今年梅雨季节前"),
+    ("元旦小长假前开通", "元旦小长假前"),
+    ("下周起开始整治，两周内完成", "两周内"),
 ])
 def test_finds_the_deadline_as_said(text: str, said: str) -> None:
     found = find_deadline(text)
@@ -62,6 +71,11 @@ def test_finds_the_deadline_as_said(text: str, said: str) -> None:
     "每周一例会",
     "八月份价格跌穿",  # a bare month says when, not by when
     "一个月里面差了四倍",
+    "下个月5号起增开两班车",  # a start: not 下个月 either
+    "半个小时之内送到",  # how fast it is done, not by when
+    "5号楼前面的空地",
+    "停在3号前面的那辆车",
+    "每季度末检查一次",
 ])
 def test_no_deadline(text: str) -> None:
     assert find_deadline(text) is None
@@ -115,6 +129,11 @@ def test_no_deadline(text: str) -> None:
     ("明年一季度", THU, date(2027, 3, 31)),
     ("本季度内", THU, date(2026, 6, 30)),
     ("下季度", DEC, date(2027, 3, 31)),
+    ("季度末前", THU, date(2026, 6, 30)),
+    ("本季度末前", DEC, date(2026, 12, 31)),
+    ("18号之前", THU, date(2026, 4, 18)),
+    ("10号前", THU, date(2026, 5, 10)),  # already past this month: next month's
+    ("今年汛期前", THU, None),
     ("下周五前", THU, date(2026, 4, 24)),
     ("下周三前", date(2026, 6, 11), date(2026, 6, 17)),
     ("下周一前", DEC, date(2026, 12, 21)),  # a Sunday: next week starts tomorrow
@@ -150,6 +169,7 @@ def test_no_deadline(text: str) -> None:
     ("汛期前", THU, None),
     ("开学前", THU, None),
     ("尽快", THU, None),
+    ("本学期内", THU, None),
     ("不是时限", THU, None),
 ])
 def test_resolves_against_the_session_day(said: str, day: date,

@@ -6,19 +6,18 @@ turns it into a date, or None when it names no day. Conventions (weeks run Monda
 
 - 两周内 = the day + 14; 一周内 + 7; 10天内 + 10; 一个月内 = the same day next month; 半年内 + 6
   months; N个工作日内 skips weekends; 24小时内 = the next day;
-- 月底前 = the session month's last day; 下个月底前 / 下个月15号之前 = in the next month;
-  X月底前 = month X of the session year, or of the next year when X is already past; 上旬 = the
-  10th, 中旬 = the 20th, 月中 = the 15th; X月前 = the day before the 1st of month X;
-- 7月15日前 = that day (next year's if already past); 今年10月 / 10月份内 = the month's end; a
-  bare 下个月 / 本月 = that month's end; 年内 / 年底前 / 今年年底 = 31 December; 明年... = the
-  next year;
-  上半年 = 30 June, 下半年 = 31 December; 一季度 / 三季度末 = the quarter's last day (of the
-  next year when already past);
+- 月底前 = this month's last day; 下个月底前 / 下个月15号之前 = in the next month; X月底前 = month
+  X of this year, or of the next when X is past; 上旬 = the 10th, 中旬 = the 20th, 月中 = the
+  15th; X月前 = the day before the 1st of month X; 7月15日前 = that day (next year's if past);
+  20号前 = this month's 20th (next month's if past); 今年10月 / 10月份内 / a bare 下个月 = the
+  month's end; 年内 / 年底前 = 31 December; 明年... = the next year; 上半年 = 30 June, 下半年 =
+  31 December; 三季度末 = the quarter's last day (next year's when past), 季度末 = this one's;
 - 下周五前 = the Friday of next week; 本周内 = this Sunday; 周五前 = the next Friday;
-- a festival (春节前, 端午节前, 国庆前, 元旦前 ...) = the day before its next occurrence after the
-  session day (lunar festivals from a table for 2024-2040; outside it, None);
+- a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day
+  (lunar festivals from a table for 2024-2040; outside it, None);
 - 雨季来临前, 汛期前, 开学前, 尽快 ...: kept as said, resolved to None;
-- not deadlines: a time in the past (去年八月底), a start (下个月起), a bare month (8月份).
+- not deadlines: the past (去年八月底), a start (下个月起; 下个月 in 下个月1号起; but
+  三季度末前开始 is by then), a bare month (8月份).
 """
 
 from __future__ import annotations
@@ -68,11 +67,12 @@ _BY = r"(?:前|之前|以前|为止)?"
 _PART = r"(?P<part>底|末|中旬|上旬|下旬|初|中|内|份内)"
 _FESTIVALS = (r"春节|过年|元宵节?|端午节?|中秋节?|国庆节?|元旦|五一|劳动节|六一|儿童节|七一|"
               r"建党节|八一|建军节|清明节?|重阳节?|除夕|十一")
-_VAGUE_SEASON = (r"雨季|主汛期|汛期|梅雨季节?|梅雨期|梅汛期?|台风季节?|台汛期|开学|秋收|春耕|"
+_VAGUE_SEASON = (r"开春|雨季|主汛期|汛期|梅雨季节?|梅雨期|梅汛期?|台风季节?|台汛期|开学|秋收|春耕|"
                  r"农忙|旺季|上市季|冬季|入冬|入夏|夏季|暑假|寒假|高温季节?|防汛期|收获季节?")
 _PAST = re.compile(r"(?:去年|前年|上个?月|上周|上星期|上礼拜)$")
 
 _FROM = re.compile(r"起|开始|以后|之后|后(?!前)")
+_BOUND = re.compile(r"(?:前|内|为止)$")  # "三季度末前开始试行": by then, not from then
 
 Resolver = Callable[[re.Match[str], date], date | None]
 
@@ -112,11 +112,13 @@ def _date(m: re.Match[str], day: date) -> date | None:
 
 
 def _rel_day(m: re.Match[str], day: date) -> date | None:
-    base = add_months(day.replace(day=1), 0 if m["rel"] in ("本月", "这个月", "当月") else 1)
+    """下个月15号 / 本月20日 / a bare 20号前 (this month's, or next month's when past)."""
+    base = add_months(day.replace(day=1), 0 if m["rel"] in ("", "本月", "这个月", "当月") else 1)
     try:
-        return base.replace(day=to_int(m["d"]) or 0)
+        when = base.replace(day=to_int(m["d"]) or 0)
     except ValueError:
         return None
+    return add_months(when, 1) if not m["rel"] and when < day else when
 
 
 def _month_part(m: re.Match[str], day: date) -> date | None:
@@ -226,6 +228,8 @@ def _vague(m: re.Match[str], day: date) -> date | None:
 _RULES: tuple[tuple[str, Resolver], ...] = (
     (rf"{_NOT_NUM}{_YEAR}(?P<m>{_N})月(?P<d>{_N})(?:日|号){_BY}(?!起|开始|以后|之后|后)", _date),
     (rf"(?P<rel>本月|这个月|当月|下个?月)(?P<d>{_N})(?:日|号){_BY}", _rel_day),
+    (rf"(?<![月第]){_NOT_NUM}(?P<rel>)(?P<d>{_N})(?:日|号)(?:前|之前|以前)(?![面方边排])",
+     _rel_day),
     (rf"{_NOT_NUM}{_YEAR}(?P<m>{_N})月份?{_PART}(?:前|之前|以前)?", _month_part),
     (r"(?P<rel>本月|这个月|当月|下个?月)(?P<part>底|末|中旬|上旬|下旬|初|中|内)?(?:前|之前|以前)?",
      _rel_month),
@@ -239,35 +243,43 @@ _RULES: tuple[tuple[str, Resolver], ...] = (
     (r"(?P<y>今年|明年|后年)?(?P<h>上半年|下半年)(?:前|之前|以前|内|末|底)?", _half),
     (r"(?P<y>今年|明年|后年)?第?(?P<q>[一二三四1-4])季度(?:(?:末|底|结束)(?:前|之前|以前)?|内|前|之前|"
      r"以前)?", _quarter),
-    (r"(?P<rel>本|这个?|下个?)季度(?:内|末|底|前|之前)?", _rel_quarter),
+    (r"(?P<rel>本|这个?|下个?|(?<![一二三四1-4第个每上])(?=季度[末底]))季度(?:内|(?:末|底)?(?:前|之前|以前)?)",
+     _rel_quarter),
     (r"(?<!每)(?P<rel>下下个?|下个?|本|这个?)(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末1-7])(?:前|之前|以前)?",
      _weekday),
     (r"(?<![每下本这个])(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末1-7])(?:前|之前|以前)", _weekday),
     (r"(?P<rel>下下个?|下个?|本|这个?)(?:周|星期|礼拜)(?![一二三四五六日天末1-7])(?:内|之内|以内)?",
      _week),
-    (rf"{_NOT_NUM}(?P<n>{_N}|半)(?P<u>个工作日|个?星期|个?礼拜|周|天|日|个半月|个月|年|个?小时)"
+    (rf"{_NOT_NUM}(?P<n>{_N}|半(?!个?小时))(?P<u>个工作日|个?星期|个?礼拜|周|天|日|个半月|个月|年|个?小时)"
      r"(?:之内|以内|内)", _duration),
-    (rf"{_NOT_NUM}(?P<y>今年|明年)?(?P<f>{_FESTIVALS})(?:假期|放假)?(?:前|之前|以前|来临前|到来前|到来之前)",
+    (rf"{_NOT_NUM}(?P<y>今年|明年)?(?P<f>{_FESTIVALS})(?:假期|放假|长假|小长假|黄金周)?(?:前|之前|以前|来临前|到来前|到来之前)",
      _festival),
     (r"(?<![0-9０-９零〇一二两三四五六七八九十百千几多去今明前后本半每新])(?P<f>年)前", _festival),
 )
-_VAGUE = (rf"(?:{_VAGUE_SEASON})(?:来临|到来|开始)?(?:前|之前|以前)|汛前|尽快|尽早|近期|第一时间")
+_VAGUE = (rf"(?:今年|明年)?(?:{_VAGUE_SEASON})(?:来临|到来|开始|结束)?(?:前|之前|以前)|汛前|尽快|"
+          r"尽早|近期|第一时间|(?:本|这个?)学[期年](?:内|之内|以内|末|结束前)?")
 COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
+_CONCRETE = tuple(p for p, _ in COMPILED)
 VAGUE = re.compile(_VAGUE)
 # Where a time expression may start (cheaper than finding it): a unit's name stops there.
 TIME_START = re.compile(
     rf"[0-9零〇一二两三四五六七八九十]+(?:月|个|天|周|日|年|季)|[上下本这]个?(?:月|周|星期|礼拜|季)|月底|"
     rf"月末|年底|年内|年末|今年|明年|{_VAGUE}|{_FESTIVALS}")
-_HINT = re.compile(r"[月日号年季周礼天内前快早近汛]")
+_HINT = re.compile(r"[月日号年季周礼天内前快早近汛学]")
 # Any of them, unnamed: most clauses have no deadline, and this says so in one pass.
 _ANY = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p, _ in _RULES) + "|" + _VAGUE)
 
 
-def _best(pattern: re.Pattern[str], text: str) -> tuple[int, int] | None:
-    for m in pattern.finditer(text):
-        if not _PAST.search(text[:m.start()]) and not _FROM.match(text, m.end()):
-            return m.span()
-    return None
+def _spans(patterns: tuple[re.Pattern[str], ...], text: str) -> list[tuple[int, int]]:
+    """Where the patterns match, but not inside a time said of the past or as a start
+    (去年八月底, 下个月1号起: not 下个月)."""
+    good: list[tuple[int, int]] = []
+    bad: list[tuple[int, int]] = []
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            starts = _FROM.match(text, m.end()) and not _BOUND.search(m.group())
+            (bad if starts or _PAST.search(text[:m.start()]) else good).append(m.span())
+    return [s for s in good if not any(b[0] <= s[0] and s[1] <= b[1] for b in bad)]
 
 
 @lru_cache(maxsize=4096)
@@ -275,9 +287,7 @@ def find_deadline(text: str) -> tuple[str, tuple[int, int]] | None:
     """The deadline said in a clause (leftmost, longest; concrete before vague) and its span."""
     if not _HINT.search(text) or not _ANY.search(text):
         return None
-    spans = [s for s in (_best(p, text) for p, _ in COMPILED) if s]
-    if not spans:
-        spans = [s for s in [_best(VAGUE, text)] if s]
+    spans = _spans(_CONCRETE, text) or _spans((VAGUE,), text)
     if not spans:
         return None
     start, end = min(spans, key=lambda s: (s[0], -s[1]))

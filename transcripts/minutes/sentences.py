@@ -12,12 +12,13 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])")
 _CLAUSE_SEP = re.compile(r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _TRAILING_PUNCT = re.compile(r"[\s。！？!?；;，,：:、…—-]+$")
 _LEADING_PUNCT = re.compile(r"^[\s。！？!?；;，,：:、…—-]+")
+_PIECE_END = re.compile(r"[\s，,、]+$")
 _SPEECH_LABEL = re.compile(r"^\s*【[^】]{1,10}】")
 
 # Ordinal markers: they start an item of a list ("第一，" "二是" "另一个是").
 ORDINAL = re.compile(
     r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面)?(?:是|呢|就是)?"
-    r"|首先|其次|最后(?:一(?:个|条|点))?"
+    r"|首先|其次|最后一(?:个|条|点)|最后(?=[，,：:])"
     r"|[一二三四五六七八九十]是|[一两二]?(?:个|条|点)(?:是)|另一(?:个|条|点)(?:是)?"
     r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)])"
     r"(?:呢|啊)?[，,：:]?")
@@ -55,14 +56,18 @@ def marker(clause: str) -> re.Match[str] | None:
 
 
 def split_items(sentence: str) -> list[str]:
-    """Cut a sentence before each clause that starts an item ("……，第二，……")."""
-    pieces: list[str] = []
+    """Cut a sentence before each clause that starts an item ("……，第二，……").
+
+    The pieces keep their own punctuation, but not the comma before the next item.
+    """
+    cuts, pos = [0], 0
     for clause in clauses(sentence):
-        if not pieces or marker(clause):
-            pieces.append(clause)
-        else:
-            pieces[-1] += "，" + clause
-    return pieces
+        at = sentence.find(clause, pos)
+        if marker(clause) and at > 0:
+            cuts.append(at)
+        pos = at + len(clause)
+    pieces = (sentence[a:b] for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True))
+    return [p for p in (_PIECE_END.sub("", _LEADING_PUNCT.sub("", p)) for p in pieces) if p]
 
 
 def strip_marker(text: str) -> str:

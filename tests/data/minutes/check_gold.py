@@ -1,8 +1,10 @@
-"""Consistency checks for the held-out set (run from the repository root):
+"""Consistency checks for annotated sessions (run from the repository root):
 
-    .venv/bin/python tests/data/minutes/heldout/check_heldout.py
+    .venv/bin/python tests/data/minutes/check_gold.py [DIR ...]   # default: dev and heldout
 
-- each gN.json validates against shared/formats/transcript.schema.json and loads with
+Written with the held-out sets, independently of the extractor; it never runs it. Checks:
+
+- each fN.json validates against shared/formats/transcript.schema.json and loads with
   transcripts.minutes.model.load_transcript;
 - each gold item's seq exists; a suggestion's proposer is that turn's speaker;
   an action's deadline_text appears verbatim in its turn;
@@ -24,18 +26,25 @@ import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transcripts.minutes.model import Transcript
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[3]
+ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
 SCHEMA = ROOT.parent / "shared" / "formats" / "transcript.schema.json"
 
-# Festival dates needed by this set (the day before is the deadline).
+# Festival dates needed by this set (the day before is the deadline). Names without 节.
 FESTIVALS = {
+    ("元旦", 2027): date(2027, 1, 1),
     ("春节", 2027): date(2027, 2, 6),
+    ("清明", 2026): date(2026, 4, 5),
     ("清明节", 2026): date(2026, 4, 5),
     ("五一", 2026): date(2026, 5, 1),
+    ("端午", 2026): date(2026, 6, 19),
     ("中秋", 2026): date(2026, 9, 25),
     ("国庆", 2026): date(2026, 10, 1),
 }
@@ -80,6 +89,8 @@ def resolve(text: str, day: date) -> date | None:
         }[m.group(2)]
     if t in ("年底", "年") or text == "年内":
         return date(day.year, 12, 31)
+    if t == "本周":  # 本周内: by Sunday of the session's week (weeks run Monday-Sunday)
+        return day + timedelta(days=6 - day.weekday())
     if t == "月底":
         return month_end(day.year, day.month)
     if t == "下个月底":
@@ -99,13 +110,14 @@ def resolve(text: str, day: date) -> date | None:
             y += 1
         return month_end(y, mo)
     if m := re.fullmatch(N + r"月" + N + r"[日号]", t):
-        return date(day.year, num(m.group(1)), num(m.group(2)))
+        said = date(day.year, num(m.group(1)), num(m.group(2)))
+        return said if said >= day else said.replace(year=day.year + 1)
     if t == "上半年":
         return date(day.year, 6, 30)
     if t == "三季度末":
         return date(day.year, 9, 30)
     for (name, y), d in FESTIVALS.items():
-        if t == name and d > day and y in (day.year, day.year + 1):
+        if t in (name, name + "节") and d > day and y in (day.year, day.year + 1):
             return d - timedelta(days=1)
     raise ValueError(f"no rule for {text!r}")
 
@@ -172,7 +184,11 @@ def check(path: Path) -> list[str]:
             errors.append(f"action #{a['seq']}: {a['deadline_text']!r} not in turn")
         if not reachable(a["text"], u.text):
             errors.append(f"action #{a['seq']} not reachable: {a['text']}")
-        want = resolve(a["deadline_text"], day) if a["deadline_text"] else None
+        try:
+            want = resolve(a["deadline_text"], day) if a["deadline_text"] else None
+        except ValueError:  # an expression this small resolver has no rule for
+            print(f"  note: action #{a['seq']} {a['deadline_text']!r} not recomputed")
+            continue
         got = date.fromisoformat(a["deadline"]) if a["deadline"] else None
         if want != got:
             errors.append(f"action #{a['seq']} {a['deadline_text']}: gold {got}, recomputed {want}")
@@ -186,16 +202,63 @@ def check(path: Path) -> list[str]:
     speakers = list(dict.fromkeys(u.speaker for u in transcript.utterances))
     if speakers != gold["speakers"]:
         errors.append("speakers differ")
+    errors += coverage(transcript)
+    for kind in ("suggestions", "actions", "consensus"):
+        seen = [(x["seq"], x["text"]) for x in gold[kind]]
+        if len(seen) != len(set(seen)):
+            errors.append(f"duplicate {kind}")
+    if [x["seq"] for x in gold["suggestions"]] != sorted(x["seq"] for x in gold["suggestions"]):
+        errors.append("suggestions not in seq order")
+    return errors
+
+
+def coverage(transcript: Transcript) -> list[str]:
+    """What a held-out session is meant to contain (heldout/README.md); the first development
+    sets were written before these were asked for, so they are notes, not errors, there."""
+    from transcripts.minutes.model import KINDS, TURNS
+
+    errors: list[str] = []
+
+    present = {a.kind for a in transcript.attendance}
+    if missing := [k for k in KINDS if k not in present]:
+        errors.append(f"participant kinds missing: {missing}")
+    if missing := [t for t in TURNS if t not in {u.turn for u in transcript.utterances}]:
+        errors.append(f"turn kinds missing: {missing}")
+    if any(u.turn == "question" and not u.addressed_to for u in transcript.utterances):
+        errors.append("a question without addressed_to")
+    if not any(a.remote for a in transcript.attendance):
+        errors.append("nobody remote")
+    if not any(a.left_at for a in transcript.attendance):
+        errors.append("nobody leaves early")
+    if not any(a.signed_in_at and a.signed_in_at > transcript.started_at
+               for a in transcript.attendance):
+        errors.append("nobody arrives late")
+    for a in transcript.attendance:
+        spoke = [u.at for u in transcript.utterances if u.speaker == a.name]
+        if spoke and a.signed_in_at and min(spoke) < a.signed_in_at:
+            errors.append(f"{a.name} speaks before signing in")
+        if spoke and a.left_at and max(spoke) > a.left_at:
+            errors.append(f"{a.name} speaks after leaving")
+    if not {u.source for u in transcript.utterances} >= {"voice", "text"}:
+        errors.append("voice and text sources not both present")
     return errors
 
 
 def main() -> int:
+    from transcripts.minutes.model import load_transcript
+
     bad = 0
-    for path in sorted(HERE.glob("g*.json")):
-        if path.name.endswith(".gold.json"):
-            continue
+    folders = [Path(a) for a in sys.argv[1:]] or [HERE / "dev", HERE / "heldout"]
+    for path in sorted(p for folder in folders for p in folder.glob("*.gold.json")):
+        path = path.with_name(path.name.removesuffix(".gold.json") + ".json")
         gold = json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
         errors = check(path)
+        if path.parent.name != "heldout":
+            notes = [e for e in errors if e in coverage(load_transcript(
+                json.loads(path.read_text(encoding="utf-8"))))]
+            errors = [e for e in errors if e not in notes]
+            for n in notes:
+                print(f"  note: {n}")
         print(
             f"{path.name}: {len(gold['suggestions'])} suggestions, {len(gold['actions'])} "
             f"actions, {len(gold['consensus'])} consensus: "

@@ -1,0 +1,147 @@
+"""Responsible units (责任单位): a unit's name as said, and who "我们" is.
+
+:func:`unit_at` reads the name a text starts with, by its ending (局, 办公室, 管委会, 合作社 ...)
+or from the attendance list, taking the longest unit-like span that is not cut inside a word
+(枫林镇社会事务办, not 枫林镇社) nor run on past a verb (县住建局 | 会同县财政局).
+
+A name is *proper* when it says whose unit it is: it starts with an administrative level (县住建局,
+镇城建办) or with a place named in the attendance list (望江交警中队). A speaker who commits for
+their own unit ("我们", "我们街道", "我们交警大队", a bare "社区", "居委会" for a 社区居民委员会,
+"交通局" for a 县交通运输局) stands for the unit they attend for; one who names it properly
+("我们望江交警中队") is taken as said. A business speaks for itself ("我们公司") too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from transcripts.minutes.deadlines import TIME_START
+
+UNIT_ENDINGS = tuple("""
+局 厅 委 办 办公室 政府 中心 站 所 队 社 组 公司 集团 院 学校 小学 中学 银行 处 科 馆
+厂 街道 社区 镇 乡 村 超市 委员会 管委会 村委会 居委会 商会 协会 学会 同乡会 联合会 联谊会
+理事会 促进会 研究会 基金会 工会 农合联 妇联 残联 侨联 文联 工商联 联社 委会 总会 分会 红十字会
+部门 单位 组织部 宣传部 统战部 武装部 人武部 工作部 项目部""".split())
+# The endings by their last character, longest first.
+_BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
+            for c in {e[-1] for e in UNIT_ENDINGS}}
+_NOT_UNIT = re.compile(r"^(?:[我你他她这那各每全本该有此其哪谁一把将]|大家|相关|有关|上级|下面)")
+# ... but these name the units meant, as said: 各村, 各相关部门, 有关单位.
+GROUP_UNIT = re.compile(r"(?:各|相关|有关|各相关|各有关)(?:部门|单位|成员单位|村|镇|乡|街道|社区)")
+_BREAK = re.compile(
+    r"^(?:负责|牵头|会同|联合|配合|协同|共同|一起|和|与|及|以及|跟|同(?!乡)|把|将|对|在|于|向|为|从|"
+    r"要|会|先|再|也|都|就|来|去|等|组织.{2}|完成|开展|出台|制定|推进|落实|研究|编制|建立|组建|"
+    r"建成|开通|安装|设置|提出|拿出|整理|报送|列入|举办|签订|实施|启动|做|搞|抓|统筹|协调|督促|"
+    r"加强|加快|今年|明年|年内|年底|月底|下个?月|下周|本月|尽快|带队|派人|派出|到|进场|赶|深入|"
+    r"走访|对接|召开|装|印发|提交|起草|帮|给)")
+VERBISH = re.compile(_BREAK.pattern[1:])
+# An ending inside a longer word is no end: 社会, 所有, 局长, 办法 ...
+_IN_WORD = re.compile(r"^(?:社会|所[有以]|办[法理]|队伍|.[员长])")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
+_LEVELS = "省市县区镇乡村"
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?=省|市|县|区|镇|乡|街道)")
+OWN_UNIT = r"(?:局|分局|单位|镇|乡|街道|社区|社|站|所|队|大队|中队|办|委|中心|院|公司|村)"
+_PRONOUN = re.compile(r"^(?:我们|咱们|我|本(?=[局镇乡办委队所站社院]))")
+OWN_AT = re.compile(r"(?:^|(?<=的事)|(?<=的事情)|(?<=的问题)|由|交给)"
+                    r"(?:我们|咱们|我|本(?=[局镇乡办委队所站社院])|(?=[局镇乡村所社]里(?!的)))")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    kind: str  # the speaker's kind in the attendance list
+    unit: str | None  # the unit they attend for
+    known: tuple[str, ...] = ()  # units in the attendance list, longest first
+    places: frozenset[str] = frozenset()  # places those units are named after
+
+    @property
+    def for_unit(self) -> bool:
+        """Does "我们" mean the speaker's unit (a department, a chair, a committee ...)?"""
+        return self.kind in ("department", "other", "moderator", "staff")
+
+    @property
+    def owns(self) -> bool:
+        """Can the speaker commit their own unit ("我们公司" of a business, too)?"""
+        return self.for_unit or self.kind == "business"
+
+
+@lru_cache(maxsize=4096)
+def unit_at(text: str, known: tuple[str, ...] = ()) -> str | None:
+    """The name of a unit that ``text`` starts with, exactly as said, or None."""
+    run_match = _CJK_RUN.match(text)
+    run = TIME_START.split(run_match.group() if run_match else "", maxsplit=1)[0]
+    best = 0
+    for end in range(2, min(len(run), 24) + 1):
+        ends = [e for e in _BY_LAST.get(run[end - 1], ()) if run[:end].endswith(e)]
+        if not ends or _IN_WORD.match(run[end - 1:]):
+            continue
+        completes = len(ends[0]) >= max(2, end - best)
+        if best and _BREAK.match(run[best:]) and not completes:
+            continue
+        best = end
+    generic = run[:best] if best and (not _NOT_UNIT.match(run) or
+                                      GROUP_UNIT.fullmatch(run[:best])) else None
+    named = next((k for k in known if text.startswith(k)), None)
+    if named and (generic is None or len(named) >= len(generic)):
+        return named
+    return generic
+
+
+def place_names(names: Iterable[str | None]) -> frozenset[str]:
+    """The places units are named after: 望江 in 望江街道办事处, 临湖 in 临湖区城管局."""
+    return frozenset(m.group() for n in names if n and (m := _PLACE.match(n)))
+
+
+def is_proper(name: str, who: Speaker) -> bool:
+    """Does the name say whose unit it is (县住建局, 望江交警中队), not just its kind (交警大队,
+    村委会, 镇政府)?"""
+    return name in who.known or name.startswith(tuple(who.places)) or (
+        len(name) >= 4 and name.startswith(tuple(_LEVELS)))
+
+
+def as_named(name: str, who: Speaker) -> str:
+    """A unit as said, or the speaker's own unit for a bare kind of theirs (社区, 交警大队)."""
+    own = who.unit
+    if not own or not who.owns or is_proper(name, who) or GROUP_UNIT.fullmatch(name):
+        return name
+    return own if name in own or name[-2:] in own or _abbreviates(name, own) else name
+
+
+def _abbreviates(name: str, unit: str) -> bool:
+    """交通局 for 县交通运输局, 居委会 for 河滨社区居民委员会: the same ending, and every
+    character of the short name in the unit's name, in order."""
+    chars = iter(unit)
+    return name[-1] == unit[-1] and all(c in chars for c in name)
+
+
+def own_unit(text: str, who: Speaker) -> tuple[str, int] | None:
+    """The unit meant by "我们(...)" / "本局" at the start of ``text``, for a unit's speaker,
+    and where that mention ends."""
+    m = _PRONOUN.match(text)
+    if not m or not who.owns or not who.unit:
+        return None
+    word = _own_word(text[m.end():], who.known)
+    end = m.end() + len(word)
+    end += len(re.match(r"(?:里|这边)?", text[end:]).group())  # type: ignore[union-attr]
+    return (word if is_proper(word, who) else who.unit), end
+
+
+def _own_word(rest: str, known: tuple[str, ...] = ()) -> str:
+    """The unit's name or kind after "我们": 望江交警中队, 交警大队, 局, 镇(里) ... or nothing."""
+    kind = re.match(rf"{OWN_UNIT}?(?=里|这边)|{OWN_UNIT}?", rest).group()  # type: ignore[union-attr]
+    if rest[len(kind):].startswith(("里", "这边")):
+        return kind
+    word = unit_at(rest, known) or ""
+    return kind if len(word) > 8 or VERBISH.search(word[:-1]) else word or kind
+
+
+def drop_own(clause: str) -> str:
+    """Without the speaker's "我们(交警大队)(来)(负责)" / "由我们镇里牵头"."""
+    m = OWN_AT.search(clause)
+    if not m:
+        return clause
+    rest = clause[m.end():]
+    rest = re.sub(r"^(?:里|这边)?(?:来)?(?:负责|牵头|落实)?", "", rest[len(_own_word(rest)):])
+    return clause[:m.start()] + rest
