@@ -261,3 +261,10 @@ def test_annotated_sessions(sessions: Path) -> None:
     _, figures = report([sessions])
     assert figures["suggestion_f1"] >= 0.9
     assert figures["consensus_recall"] == 1.0
+
+
+def test_a_wish_whose_ending_stands_apart_keeps_what_was_wished() -> None:
+    """"要是……，……，那就好了": the proposal is the wish, not the words that close it."""
+    found = proposals("唉，我也没办法。要是村口能建个候车亭，下雨天老人不用淋雨，那就好了，"
+                      "我也省得天天操心。")
+    assert found == ["村口能建个候车亭，下雨天老人不用淋雨"]

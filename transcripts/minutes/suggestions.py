@@ -155,6 +155,8 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int]:
     start = cue
     while start > 0 and not _context(parts[start - 1], parts[start]):
         start -= 1
+    if len(CUE_END.sub("", strip_fillers(parts[cue]))) < 2:  # "要是……，……，那就好了"
+        start = next((i for i in range(cue - 1, -1, -1) if WISH.match(parts[i])), start)
     end = next((i for i, c in enumerate(parts) if i > cue and reason(c)), len(parts))
     return start, cue, end
 
