@@ -347,7 +347,8 @@ def test_an_unmarked_turn_is_searched() -> None:
 
 @pytest.mark.parametrize("marks", [(), ("suggestion",), ("consensus", "suggestion")])
 def test_marks_of_other_kinds_leave_the_turn_automatic(marks: tuple[str, ...]) -> None:
-    t = transcript(("局长", "response", COMMIT), ("局长", "response", COMMIT), marks={1: marks})
+    other = "由县住建局负责，两周内完成一期管网检测。"
+    t = transcript(("局长", "response", COMMIT), ("局长", "response", other), marks={1: marks})
     assert [(a.seq, a.origin) for a in find_actions(t)] == [(1, "auto"), (2, "auto")]
 
 
@@ -402,3 +403,12 @@ def test_the_annotated_sessions(sessions: Path) -> None:
     _, figures = report([sessions])
     assert figures["actions_right"] >= 0.9
     assert figures["actions_precision"] >= 0.85
+
+
+def test_a_commitment_restated_in_the_closing_is_listed_once() -> None:
+    t = transcript(
+        ("局长", "response", "我表个态，由县住建局负责，6月底前完成东头片区管网接管。"),
+        ("主持人", "moderator", "会后请县住建局牵头，6月底前完成东头片区污水管网接管；"
+                             "请县住建局两周内到现场核实。"))
+    items = find_actions(t)
+    assert [(a.seq, a.deadline_text) for a in items] == [(1, "6月底前"), (2, "两周内")]

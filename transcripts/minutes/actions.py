@@ -32,6 +32,7 @@ from transcripts.minutes.action_text import COLLEAGUE, LEAD, what
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
 from transcripts.minutes.model import Action, Transcript, Utterance
 from transcripts.minutes.numerals import arabize
+from transcripts.minutes.scoring import coverage
 from transcripts.minutes.units import (
     GROUP_UNIT,
     Speaker,
@@ -283,6 +284,19 @@ def _most_committal(u: Utterance, turn: _Turn) -> Action | None:
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq)
 
 
+def _repeated(items: list[Action]) -> list[Action]:
+    """Without an item that repeats an earlier one of another turn: the same unit and deadline
+    and much the same words (a commitment the moderator restates in the closing)."""
+    kept: list[Action] = []
+    for item in items:
+        if not any(k.seq != item.seq and k.unit == item.unit and k.deadline == item.deadline
+                   and k.deadline_text == item.deadline_text and item.origin == "auto"
+                   and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= 0.6
+                   for k in kept):
+            kept.append(item)
+    return kept
+
+
 def find_actions(transcript: Transcript) -> list[Action]:
     """The follow-up items said in the session, in the order they were said."""
     known = tuple(sorted({a.unit for a in transcript.attendance if a.unit}, key=len, reverse=True))
@@ -298,4 +312,4 @@ def find_actions(transcript: Transcript) -> list[Action]:
             fallback = found or [a for a in [_most_committal(u, turn)] if a]
             found = [replace(a, origin="mark") for a in fallback]
         items += found
-    return items
+    return _repeated(items)
