@@ -201,6 +201,8 @@ async def _minutes(stage: Stage, n: Narrator) -> None:
                 private=True)
     await _step(stage, n, MODERATOR, "/draft", private=True)
     await _step(stage, n, MODERATOR, "/approve", private=True)
+    await _step(stage, n, "刘芳", "/minutes")
+    await _step(stage, n, "刘芳", "/search 排污口 台账")
 
 
 async def _timers(stage: Stage, n: Narrator) -> None:
