@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from yishitang import minutes_cli
 from yishitang.settings import Settings
 
 if TYPE_CHECKING:
     from facilitation.speech import Transcriber, Transcript, TranscriptionRequest
-    from transcripts.minutes.model import Minutes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "md"), default="json")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     _speech_parsers(commands)
-    _minutes_parsers(commands)
+    minutes_cli.add_parsers(commands)
     return parser
 
 
@@ -74,105 +74,6 @@ def _speech_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     serve.add_argument("--max-upload-mb", type=float, default=25.0)
     serve.add_argument("--api-key", help="bearer key clients must send (default "
                                          "YISHITANG_ASR_API_KEY; none: open)")
-
-
-def _minutes_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    minutes = commands.add_parser(
-        "minutes", help="协商纪要: compile minutes from a transcript file, score against gold",
-        description="Minutes (协商纪要) from a transcript in the interchange format "
-                    "(yishitang/schemas/transcript.schema.json); no database needed.")
-    m_commands = minutes.add_subparsers(dest="minutes_command", metavar="ACTION", required=True)
-    compile_ = m_commands.add_parser(
-        "compile", help="compile a transcript file into minutes",
-        description="Compile TRANSCRIPT (JSON, interchange format) into minutes: JSON "
-                    "(yishitang/schemas/minutes.schema.json), Markdown or DOCX.")
-    compile_.add_argument("transcript", type=Path, metavar="TRANSCRIPT",
-                          help="a transcript JSON file (e.g. from `yishitang transcript export`)")
-    compile_.add_argument("--format", choices=("json", "md", "docx"), default="json",
-                          help="output format (default json); docx needs -o")
-    compile_.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    compile_.add_argument("--public", action="store_true",
-                          help="the public version: residents named 群众代表甲, 群众代表乙 …")
-    score = m_commands.add_parser(
-        "score", help="score compiled minutes against annotated gold minutes",
-        description="Compile each tN.json that has a tN.gold.json beside it and compare: "
-                    "suggestions (precision, recall, F1), follow-up items with unit and "
-                    "deadline, consensus recall, attendance counts.")
-    score.add_argument("paths", nargs="+", type=Path, metavar="DIR_OR_GOLD",
-                       help="a directory of tN.json + tN.gold.json pairs, or a gold file "
-                            "(e.g. ../shared/transcripts)")
-    score.add_argument("-v", "--verbose", action="store_true",
-                       help="also list every missed, extra or wrong item")
-
-
-def _compile_minutes(args: argparse.Namespace) -> int:
-    """`minutes compile`: a clear one-line error (exit 2) for a file that will not do."""
-    from transcripts.minutes.compile import compile_minutes
-    from transcripts.minutes.model import TranscriptError, load_transcript
-    from transcripts.minutes.public import public_version
-
-    if args.format == "docx" and args.output is None:
-        print("--format docx writes a binary file: give -o FILE", file=sys.stderr)
-        return 2
-    try:
-        data = json.loads(args.transcript.read_text(encoding="utf-8"))
-        minutes = compile_minutes(load_transcript(data))
-    except OSError as error:
-        print(f"cannot read {args.transcript}: {error.strerror or error}", file=sys.stderr)
-        return 2
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        print(f"{args.transcript}: not a JSON file: {error}", file=sys.stderr)
-        return 2
-    except TranscriptError as error:
-        print(f"{args.transcript}: not a transcript: {error}", file=sys.stderr)
-        return 2
-    if args.public:
-        minutes = public_version(minutes)
-    if args.format == "docx":
-        return _write_docx(minutes, args.output)
-    _write(_render_minutes(minutes, args.format), args.output)
-    return 0
-
-
-def _write_docx(minutes: Minutes, output: Path) -> int:
-    try:
-        from transcripts.minutes.render_docx import to_docx_bytes
-    except ImportError as error:
-        print(f"DOCX output is not available: {error}", file=sys.stderr)
-        return 2
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(to_docx_bytes(minutes))
-    print(f"wrote {output}", file=sys.stderr)
-    return 0
-
-
-def _render_minutes(minutes: Minutes, form: str) -> str:
-    from transcripts.minutes.render_json import to_json
-    from transcripts.minutes.render_md import to_markdown
-
-    if form == "md":
-        return to_markdown(minutes)
-    return json.dumps(to_json(minutes), ensure_ascii=False, indent=2) + "\n"
-
-
-def _score_minutes(args: argparse.Namespace) -> int:
-    from transcripts.minutes.model import TranscriptError
-    from transcripts.minutes.scoring import gold_pairs, report
-
-    absent = [str(p) for p in args.paths if not p.exists()]
-    pairs = gold_pairs(p for p in args.paths if p.exists())
-    absent += [str(t) for t, _ in pairs if not t.is_file()]
-    if absent or not pairs:
-        print(f"no such file: {', '.join(absent)}" if absent else
-              f"no *.gold.json in {', '.join(map(str, args.paths))}", file=sys.stderr)
-        return 2
-    try:
-        text, _ = report(args.paths, verbose=args.verbose)
-    except (OSError, ValueError, TranscriptError) as error:
-        print(f"cannot score: {error}", file=sys.stderr)
-        return 2
-    print(text)
-    return 0
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> str:
@@ -304,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "asr-serve":
         _serve_asr(settings, args)
     elif args.command == "minutes":
-        if args.minutes_command == "compile":
-            return _compile_minutes(args)
-        return _score_minutes(args)
+        return minutes_cli.run(settings, args)
     elif args.command == "transcript":
         from facilitation.errors import NotFound
 

@@ -108,3 +108,50 @@ def test_as_a_process_with_a_clean_stderr(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.startswith("# 关于工业园区污水零直排的协商纪要")
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str], message: str) -> None:
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 and "Traceback" not in captured.err
+
+
+def test_the_output_cannot_be_the_input(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "in.json"
+    path.write_bytes(T1.read_bytes())
+    for output in (str(path), str(tmp_path / "." / "in.json")):
+        assert main(["minutes", "compile", str(path), "--format", "md", "-o", output]) == 2
+        _one_line_error(capsys, "is the input file")
+    assert path.read_bytes() == T1.read_bytes()
+
+
+@pytest.mark.parametrize("form", ["md", "json", "docx"])
+def test_an_output_that_cannot_be_written_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str) -> None:
+    assert main(["minutes", "compile", str(T1), "--format", form, "-o", str(tmp_path)]) == 2
+    _one_line_error(capsys, f"cannot write {tmp_path}")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    output = blocker / "out.md"  # a file where a folder should be
+    assert main(["minutes", "compile", str(T1), "--format", form, "-o", str(output)]) == 2
+    _one_line_error(capsys, f"cannot write {output}")
+
+
+def test_times_are_shown_in_the_configured_time_zone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "utc.json"
+    path.write_text(json.dumps({
+        "session": {"topic": "路灯", "started_at": "2026-04-16T01:00:00Z",
+                    "ended_at": "2026-04-16T01:43:00Z"},
+        "attendance": [], "utterances": []}), encoding="utf-8")
+    monkeypatch.setenv("YISHITANG_TIMEZONE", "Asia/Shanghai")
+    assert main(["minutes", "compile", str(path), "--format", "md"]) == 0
+    assert "- 时间：2026年4月16日 09:00—09:43" in capsys.readouterr().out
+    monkeypatch.setenv("YISHITANG_TIMEZONE", "Europe/Berlin")
+    assert main(["minutes", "compile", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["session"]["start"] == "03:00"
+    monkeypatch.setenv("YISHITANG_TIMEZONE", "Mars/Olympus")
+    assert main(["minutes", "compile", str(path)]) == 2
+    _one_line_error(capsys, "YISHITANG_TIMEZONE")

@@ -7,21 +7,31 @@ import json
 import re
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from transcripts.minutes.compile import answered_questions, compile_minutes, speaking_seconds
 from transcripts.minutes.keywords import GENERIC, extract_keywords
-from transcripts.minutes.model import Attendee, Minutes, Transcript, Utterance, load_transcript
+from transcripts.minutes.model import (
+    UNKNOWN_SPEAKER,
+    Attendee,
+    Minutes,
+    Transcript,
+    TranscriptError,
+    Utterance,
+    load_transcript,
+)
 from transcripts.minutes.summary import (
     MAX_CHARS,
     MAX_SENTENCES,
     Context,
     clean,
     full_width,
+    sentences,
     summarize,
 )
 
@@ -202,3 +212,104 @@ def test_a_long_session_compiles_fast() -> None:
     elapsed = time.perf_counter() - started
     assert len(m.proceedings) == 300
     assert elapsed < 2.0  # about 0.25 s here; the budget is 1 s, with room for slow machines
+
+
+# Review fixes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["大家反映最多的就是路灯不好。",
+                                  "大家都说这条路修得不好，三年坏了两次。",
+                                  "各位委员提的问题很重要，我们马上研究。"])
+def test_a_sentence_about_everyone_is_not_a_greeting(text: str) -> None:
+    assert clean(text) == text and summarize(text) == text
+
+
+@pytest.mark.parametrize("greeting", [
+    "大家好！", "大家上午好，", "各位领导下午好！", "各位好，", "同志们好！",
+    "各位领导、乡亲们好，", "各位委员、各位居民朋友、各位部门的同志，大家下午好！",
+    "各位家乡父老，", "尊敬的各位领导，"])
+def test_greetings_and_forms_of_address_are_dropped(greeting: str) -> None:
+    assert clean(f"{greeting}建议修路。") == "建议修路。"
+
+
+EN = ("We suggest the county housing bureau finish the road repair by the end of this month, "
+      "and install traffic lights at the school gate. ")
+
+
+def test_english_turns_are_summarised() -> None:
+    assert sentences("It is 1,500 m, 2.5 m wide, at 9:30. Next! 1. First, Mr. Li.") == [
+        "It is 1,500 m, 2.5 m wide, at 9:30.", "Next!", "1. First, Mr. Li."]
+    summary = summarize(EN * 5)
+    assert summary == "We suggest the county housing bureau finish the road repair by the end " \
+                      "of this month."
+    assert summarize("We need lights at the gate!") == "We need lights at the gate!"
+    assert summarize("We need lights at the gate") == "We need lights at the gate."
+    assert summarize("建议在学校门口装红绿灯(traffic lights)。Thanks!") == \
+        "建议在学校门口装红绿灯(traffic lights)。"
+    assert not re.search(r"[.!?][。！？]", summarize("Thanks! We need more street lights!"))
+
+
+def test_a_sentence_too_long_for_any_window_is_cut_not_dropped() -> None:
+    asr = ("我们村里那条路从去年开始就一直没有修好下雨天孩子上学要走泥巴路我建议乡里在今年六月底前"
+           "把岭头村到西坑村那段三公里的路面硬化好另外路边还要装二十盏路灯不然晚上太黑了") * 2
+    summary = summarize(asr)
+    assert len(summary) == MAX_CHARS and summary.endswith("……")
+    assert asr.startswith(summary.removesuffix("……"))
+    words = " ".join(["streetlight"] * 30)  # 359 characters, no punctuation
+    cut = summarize(words)
+    assert cut.endswith("streetlight…") and len(cut) <= MAX_CHARS
+    assert summarize("建议修路，" * 10_000)  # long but quick: windows start near the front
+
+
+def test_times_are_shown_in_the_halls_time_zone() -> None:
+    t = load_transcript({
+        "session": {"topic": "时间", "started_at": "2026-12-31T23:30:00Z",
+                    "ended_at": "2027-01-01T01:00:00Z"},
+        "attendance": [{"name": "孙丽", "kind": "department", "unit": "县住建局",
+                        "signed_in_at": "2026-12-31T23:20:00Z"}],
+        "utterances": [{"seq": 1, "speaker": "孙丽", "text": "由县住建局负责，月底前完成道路修缮。",
+                        "at": "2026-12-31T23:40:00Z"}]})
+    utc = compile_minutes(t)
+    assert utc.actions[0].deadline == date(2026, 12, 31)
+    m = compile_minutes(t, tz=ZoneInfo("Asia/Shanghai"))
+    assert m.heading.started_at is not None and m.heading.ended_at is not None
+    assert (f"{m.heading.started_at:%H:%M}", f"{m.heading.ended_at:%H:%M}") == ("07:30", "09:00")
+    assert m.transcript.session_date == date(2027, 1, 1)
+    assert m.actions[0].deadline == date(2027, 1, 31)
+    assert f"{m.transcript.attendance[0].signed_in_at:%H:%M}" == "07:20"
+    assert m.proceedings[0].at == t.utterances[0].at  # the same moment
+
+
+def test_times_with_the_halls_offset_are_unchanged() -> None:
+    t = transcript("t1")
+    m = compile_minutes(t, tz=ZoneInfo("Asia/Shanghai"))
+    assert m.heading.started_at is not None
+    assert m.heading.started_at.isoformat() == "2026-04-16T09:00:00+08:00"
+    assert [a.deadline for a in m.actions] == [a.deadline for a in minutes("t1").actions]
+    assert m.transcript.utterances[0].at == t.utterances[0].at
+
+
+def test_a_moderator_not_signed_in_is_still_the_moderator() -> None:
+    t = replace(_session(("丁", "speech", None)), moderator="王主持", utterances=(
+        Utterance(1, "王主持", "请大家发言。", turn="moderator"),
+        Utterance(2, "陌生人", "建议修路。")))
+    kinds = [(p.speaker, p.kind) for p in compile_minutes(t).proceedings]
+    assert kinds == [("王主持", "moderator"), ("陌生人", "other")]
+
+
+def test_turns_without_text_are_not_counted() -> None:
+    t = replace(_session(), utterances=(
+        Utterance(1, "甲委员", "", source="voice"), Utterance(2, "丁", "   ", source="voice"),
+        Utterance(3, "丁", "建议修路。", source="voice"), Utterance(4, "乙局长", "好。")))
+    s = compile_minutes(t).statistics
+    assert (s.speakers, s.turns, s.voice_turns, s.text_turns) == (2, 2, 1, 1)
+    assert [(x.name, x.turns) for x in s.per_speaker] == [("丁", 1), ("乙局长", 1)]
+
+
+def test_an_empty_speaker_is_unknown() -> None:
+    data = {"session": {"topic": "x"}, "attendance": [],
+            "utterances": [{"seq": 1, "speaker": "", "text": "hi"}]}
+    assert load_transcript(data).utterances[0].speaker == UNKNOWN_SPEAKER == "（未知）"
+    for bad in (None, 3):
+        data["utterances"] = [{"seq": 1, "speaker": bad, "text": "hi"}]
+        with pytest.raises(TranscriptError, match=r"utterances\[0\]\.speaker"):
+            load_transcript(data)

@@ -14,6 +14,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 
+from transcripts.minutes import docx_parts
 from transcripts.minutes.compile import compile_minutes
 from transcripts.minutes.model import Action, Minutes, load_transcript
 from transcripts.minutes.render_docx import to_docx_bytes, zh_number
@@ -154,3 +155,47 @@ def test_empty_session_still_renders() -> None:
                                        (45, "四十五"), (100, "100")])
 def test_chinese_numbers(n: int, zh: str) -> None:
     assert zh_number(n) == zh
+
+
+# Review fixes ------------------------------------------------------------------------------
+
+def test_the_title_does_not_double_about_or_consultation() -> None:
+    empty = load_transcript({"session": {"topic": "关于加快老旧小区加装电梯的协商"},
+                             "attendance": [], "utterances": []})
+    assert reopen(compile_minutes(empty)).paragraphs[0].text == "关于加快老旧小区加装电梯的协商纪要"
+
+
+def test_without_a_start_the_time_is_the_day_of_the_turns(minutes: Minutes) -> None:
+    heading = replace(minutes.heading, started_at=None, ended_at=None)
+    doc = reopen(replace(minutes, heading=heading))
+    assert "时间：2026年4月16日" in texts(doc)
+    assert doc.paragraphs[1].text.startswith("2026年4月16日")
+    ended = replace(heading, ended_at=minutes.heading.ended_at)
+    assert "时间：2026年4月16日 —09:43（结束）" in texts(reopen(replace(minutes, heading=ended)))
+
+
+def test_statistics_follow_the_keywords(minutes: Minutes) -> None:
+    doc = reopen(minutes)
+    body = texts(doc)
+    at = next(i for i, t in enumerate(body) if t.startswith("关键词："))
+    s = minutes.statistics
+    assert body[at + 1] == "统计：发言 19 人次、14 人，语音 17 条、文字 2 条，总时长约 29分40秒"
+    assert s.seconds == 1780.0
+    table = table_with(doc, ["姓名", "发言次数", "时长"])
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == s.speakers and rows[0] == ["陈立群", "2", "05:06"]
+    headers = [t.rows[0].cells[0].text for t in doc.tables]
+    assert headers == ["序号", "姓名", "序号"]  # 下一步工作, 统计, 签到表
+
+
+def test_statistics_of_nobody() -> None:
+    empty = load_transcript({"session": {"topic": "x"}, "attendance": [],
+                             "utterances": [{"seq": 1, "speaker": "甲", "text": " "}]})
+    doc = reopen(compile_minutes(empty))
+    assert "统计：无" in texts(doc) and doc.tables == []
+
+
+@pytest.mark.parametrize(("seconds", "clock", "duration"), [
+    (0, "00:00", "0分0秒"), (306.4, "05:06", "5分6秒"), (4503, "75:03", "1小时15分3秒")])
+def test_durations(seconds: float, clock: str, duration: str) -> None:
+    assert docx_parts.clock(seconds) == clock and docx_parts.duration(seconds) == duration

@@ -12,7 +12,9 @@ import jsonschema
 import pytest
 
 from tests.unit.test_minutes_compile import NAMES, minutes, transcript
-from transcripts.minutes.model import Action, Attendee, Minutes, Utterance
+from transcripts.minutes.compile import compile_minutes
+from transcripts.minutes.display import session_time, title
+from transcripts.minutes.model import Action, Attendee, Minutes, Utterance, load_transcript
 from transcripts.minutes.public import aliases, public_version
 from transcripts.minutes.render_json import minutes_from_json, to_json
 from transcripts.minutes.render_md import to_markdown
@@ -154,6 +156,73 @@ def test_public_names_leave_words_and_longer_names_alone() -> None:
     public = public_version(replace(minutes("t1"), transcript=t))
     assert [u.text for u in public.transcript.utterances] == [
         "花小钱办大事，群众代表甲和王芳芳委员说的对，群众代表乙也同意。",
-        "谢谢小王。"]  # 王 is also 王芳芳's surname: 小王 could be either
+        "谢谢群众代表乙。"]  # 王 is also 王芳芳's surname: privacy wins
     assert [a.name for a in public.transcript.attendance] == [
         "群众代表甲", "群众代表乙", "王芳芳", "其他甲"]
+
+
+# Review fixes ------------------------------------------------------------------------------
+
+def compiled(session: dict[str, object], utterances: list[dict[str, object]] | None = None
+             ) -> Minutes:
+    return compile_minutes(load_transcript(
+        {"session": {"topic": "议题"} | session, "attendance": [], "utterances": utterances or []}))
+
+
+@pytest.mark.parametrize(("topic", "expected"), [
+    ("关于加快老旧小区加装电梯的协商", "关于加快老旧小区加装电梯的协商纪要"),
+    ("老旧小区加装电梯", "关于老旧小区加装电梯的协商纪要"),
+    ("关于停车难问题", "关于停车难问题的协商纪要"),
+    ("停车难问题协商会", "关于停车难问题的协商纪要"),
+    ("停车难问题的议事会", "关于停车难问题的协商纪要"),
+    ("协商", "关于协商的协商纪要"),
+])
+def test_the_title_does_not_double_about_or_consultation(topic: str, expected: str) -> None:
+    assert title(topic) == expected
+    assert to_markdown(compiled({"topic": topic})).startswith(f"# {expected}\n")
+
+
+AT = "2026-04-16T09:05:00+08:00"
+
+
+@pytest.mark.parametrize(("session", "utterances", "expected"), [
+    ({"started_at": "2026-04-16T09:00:00+08:00", "ended_at": "2026-04-16T09:43:00+08:00"}, [],
+     "2026年4月16日 09:00—09:43"),
+    ({"started_at": "2026-04-16T09:00:00+08:00"}, [], "2026年4月16日 09:00"),
+    ({}, [{"seq": 1, "speaker": "甲", "text": "好。", "at": AT}], "2026年4月16日"),
+    ({"ended_at": "2026-04-16T11:00:00+08:00"}, [], "2026年4月16日 —11:00（结束）"),
+    ({"ended_at": "2026-04-16T11:00:00+08:00"},
+     [{"seq": 1, "speaker": "甲", "text": "好。", "at": AT}], "2026年4月16日 —11:00（结束）"),
+    ({"started_at": "2026-12-31T23:30:00+08:00", "ended_at": "2027-01-01T00:40:00+08:00"}, [],
+     "2026年12月31日 23:30—2027年1月1日 00:40"),
+    ({"started_at": "2026-04-16T09:00:00+08:00", "ended_at": "2026-04-16T08:00:00+08:00"}, [],
+     "2026年4月16日 09:00"),  # an end before the start is a slip
+    ({}, [], None),
+])
+def test_the_time_of_the_session(session: dict[str, object],
+                                 utterances: list[dict[str, object]], expected: str | None) -> None:
+    m = compiled(session, utterances)
+    assert session_time(m) == expected
+    assert f"- 时间：{expected or '无'}\n" in to_markdown(m)
+
+
+def test_markdown_of_an_empty_session_says_none_under_each_heading() -> None:
+    text = to_markdown(compiled({}))
+    for heading in ("## 二、协商过程", "## 三、意见建议", "## 四、协商共识", "## 五、下一步工作",
+                    "## 附件一：签到表", "## 附件二：逐字记录"):
+        assert f"{heading}\n\n（无）\n" in text
+    assert "**关键词**：无" in text and "| 发言人 |" not in text
+
+
+def test_the_transcript_schema_documents_what_the_loader_reads() -> None:
+    attendee = schema("transcript")["properties"]["attendance"]["items"]["properties"]  # type: ignore[index]
+    assert attendee["absent"]["type"] == "boolean" and attendee["absent"]["description"]
+    shared = json.loads((ROOT.parent / "shared" / "formats" / "transcript.schema.json")
+                        .read_text("utf-8"))
+    document = {"session": {"topic": "x"},
+                "attendance": [{"name": "甲", "kind": "member", "absent": True}],
+                "utterances": [{"seq": 1, "speaker": "", "text": "hi"}]}
+    for s in (schema("transcript"), shared):
+        jsonschema.validate(document, s, format_checker=CHECK)
+    m = compile_minutes(load_transcript(document))
+    assert m.heading.absentees == ("甲",) and m.proceedings[0].speaker == "（未知）"

@@ -4,12 +4,19 @@
 - proceedings: every turn in order with an extractive summary (summary.py); a department's
   response is tied to the question it answers and placed right after it;
 - suggestions, consensus and follow-up items (suggestions.py, actions.py);
-- keywords (keywords.py) and statistics (turns, time and characters per speaker).
+- keywords (keywords.py) and statistics (turns, time and characters per speaker, counting
+  only turns with text).
+
+Given the hall's time zone (``tz``), every time with a UTC offset is put in it first: the
+minutes show hall time, and the session's day (against which 月底前 is resolved) is the day
+in the hall. Times without an offset are taken as hall time already.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from datetime import datetime, tzinfo
 
 from transcripts.minutes.actions import find_actions
 from transcripts.minutes.keywords import extract_keywords
@@ -29,14 +36,29 @@ from transcripts.minutes.summary import Context, summarize
 CHARS_PER_SECOND = 4.0  # speaking rate, to estimate a voice turn's length when not measured
 
 
-def compile_minutes(transcript: Transcript) -> Minutes:
-    t = transcript
+def compile_minutes(transcript: Transcript, tz: tzinfo | None = None) -> Minutes:
+    """The minutes of a transcript; ``tz``: the hall's time zone (see the module doc)."""
+    t = in_zone(transcript, tz) if tz is not None else transcript
     keywords = extract_keywords(t)
     return Minutes(
         heading=heading(t), proceedings=proceedings(t, keywords),
         suggestions=tuple(find_suggestions(t)), consensus=tuple(find_consensus(t)),
         actions=tuple(find_actions(t)), keywords=keywords, statistics=statistics(t),
         transcript=t)
+
+
+def in_zone(t: Transcript, tz: tzinfo) -> Transcript:
+    """The transcript with every time that has a UTC offset given in ``tz``."""
+    def local(moment: datetime | None) -> datetime | None:
+        if moment is None or moment.utcoffset() is None:
+            return moment
+        return moment.astimezone(tz)
+
+    return replace(
+        t, started_at=local(t.started_at), ended_at=local(t.ended_at),
+        attendance=tuple(replace(a, signed_in_at=local(a.signed_in_at), left_at=local(a.left_at))
+                         for a in t.attendance),
+        utterances=tuple(replace(u, at=local(u.at)) for u in t.utterances))
 
 
 def heading(t: Transcript) -> Heading:
@@ -90,6 +112,14 @@ def _order(items: list[Proceeding]) -> list[Proceeding]:
     return ordered
 
 
+def _kind(t: Transcript, speaker: str) -> str:
+    """The speaker's kind as signed in; the moderator's even when not signed in; else other."""
+    who = t.attendee(speaker)
+    if who is not None:
+        return who.kind
+    return "moderator" if t.moderator and speaker == t.moderator else "other"
+
+
 def proceedings(t: Transcript, keywords: tuple[str, ...] = ()) -> tuple[Proceeding, ...]:
     answers = answered_questions(t)
     units = tuple(dict.fromkeys(x for a in t.attendance for x in (a.unit,) if x))
@@ -98,7 +128,7 @@ def proceedings(t: Transcript, keywords: tuple[str, ...] = ()) -> tuple[Proceedi
         who = t.attendee(u.speaker)
         context = Context(names=frozenset({u.speaker}), units=units, keywords=keywords)
         items.append(Proceeding(
-            seq=u.seq, speaker=u.speaker, kind=who.kind if who else "other",
+            seq=u.seq, speaker=u.speaker, kind=_kind(t, u.speaker),
             unit=who.unit if who else None, turn=u.turn, summary=summarize(u.text, context),
             addressed_to=u.addressed_to, answers=answers.get(u.seq), at=u.at))
     return tuple(_order(items))
@@ -118,17 +148,19 @@ def _chars(text: str) -> int:
 
 
 def statistics(t: Transcript) -> Statistics:
+    """Turns, speaking time and characters per speaker: only turns with text count."""
+    spoken = [u for u in t.utterances if u.text.strip()]
     turns: Counter[str] = Counter()
     seconds: dict[str, float] = {}
     chars: Counter[str] = Counter()
-    for u in t.utterances:
+    for u in spoken:
         turns[u.speaker] += 1
         seconds[u.speaker] = seconds.get(u.speaker, 0.0) + speaking_seconds(u)
         chars[u.speaker] += _chars(u.text)
     per_speaker = tuple(SpeakerStats(name, turns[name], round(seconds[name], 1), chars[name])
                         for name in turns)
     return Statistics(
-        speakers=len(turns), turns=len(t.utterances),
-        voice_turns=sum(u.source != "text" for u in t.utterances),
-        text_turns=sum(u.source == "text" for u in t.utterances),
+        speakers=len(turns), turns=len(spoken),
+        voice_turns=sum(u.source != "text" for u in spoken),
+        text_turns=sum(u.source == "text" for u in spoken),
         seconds=round(sum(seconds.values()), 1), per_speaker=per_speaker)

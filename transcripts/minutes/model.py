@@ -27,6 +27,8 @@ TURN_ZH = {
     "moderator": "主持", "written": "书面发言", "comment": "插话",
 }
 
+UNKNOWN_SPEAKER = "（未知）"  # a turn whose speaker is "" (the interchange format allows it)
+
 # Where an item came from: found in the text, marked live by the moderator, or added by an edit.
 Origin = Literal["auto", "mark", "edit"]
 
@@ -204,6 +206,14 @@ def _text(value: Any, where: str, *, required: bool = False) -> str | None:
     return value
 
 
+def _speaker(value: Any, where: str) -> str:
+    """A speaker's name; "" (or blank) is allowed and means nobody knows who: （未知）."""
+    if not isinstance(value, str):
+        raise TranscriptError(f"{where}: required" if value is None else
+                              f"{where}: expected a string, got {value!r}")
+    return value if value.strip() else UNKNOWN_SPEAKER
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TranscriptError(f"{where}: expected an object")
@@ -265,7 +275,7 @@ def load_transcript(data: Any) -> Transcript:
                 raise TranscriptError(f"{where}.marks: a list of {', '.join(MARKS)}")
             marks = tuple(dict.fromkeys(marks))
         utterances.append(Utterance(
-            seq=seq, speaker=str(_text(u.get("speaker"), f"{where}.speaker", required=True)),
+            seq=seq, speaker=_speaker(u.get("speaker"), f"{where}.speaker"),
             text=text, turn=turn, addressed_to=_text(u.get("addressed_to"),
                                                      f"{where}.addressed_to"),
             at=_time(u.get("at"), f"{where}.at"),

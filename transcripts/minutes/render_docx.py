@@ -4,14 +4,13 @@ Page and fonts after GB/T 9704: A4, margins 3.7/3.5/2.8/2.6 cm, title 二号 (22
 body 三号 (16 pt) 仿宋_GB2312, headings 黑体. Fonts are set once, on styles (the Chinese font
 through ``w:rFonts/@w:eastAsia``), never run by run; the font table names a fallback
 (``w:altName``) for the fonts many machines lack: 方正小标宋简体 → 黑体, 仿宋_GB2312 → 仿宋.
-The verbatim transcript is written as paragraphs: tables cost far more per cell.
+The proceedings, statistics and annexes are written by docx_parts.py.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
 from itertools import chain
 from typing import NamedTuple, cast
 
@@ -27,7 +26,10 @@ from docx.shared import Cm, Pt
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from transcripts.minutes.model import KIND_ZH, KINDS, TURN_ZH, Action, Attendee, Minutes, Proceeding
+from transcripts.minutes import docx_parts
+from transcripts.minutes.display import date_text, session_day, session_time, title
+from transcripts.minutes.docx_parts import NONE
+from transcripts.minutes.model import KIND_ZH, KINDS, Action, Minutes
 
 TITLE_FONT, BODY_FONT, KAI_FONT, HEI_FONT = "方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体"
 LATIN_FONT = "Times New Roman"
@@ -35,11 +37,6 @@ FALLBACKS = {TITLE_FONT: HEI_FONT, BODY_FONT: "仿宋", KAI_FONT: "楷体", HEI_
 SECTIONS = ("一、基本情况", "二、协商过程", "三、意见建议", "四、协商共识", "五、下一步工作")
 ACTION_HEADER = ("序号", "工作事项", "责任单位", "时限")
 ACTION_WIDTHS = (1.2, 8.0, 3.4, 3.0)  # cm; the text block is 15.6 cm wide
-SIGN_IN_HEADER = ("序号", "姓名", "身份", "界别", "单位", "签到时间", "方式")
-SIGN_IN_WIDTHS = (1.2, 2.0, 2.2, 2.2, 4.6, 2.0, 1.4)
-TURN_LABEL = {"question": "提问", "response": "回应", "follow_up": "补充", "written": "书面发言",
-              "comment": "插话"}
-NONE = "无"
 _DIGITS = "零一二三四五六七八九"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -74,10 +71,6 @@ def zh_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
     return head + (_DIGITS[ones] if ones or not head else "")
-
-
-def zh_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _set_fonts(fonts: BaseOxmlElement, east_asian: str) -> None:
@@ -209,7 +202,8 @@ def _band(p: Paragraph, align: WD_ALIGN_PARAGRAPH, text: str) -> Paragraph:
 
 
 def to_docx_bytes(minutes: Minutes) -> bytes:
-    """The minutes as a .docx file: heading, the five sections, keywords and two annexes."""
+    """The minutes as a .docx file: heading, the five sections, keywords, statistics and
+    two annexes."""
     w = _Writer()
     w.section_page(draft=minutes.status == "draft")
     w.font_fallbacks()
@@ -217,7 +211,7 @@ def to_docx_bytes(minutes: Minutes) -> bytes:
     w.para(SECTIONS[0], "纪要一级标题")
     w.items(_basics(minutes))
     w.para(SECTIONS[1], "纪要一级标题")
-    _proceedings(w, minutes)
+    docx_parts.proceedings(w, minutes)
     w.para(SECTIONS[2], "纪要一级标题")
     w.items([f"（{zh_number(s.number)}）" + (f"〔{s.category}〕" if s.category else "") + s.text
              + (f"（提出人：{'、'.join(s.proposers)}）" if s.proposers else "")
@@ -228,15 +222,16 @@ def to_docx_bytes(minutes: Minutes) -> bytes:
     w.table(ACTION_HEADER, ACTION_WIDTHS,
             [_action_row(i, a) for i, a in enumerate(minutes.actions, 1)])
     w.para("、".join(minutes.keywords) or NONE, lead="关键词：")
-    _sign_in_annex(w, minutes)
-    _transcript_annex(w, minutes)
+    docx_parts.statistics(w, minutes)
+    docx_parts.sign_in_annex(w, minutes)
+    docx_parts.transcript_annex(w, minutes)
     return w.save()
 
 
 def _title(w: _Writer, minutes: Minutes) -> None:
-    w.para(f"关于{minutes.heading.topic}的协商纪要", "纪要标题")
-    session_day = minutes.heading.started_at or minutes.transcript.session_date
-    day = zh_date(session_day) if session_day else None
+    w.para(title(minutes.heading.topic), "纪要标题")
+    held = session_day(minutes)
+    day = date_text(held) if held else None
     status = "（草稿）" if minutes.status == "draft" else (
         f"第{minutes.version}版" if minutes.version is not None else "")
     parts = [part for part in (day, minutes.heading.hall, status) if part]
@@ -245,89 +240,20 @@ def _title(w: _Writer, minutes: Minutes) -> None:
 
 def _basics(minutes: Minutes) -> list[str]:
     h = minutes.heading
-    when = NONE
-    if h.started_at is not None:
-        when = f"{zh_date(h.started_at)} {h.started_at:%H:%M}"
-        if h.ended_at is not None:
-            same_day = h.ended_at.date() == h.started_at.date()
-            when += "—" + ("" if same_day else zh_date(h.ended_at) + " ") + f"{h.ended_at:%H:%M}"
     host = minutes.transcript.attendee(h.moderator) if h.moderator else None
     moderator = (h.moderator or NONE) + (f"（{host.unit}）" if host and host.unit else "")
     order = list(KINDS) + sorted(set(h.attendance_by_kind) - set(KINDS))
     counts = "、".join(f"{KIND_ZH.get(k, k)} {h.attendance_by_kind[k]} 名"
                       for k in order if h.attendance_by_kind.get(k))
-    return [f"时间：{when}", f"地点：{h.place or h.hall or NONE}", f"主持人：{moderator}",
+    return [f"时间：{session_time(minutes) or NONE}", f"地点：{h.place or h.hall or NONE}",
+            f"主持人：{moderator}",
             f"出席人员：{h.present} 人" + (f"，其中{counts}" if counts else ""),
             f"线上参加：{'、'.join(h.remote) or NONE}", f"缺席：{'、'.join(h.absentees) or NONE}"]
 
 
-def _ordered(proceedings: Sequence[Proceeding]) -> list[Proceeding]:
-    """Turns in order, each response moved right after the question it answers."""
-    seqs = {p.seq for p in proceedings}
-    replies: dict[int | None, list[Proceeding]] = {}
-    for p in proceedings:
-        root = p.answers not in seqs or p.answers == p.seq
-        replies.setdefault(None if root else p.answers, []).append(p)
-    ordered: dict[int, Proceeding] = {}
-
-    def place(p: Proceeding) -> None:
-        if p.seq not in ordered:
-            ordered[p.seq] = p
-            for reply in replies.get(p.seq, ()):
-                place(reply)
-
-    for p in chain(replies.get(None, ()), proceedings):  # then replies caught in a cycle
-        place(p)
-    return list(ordered.values())
-
-
-def _proceedings(w: _Writer, minutes: Minutes) -> None:
-    confirmed = set(minutes.confirmed_by)
-    for p in _ordered(minutes.proceedings):
-        who = KIND_ZH.get(p.kind, p.kind) + (f"，{p.unit}" if p.unit else "")
-        label = TURN_LABEL.get(p.turn, "")
-        if p.turn == "question" and p.addressed_to:
-            label = f"向{p.addressed_to}提问"
-        reply = p.turn == "response" and p.answers is not None
-        lead = f"{p.speaker}（{who}）{label}："
-        para = w.para(p.summary, "纪要回应" if reply else "Normal", lead=lead)
-        if confirmed:
-            para.add_run("（✓ 已确认）" if p.speaker in confirmed else "（未确认）")
-    if not minutes.proceedings:
-        w.para(NONE)
-
-
 def _action_row(number: int, action: Action) -> tuple[str, str, str, str]:
-    resolved = zh_date(action.deadline) if action.deadline else None
+    resolved = date_text(action.deadline) if action.deadline else None
     when = action.deadline_text or resolved or "待定"
     if action.deadline_text and resolved and resolved != action.deadline_text:
         when += f"（{resolved}）"
     return str(number), action.text, action.unit or "待定", when
-
-
-def _sign_in_row(number: int, a: Attendee) -> tuple[str, ...]:
-    when, how = "缺席", "—"
-    if not a.absent:
-        when = (f"{a.signed_in_at:%H:%M}" if a.signed_in_at else "—") + (
-            "（迟到）" if a.late else "") + (f"（{a.left_at:%H:%M}离场）" if a.left_at else "")
-        how = ("线上" if a.remote else "现场") + ("（代签）" if a.proxy else "")
-    return (str(number), a.name, KIND_ZH.get(a.kind, a.kind), a.sector or "—", a.unit or "—",
-            when, how)
-
-
-def _sign_in_annex(w: _Writer, minutes: Minutes) -> None:
-    w.para("附件1", "纪要附件")
-    w.para("签到表", "纪要标题")
-    w.table(SIGN_IN_HEADER, SIGN_IN_WIDTHS,
-            [_sign_in_row(i, a) for i, a in enumerate(minutes.transcript.attendance, 1)])
-
-
-def _transcript_annex(w: _Writer, minutes: Minutes) -> None:
-    w.para("附件2", "纪要附件")
-    w.para("逐字记录", "纪要标题")
-    for u in minutes.transcript.utterances:
-        stamp = f"[{u.at:%H:%M:%S}] " if u.at is not None else ""
-        turn = TURN_ZH.get(u.turn, u.turn)
-        w.para(u.text, "纪要逐字记录", lead=f"{stamp}{u.speaker}（{turn}）：")
-    if not minutes.transcript.utterances:
-        w.para(NONE, "纪要逐字记录")

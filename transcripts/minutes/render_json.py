@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from transcripts.minutes.display import date_text, session_day
 from transcripts.minutes.model import (
     KIND_ZH,
     KINDS,
@@ -40,16 +41,6 @@ def _iso(value: datetime | date | None) -> str | None:
 
 def _hhmm(value: datetime | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
-
-
-def date_text(day: date) -> str:
-    """2026年4月16日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def session_day(minutes: Minutes) -> date | None:
-    started = minutes.heading.started_at
-    return started.date() if started is not None else minutes.transcript.session_date
 
 
 def _session(m: Minutes) -> dict[str, Any]:

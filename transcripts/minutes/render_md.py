@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from transcripts.minutes.display import session_time, title
 from transcripts.minutes.model import KIND_ZH, KINDS, TURN_ZH, Minutes, Proceeding
-from transcripts.minutes.render_json import date_text, session_day
 
+NONE = "（无）"  # under a heading with nothing to list
 ASIDE = {"question": "提问", "response": "回应", "follow_up": "补充", "written": "书面发言",
          "comment": "插话"}
 
@@ -24,14 +25,6 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
 
 
-def _when(m: Minutes) -> str:
-    day, h = session_day(m), m.heading
-    if day is None:
-        return "—"
-    times = "—".join(t.strftime("%H:%M") for t in (h.started_at, h.ended_at) if t is not None)
-    return f"{date_text(day)} {times}".strip()
-
-
 def _attendance(m: Minutes) -> str:
     h = m.heading
     parts = "、".join(f"{KIND_ZH[k]} {h.attendance_by_kind[k]} 名" for k in KINDS
@@ -41,7 +34,7 @@ def _attendance(m: Minutes) -> str:
 
 def basics(m: Minutes) -> list[str]:
     h = m.heading
-    lines = ["## 一、基本情况", "", f"- 时间：{_when(m)}"]
+    lines = ["## 一、基本情况", "", f"- 时间：{session_time(m) or '无'}"]
     place = "，".join(x for x in (h.hall, h.place) if x)
     lines += [f"- 地点：{place}"] if place else []
     lines += [f"- 主持人：{h.moderator}"] if h.moderator else []
@@ -64,7 +57,7 @@ def proceedings(m: Minutes) -> list[str]:
     for p in m.proceedings:
         indent = "  " if p.answers is not None else ""
         lines.append(f"{indent}- {_speaker(p)}：{p.summary or '（无实质内容）'}")
-    return [*lines, ""]
+    return [*(lines if m.proceedings else [*lines, NONE]), ""]
 
 
 def suggestions(m: Minutes) -> list[str]:
@@ -73,12 +66,12 @@ def suggestions(m: Minutes) -> list[str]:
         category = f"〔{s.category}〕" if s.category else ""
         by = f"（提出人：{'、'.join(s.proposers)}）" if s.proposers else ""
         lines.append(f"{s.number}. {category}{s.text}{by}")
-    return [*(lines if m.suggestions else [*lines, "（无）"]), ""]
+    return [*(lines if m.suggestions else [*lines, NONE]), ""]
 
 
 def consensus(m: Minutes) -> list[str]:
     lines = ["## 四、协商共识", ""]
-    lines += [f"{i}. {c.text}" for i, c in enumerate(m.consensus, 1)] or ["（无）"]
+    lines += [f"{i}. {c.text}" for i, c in enumerate(m.consensus, 1)] or [NONE]
     return [*lines, ""]
 
 
@@ -89,19 +82,20 @@ def actions(m: Minutes) -> list[str]:
         if a.deadline is not None:
             due = f"{due}（{a.deadline.isoformat()}）" if due else a.deadline.isoformat()
         rows.append([i, a.text, a.unit, due])
-    body = _table(["序号", "工作事项", "责任单位", "时限"], rows) if rows else ["（无）"]
+    body = _table(["序号", "工作事项", "责任单位", "时限"], rows) if rows else [NONE]
     return ["## 五、下一步工作", "", *body, ""]
 
 
 def keywords_and_statistics(m: Minutes) -> list[str]:
     s = m.statistics
     minutes, seconds = divmod(round(s.seconds), 60)
-    lines = [f"**关键词**：{'、'.join(m.keywords) or '—'}", "",
+    lines = [f"**关键词**：{'、'.join(m.keywords) or '无'}", "",
              f"**统计**：{s.speakers} 人发言 {s.turns} 人次（语音 {s.voice_turns}、文字 "
              f"{s.text_turns}），发言时长约 {minutes} 分 {seconds} 秒", ""]
     rows: list[list[object]] = [[x.name, x.turns, f"{x.seconds:g}", x.chars]
                                 for x in s.per_speaker]
-    return [*lines, *_table(["发言人", "次数", "时长（秒）", "字数"], rows), ""]
+    table = _table(["发言人", "次数", "时长（秒）", "字数"], rows) if rows else [NONE]
+    return [*lines, *table, ""]
 
 
 def _time(value: datetime | None, fmt: str = "%H:%M") -> str:
@@ -116,7 +110,7 @@ def sign_in(m: Minutes) -> list[str]:
         rows.append([i, a.name, KIND_ZH.get(a.kind, a.kind), a.sector, a.unit,
                      _time(a.signed_in_at), how, _time(a.left_at)])
     header = ["序号", "姓名", "身份", "界别", "单位", "签到", "方式", "离场"]
-    return ["## 附件一：签到表", "", *_table(header, rows), ""]
+    return ["## 附件一：签到表", "", *(_table(header, rows) if rows else [NONE]), ""]
 
 
 def verbatim(m: Minutes) -> list[str]:
@@ -127,14 +121,14 @@ def verbatim(m: Minutes) -> list[str]:
         if u.addressed_to:
             label += f" → {u.addressed_to}"
         lines += [f"{u.seq}. {stamp}**{u.speaker}**（{label}）：{u.text}", ""]
-    return lines
+    return lines if m.transcript.utterances else [*lines, NONE, ""]
 
 
 def to_markdown(minutes: Minutes) -> str:
     m = minutes
     status = "（草稿）" if m.status == "draft" else "（已审定）"
     version = f"，第 {m.version} 版" if m.version is not None else ""
-    head = [f"# 关于{m.heading.topic}的协商纪要", "", f"{status.rstrip('）')}{version}）", ""]
+    head = [f"# {title(m.heading.topic)}", "", f"{status.rstrip('）')}{version}）", ""]
     if m.confirmed_by:
         head += [f"发言确认：{'、'.join(m.confirmed_by)}", ""]
     parts = (basics, proceedings, suggestions, consensus, actions, keywords_and_statistics,
