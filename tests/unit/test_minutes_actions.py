@@ -396,8 +396,7 @@ def _timed(t: Transcript) -> float:
 
 @pytest.mark.parametrize("sessions", [SHARED, DEV], ids=["t1-t3", "dev"])
 def test_the_annotated_sessions(sessions: Path) -> None:
-    if not sessions.is_dir():
-        pytest.skip("the annotated sessions are not checked out")
+    assert sessions.is_dir(), f"the annotated sessions are missing: {sessions}"
     from transcripts.minutes.scoring import report
 
     _, figures = report([sessions])
