@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any, cast
@@ -53,6 +51,7 @@ from facilitation.model import Contribution
 from facilitation.ports import SearchHit
 from facilitation.session import Session
 from storage.rows import AttendanceRow, Base, ContributionRow, SessionRow
+from transcripts import segmenter
 
 STOP_WORDS = frozenset(
     "的 地 得 了 着 过 是 在 有 和 与 及 或 而 之 其 也 都 就 还 又 很 把 被 让 给 对 从 将 "
@@ -106,16 +105,8 @@ ATTENDANCE = cast(Table, AttendanceRow.__table__)
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 
 
-@functools.cache
 def _jieba() -> ModuleType:
-    with warnings.catch_warnings():  # its import may warn; pytest turns warnings into errors
-        warnings.simplefilter("ignore")
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()  # the dictionary: about a second, once per process
-    module: ModuleType = jieba
-    return module
+    return segmenter.jieba()
 
 
 def warm() -> None:
@@ -137,7 +128,7 @@ def tokens(text: str) -> list[str]:
 
 async def tokens_async(text: str) -> list[str]:
     """``tokens``, but the first call of a process (the dictionary load) leaves the loop."""
-    if _jieba.cache_info().currsize:
+    if segmenter.jieba.cache_info().currsize:
         return tokens(text)
     return await asyncio.to_thread(tokens, text)
 

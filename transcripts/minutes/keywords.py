@@ -8,13 +8,13 @@ left out. jieba's dictionary loads once per process (about a second); it logs no
 
 from __future__ import annotations
 
-import logging
 import re
 import warnings
 from collections import Counter
 from functools import cache
 from typing import Any
 
+from transcripts import segmenter
 from transcripts.minutes.model import Transcript
 
 TOP = 10
@@ -31,16 +31,9 @@ _QUOTED = re.compile(r"[“\"「]([\u4e00-\u9fff]{2,6})[”\"」]")
 @cache
 def _jieba() -> tuple[Any, Any, dict[str, float], float]:
     """(jieba, its word -> part-of-speech table, IDF table, median IDF), loaded once."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-        import jieba.analyse
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-    tfidf = jieba.analyse.default_tfidf
-    return jieba, jieba.posseg.dt.word_tag_tab, tfidf.idf_freq, float(tfidf.median_idf)
+    module = segmenter.jieba()
+    tfidf = module.analyse.default_tfidf
+    return module, module.posseg.dt.word_tag_tab, tfidf.idf_freq, float(tfidf.median_idf)
 
 
 def _excluded(transcript: Transcript) -> set[str]:

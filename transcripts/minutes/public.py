@@ -19,14 +19,13 @@ their names. The result is a :class:`Minutes` like any other, for the same rende
 
 from __future__ import annotations
 
-import logging
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
+from transcripts import segmenter
 from transcripts.minutes.model import KIND_ZH, UNKNOWN_SPEAKER, Minutes, Transcript
 
 PRIVATE = ("resident", "other")
@@ -118,14 +117,8 @@ def _pattern(keys: list[str]) -> re.Pattern[str]:
 @cache
 def _jieba() -> tuple[Any, dict[str, int], dict[str, str]]:
     """(jieba, its word -> frequency table, its word -> part-of-speech table), loaded once."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-    return jieba, jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+    module = segmenter.jieba()
+    return module, module.dt.FREQ, module.posseg.dt.word_tag_tab
 
 
 @lru_cache(maxsize=512)
