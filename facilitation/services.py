@@ -11,6 +11,7 @@ from datetime import datetime
 
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import (
+    FIELD_MAX_CHARS,
     NAME_MAX_CHARS,
     Attendance,
     HandStatus,
@@ -119,6 +120,7 @@ async def open_session(
     new_code: CodeGenerator,
     turn_limit_s: int,
     language: str = "zh",
+    hall: str | None = None,
 ) -> Session:
     async with uow:
         if await uow.sessions.open_in_chat(chat_id) is not None:
@@ -127,6 +129,9 @@ async def open_session(
         session = Session.create(chat_id=chat_id, code=new_code(), topic=topic,
                                  moderator=moderator, now=now, turn_limit_s=turn_limit_s,
                                  language=language)
+        # the group's title names the hall; a long one is shortened, never refused
+        session.hall = clean_text((hall or "")[:FIELD_MAX_CHARS], limit=FIELD_MAX_CHARS,
+                                  field_name="hall", required=False)
         session.open_signin(now)
         session = await uow.sessions.add(session)
         attendance, _ = session.sign_in(moderator, now, method=SignInMethod.GROUP, existing=None)

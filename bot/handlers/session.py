@@ -43,7 +43,7 @@ async def new_session(update: Update, context: Context) -> None:
         uow(update, context), chat_id=chat_of(update).id, topic=topic,
         actor=actor_of(update, context), now=context.deps.clock(),
         new_code=context.deps.new_code, turn_limit_s=context.deps.turn_seconds,
-        language=context.deps.language)
+        language=context.deps.language, hall=chat_of(update).title)  # the group is the hall
     username = context.bot.username
     await reply(update, t(
         language, "session_opened", topic=session.topic, moderator=actor_of(update, context)

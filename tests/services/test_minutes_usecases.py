@@ -179,3 +179,15 @@ async def test_staff_new_to_the_bot_can_focus_on_any_session(uow: FakeUowFactory
     assert await minutes.focused_session(uow(), actor=STAFF) == session_id
     with pytest.raises(PermissionDenied):
         await minutes.focus_on(uow(), session_id=session_id, actor=A)
+
+
+async def test_the_group_title_names_the_hall(uow: FakeUowFactory, clock: FakeClock) -> None:
+    named = await services.open_session(uow(), chat_id=CHAT, topic="停车难", actor=MOD,
+                                        now=clock(), new_code=SequentialCodes(),
+                                        turn_limit_s=180, hall="  平桥镇民生议事堂 ")
+    assert named.hall == "平桥镇民生议事堂"
+    await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    long = await services.open_session(uow(), chat_id=CHAT, topic="又一场", actor=MOD,
+                                       now=clock(), new_code=SequentialCodes(),
+                                       turn_limit_s=180, hall="议" * 128)
+    assert long.hall is not None and len(long.hall) == 100
