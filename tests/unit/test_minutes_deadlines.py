@@ -149,6 +149,13 @@ def test_no_deadline(text: str) -> None:
     ("春节前", date(2026, 1, 10), date(2026, 2, 16)),
     ("年前", DEC, date(2027, 2, 5)),
     ("明年春节前", THU, date(2027, 2, 5)),
+    ("2028年春节前", THU, date(2028, 1, 25)),  # the year said, not the next festival
+    ("二〇二八年春节前", DEC, date(2028, 1, 25)),
+    ("2027年国庆前", THU, date(2027, 9, 30)),
+    # working days: the National Day week is off, Saturday 10 October 2026 is worked (调休)
+    ("5个工作日内", date(2026, 9, 28), date(2026, 10, 10)),
+    ("三个工作日内", date(2026, 9, 18), date(2026, 9, 22)),  # Sunday 20 September is worked
+    ("两个工作日内", date(2026, 2, 13), date(2026, 2, 24)),  # 14 Feb worked, then the holiday
     ("中秋节前", THU, date(2026, 9, 24)),
     ("中秋前", date(2026, 10, 1), date(2027, 9, 14)),
     ("元宵节前", DEC, date(2027, 2, 19)),

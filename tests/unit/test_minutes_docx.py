@@ -5,18 +5,20 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
 import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from docx.table import Table
 
 from transcripts.minutes import docx_parts
 from transcripts.minutes.compile import compile_minutes
-from transcripts.minutes.model import Action, Minutes, load_transcript
+from transcripts.minutes.display import title as display_title
+from transcripts.minutes.model import Action, Issuance, Minutes, load_transcript
 from transcripts.minutes.render_docx import to_docx_bytes, zh_number
 
 T1 = Path(__file__).parents[3] / "shared" / "transcripts" / "t1.json"
@@ -47,6 +49,14 @@ def table_with(doc: Document, header: list[str]) -> Table:
     return next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == header)
 
 
+def title(doc: Document) -> str:
+    return texts(doc, "纪要标题")[0]
+
+
+def subtitle(doc: Document) -> str:
+    return texts(doc, "纪要副标题")[0]
+
+
 def east_asian_font(doc: Document, style: str) -> str | None:
     fonts = doc.styles[style].element.rPr.rFonts
     value: str | None = fonts.get(qn("w:eastAsia"))
@@ -55,7 +65,8 @@ def east_asian_font(doc: Document, style: str) -> str | None:
 
 def test_title_sections_and_annexes_in_order(minutes: Minutes) -> None:
     doc = reopen(minutes)
-    assert doc.paragraphs[0].text == "关于工业园区污水零直排的协商纪要"
+    assert texts(doc)[:3] == [
+        "桐岙镇民生议事堂协商纪要", "（草稿）", "关于工业园区污水零直排的协商纪要"]
     assert texts(doc, "纪要一级标题") == SECTIONS
     assert texts(doc, "纪要附件") == ["附件1", "附件2"]
     order = texts(doc)
@@ -73,7 +84,7 @@ def test_basic_facts(minutes: Minutes) -> None:
     present = next(t for t in body if t.startswith("出席人员："))
     counts = "其中政协委员 4 名、群众代表 2 名"
     assert present.startswith(f"出席人员：{minutes.heading.present} 人，{counts}")
-    assert doc.paragraphs[1].text.startswith("2026年4月16日　桐岙镇民生议事堂")
+    assert subtitle(doc).startswith("2026年4月16日　桐岙镇民生议事堂")
 
 
 def test_follow_up_table_has_one_row_per_action(minutes: Minutes) -> None:
@@ -86,13 +97,13 @@ def test_follow_up_table_has_one_row_per_action(minutes: Minutes) -> None:
 
 
 def test_sign_in_sheet_lists_everyone(minutes: Minutes) -> None:
-    header = ["序号", "姓名", "身份", "界别", "单位", "签到时间", "方式"]
+    header = ["序号", "姓名", "身份", "界别", "单位", "签到", "方式", "离场", "签名"]
     table = table_with(reopen(minutes), header)
     rows = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
     assert len(table.rows) - 1 == len(minutes.transcript.attendance)
     assert rows["杨帆"][2:] == [
-        "政协委员", "无党派人士", "雁溪县水利水电勘测设计所", "08:58", "线上"]
-    assert rows["许志明"][5] == "08:43（09:17离场）"
+        "政协委员", "无党派人士", "雁溪县水利水电勘测设计所", "08:58", "线上", "—", ""]
+    assert rows["许志明"][5:8] == ["08:43", "现场", "09:17"]
 
 
 def test_transcript_annex_has_timestamps(minutes: Minutes) -> None:
@@ -115,9 +126,9 @@ def test_fonts_are_set_on_styles(minutes: Minutes) -> None:
 
 
 def test_status_marker(minutes: Minutes) -> None:
-    assert "（草稿）" in reopen(minutes).paragraphs[1].text
-    approved = reopen(replace(minutes, status="approved", version=2)).paragraphs[1].text
-    assert "第2版" in approved and "草稿" not in approved
+    assert "（草稿）" in subtitle(reopen(minutes))
+    approved = texts(reopen(replace(minutes, status="approved", version=2)))
+    assert not [t for t in approved if "第2版" in t or "草稿" in t]
 
 
 def test_response_follows_the_question_it_answers(minutes: Minutes) -> None:
@@ -162,14 +173,14 @@ def test_chinese_numbers(n: int, zh: str) -> None:
 def test_the_title_does_not_double_about_or_consultation() -> None:
     empty = load_transcript({"session": {"topic": "关于加快老旧小区加装电梯的协商"},
                              "attendance": [], "utterances": []})
-    assert reopen(compile_minutes(empty)).paragraphs[0].text == "关于加快老旧小区加装电梯的协商纪要"
+    assert title(reopen(compile_minutes(empty))) == "关于加快老旧小区加装电梯的协商纪要"
 
 
 def test_without_a_start_the_time_is_the_day_of_the_turns(minutes: Minutes) -> None:
     heading = replace(minutes.heading, started_at=None, ended_at=None)
     doc = reopen(replace(minutes, heading=heading))
     assert "时间：2026年4月16日" in texts(doc)
-    assert doc.paragraphs[1].text.startswith("2026年4月16日")
+    assert subtitle(doc).startswith("2026年4月16日")
     ended = replace(heading, ended_at=minutes.heading.ended_at)
     assert "时间：2026年4月16日 —09:43（结束）" in texts(reopen(replace(minutes, heading=ended)))
 
@@ -199,3 +210,53 @@ def test_statistics_of_nobody() -> None:
     (0, "00:00", "0分0秒"), (306.4, "05:06", "5分6秒"), (4503, "75:03", "1小时15分3秒")])
 def test_durations(seconds: float, clock: str, duration: str) -> None:
     assert docx_parts.clock(seconds) == clock and docx_parts.duration(seconds) == duration
+
+
+# A document an office submits as is -------------------------------------------------------
+
+ISSUANCE = Issuance(
+    title="关于推进工业园区污水零直排工作的协商纪要", number="2026年第3期",
+    to=("中共雁溪县委办公室", "雁溪县人民政府办公室"), cc=("县住建局", "市生态环境局雁溪分局"),
+    issuer="政协雁溪县委员会办公室", issued_on=date(2026, 4, 20), compiled_by="陈立群",
+    reviewed_by="王海")
+
+
+def test_an_approved_version_is_the_document_sent(minutes: Minutes) -> None:
+    confirmed = minutes.proceedings[1].speaker
+    approved = replace(minutes, status="approved", version=2, issuance=ISSUANCE,
+                       confirmed_by=(confirmed,))
+    created = datetime(2026, 4, 20, 10, 30, tzinfo=UTC)
+    doc = docx.Document(io.BytesIO(to_docx_bytes(approved, created=created)))
+    body = texts(doc)
+    assert body[:3] == ["桐岙镇民生议事堂协商纪要", "2026年第3期",
+                        "关于推进工业园区污水零直排工作的协商纪要"]
+    assert doc.paragraphs[0].runs[0].font.color.rgb == RGBColor(0xC0, 0, 0)
+    tail = body[body.index("五、下一步工作"):body.index("附件1")]
+    assert [t for t in tail if t] == [
+        "五、下一步工作", "政协雁溪县委员会办公室", "2026年4月20日", "整理：陈立群　　审核：王海",
+        "主送：中共雁溪县委办公室、雁溪县人民政府办公室。",
+        "抄送：县住建局、市生态环境局雁溪分局。"]
+    working = ("（未确认）", "已确认", "关键词：", "统计：", "第2版", "草稿")
+    assert not [t for t in body if any(w in t for w in working)]
+    props = doc.core_properties
+    assert (props.title, props.author, props.created) == (
+        "关于推进工业园区污水零直排工作的协商纪要", "桐岙镇民生议事堂", created)
+
+
+def test_a_draft_keeps_its_working_material(minutes: Minutes) -> None:
+    confirmed = minutes.proceedings[1].speaker
+    body = texts(reopen(replace(minutes, confirmed_by=(confirmed,), issuance=ISSUANCE)))
+    assert body[1] == "2026年第3期"
+    assert any("（✓ 已确认）" in t for t in body) and any("（未确认）" in t for t in body)
+    assert any(t.startswith("关键词：") for t in body)
+    assert any(t.startswith("统计：") for t in body)
+
+
+@pytest.mark.parametrize(("topic", "expected"), [
+    ("平桥镇污水零直排怎么推进", "关于推进平桥镇污水零直排工作的协商纪要"),
+    ("老旧小区停车难怎么办？", "关于解决老旧小区停车难问题的协商纪要"),
+    ("如何推进垃圾分类", "关于推进垃圾分类的协商纪要"),
+    ("农村居家养老与老年食堂建设", "关于农村居家养老与老年食堂建设的协商纪要"),
+])
+def test_a_question_topic_makes_a_formal_title(topic: str, expected: str) -> None:
+    assert display_title(topic) == expected

@@ -5,7 +5,8 @@
 turns it into a date, or None when it names no day. Conventions (weeks run Monday to Sunday):
 
 - 两周内 = the day + 14; 一周内 + 7; 10天内 + 10; 一个月内 = the same day next month; 半年内 + 6
-  months; N个工作日内 skips weekends; 24小时内 = the next day;
+  months; N个工作日内 counts working days (public holidays off, 调休 weekend days worked);
+  24小时内 = the next day;
 - 月底前 = this month's last day; 下个月底前 / 下个月15号之前 = in the next month; X月底前 = month
   X of this year, or of the next when X is past; 上旬 = the 10th, 中旬 = the 20th, 月中 = the
   15th; X月前 = the day before the 1st of month X; 7月15日前 = that day (next year's if past);
@@ -13,8 +14,8 @@ turns it into a date, or None when it names no day. Conventions (weeks run Monda
   month's end; 年内 / 年底前 = 31 December; 明年... = the next year; 上半年 = 30 June, 下半年 =
   31 December; 三季度末 = the quarter's last day (next year's when past), 季度末 = this one's;
 - 下周五前 = the Friday of next week; 本周内 = this Sunday; 周五前 = the next Friday;
-- a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day
-  (lunar festivals from a table for 2024-2040; outside it, None);
+- a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day, or
+  in the year said (2028年春节前) (lunar festivals from a table for 2024-2040; outside it, None);
 - 雨季来临前, 汛期前, 开学前, 尽快 ...: kept as said, resolved to None;
 - not deadlines: the past (去年八月底), a start (下个月起; 下个月 in 下个月1号起; but
   三季度末前开始 is by then), a bare month (8月份).
@@ -187,16 +188,33 @@ def _duration(m: re.Match[str], day: date) -> date | None:
     if count is None:
         return None
     if unit == "个工作日":
-        while count:
-            day += timedelta(days=1)
-            count -= day.weekday() < 5
-        return day
+        return add_working_days(day, count)
     if "月" in unit:
         return add_months(day, count) + timedelta(days=15 * ("半" in unit))
     if unit == "年":
         return add_months(day, 12 * count)
     days = {"小时": -(-count // 24), "天": count, "日": count}.get(unit.lstrip("个"), 7 * count)
     return day + timedelta(days=days)
+
+
+def is_working_day(day: date) -> bool:
+    """A working day in mainland China: public holidays are off and the adjusted weekend days
+    (调休) are worked, as published by the State Council (chinese-calendar's table); for a year
+    not yet published, Monday to Friday."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` (N个工作日内)."""
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day
 
 
 def festival_date(name: str, year: int) -> date | None:
@@ -252,7 +270,7 @@ _RULES: tuple[tuple[str, Resolver], ...] = (
      _week),
     (rf"{_NOT_NUM}(?P<n>{_N}|半(?!个?小时))(?P<u>个工作日|个?星期|个?礼拜|周|天|日|个半月|个月|年|个?小时)"
      r"(?:之内|以内|内)", _duration),
-    (rf"{_NOT_NUM}(?P<y>今年|明年)?(?P<f>{_FESTIVALS})(?:假期|放假|长假|小长假|黄金周)?(?:前|之前|以前|来临前|到来前|到来之前)",
+    (rf"{_NOT_NUM}{_YEAR}(?P<f>{_FESTIVALS})(?:假期|放假|长假|小长假|黄金周)?(?:前|之前|以前|来临前|到来前|到来之前)",
      _festival),
     (r"(?<![0-9０-９零〇一二两三四五六七八九十百千几多去今明前后本半每新])(?P<f>年)前", _festival),
 )

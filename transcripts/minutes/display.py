@@ -21,12 +21,38 @@ from transcripts.minutes.model import Minutes
 
 _ABOUT = re.compile(r"^\s*关于")
 _MEETING = re.compile(r"的?(?:协商纪要|协商会议|协商会|协商|议事会|纪要)\s*$")
+_ASKED = re.compile(r"[？?。！!\s]+$")
+# A topic put as a question: "X怎么推进" -> 推进X工作, "X怎么办" -> 解决X问题, "如何X" -> X.
+_HOW_VERB = re.compile(r"^(?P<what>.+?)(?:该|要|应该|应当)?(?:怎么|怎样|如何)"
+                       r"(?P<verb>推进|推动|解决|治理|管理|管|建|建设|改|改造|落实|提升|破解|做)好?$")
+_HOW_DO = re.compile(r"^(?P<what>.+?)(?:该|要)?(?:怎么办|咋办|如何是好)$")
+_HOW_LEAD = re.compile(r"^(?:怎样|如何|怎么)(?=\S{2})")
+_VERB = {"管": "管理", "建": "建设", "改": "改造", "做": "做好"}
+
+
+def formal_topic(topic: str) -> str:
+    """The topic as a document names it: 平桥镇污水零直排怎么推进 -> 推进平桥镇污水零直排工作,
+    停车难怎么办 -> 解决停车难问题, 如何推进X -> 推进X; other topics as they are."""
+    core = _ASKED.sub("", _MEETING.sub("", _ABOUT.sub("", topic)).strip())
+    if m := _HOW_VERB.match(core):
+        what = m["what"].rstrip("的")
+        return f"{_VERB.get(m['verb'], m['verb'])}{what}" + (
+            "" if what.endswith(("工作", "问题")) else "工作")
+    if m := _HOW_DO.match(core):
+        what = m["what"].rstrip("的")
+        return f"解决{what}" + ("" if what.endswith("问题") else "问题")
+    return _HOW_LEAD.sub("", core) or topic.strip()
 
 
 def title(topic: str) -> str:
-    """关于{topic}的协商纪要, the topic without a leading 关于 or a trailing (的)协商(会)."""
-    core = _MEETING.sub("", _ABOUT.sub("", topic)).strip()
-    return f"关于{core or topic.strip()}的协商纪要"
+    """关于{topic}的协商纪要, the topic without a leading 关于 or a trailing (的)协商(会), and
+    put formally when it is a question (:func:`formal_topic`)."""
+    return f"关于{formal_topic(topic)}的协商纪要"
+
+
+def document_title(minutes: Minutes) -> str:
+    """The title set for the document (/title), else the one made from the topic."""
+    return minutes.issuance.title or title(minutes.heading.topic)
 
 
 def date_text(day: date) -> str:

@@ -13,8 +13,9 @@ from docx.text.paragraph import Paragraph
 from transcripts.minutes.model import KIND_ZH, TURN_ZH, Attendee, Minutes, Proceeding, Statistics
 
 NONE = "无"
-SIGN_IN_HEADER = ("序号", "姓名", "身份", "界别", "单位", "签到时间", "方式")
-SIGN_IN_WIDTHS = (1.2, 2.0, 2.2, 2.2, 4.6, 2.0, 1.4)  # cm; the text block is 15.6 cm wide
+# The Markdown's columns, and 签名 for signing a printed sheet
+SIGN_IN_HEADER = ("序号", "姓名", "身份", "界别", "单位", "签到", "方式", "离场", "签名")
+SIGN_IN_WIDTHS = (1.0, 1.6, 1.8, 1.6, 3.3, 1.3, 1.6, 1.3, 2.1)  # cm; the text block is 15.6 cm
 TURN_LABEL = {"question": "提问", "response": "回应", "follow_up": "补充", "written": "书面发言",
               "comment": "插话"}
 STATISTICS_HEADER = ("姓名", "发言次数", "时长")
@@ -49,8 +50,9 @@ def ordered(proceedings: Sequence[Proceeding]) -> list[Proceeding]:
 
 
 def proceedings(w: Writer, minutes: Minutes) -> None:
-    """Each turn: speaker (kind, unit), the kind of turn, and its summary."""
-    confirmed = set(minutes.confirmed_by)
+    """Each turn: speaker (kind, unit), the kind of turn, and its summary; in a draft, who has
+    confirmed their turns (发言确认), which is working material, not part of what is sent."""
+    confirmed = set(minutes.confirmed_by) if minutes.status == "draft" else set()
     for p in ordered(minutes.proceedings):
         who = KIND_ZH.get(p.kind, p.kind) + (f"，{p.unit}" if p.unit else "")
         label = TURN_LABEL.get(p.turn, "")
@@ -96,13 +98,12 @@ def statistics(w: Writer, minutes: Minutes) -> None:
 
 
 def _sign_in_row(number: int, a: Attendee) -> tuple[str, ...]:
-    when, how = "缺席", "—"
-    if not a.absent:
-        when = (f"{a.signed_in_at:%H:%M}" if a.signed_in_at else "—") + (
-            "（迟到）" if a.late else "") + (f"（{a.left_at:%H:%M}离场）" if a.left_at else "")
-        how = ("线上" if a.remote else "现场") + ("（代签）" if a.proxy else "")
+    """The same cells as the Markdown's sign-in table, and an empty 签名 cell."""
+    how = "缺席" if a.absent else "代签" if a.proxy else "线上" if a.remote else "现场"
+    how += "（迟到）" if a.late else ""
     return (str(number), a.name, KIND_ZH.get(a.kind, a.kind), a.sector or "—", a.unit or "—",
-            when, how)
+            f"{a.signed_in_at:%H:%M}" if a.signed_in_at else "—", how,
+            f"{a.left_at:%H:%M}" if a.left_at else "—", "")
 
 
 def sign_in_annex(w: Writer, minutes: Minutes) -> None:

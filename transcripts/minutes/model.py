@@ -100,9 +100,10 @@ class Suggestion:
     number: int
     text: str
     proposers: tuple[str, ...]
-    seq: int
+    seq: int  # the turn it was first made in
     category: str
     origin: Origin = "auto"
+    also: tuple[int, ...] = ()  # later turns that restated it (their speakers are proposers)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class Action:
     deadline_text: str | None
     seq: int
     origin: Origin = "auto"
+    partners: tuple[str, ...] = ()  # units that 配合/协助 the lead unit
+    also: tuple[int, ...] = ()  # later turns that restated it (the closing, mostly)
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,22 @@ class Statistics:
 
 
 @dataclass(frozen=True)
+class Issuance:
+    """What makes the minutes a document an office sends (发文要素): a formal title, the
+    issue number (期号), to whom it goes (主送, 抄送), who issues it (落款) and on what day, who
+    compiled (整理) and who reviewed (审核) it. Empty fields are left out of the document."""
+
+    title: str | None = None  # None: 关于{topic}的协商纪要 (display.title)
+    number: str | None = None  # 2026年第3期, or the hall's own form
+    to: tuple[str, ...] = ()  # 主送
+    cc: tuple[str, ...] = ()  # 抄送
+    issuer: str | None = None  # 落款: the issuing body
+    issued_on: date | None = None  # 落款 date: the day the minutes were approved
+    compiled_by: str | None = None  # 整理人
+    reviewed_by: str | None = None  # 审核人
+
+
+@dataclass(frozen=True)
 class Minutes:
     heading: Heading
     proceedings: tuple[Proceeding, ...]
@@ -183,6 +202,8 @@ class Minutes:
     status: str = "draft"  # draft | approved
     version: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    issuance: Issuance = Issuance()
+    extractor: str = ""  # the version of the extractor that compiled it (compile.EXTRACTOR)
 
 
 def _time(value: Any, where: str) -> datetime | None:

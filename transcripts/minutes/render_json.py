@@ -21,6 +21,7 @@ from transcripts.minutes.model import (
     Attendee,
     ConsensusItem,
     Heading,
+    Issuance,
     Minutes,
     Proceeding,
     SpeakerStats,
@@ -79,15 +80,17 @@ def to_json(minutes: Minutes, *, annex: bool = True) -> dict[str, Any]:
         "attendance": _attendance(m.heading),
         "proceedings": [_proceeding(p) for p in m.proceedings],
         "suggestions": [{"number": s.number, "text": s.text, "proposers": list(s.proposers),
-                         "seq": s.seq, "category": s.category, "origin": s.origin}
+                         "seq": s.seq, "also": list(s.also), "category": s.category,
+                         "origin": s.origin}
                         for s in m.suggestions],
         "consensus": [{"text": c.text, "seq": c.seq, "origin": c.origin} for c in m.consensus],
         "actions": [{"text": a.text, "unit": a.unit, "deadline": _iso(a.deadline),
-                     "deadline_text": a.deadline_text, "seq": a.seq, "origin": a.origin}
+                     "deadline_text": a.deadline_text, "partners": list(a.partners),
+                     "seq": a.seq, "also": list(a.also), "origin": a.origin}
                     for a in m.actions],
         "keywords": list(m.keywords), "statistics": _statistics(m.statistics),
         "status": m.status, "version": m.version, "confirmed_by": list(m.confirmed_by),
-        "extra": dict(m.extra)}
+        "extra": dict(m.extra), "document": _issuance(m.issuance), "extractor": m.extractor}
     if annex:
         document["transcript"] = transcript_to_json(m.transcript)
     return document
@@ -158,7 +161,8 @@ def _read_items(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "suggestions": tuple(Suggestion(
             number=s["number"], text=s["text"], proposers=tuple(s.get("proposers", ())),
-            seq=s["seq"], category=s["category"], origin=s.get("origin", "auto"))
+            seq=s["seq"], category=s["category"], origin=s.get("origin", "auto"),
+            also=tuple(s.get("also", ())))
             for s in d.get("suggestions", ())),
         "consensus": tuple(ConsensusItem(text=c["text"], seq=c["seq"],
                                          origin=c.get("origin", "auto"))
@@ -166,8 +170,25 @@ def _read_items(d: dict[str, Any]) -> dict[str, Any]:
         "actions": tuple(Action(
             text=a["text"], unit=a.get("unit"),
             deadline=date.fromisoformat(a["deadline"]) if a.get("deadline") else None,
-            deadline_text=a.get("deadline_text"), seq=a["seq"], origin=a.get("origin", "auto"))
+            deadline_text=a.get("deadline_text"), seq=a["seq"], origin=a.get("origin", "auto"),
+            partners=tuple(a.get("partners", ())), also=tuple(a.get("also", ())))
             for a in d.get("actions", ()))}
+
+
+def _issuance(i: Issuance) -> dict[str, Any]:
+    return {"title": i.title, "number": i.number, "to": list(i.to), "cc": list(i.cc),
+            "issuer": i.issuer, "issued_on": _iso(i.issued_on), "compiled_by": i.compiled_by,
+            "reviewed_by": i.reviewed_by}
+
+
+def _read_issuance(d: dict[str, Any] | None) -> Issuance:
+    if not d:
+        return Issuance()
+    return Issuance(
+        title=d.get("title"), number=d.get("number"), to=tuple(d.get("to") or ()),
+        cc=tuple(d.get("cc") or ()), issuer=d.get("issuer"),
+        issued_on=date.fromisoformat(d["issued_on"]) if d.get("issued_on") else None,
+        compiled_by=d.get("compiled_by"), reviewed_by=d.get("reviewed_by"))
 
 
 def minutes_from_json(document: dict[str, Any]) -> Minutes:
@@ -188,4 +209,6 @@ def minutes_from_json(document: dict[str, Any]) -> Minutes:
         statistics=_read_statistics(document["statistics"]), transcript=transcript,
         confirmed_by=tuple(document.get("confirmed_by", ())),
         status=document.get("status", "draft"), version=document.get("version"),
-        extra=dict(document.get("extra") or {}))
+        extra=dict(document.get("extra") or {}),
+        issuance=_read_issuance(document.get("document")),
+        extractor=str(document.get("extractor") or ""))

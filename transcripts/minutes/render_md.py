@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from transcripts.minutes.display import session_time, title
+from transcripts.minutes.display import date_text, document_title, session_time
 from transcripts.minutes.model import KIND_ZH, KINDS, TURN_ZH, Minutes, Proceeding
 
 NONE = "（无）"  # under a heading with nothing to list
@@ -124,13 +124,27 @@ def verbatim(m: Minutes) -> list[str]:
     return lines if m.transcript.utterances else [*lines, NONE, ""]
 
 
+def signature(m: Minutes) -> list[str]:
+    """落款 (issuer, date), 整理/审核, 主送/抄送: what an approved document ends with."""
+    i = m.issuance
+    lines = [x for x in (i.issuer, date_text(i.issued_on) if i.issued_on else None) if x]
+    people = "　".join(f"{label}：{name}" for label, name in
+                      (("整理", i.compiled_by), ("审核", i.reviewed_by)) if name)
+    lines += [people] if people else []
+    lines += [f"{label}：{'、'.join(units)}。" for label, units in
+              (("主送", i.to), ("抄送", i.cc)) if units]
+    return [line for x in lines for line in (x + "  ", "")] if lines else []
+
+
 def to_markdown(minutes: Minutes) -> str:
+    """The document; a draft also carries the working material (发言确认, keywords,
+    statistics), an approved version does not."""
     m = minutes
-    status = "（草稿）" if m.status == "draft" else "（已审定）"
-    version = f"，第 {m.version} 版" if m.version is not None else ""
-    head = [f"# {title(m.heading.topic)}", "", f"{status.rstrip('）')}{version}）", ""]
-    if m.confirmed_by:
+    draft = m.status == "draft"
+    status = "（草稿）" if draft else f"（{m.issuance.number}）" if m.issuance.number else ""
+    head = [f"# {document_title(m)}", ""] + ([status, ""] if status else [])
+    if draft and m.confirmed_by:
         head += [f"发言确认：{'、'.join(m.confirmed_by)}", ""]
-    parts = (basics, proceedings, suggestions, consensus, actions, keywords_and_statistics,
-             sign_in, verbatim)
+    parts = (basics, proceedings, suggestions, consensus, actions,
+             *((keywords_and_statistics,) if draft else ()), signature, sign_in, verbatim)
     return "\n".join(head + [line for part in parts for line in part(m)]).rstrip() + "\n"

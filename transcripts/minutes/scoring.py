@@ -1,6 +1,8 @@
 """Score compiled minutes against annotated gold minutes (tN.json beside tN.gold.json).
 
-Matching, one to one and greedy by similarity, within the same turn (seq):
+Matching, one to one and greedy by similarity, within the same turn (seq); a gold item may
+list the later turns that restated it (``"also": [{"seq": N, ...}]``), and then a predicted item
+at any of those turns (its own ``seq`` or the restatements it merged) can match it:
 - a predicted suggestion matches a gold one when it covers at least ``COVER`` of the gold
   text's characters (as a multiset, punctuation ignored, Chinese numerals read as digits) and
   is not a wholesale dump of the turn (at most ``MAX_LENGTH_RATIO`` times the gold length);
@@ -16,7 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -69,13 +71,21 @@ def similar(gold: str, predicted: str) -> float:
     return c if c >= COVER else 0.0
 
 
-def match(gold: Sequence[tuple[int, str]], predicted: Sequence[tuple[int, str]]
+Seqs = int | frozenset[int]
+
+
+def _seqs(seq: Seqs) -> frozenset[int]:
+    return frozenset({seq}) if isinstance(seq, int) else seq
+
+
+def match(gold: Sequence[tuple[Seqs, str]], predicted: Sequence[tuple[Seqs, str]]
           ) -> list[tuple[int, int]]:
-    """Pairs (gold index, predicted index): same seq, similar text, one to one, best first."""
+    """Pairs (gold index, predicted index): a turn in common, similar text, one to one, best
+    first."""
     candidates = []
     for gi, (gseq, gtext) in enumerate(gold):
         for pi, (pseq, ptext) in enumerate(predicted):
-            if gseq == pseq:
+            if _seqs(gseq) & _seqs(pseq):
                 s = similar(gtext, ptext)
                 if s > 0:
                     candidates.append((s, gi, pi))
@@ -128,21 +138,29 @@ def _unit(value: str | None) -> str:
     return normalize(value or "")
 
 
+def gold_seqs(item: dict[str, Any]) -> frozenset[int]:
+    """The turn a gold item was made in and the turns that restated it."""
+    return frozenset({int(item["seq"])} | {int(a["seq"]) for a in item.get("also", [])})
+
+
 def score(name: str, minutes: Minutes, gold: dict[str, Any]) -> FileScore:
     misses: list[str] = []
-    g_s = [(int(s["seq"]), str(s["text"])) for s in gold.get("suggestions", [])]
-    p_s = [(s.seq, s.text) for s in minutes.suggestions]
+    g_s: list[tuple[Seqs, str]] = [(gold_seqs(s), str(s["text"]))
+                                   for s in gold.get("suggestions", [])]
+    p_s: list[tuple[Seqs, str]] = [(frozenset({s.seq, *s.also}), s.text)
+                                   for s in minutes.suggestions]
     pairs = match(g_s, p_s)
     hit_g, hit_p = {g for g, _ in pairs}, {p for _, p in pairs}
-    misses += [f"  missed suggestion #{seq}: {text}" for i, (seq, text) in enumerate(g_s)
+    misses += [f"  missed suggestion #{_show(seq)}: {text}" for i, (seq, text) in enumerate(g_s)
                if i not in hit_g]
-    misses += [f"  extra suggestion  #{seq}: {text}" for i, (seq, text) in enumerate(p_s)
+    misses += [f"  extra suggestion  #{_show(seq)}: {text}" for i, (seq, text) in enumerate(p_s)
                if i not in hit_p]
     suggestions = Counts(len(g_s), len(p_s), len(pairs))
 
     g_a = gold.get("actions", [])
     p_a = list(minutes.actions)
-    pairs = match([(int(a["seq"]), str(a["text"])) for a in g_a], [(a.seq, a.text) for a in p_a])
+    pairs = match([(gold_seqs(a), str(a["text"])) for a in g_a],
+                  [(frozenset({a.seq, *a.also}), a.text) for a in p_a])
     right = 0
     for gi, pi in pairs:
         g, p = g_a[gi], p_a[pi]
@@ -160,10 +178,11 @@ def score(name: str, minutes: Minutes, gold: dict[str, Any]) -> FileScore:
                if i not in hit_p]
     actions = Counts(len(g_a), len(p_a), right)
 
-    g_c = [(int(c["seq"]), str(c["text"])) for c in gold.get("consensus", [])]
+    g_c: list[tuple[Seqs, str]] = [(gold_seqs(c), str(c["text"]))
+                                   for c in gold.get("consensus", [])]
     pairs = match(g_c, [(c.seq, c.text) for c in minutes.consensus])
     hit_g = {g for g, _ in pairs}
-    misses += [f"  missed consensus #{seq}: {text}" for i, (seq, text) in enumerate(g_c)
+    misses += [f"  missed consensus #{_show(seq)}: {text}" for i, (seq, text) in enumerate(g_c)
                if i not in hit_g]
     consensus = Counts(len(g_c), len(minutes.consensus), len(pairs))
 
@@ -172,6 +191,10 @@ def score(name: str, minutes: Minutes, gold: dict[str, Any]) -> FileScore:
     if expected != got:
         misses.append(f"  attendance: gold {expected}, got {got}")
     return FileScore(name, suggestions, actions, len(pairs), consensus, expected == got, misses)
+
+
+def _show(seqs: Seqs) -> str:
+    return "/".join(map(str, sorted(_seqs(seqs))))
 
 
 def gold_pairs(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
@@ -186,8 +209,7 @@ def gold_pairs(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     return found
 
 
-def _line(name: str, s: FileScore | None, sug: Counts, act: Counts, con: Counts,
-          att: str) -> str:
+def _line(name: str, sug: Counts, act: Counts, con: Counts, att: str) -> str:
     return (f"{name:<12} suggestions P {sug.precision:.2f} R {sug.recall:.2f} F1 {sug.f1:.2f} "
             f"({sug.matched}/{sug.gold} gold, {sug.predicted} found) | actions right "
             f"{act.matched}/{act.gold} = {act.recall:.2f} (P {act.precision:.2f}) | consensus "
@@ -195,30 +217,53 @@ def _line(name: str, s: FileScore | None, sug: Counts, act: Counts, con: Counts,
 
 
 def report(paths: Iterable[Path], *, verbose: bool = False) -> tuple[str, dict[str, float]]:
-    """The printed report, and the overall figures."""
+    """The printed report, and the figures over all files. Each path given (a set: dev,
+    held-out, ...) gets its own total line, so sets tuned on and sets never seen are never
+    mixed into one figure."""
     from transcripts.minutes.compile import compile_minutes
     from transcripts.minutes.model import load_transcript
 
-    lines = []
-    total_s, total_a, total_c = Counts(), Counts(), Counts()
-    attendance_right = files = 0
-    for transcript_path, gold_path in gold_pairs(paths):
-        transcript = load_transcript(json.loads(transcript_path.read_text(encoding="utf-8")))
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        s = score(transcript_path.stem, compile_minutes(transcript), gold)
-        total_s.add(s.suggestions)
-        total_a.add(s.actions)
-        total_c.add(s.consensus)
-        attendance_right += s.attendance_right
-        files += 1
-        lines.append(_line(s.name, s, s.suggestions, s.actions, s.consensus,
-                           "right" if s.attendance_right else "WRONG"))
-        if verbose:
-            lines += s.misses
-    lines.append(_line("overall", None, total_s, total_a, total_c,
-                       f"{attendance_right}/{files} right"))
-    return "\n".join(lines), {
-        "suggestion_precision": total_s.precision, "suggestion_recall": total_s.recall,
-        "suggestion_f1": total_s.f1, "actions_right": total_a.recall,
-        "actions_precision": total_a.precision, "consensus_recall": total_c.recall,
-        "attendance_right": attendance_right / files if files else 0.0}
+    lines: list[str] = []
+    totals = _Totals()
+    for path in paths:
+        subtotal = _Totals()
+        for transcript_path, gold_path in gold_pairs([path]):
+            transcript = load_transcript(json.loads(transcript_path.read_text(encoding="utf-8")))
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            s = score(transcript_path.stem, compile_minutes(transcript), gold)
+            subtotal.add(s)
+            totals.add(s)
+            lines.append(_line(s.name, s.suggestions, s.actions, s.consensus,
+                               "right" if s.attendance_right else "WRONG"))
+            if verbose:
+                lines += s.misses
+        lines.append(subtotal.line(f"= {path.name or path}"))
+    return "\n".join(lines), totals.figures()
+
+
+@dataclass
+class _Totals:
+    suggestions: Counts = field(default_factory=Counts)
+    actions: Counts = field(default_factory=Counts)
+    consensus: Counts = field(default_factory=Counts)
+    attendance_right: int = 0
+    files: int = 0
+
+    def add(self, s: FileScore) -> None:
+        self.suggestions.add(s.suggestions)
+        self.actions.add(s.actions)
+        self.consensus.add(s.consensus)
+        self.attendance_right += s.attendance_right
+        self.files += 1
+
+    def line(self, name: str) -> str:
+        return _line(name, self.suggestions, self.actions, self.consensus,
+                     f"{self.attendance_right}/{self.files} right")
+
+    def figures(self) -> dict[str, float]:
+        s, a = self.suggestions, self.actions
+        return {
+            "suggestion_precision": s.precision, "suggestion_recall": s.recall,
+            "suggestion_f1": s.f1, "actions_right": a.recall, "actions_precision": a.precision,
+            "consensus_recall": self.consensus.recall,
+            "attendance_right": self.attendance_right / self.files if self.files else 0.0}
