@@ -251,7 +251,8 @@ def test_a_long_session_is_fast() -> None:
                 ("主持", "moderator", CLOSING))
     assert sum(len(u.text) for u in t.utterances) >= 45_000
     start = time.perf_counter()
-    assert len(find_suggestions(t)) == 3 * 299
+    found = find_suggestions(t)  # the same three proposals, restated by 299 speakers
+    assert [len(s.proposers) for s in found] == [299, 299, 299]
     assert len(find_consensus(t)) == 2
     assert time.perf_counter() - start < 0.3
 

@@ -30,21 +30,28 @@ from transcripts.minutes.model import (
     Transcript,
     Utterance,
 )
+from transcripts.minutes.speech import prepared
 from transcripts.minutes.suggestions import find_consensus, find_suggestions
 from transcripts.minutes.summary import Context, summarize
 
+# The version of the extraction rules: minutes frozen by an approval say which rules compiled
+# them, so a later change of the rules is not taken for a change of the session's record.
+EXTRACTOR = "2026.12.2"
 CHARS_PER_SECOND = 4.0  # speaking rate, to estimate a voice turn's length when not measured
 
 
 def compile_minutes(transcript: Transcript, tz: tzinfo | None = None) -> Minutes:
-    """The minutes of a transcript; ``tz``: the hall's time zone (see the module doc)."""
+    """The minutes of a transcript; ``tz``: the hall's time zone (see the module doc).
+    Items and summaries are read from the turns as prepared for extraction (speech.py:
+    sentence units, fillers, self-corrections); the annex keeps the words as recorded."""
     t = in_zone(transcript, tz) if tz is not None else transcript
+    spoken = prepared(t)
     keywords = extract_keywords(t)
     return Minutes(
-        heading=heading(t), proceedings=proceedings(t, keywords),
-        suggestions=tuple(find_suggestions(t)), consensus=tuple(find_consensus(t)),
-        actions=tuple(find_actions(t)), keywords=keywords, statistics=statistics(t),
-        transcript=t)
+        heading=heading(t), proceedings=proceedings(spoken, keywords),
+        suggestions=tuple(find_suggestions(spoken)), consensus=tuple(find_consensus(spoken)),
+        actions=tuple(find_actions(spoken)), keywords=keywords, statistics=statistics(t),
+        transcript=t, extractor=EXTRACTOR)
 
 
 def in_zone(t: Transcript, tz: tzinfo) -> Transcript:

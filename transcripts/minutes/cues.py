@@ -58,6 +58,9 @@ ASKING = re.compile(r"什么时候|多少|几次|哪些|怎么安排|是怎么|�
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
 COMMITMENT = re.compile(
     r"(?:我们|我|本)(?:局|局里|单位|部门|镇里|乡里)?(?:将|会|马上|立即|一定会|争取|保证)|表个?态")
+# The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
+# a commitment (a follow-up item when it names a deadline), not a proposal to others.
+OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁|请求|要求|想|觉得|认为))")
 # What the speaker's own side offers ("我们公司可以免费……" "我再认捐……"): not a suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
                    r"(?:可以|愿意|能)?(?:免费|无偿|出点力|出钱|出资|认捐|捐|拿出|让利)")
@@ -155,8 +158,16 @@ def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
 
 
 def find_frame(piece: str) -> Frame | None:
-    """The frame among the first clauses of a piece, if any."""
-    for i, spoken in enumerate(clauses(piece)[:3]):
+    """The frame among the first clauses of a piece, if any; further on, a frame that hands
+    over to what follows ("……，我的意见是，X" "……，所以我提两个建议：" at the end of a long
+    spoken sentence: speech runs reasons and header together)."""
+    parts = clauses(piece)
+    for i, spoken in enumerate(parts):
+        if i >= 3:
+            frame = _late_frame(parts, i, piece)
+            if frame is not None:
+                return frame
+            continue
         clause = PARTICLE.sub("", spoken)
         counted = COUNTED.search(clause)
         after = piece.find(spoken) + len(spoken)
@@ -169,6 +180,25 @@ def find_frame(piece: str) -> Frame | None:
             return _header(m, spoken, piece, i + 1)
         if SAYING.match(clause) or TALK.match(clause):  # "我想说，" "我补充一点，"
             return Frame(i + 1, 0, False)
+    return None
+
+
+def _late_frame(parts: list[str], i: int, piece: str) -> Frame | None:
+    """A frame past the first clauses counts when it introduces what follows in the piece
+    (我的意见是，……) or announces a list at the piece's end (我讲两条：)."""
+    clause = PARTICLE.sub("", parts[i])
+    last = i == len(parts) - 1
+    if INTRO.match(clause) and not last:
+        return Frame(i + 1, 1, True)
+    m = FRAME.match(clause)
+    if m and not NOT_FRAME.search(m.group("mid") or ""):
+        frame = _header(m, parts[i], piece, i + 1)
+        if (frame.introduces and not last) or (last and frame.announces > 1):
+            return frame
+    if last and TALK.match(clause):  # "……，所以我讲两条：": the two points follow
+        count = COUNT.search(clause)
+        return Frame(i + 1, _COUNTS.get(count.group()[0], LIST) if count else LIST, False,
+                     piece.rstrip()[-1:] in _COLON)
     return None
 
 

@@ -37,12 +37,16 @@ _FILLERS = (
 )
 
 
+_HEADER_END = re.compile(r"[：:]\s*$")
+
+
 def sentences(text: str) -> list[str]:
-    """The turn's sentences, trimmed, without the end punctuation; a 【书面发言】 label dropped."""
+    """The turn's sentences, trimmed, without the end punctuation; a 【书面发言】 label dropped.
+    A line that ends in a colon keeps it ("为此建议：" over a list on the next lines)."""
     text = _SPEECH_LABEL.sub("", text)
-    parts = (_TRAILING_PUNCT.sub("", _LEADING_PUNCT.sub("", p)) for p in
-             _SENTENCE_END.split(text))
-    return [p for p in parts if p]
+    parts = ((_TRAILING_PUNCT.sub("", _LEADING_PUNCT.sub("", p)),
+              bool(_HEADER_END.search(p))) for p in _SENTENCE_END.split(text))
+    return [p + "：" if colon else p for p, colon in parts if p]
 
 
 def clauses(sentence: str) -> list[str]:

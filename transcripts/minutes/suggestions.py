@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transcripts.minutes.categories import categorize
 from transcripts.minutes.consensus import chairs, consensus_points, find_consensus
@@ -35,6 +35,7 @@ from transcripts.minutes.cues import (
     MODAL,
     NOW,
     OBLIGATION,
+    OWN_TASK,
     PERSONAL,
     TALK,
     TURNING,
@@ -48,6 +49,7 @@ from transcripts.minutes.cues import (
     strong,
     without_offers,
 )
+from transcripts.minutes.deadlines import find_deadline
 from transcripts.minutes.model import Origin, Suggestion, Transcript, Utterance
 from transcripts.minutes.numerals import arabize
 from transcripts.minutes.sentences import (
@@ -104,8 +106,14 @@ def _listed(piece: str, state: _State) -> bool:
             and not ASIDE.search(strip_marker(piece)))
 
 
+def _own_task(piece: str) -> bool:
+    """The speaker's side taking on a task by a deadline: theirs to do, not a proposal."""
+    return (bool(OWN_TASK.search(piece)) and find_deadline(piece) is not None
+            and not explicit(piece))
+
+
 def _is_proposal(piece: str, state: _State) -> bool:
-    if COMMITMENT.search(piece):
+    if COMMITMENT.search(piece) or _own_task(piece):
         return False
     if (strong(piece) or _listed(piece, state) or (state.remarks and MAY.search(piece))
             or prescribes(piece)):
@@ -251,12 +259,41 @@ def _turn_suggestions(u: Utterance, transcript: Transcript) -> Iterator[tuple[st
     yield from ((p, "mark") for p in found)
 
 
+RESTATED = 0.4  # bigram overlap (Dice) from which another speaker's proposal is the same one
+
+
+def _bigrams(text: str) -> set[str]:
+    bare = _PUNCT.sub("", arabize(text))
+    return {bare[i:i + 2] for i in range(len(bare) - 1)}
+
+
+def _restates(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= RESTATED
+
+
+def merge_restated(found: list[Suggestion]) -> list[Suggestion]:
+    """One proposal made again by other speakers is one item: first made first, with every
+    proposer and the turns that restated it (a speaker repeating themself is not merged)."""
+    merged: list[tuple[Suggestion, set[str]]] = []
+    for s in found:
+        grams = _bigrams(s.text)
+        same = next((i for i, (m, g) in enumerate(merged)
+                     if s.proposers[0] not in m.proposers and _restates(grams, g)), None)
+        if same is None:
+            merged.append((s, grams))
+        else:
+            m, g = merged[same]
+            merged[same] = (replace(m, proposers=(*m.proposers, *s.proposers),
+                                    also=(*m.also, s.seq)), g)
+    return [replace(m, number=i) for i, (m, _) in enumerate(merged, 1)]
+
+
 def find_suggestions(transcript: Transcript) -> list[Suggestion]:
-    """Suggestions numbered 1..n in the order they were made."""
+    """Suggestions numbered 1..n in the order they were first made."""
     found: list[Suggestion] = []
     for u in transcript.utterances:
         for text, origin in _turn_suggestions(u, transcript):
             found.append(Suggestion(
                 number=len(found) + 1, text=text, proposers=(u.speaker,), seq=u.seq,
                 category=categorize(text), origin=origin))
-    return found
+    return merge_restated(found)

@@ -1,0 +1,58 @@
+"""Speech-recognition text as the extractors read it (transcripts/minutes/speech.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transcripts.minutes.actions import find_actions
+from transcripts.minutes.model import Attendee, Transcript, Utterance
+from transcripts.minutes.speech import prepare, speech_like
+from transcripts.minutes.suggestions import proposals
+
+
+@pytest.mark.parametrize(("said", "read"), [
+    # pauses are clauses; a discourse marker starts a sentence; fillers alone are dropped
+    ("嗯 我们 十一月底前 哦不对 12月底前 把账目公示出来 然后 第二个 就是 电梯的事",
+     "我们，12月底前，把账目公示出来。第二个，电梯的事。"),
+    # a correction replaces the deadline in place
+    ("我们局 十一月底前完成 不对不对 12月底前", "我们局，12月底前完成。"),
+    # and a number, unit and all
+    ("每户补贴三百 哦不对 五百块 大家看行不行", "每户补贴五百块，大家看行不行。"),
+    ("补贴三百元，不对，五百元", "补贴五百元"),
+    # a spoken closing: bare numerals are list points
+    ("会后的工作这样安排 一 请滨江街道办事处会同望江社区 明年一季度拿出方案 "
+     "二 由区住建局负责 月底前完成",
+     "会后的工作这样安排。一、请滨江街道办事处会同望江社区，明年一季度拿出方案。"
+     "二、由区住建局负责，月底前完成。"),
+    # a header before the points keeps them together
+    ("所以我提两个建议 第一 流程要简化 第二 推行线上表决",
+     "所以我提两个建议：第一，流程要简化。第二，推行线上表决。"),
+])
+def test_speech_is_cut_into_sentences_and_corrected(said: str, read: str) -> None:
+    assert speech_like(said) == ("，" not in said)
+    assert prepare(said) == read
+
+
+@pytest.mark.parametrize("text", [
+    "我觉得这个不对，应该先调研。", "这样做不对吧", "建议在村口建一个候车亭。"])
+def test_written_text_is_left_alone(text: str) -> None:
+    assert prepare(text) == text
+
+
+def test_a_spoken_closing_yields_every_assignment_with_the_corrected_deadline() -> None:
+    closing = ("好 时间差不多了 会后的工作这样安排 一 请区住建局牵头 十一月底前 哦不对 12月底前 "
+               "开通维修资金手机查询 二 由枫林街道负责 两周内 组建业委会筹备组")
+    t = Transcript(topic="物业", attendance=(Attendee("沈", "moderator"),),
+                   utterances=(Utterance(1, "沈", prepare(closing), turn="moderator"),))
+    found = [(a.unit, a.deadline_text) for a in find_actions(t)]
+    assert found == [("区住建局", "12月底前"), ("枫林街道", "两周内")]
+
+
+def test_a_header_at_the_end_of_a_long_spoken_sentence_announces_its_points() -> None:
+    said = ("从申请到拨款 最快也要三四个月 漏水的等不起 电梯坏了也等不起 所以我讲两条 "
+            "一是 凡是用维修资金的项目 都要引入第三方造价审核 "
+            "二是 要请业主代表参与竣工验收 签字以后才拨尾款")
+    assert len(proposals(prepare(said))) == 2
+    told = ("还有一个事，合同是明年六月份到期，我问了一下，我的意见是，"
+            "合同到期以后由业主大会公开选聘物业公司。")
+    assert proposals(told) == ["合同到期以后由业主大会公开选聘物业公司"]

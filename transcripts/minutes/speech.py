@@ -1,0 +1,187 @@
+"""Spoken text as the extractors read it: sentence units for speech recognition output.
+
+Whisper (and people dictating) give text with runs of spaces instead of punctuation, fillers
+and self-corrections. Before suggestions, follow-up items, consensus and summaries are read,
+each turn is *prepared* (the record and the verbatim annex keep what was said):
+
+- **sentence units**: a space between Chinese characters is a pause: a clause boundary (，),
+  or a sentence boundary (。) before a discourse marker that starts a new point (第一, 二是,
+  还有, 另外, 然后, 最后, 首先, 会后, 下一步 ...); a bare numeral said as a list point
+  ("一 请…… 二 由……") becomes "一、"; a line break ends a sentence;
+- **fillers** (嗯 啊 呃 哦 那个 这个 就是说 然后呢 ...) standing alone between pauses are dropped;
+- **self-corrections** (哦不对, 不对不对, 我说错了, 说错了, 口误, 更正一下, 哦不): the corrected
+  value wins. When the words after the correction start with a deadline or a number and the
+  words before it hold one, that one is replaced in place (十一月底前 哦不对 12月底前 完成 →
+  12月底前完成); otherwise the short piece before the correction is dropped.
+
+Written text (punctuated, no runs of spaces) goes through unchanged but for self-corrections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from transcripts.minutes.deadlines import find_deadline
+from transcripts.minutes.model import Transcript
+
+_HAN = r"\u3400-\u9fff"
+# a pause: spaces between two Chinese characters (or a Chinese character and a digit)
+_PAUSE = re.compile(rf"(?<=[{_HAN}0-9%])[ \t\u3000]+(?=[{_HAN}0-9])|(?<=[{_HAN}])[ \t\u3000]+"
+                    rf"(?=[A-Za-z])|(?<=[A-Za-z])[ \t\u3000]+(?=[{_HAN}])")
+_POINT = re.compile(r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面|件)?"
+                    r"|[一二三四五六七八九十]是|一个是|另一个是|还有|另外|此外|然后|最后|首先|其次"
+                    r"|再一个|再就是|会后|下面|接下来|下一步)")
+# What announces the points that follow: "我提两个建议" "我讲两条" "建议如下" -> a colon
+_HEADER = re.compile(r"(?:建议|想法|意见|看法|要求|请求|如下|这样"
+                     r"|[两二三四五六几]\s*(?:条|点|个|件)[^，。]{0,4})$")
+_BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十]$")
+_FILLER = re.compile(r"^(?:嗯|啊|呃|哦|唉|额|噢|哎|那个|这个|就是|就是说|然后|然后呢|那么|对吧|是吧"
+                     r"|你知道|怎么说呢|我想想|对对|对对对|好|好吧)+$")
+_LEAD_FILLER = re.compile(r"^(?:嗯|啊|呃|额|噢)+")
+CORRECTION = re.compile(r"^(?:哦不对|噢不对|啊不对|不对不对|不对|我说错了|说错了|口误|更正一下"
+                        r"|哦不是|哦不)[，,]?")
+_NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]{1,8}")
+_SPEECH = re.compile(rf"[{_HAN}][ \t\u3000]+[{_HAN}]")
+_PUNCT = "，。！？；：、,.!?;:"
+MAX_DROPPED = 12  # characters: a longer piece before a correction is kept (too much to lose)
+
+
+def speech_like(text: str) -> bool:
+    """Whether the text has pauses written as spaces (speech recognition, dictation)."""
+    return bool(_SPEECH.search(text))
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    """(piece, what ends it) for the text cut at pauses and at its own punctuation."""
+    pieces: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        parts = _PAUSE.split(line.strip())
+        for i, part in enumerate(parts):
+            end = "。" if i == len(parts) - 1 else " "
+            if part:
+                pieces.append((part, end))
+    return pieces
+
+
+def _correct(before: str, after: str) -> tuple[str, str] | None:
+    """``before`` with its deadline or number replaced by the one ``after`` starts with, and
+    what is left of ``after``; None when they hold nothing alike."""
+    said = find_deadline(after)
+    if said is not None and said[1][0] == 0:
+        old = find_deadline(before)
+        if old is not None:
+            start, end = old[1]
+            return before[:start] + said[0] + before[end:], after[said[1][1]:]
+    new = _NUMBER.match(after)
+    if new is not None:
+        numbers = list(_NUMBER.finditer(before))
+        if numbers:
+            last = numbers[-1]
+            if len(before) - last.end() <= 2:  # only a unit after it: 三百元 -> 五百元
+                return before[:last.start()] + after, ""
+            return (before[:last.start()] + new.group() + before[last.end():],
+                    after[new.end():])
+    return None
+
+
+def _resolve_corrections(pieces: list[str]) -> list[str]:
+    """Pieces with each self-correction applied (see the module doc)."""
+    out: list[str] = []
+    for piece in pieces:
+        m = CORRECTION.match(piece)
+        if m is None or not out:
+            out.append(piece)
+            continue
+        rest = piece[m.end():].lstrip("，, ")
+        if not rest:  # the correction stands alone: the next piece says the right value
+            out.append("\0")
+            continue
+        out = _apply(out, rest)
+    return out
+
+
+def _apply(out: list[str], rest: str) -> list[str]:
+    if out and out[-1] == "\0":
+        out = out[:-1]
+    if not out:
+        return [rest]
+    fixed = _correct(out[-1], rest)
+    if fixed is not None:
+        before, left = fixed
+        return [*out[:-1], before + left] if left else [*out[:-1], before]
+    if len(out[-1]) <= MAX_DROPPED:
+        return [*out[:-1], rest]
+    return [*out, rest]
+
+
+def _pending(pieces: list[str]) -> list[str]:
+    """A standalone correction (``\\0``) applied with the piece that follows it."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and out[-1] == "\0":
+            out = _apply(out, piece)
+        else:
+            out.append(piece)
+    return [p for p in out if p != "\0"]
+
+
+def _punctuate(pieces: list[tuple[str, str]]) -> str:
+    text = ""
+    numeral = False
+    for piece, end in pieces:
+        if numeral:
+            text += piece + (end if end != " " else "，")
+            numeral = False
+            continue
+        if _BARE_NUMERAL.match(piece) and end == " ":
+            text = _close(text) + piece + "、"
+            numeral = True
+            continue
+        if _POINT.match(piece) and text:
+            text = _close(text)
+        text += piece + ("，" if end == " " and piece[-1] not in _PUNCT else
+                         "" if end == " " else end if piece[-1] not in _PUNCT else "")
+    return text.rstrip("，")
+
+
+def _close(text: str) -> str:
+    """End the text so far before a new point: a colon after a header that announces the
+    points ("我提两个建议：第一，……"), else a full stop."""
+    text = text.rstrip("，, ")
+    if not text or text[-1] in "。！？!?；;：:":
+        return text
+    return text + ("：" if _HEADER.search(text) else "。")
+
+
+def prepare(text: str) -> str:
+    """The turn as the extractors read it (see the module doc)."""
+    if not speech_like(text):
+        if not CORRECTION.search(text) and "不对" not in text and "说错" not in text:
+            return text
+    units = _units(text) if speech_like(text) else [(text, "")]
+    kept = [(_LEAD_FILLER.sub("", p), e) for p, e in units if not _FILLER.match(p)]
+    kept = [(p, e) for p, e in kept if p]
+    if not speech_like(text):
+        return _fix_written(text)
+    ends = [e for _, e in kept]
+    fixed = _pending(_resolve_corrections([p for p, _ in kept]))
+    if len(fixed) != len(ends):  # corrections merged pieces: pauses stay pauses
+        ends = [" "] * (len(fixed) - 1) + ["。"]
+    return _punctuate(list(zip(fixed, ends, strict=True)))
+
+
+def _fix_written(text: str) -> str:
+    """Self-corrections in punctuated text: clause by clause."""
+    parts = re.split(r"(?<=[，,])", text)
+    pieces = [p.rstrip("，,") for p in parts]
+    if not any(CORRECTION.match(p.strip()) for p in pieces):
+        return text
+    fixed = _pending(_resolve_corrections([p.strip() for p in pieces if p.strip()]))
+    return "，".join(fixed)
+
+
+def prepared(transcript: Transcript) -> Transcript:
+    """The transcript with every turn prepared for extraction."""
+    return replace(transcript, utterances=tuple(
+        replace(u, text=prepare(u.text)) for u in transcript.utterances))
