@@ -411,3 +411,13 @@ def test_a_commitment_restated_in_the_closing_is_listed_once() -> None:
                              "请县住建局两周内到现场核实。"))
     items = find_actions(t)
     assert [(a.seq, a.deadline_text) for a in items] == [(1, "6月底前"), (2, "两周内")]
+    assert items[0].also == (2,)  # the closing's restatement is remembered, not listed again
+
+
+def test_lead_and_cooperating_units_are_kept_apart() -> None:
+    t = transcript(("主持人", "moderator",
+                    "会后的工作这样安排。一、请区住建局会同枫林街道办事处，明年一季度拿出实施细则。"
+                    "二、请锦绣社区居委会牵头，县供电公司配合，元旦前完成线路排查。"))
+    items = find_actions(t)
+    assert [(a.unit, a.partners) for a in items] == [
+        ("区住建局", ("枫林街道办事处",)), ("锦绣社区居委会", ("县供电公司",))]

@@ -269,3 +269,17 @@ def test_a_wish_whose_ending_stands_apart_keeps_what_was_wished() -> None:
     found = proposals("唉，我也没办法。要是村口能建个候车亭，下雨天老人不用淋雨，那就好了，"
                       "我也省得天天操心。")
     assert found == ["村口能建个候车亭，下雨天老人不用淋雨"]
+
+
+def test_a_proposal_restated_by_others_is_one_item_with_every_proposer() -> None:
+    t = session(("王委员", "speech", "我建议镇里设立老房修缮补助资金，按面积给居民补贴。"),
+                ("李大爷", "speech", "我也呼吁一下，镇里要设立老房修缮补助资金，给居民补贴。"),
+                ("王委员", "speech", "我再建议老街晚上十点以后禁止酒吧音乐外放。"))
+    found = find_suggestions(t)
+    assert [(s.number, s.seq, s.also, s.proposers) for s in found] == [
+        (1, 1, (2,), ("王委员", "李大爷")), (2, 3, (), ("王委员",))]
+
+
+def test_the_own_side_taking_on_a_task_is_no_proposal() -> None:
+    assert proposals("我讲两条：一是我们合作社6月底前先流转100亩抛荒茶园做试点。"
+                     "二是建议镇里把后山茶园的机耕路硬化。") == ["镇里把后山茶园的机耕路硬化"]

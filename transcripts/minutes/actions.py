@@ -63,7 +63,8 @@ _TOPIC_HEAD = re.compile(r"^[^，]{1,12}?的(?:事情?|问题)")  # 这个路口
 _NO_PLEDGE = re.compile(
     r"已经(?![^，]{0,8}的)|去年|前年|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
     r"了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
-    r"完成不了|来不及|做不到|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|请(?:大家|各位)")
+    r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
+    r"请(?:大家|各位)")
 _COMMIT = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|启动|"
                      r"实施|研究|答复|报送|整理|修|建")
 
@@ -238,7 +239,27 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> 
     text = what(clauses, r.start, r.main, r.said or unit, r.deadline)
     if len(text) < 2 or not (r.deadline or _COMMIT.search(text)):
         return None
-    return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq)
+    return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
+                  partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
+
+
+_WITH = re.compile(r"会同|协同|联合|商同")
+_HELPS = re.compile(r"^(?P<unit>.{2,24}?)(?:等单位|等部门|等)?(?:全力|积极|做好)?"
+                    r"(?:配合|协助|协办)$")
+
+
+def partners(clauses: list[str], known: tuple[str, ...], lead: str) -> tuple[str, ...]:
+    """The units that work with the lead, as named: 会同Y, Y配合 / Y协助 (配合单位)."""
+    found: list[str] = []
+    for clause in clauses:
+        for m in _WITH.finditer(clause):
+            unit = unit_at(clause[m.end():], known)
+            if unit:
+                found.append(unit)
+        helps = _HELPS.match(clause)
+        if helps:
+            found += [u for u in re.split(r"[、和及与]", helps["unit"]) if unit_at(u, known) == u]
+    return tuple(dict.fromkeys(u for u in found if u != lead))
 
 
 def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
@@ -289,12 +310,20 @@ def _repeated(items: list[Action]) -> list[Action]:
     and much the same words (a commitment the moderator restates in the closing)."""
     kept: list[Action] = []
     for item in items:
-        if not any(k.seq != item.seq and k.unit == item.unit and k.deadline == item.deadline
-                   and k.deadline_text == item.deadline_text and item.origin == "auto"
-                   and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= 0.6
-                   for k in kept):
+        same = next((i for i, k in enumerate(kept) if _restates(k, item)), None)
+        if same is None:
             kept.append(item)
+            continue
+        first = kept[same]  # stays where it was first said; the restatement adds to it
+        kept[same] = replace(first, also=(*first.also, item.seq),
+                             partners=tuple(dict.fromkeys((*first.partners, *item.partners))))
     return kept
+
+
+def _restates(k: Action, item: Action) -> bool:
+    return (k.seq != item.seq and k.unit == item.unit and k.deadline == item.deadline
+            and k.deadline_text == item.deadline_text and item.origin == "auto"
+            and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= 0.6)
 
 
 def find_actions(transcript: Transcript) -> list[Action]:

@@ -14,7 +14,7 @@
 
 Also the frames that introduce proposals ("我的建议是两条" "我提个事：" "不如这样，" "我看可以
 这样，" "有两个做法值得学：") and the patterns that trim a proposal to its words (cue words,
-context before it, the reasons and results after it: "这样……" "老百姓一看就清楚").
+context before it, the reasons and results after it: "这样……" "老百姓就清楚了").
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])|我们�
                          r"关键是要|迫切|还是要|还得|得赶紧")
 # Cues that may only ask ("能不能告诉我们……"): with an asking word they do not propose.
 QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|是否可以|可否|是不是能)$")
-ASKING = re.compile(r"什么时候|多少|几次|哪些|怎么安排|是怎么|有没有|到底|为什么(?!(?:就|还)?不)|"
-                    r"谁来|归谁|进展|关键在于|取决于|告诉|介绍|说一下|说说|讲一下|讲讲|解释|回答|"
-                    r"不知道")
+ASKING = re.compile(r"什么时候|多少|几次|哪些|(?:怎么|怎样|如何)(?!样)|有没有|到底|"
+                    r"为什么(?!(?:就|还)?不)|谁来|归谁|进展|在于|取决于|告诉|介绍|说一下|说说|讲一下|"
+                    r"讲讲|解释|回答|不知道")
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
 COMMITMENT = re.compile(
     r"(?:我们|我|本)(?:局|局里|单位|部门|镇里|乡里)?(?:将|会|马上|立即|一定会|争取|保证)|表个?态")
@@ -63,7 +63,7 @@ COMMITMENT = re.compile(
 OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁|请求|要求|想|觉得|认为))")
 # What the speaker's own side offers ("我们公司可以免费……" "我再认捐……"): not a suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
-                   r"(?:可以|愿意|能)?(?:免费|无偿|出点力|出钱|出资|认捐|捐|拿出|让利)")
+                   r"(?:可以|愿意|能)?(?:免费|无偿|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)")
 # "……要……，不要……": a prescription with its prohibition.
 PROHIBITION = re.compile(r"^(?:不要|别)")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
@@ -90,6 +90,9 @@ SAYING = re.compile(r"^(?:所以|因此|那么|那)?(?:我|我们)(?:就|也|再
                     r"(?:想说|要说|说|想提|提)(?:一下)?(?:的是)?$")
 TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:就|再|想|简单)?(?:从[^，]{1,8})?"
                   r"(?:讲|说|谈|提|补充)[一两二三四五六几]+(?:点|条|个方面)(?:意见|看法|体会)?$")
+# A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
+COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
+                          r"(?:条|点|个|项|件)(?:意见|建议|想法)?$")
 NOT_FRAME = re.compile(r"同意|赞成|支持|刚才|听了|认同|反映")
 
 # Trimming: the cue words, the context before a proposal and the reasons after it.
@@ -120,7 +123,7 @@ RATIONALE = re.compile(r"^(?:这样|因为|不然|否则|要不然|以免|免得
                        r"那样|这就|方便|便于|以便)")
 # A clause after the proposal that says what will come of it, or how the speaker feels.
 RESULT = re.compile(
-    r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|一看就|"
+    r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|"
     r"比[^，,]{1,10}(?:管用|强|好|划算)|管用|划算|没关系|不贵|也好|也算|(?:这|那)也是|"
     r"(?:也|都|就|更|才)(?:方便|放心|踏实|安心|满意|高兴|省心|省事|清楚|明白|安全)|"
     r"^我们?[^，,]{0,6}?(?:也|都|就)")
@@ -177,6 +180,11 @@ def find_frame(piece: str) -> Frame | None:
             return Frame(i + 1, 1, True)
         m = FRAME.match(clause)
         if m and not NOT_FRAME.search(m.group("mid") or ""):
+            counted_next = COUNT_CLAUSE.match(PARTICLE.sub("", parts[i + 1])) \
+                if i + 1 < len(parts) else None
+            if counted_next and not m.group("count"):  # "我的想法呢，主要是两条"
+                return Frame(i + 2, _COUNTS.get(counted_next.group("count")[0], LIST), False,
+                             piece[piece.find(parts[i + 1]) + len(parts[i + 1]):][:1] in _COLON)
             return _header(m, spoken, piece, i + 1)
         if SAYING.match(clause) or TALK.match(clause):  # "我想说，" "我补充一点，"
             return Frame(i + 1, 0, False)
@@ -212,9 +220,12 @@ def prescribes(piece: str) -> bool:
 
 
 def reason(clause: str) -> bool:
-    """A clause after the proposal that gives its reasons or what will come of it."""
-    return bool(RATIONALE.match(clause)
-                or (RESULT.search(clause) and not PROHIBITION.match(clause)))
+    """A clause after the proposal that gives its reasons or what will come of it; not one
+    that lists what the proposal covers ("停车、民宿、漂流都能在手机上预约")."""
+    if RATIONALE.match(clause):
+        return True
+    result = RESULT.search(clause)
+    return bool(result and not PROHIBITION.match(clause) and "、" not in clause[:result.start()])
 
 
 def without_offers(piece: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from transcripts.minutes.model import Minutes
+from transcripts.minutes.model import Action, Minutes
 
 _ABOUT = re.compile(r"^\s*关于")
 _MEETING = re.compile(r"的?(?:协商纪要|协商会议|协商会|协商|议事会|纪要)\s*$")
@@ -53,6 +53,13 @@ def title(topic: str) -> str:
 def document_title(minutes: Minutes) -> str:
     """The title set for the document (/title), else the one made from the topic."""
     return minutes.issuance.title or title(minutes.heading.topic)
+
+
+def responsible(action: Action) -> str | None:
+    """责任单位 as the document shows it: the lead, then the cooperating units (配合)."""
+    if not action.partners:
+        return action.unit
+    return f"{action.unit or '待定'}（牵头），{'、'.join(action.partners)}（配合）"
 
 
 def date_text(day: date) -> str:

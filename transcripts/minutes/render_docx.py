@@ -28,7 +28,13 @@ from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 
 from transcripts.minutes import docx_parts
-from transcripts.minutes.display import date_text, document_title, session_day, session_time
+from transcripts.minutes.display import (
+    date_text,
+    document_title,
+    responsible,
+    session_day,
+    session_time,
+)
 from transcripts.minutes.docx_parts import NONE
 from transcripts.minutes.model import KIND_ZH, KINDS, Action, Minutes
 
@@ -316,4 +322,4 @@ def _action_row(number: int, action: Action) -> tuple[str, str, str, str]:
     when = action.deadline_text or resolved or "待定"
     if action.deadline_text and resolved and resolved != action.deadline_text:
         when += f"（{resolved}）"
-    return str(number), action.text, action.unit or "待定", when
+    return str(number), action.text, responsible(action) or "待定", when

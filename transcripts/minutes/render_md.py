@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from transcripts.minutes.display import date_text, document_title, session_time
+from transcripts.minutes.display import date_text, document_title, responsible, session_time
 from transcripts.minutes.model import KIND_ZH, KINDS, TURN_ZH, Minutes, Proceeding
 
 NONE = "（无）"  # under a heading with nothing to list
@@ -81,7 +81,7 @@ def actions(m: Minutes) -> list[str]:
         due = a.deadline_text or ""
         if a.deadline is not None:
             due = f"{due}（{a.deadline.isoformat()}）" if due else a.deadline.isoformat()
-        rows.append([i, a.text, a.unit, due])
+        rows.append([i, a.text, responsible(a), due])
     body = _table(["序号", "工作事项", "责任单位", "时限"], rows) if rows else [NONE]
     return ["## 五、下一步工作", "", *body, ""]
 
