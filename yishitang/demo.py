@@ -20,17 +20,19 @@ from transcripts.minutes.render_md import to_markdown as to_markdown_minutes
 from yishitang.settings import Settings
 from yishitang.stage import Stage, staged
 
-TOPIC = "平桥镇污水零直排怎么推进"
+# The topic is also Whisper's prompt: naming 限购, 公积金 and 房企 is what gets the clips'
+# words right (see demo_audio/README.md).
+TOPIC = "三四线城市楼市去库存与刚需购房：限购调整、公积金支持、房企让利"
+HALL = "平桥县民生议事堂"
 MODERATOR = "李主席"
 PROFILES = {
-    "张大妈": "群众代表 - -",
+    "张大妈": "群众代表 - 城关社区",
     "王建国": "部门 - 县住建局",
-    "刘芳": "委员 经济界 平桥镇商会",
-    "赵工": "专家 - 市环保设计院",
-    "孙总": "企业 - 平桥工业园区",
+    "刘芳": "委员 经济界 平桥县工商联",
+    "赵工": "专家 - 市城乡规划设计研究院",
+    "孙总": "企业 - 平桥置业有限公司",
     "吴女士": "群众代表 - 东头村",
 }
-
 
 class Narrator:
     """Prints what people do and every message the bot sends, as it happens."""
@@ -118,7 +120,7 @@ def _panel(stage: Stage) -> dict[str, Any]:
 
 
 async def _script(stage: Stage, n: Narrator) -> None:
-    stage.open_group("平桥镇民生议事堂", [MODERATOR, *PROFILES])
+    stage.open_group(HALL, [MODERATOR, *PROFILES])
     for name, profile in PROFILES.items():
         await _step(stage, n, name, f"/profile {name} {profile}", private=True)
     await _step(stage, n, MODERATOR, "/start", private=True)
@@ -136,38 +138,47 @@ async def _script(stage: Stage, n: Narrator) -> None:
     notice = next(m for m in reversed(stage.sandbox.messages(_chats(stage)[0]))
                   if "请知悉" in (m.get("text") or ""))
     await _press(stage, n, "孙总", notice, "notice", "✅ 我知道了")
-    await _step(stage, n, MODERATOR, "各位好，今天围绕污水零直排协商，请大家举手发言，每人三分钟。")
+    await _step(stage, n, MODERATOR, "各位好，今天围绕县城楼市去库存和刚需购房协商，重点谈"
+                "限购调整、公积金支持和房企让利，请大家举手发言，每人三分钟。")
     await _step(stage, n, "张大妈", "/hand 提问 县住建局")
     await _step(stage, n, "赵工", "/hand")
     await _step(stage, n, "王建国", "/hand 回应")
     await _press(stage, n, "刘芳", panel, "hand:speech", "✋ 举手发言")
     await _step(stage, n, MODERATOR, "/queue")
     await _step(stage, n, MODERATOR, "/next")
-    await _step(stage, n, "张大妈", "我们村东头的排污管去年就说要接，到现在还没接上，"
-                                    "下雨天污水直接流进河里。请问住建局什么时候能解决？")
+    await _step(stage, n, "张大妈", "我儿子儿媳都在县城上班，户口还在外县，想买套两居室，"
+                                    "可县里限购，外地户口买不了；公积金能贷的也不多，首付凑不齐。"
+                                    "请问住建局，限购什么时候能调整？")
     await _step(stage, n, MODERATOR, "/next")
-    await _step(stage, n, "王建国", "感谢张大妈的提问。东头片区管网已列入今年改造计划，"
-                                    "预计12月底前完成接管，下周我们派人到现场再核实一次。")
+    await _step(stage, n, "王建国", "感谢张大妈的提问。目前全县商品住房库存约4200套，去化周期"
+                                    "接近20个月，限购确实该调整了。我们两个月内拟定放开外地户籍"
+                                    "职工首套房限购的方案报县政府。在县城就业、缴纳社保满一年的，"
+                                    "就可以买首套房。")
     await _step(stage, n, MODERATOR, "/next")
-    proposal = await _step(stage, n, "赵工", "建议把雨污分流和截污纳管一起做，先对沿河的12个"
-                                             "排污口逐一排查，建立台账，一个月内完成。")
+    await _voice(stage, n, "赵工", "oversupply.ogg", 5)
+    proposal = await _step(stage, n, "赵工", "建议按片区测算商品住房去化周期，超过18个月的片区"
+                                             "暂停新增住宅用地供应，先消化存量，三个月内完成测算。")
     await _mark(stage, n, proposal, "s")
-    await _step(stage, n, "孙总", "园区企业愿意配合排查。")
-    await _voice(stage, n, "孙总", "seepage.ogg", 2)
+    await _voice(stage, n, "孙总", "big-cities.ogg", 4)
+    await _step(stage, n, "孙总", "但县城的压力更大，我们在售项目去化周期已经超过30个月。"
+                                  "房企愿意拿出200套现房让利参加团购。")
     await _timers(stage, n)
     await _step(stage, n, "赵工", "/done")
     await _step(stage, n, MODERATOR, "/next")
-    await _step(stage, n, "刘芳", "希望镇里建立定期通报机制，每月在议事堂公布整改进度。")
-    await _voice(stage, n, "刘芳", "supervision.ogg", 3)
-    await _step(stage, n, "吴女士", "书面建议：在河道边设立监督公示牌，公布举报电话。",
-                private=True)
-    await _voice(stage, n, "吴女士", "prices.ogg", 5, private=True)
+    await _voice(stage, n, "刘芳", "slowdown.ogg", 7)
+    await _step(stage, n, "刘芳", "县城楼市也要从卖房子转向留住人。希望县里出台人才购房补贴，"
+                                  "对新引进人才和进城务工人员购买首套房每平方米补贴200元。")
+    await _step(stage, n, "吴女士", "书面建议：公积金首付比例降低的政策尽快在县里落地，"
+                                    "并允许进城务工的农民自愿缴存公积金。", private=True)
+    await _voice(stage, n, "吴女士", "provident-fund.ogg", 8, private=True)
     closing = await _step(
-        stage, n, MODERATOR, "好，我来小结一下。大家形成了两点共识：第一，污水零直排要先截污、"
-        "再治河，管网和排污口一起抓；第二，整改进度要向群众公开，接受监督。会后工作明确如下："
-        "一是请县住建局牵头，12月底前完成东头片区污水管网接管；二是请平桥镇人民政府一个月内"
-        "完成沿河12个排污口排查并建立台账；三是由镇政协工作联络组负责整理协商纪要，下周五前"
-        "报送镇党委、镇政府。")
+        stage, n, MODERATOR, "好，我来小结一下。大家形成了三点共识：一是县城楼市去库存要和满足"
+        "刚需、留住人才结合起来；二是限购要因城施策、有序调整，公积金要加大对首套刚需的支持；"
+        "三是房企要主动让利，守住交房底线。会后工作明确如下：一是请县住建局牵头，两个月内提出"
+        "放开外地户籍职工首套房限购的方案报县政府；二是请县住房公积金管理中心一个月内研究降低"
+        "首套房公积金贷款首付比例；三是请县自然资源局牵头、县住建局配合，三个月内完成各片区"
+        "商品住房去化周期测算；四是请县住建局组织房企春节前举办商品住房团购活动；五是由县政协办公室"
+        "负责整理协商纪要，下周五前报送县委、县政府。")
     await _mark(stage, n, closing, "c")
     await _step(stage, n, MODERATOR, "/end")
     await _minutes(stage, n)
@@ -197,12 +208,13 @@ async def _minutes(stage: Stage, n: Narrator) -> None:
         await _press(stage, n, name, request, ok, "✅ 确认无误")
     record = await load_record(stage.runtime.uow())
     question = next(c.seq for c in record.contributions if c.speaker_name == "张大妈")
-    await _step(stage, n, MODERATOR, f"/addsug {question} 尽快完成东头村排污管接管",
+    await _step(stage, n, MODERATOR,
+                f"/addsug {question} 尽快调整限购政策，允许在县城就业的外地户籍职工购买首套房",
                 private=True)
     await _step(stage, n, MODERATOR, "/draft", private=True)
     await _step(stage, n, MODERATOR, "/approve", private=True)
     await _step(stage, n, "刘芳", "/minutes")
-    await _step(stage, n, "刘芳", "/search 排污口 台账")
+    await _step(stage, n, "刘芳", "/search 公积金 首付")
 
 
 async def _timers(stage: Stage, n: Narrator) -> None:
