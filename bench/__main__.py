@@ -10,7 +10,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import asr_accuracy, asr_loop_latency, minutes, roundtable_load, voice_latency
+from bench import (
+    asr_accuracy,
+    asr_loop_latency,
+    minutes,
+    review_flag,
+    roundtable_load,
+    voice_latency,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ BENCHMARKS = (
               asr_loop_latency.run),
     Benchmark("voice", voice_latency.SUMMARY, voice_latency.add_arguments, voice_latency.main),
     Benchmark("minutes", minutes.SUMMARY, minutes.add_arguments, minutes.run),
+    Benchmark("review-flag", review_flag.SUMMARY, review_flag.add_arguments, review_flag.run),
 )
 
 

@@ -1,4 +1,4 @@
-"""ASR accuracy and speed on the 26 real Mandarin clips of shared/audio (AISHELL-1/-3).
+"""ASR accuracy and speed on the 26 real Mandarin clips of tests/data/audio (AISHELL-1/-3).
 
 Contenders, in one run, on the same model (the offline Whisper base, CTranslate2 int8, CPU):
 - "ours": WhisperTranscriber as production runs it (worker process, language zh, beam 5,
@@ -36,7 +36,7 @@ from transcripts.whisper import WhisperOptions, WhisperTranscriber
 
 SUMMARY = "Whisper base on 26 real Mandarin clips: our pipeline vs plain faster-whisper (CER, RTF)"
 ROOT = Path(__file__).resolve().parents[1]
-AUDIO_DIR = ROOT.parent / "shared" / "audio"
+AUDIO_DIR = ROOT / "tests" / "data" / "audio"
 OUT_DIR = ROOT / "bench" / "out"
 UNRELATED_TOPIC = "停车难怎么解决"
 UNRELATED_GLOSSARY = ("彭湖村", "城关镇", "政协委员", "停车")

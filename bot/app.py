@@ -99,7 +99,7 @@ def register_handlers(app: App) -> None:
                                          pattern=r"^q:(up|skip|remove):\d+$"))
     app.add_handler(CallbackQueryHandler(marks.mark_button, pattern=marks.PATTERN))
     app.add_handler(CallbackQueryHandler(minutes.draft_button,
-                                         pattern=r"^mn:(approve:\d+:\w+|confirm:\d+)$"))
+                                         pattern=r"^mn:((approve|force):\d+:\w+|confirm:\d+)$"))
     app.add_handler(CallbackQueryHandler(archive.files_button,
                                          pattern=r"^mn:(files|public|edit):\d+$"))
     app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=r"^cf:(ok|fix):\d+$"))

@@ -29,6 +29,16 @@ def suggestion_line(s: Suggestion) -> str:
     return f"{s.number}. 〔{s.category}〕{short(s.text)}（{'、'.join(s.proposers)}，#{s.seq}）"
 
 
+def review_lines(language: str, m: Minutes) -> list[str]:
+    """The turns still 待核对, each with its speaker and the start of its text."""
+    flagged = [u for u in m.transcript.utterances if u.needs_review]
+    if not flagged:
+        return []
+    mark = t(language, "review_mark")
+    return ["", t(language, "minutes_review", n=len(flagged)),
+            *(f"#{u.seq}{mark} {u.speaker}：{short(u.text, 40)}" for u in flagged)]
+
+
 def action_line(language: str, number: int, a: Action) -> str:
     when = a.deadline_text or t(language, "minutes_no_deadline")
     if a.deadline is not None:
@@ -50,6 +60,7 @@ def draft_text(language: str, draft: Draft) -> str:
     lines += ["", t(language, "minutes_actions", n=len(m.actions))]
     lines += [action_line(language, i, a) for i, a in enumerate(m.actions, start=1)] \
         or [t(language, "minutes_none")]
+    lines += review_lines(language, m)
     lines += ["", confirmation_text(language, draft), version_text(language, draft)]
     if draft.pending:
         lines.append(t(language, "minutes_pending_audio", n=draft.pending))
@@ -102,6 +113,16 @@ def draft_keyboard(language: str, session_id: int, fingerprint: str) -> InlineKe
          b("btn_minutes_confirm", f"mn:confirm:{session_id}")],
         [b("btn_minutes_files", f"mn:files:{session_id}")],
     ])
+
+
+def approve_anyway_keyboard(language: str, session_id: int,
+                            fingerprint: str) -> InlineKeyboardMarkup:
+    """Approve despite turns still 待核对 (this very draft), or ask the speakers first."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(language, "btn_minutes_approve_anyway"),
+                             callback_data=f"mn:force:{session_id}:{fingerprint}"),
+        InlineKeyboardButton(t(language, "btn_minutes_confirm"),
+                             callback_data=f"mn:confirm:{session_id}")]])
 
 
 @dataclass(frozen=True)

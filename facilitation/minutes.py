@@ -23,6 +23,7 @@ from facilitation.model import (
     clean_text,
 )
 from facilitation.ports import UnitOfWork
+from facilitation.review import turn_needs_review
 from facilitation.services import Actor, person_for
 from facilitation.session import Session
 
@@ -120,9 +121,29 @@ async def edit_draft(uow: UnitOfWork, *, session_id: int, op: EditOp,
         await uow.commit()
 
 
+class UnreviewedTurns(InvalidState):
+    """Turns marked 待核对 that nobody checked: approving needs ``anyway``."""
+
+    code = "minutes_unreviewed"  # params: n, turns ("#3、#7")
+
+    def __init__(self, seqs: list[int]) -> None:
+        super().__init__(n=len(seqs), turns="、".join(f"#{seq}" for seq in seqs))
+        self.seqs = tuple(seqs)
+
+
+async def unreviewed_turns(uow: UnitOfWork, session_id: int) -> list[int]:
+    """Seqs of the turns still 待核对 (facilitation.review), inside a unit of work."""
+    confirmations = await uow.minutes.confirmations(session_id)
+    confirmed = {p for p, status in confirmations.items()
+                 if status == ConfirmationStatus.CONFIRMED}
+    return [c.seq for c in await uow.contributions.list(session_id)
+            if c.final and turn_needs_review(c, confirmed)]
+
+
 async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
-                  now: datetime) -> int:
-    """Freeze the draft as the next version; the number of the new version."""
+                  now: datetime, anyway: bool = False) -> int:
+    """Freeze the draft as the next version; the number of the new version. With turns still
+    待核对, only ``anyway`` (the editor saw how many and said so) approves."""
     async with uow:
         editor = await _closed_for_editor(uow, session_id, actor)
         await uow.sessions.lock(session_id)  # approvals of one session one at a time
@@ -130,6 +151,8 @@ async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
                    if c.status == ContributionStatus.PENDING]
         if pending:
             raise InvalidState("minutes_pending_audio", n=len(pending))
+        if not anyway and (unchecked := await unreviewed_turns(uow, session_id)):
+            raise UnreviewedTurns(unchecked)
         latest = await uow.minutes.latest_version(session_id)
         if latest is not None and latest.body == body:
             raise InvalidState("minutes_unchanged", version=latest.version)
@@ -184,6 +207,7 @@ class Recipient:
     telegram_user_id: int
     name: str
     turns: tuple[Contribution, ...]
+    unchecked: frozenset[int] = frozenset()  # seqs of their turns marked 待核对
 
 
 async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Actor
@@ -203,8 +227,9 @@ async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Acto
         if person is None or person.telegram_user_id is None:
             unreachable.append(spoken[0].speaker_name)
         else:
+            unchecked = frozenset(c.seq for c in spoken if turn_needs_review(c, ()))
             recipients.append(Recipient(person_id, person.telegram_user_id,
-                                        spoken[0].speaker_name, tuple(spoken)))
+                                        spoken[0].speaker_name, tuple(spoken), unchecked))
     return recipients, unreachable
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from facilitation.errors import InvalidInput, InvalidState
+from facilitation.speech import Segment
 
 TOPIC_MAX_CHARS = 200
 NAME_MAX_CHARS = 64
@@ -262,7 +263,7 @@ class Contribution:
     message_id: int | None = None
     duration_s: float | None = None
     status: ContributionStatus = ContributionStatus.FINAL
-    segments: tuple[tuple[float, float, str], ...] = ()  # (start, end, text) of voice
+    segments: tuple[Segment, ...] = ()  # of voice, with Whisper's statistics when known
     engine: str | None = None  # what transcribed it, e.g. "faster-whisper"
     model: str | None = None
     # The moderator's live marks (Mark values), or None. A mark makes the turn count as that

@@ -8,6 +8,7 @@ from datetime import datetime
 from facilitation.errors import InvalidState, NotFound
 from facilitation.model import (
     Attendance,
+    ConfirmationStatus,
     Contribution,
     ContributionKind,
     Person,
@@ -146,6 +147,7 @@ class SessionRecord:
     attendance: list[Attendance]
     contributions: list[Contribution]
     turns: list[Turn]
+    confirmed: frozenset[int] = frozenset()  # speakers who confirmed their turns (发言确认)
 
 
 async def load_record(uow: UnitOfWork, *, session_id: int | None = None,
@@ -165,4 +167,7 @@ async def load_record(uow: UnitOfWork, *, session_id: int | None = None,
             attendance=await uow.attendance.list(session.id),
             contributions=await uow.contributions.list(session.id),
             turns=await uow.turns.list(session.id),
+            confirmed=frozenset(p for p, status in
+                                (await uow.minutes.confirmations(session.id)).items()
+                                if status == ConfirmationStatus.CONFIRMED),
         )

@@ -15,6 +15,10 @@ class Segment:
     start: float  # seconds from the start of the audio
     end: float
     text: str
+    # Whisper's own statistics of the segment, when the engine gives them (facilitation.review)
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from facilitation.ports import UnitOfWork
 from facilitation.record import classify, session_attended_by
 from facilitation.services import Actor, person_for
 from facilitation.session import Session
-from facilitation.speech import Transcript
+from facilitation.speech import Segment, Transcript
 
 RECORDING_SPEAKER = "会议录音"
 PAUSE_SPLIT_S = 2.0  # a recording's segments further apart than this start a new utterance
@@ -174,7 +174,7 @@ async def complete_voice(uow: UnitOfWork, *, job_id: int, transcript: Transcript
             contribution.text = transcript.text
             contribution.status = ContributionStatus.FINAL
             contribution.duration_s = transcript.duration
-            contribution.segments = tuple((s.start, s.end, s.text) for s in transcript.segments)
+            contribution.segments = transcript.segments
             contribution.engine, contribution.model = transcript.engine, transcript.model
             await uow.contributions.save(contribution)
         job.finish(JobStatus.DONE, now)
@@ -193,13 +193,16 @@ async def complete_recording(uow: UnitOfWork, *, job_id: int, transcript: Transc
             raise InvalidState("orphan_job")
         added = []
         began = session.started_at or session.signin_opened_at or job.created_at
-        for start, end, text in split_at_pauses(transcript):
+        for segments in split_at_pauses(transcript):
+            start, end = segments[0].start, segments[-1].end
+            text = "".join(s.text.strip() for s in segments)
             contribution = session.record(
                 person=None, speaker_name=RECORDING_SPEAKER, kind=ContributionKind.SPEECH,
                 source=Source.RECORDING, text=text, now=began + timedelta(seconds=start),
                 chat_id=job.chat_id, message_id=job.message_id, duration_s=end - start,
                 after_close=True)
             contribution.engine, contribution.model = transcript.engine, transcript.model
+            contribution.segments = segments
             added.append(await uow.contributions.add(contribution))
         job.finish(JobStatus.DONE, now)
         await uow.audio_jobs.save(job)
@@ -208,17 +211,16 @@ async def complete_recording(uow: UnitOfWork, *, job_id: int, transcript: Transc
         return added
 
 
-def split_at_pauses(transcript: Transcript) -> list[tuple[float, float, str]]:
-    """(start, end, text) of each stretch of speech between pauses longer than 2 s."""
-    groups: list[list[float | str]] = []
+def split_at_pauses(transcript: Transcript) -> list[tuple[Segment, ...]]:
+    """The segments of each stretch of speech between pauses longer than 2 s."""
+    groups: list[list[Segment]] = []
     for segment in transcript.segments:
         if not segment.text.strip():
             continue
-        if not groups or segment.start - float(groups[-1][1]) > PAUSE_SPLIT_S:
-            groups.append([segment.start, segment.end, ""])
-        groups[-1][1] = segment.end
-        groups[-1][2] = str(groups[-1][2]) + segment.text.strip()
-    return [(float(a), float(b), str(t)) for a, b, t in groups]
+        if not groups or segment.start - groups[-1][-1].end > PAUSE_SPLIT_S:
+            groups.append([])
+        groups[-1].append(segment)
+    return [tuple(group) for group in groups]
 
 
 async def give_up(uow: UnitOfWork, *, job_id: int, status: JobStatus, reason: str,

@@ -29,6 +29,7 @@ from facilitation.model import (
     TurnKind,
 )
 from facilitation.session import Session
+from facilitation.speech import Segment
 
 Values = dict[str, Any]
 RowLike = Any  # a Core Row (or anything else) with the table's columns as attributes
@@ -217,12 +218,33 @@ def contribution_values(c: Contribution) -> Values:
         "message_id": c.message_id,
         "duration_s": c.duration_s,
         "status": c.status.value,
-        "segments": json.dumps(c.segments, ensure_ascii=False) if c.segments else None,
+        "segments": segments_json(c.segments),
         "engine": c.engine,
         "model": c.model,
         "marks": ",".join(c.marks) if c.marks is not None else None,
         "original_text": c.original_text,
     }
+
+
+def segments_json(segments: tuple[Segment, ...]) -> str | None:
+    """[[start, end, text], ...], each row followed by avg_logprob, no_speech_prob and
+    compression_ratio when the engine gave them (rows of three are older, or without them)."""
+    if not segments:
+        return None
+    rows: list[list[float | str | None]] = []
+    for s in segments:
+        stats = [s.avg_logprob, s.no_speech_prob, s.compression_ratio]
+        rows.append([s.start, s.end, s.text, *stats] if any(v is not None for v in stats)
+                    else [s.start, s.end, s.text])
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def segments_from_json(data: str | None) -> tuple[Segment, ...]:
+    def number(row: list[Any], index: int) -> float | None:
+        return float(row[index]) if len(row) > index and row[index] is not None else None
+
+    return tuple(Segment(float(row[0]), float(row[1]), str(row[2]), number(row, 3),
+                         number(row, 4), number(row, 5)) for row in json.loads(data or "[]"))
 
 
 def to_contribution(r: RowLike) -> Contribution:
@@ -241,8 +263,7 @@ def to_contribution(r: RowLike) -> Contribution:
         message_id=r.message_id,
         duration_s=r.duration_s,
         status=ContributionStatus(r.status),
-        segments=tuple((float(a), float(b), str(t)) for a, b, t in json.loads(r.segments))
-        if r.segments else (),
+        segments=segments_from_json(r.segments),
         engine=r.engine,
         model=r.model,
         marks=tuple(m for m in r.marks.split(",") if m) if r.marks is not None else None,

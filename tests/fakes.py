@@ -355,7 +355,8 @@ class SequentialCodes:
 
 class FakeTranscriber:
     """Reads what to 'hear' from the audio bytes: b"SAY:<text>", b"SILENCE", b"FAIL",
-    b"HOLD:<text>" (waits until ``release()``), anything else is not audio."""
+    b"HOLD:<text>" (waits until ``release()``), anything else is not audio. Segments are
+    separated by "|"; one that starts with "?" is heard unsure (avg_logprob -0.9: 待核对)."""
 
     engine = "fake"
     model = "fake-1"
@@ -390,7 +391,10 @@ class FakeTranscriber:
         text = data[4:].decode("utf-8")
         if progress is not None:
             progress(0.5)
-        parts = [p for p in text.split("|") if p]
-        segments = tuple(Segment(i * 5.0, i * 5.0 + 2.0, p) for i, p in enumerate(parts))
+        heard = [(p.removeprefix("?"), -0.9 if p.startswith("?") else -0.2)
+                 for p in text.split("|") if p]
+        parts = [p for p, _ in heard]
+        segments = tuple(Segment(i * 5.0, i * 5.0 + 2.0, p, avg_logprob=logprob)
+                         for i, (p, logprob) in enumerate(heard))
         return Transcript(text="".join(parts), language="zh", duration=5.0 * len(parts),
                           segments=segments, engine=self.engine, model=self.model)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from facilitation.model import ContributionKind, ParticipantKind
 from facilitation.record import SessionRecord
+from facilitation.review import turn_needs_review
 
 KIND_ZH = {
     ParticipantKind.MEMBER: "政协委员", ParticipantKind.RESIDENT: "群众代表",
@@ -51,6 +52,7 @@ def to_interchange(record: SessionRecord, tz: ZoneInfo) -> dict[str, Any]:
         "addressed_to": c.addressed_to, "at": _iso(c.at, tz), "duration_s": c.duration_s,
         "source": str(c.source), "text": c.text,
         "marks": list(c.marks) if c.marks is not None else None,
+        "review": True if turn_needs_review(c, record.confirmed) else None,
     }) for c in record.contributions if c.final]
     return {"session": session, "attendance": attendance, "utterances": utterances}
 

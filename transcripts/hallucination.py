@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from facilitation.speech import NoSpeech
+from facilitation.speech import NoSpeech, Segment
 from transcripts.normalize import strip_for_scoring, to_simplified
 
 NO_SPEECH_PROB = 0.6  # with LOW_LOGPROB_FOR_NO_SPEECH: the model itself heard no speech
@@ -55,6 +55,17 @@ class RawSegment:
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     compression_ratio: float | None = None
+
+
+def kept_segment(segment: RawSegment, text: str) -> Segment:
+    """A kept segment as the domain keeps it: its normalised ``text``, with the statistics
+    (rounded: they are stored with every voice turn) that facilitation.review judges."""
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
+
+    return Segment(round(segment.start, 2), round(segment.end, 2), text,
+                   rounded(segment.avg_logprob), rounded(segment.no_speech_prob),
+                   rounded(segment.compression_ratio))
 
 
 @dataclass(frozen=True)

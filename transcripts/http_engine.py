@@ -29,12 +29,11 @@ from facilitation.speech import (
     NoSpeech,
     NotAudio,
     Progress,
-    Segment,
     Transcript,
     TranscriptionRequest,
 )
 from transcripts.audio import AudioReader
-from transcripts.hallucination import RawSegment, filter_segments
+from transcripts.hallucination import RawSegment, filter_segments, kept_segment
 from transcripts.normalize import join_segments, normalize_text
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,7 @@ class OpenAIHttpTranscriber:
             raw = [RawSegment(0.0, duration, str(body["text"]))]
         prompts = tuple(p for p in (self._prompt(request),) if p)
         filtered = filter_segments(raw, prompts=prompts)
-        segments = tuple(Segment(s.start, s.end, text) for s in filtered.kept
+        segments = tuple(kept_segment(s, text) for s in filtered.kept
                          if (text := normalize_text(s.text)))
         dropped = tuple(d.text for d in filtered.dropped)
         if not segments:

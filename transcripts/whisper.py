@@ -38,9 +38,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from facilitation.speech import NoSpeech, Progress, Segment, Transcript, TranscriptionRequest
+from facilitation.speech import NoSpeech, Progress, Transcript, TranscriptionRequest
 from transcripts.audio import AudioChunk, AudioReader
-from transcripts.hallucination import Dropped, RawSegment
+from transcripts.hallucination import Dropped, RawSegment, kept_segment
 from transcripts.model_files import resolve_model
 from transcripts.normalize import join_segments, normalize_text
 from transcripts.whisper_worker import (
@@ -224,8 +224,8 @@ class WhisperTranscriber:
 
     def _transcript(self, collected: _Collected, duration: float,
                     request: TranscriptionRequest) -> Transcript:
-        segments = tuple(Segment(round(s.start, 2), round(s.end, 2), text)
-                         for s in collected.segments if (text := normalize_text(s.text)))
+        segments = tuple(kept_segment(s, text) for s in collected.segments
+                         if (text := normalize_text(s.text)))
         dropped = tuple(d.text for d in collected.dropped)
         if not segments:
             raise NoSpeech(dropped=len(dropped))

@@ -14,7 +14,14 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, fit, lang, reply, uow
-from bot.minutes_view import chunks, draft_keyboard, draft_text, render_files, short
+from bot.minutes_view import (
+    approve_anyway_keyboard,
+    chunks,
+    draft_keyboard,
+    draft_text,
+    render_files,
+    short,
+)
 from facilitation import minutes as use
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import EditOp
@@ -162,7 +169,7 @@ async def _edit(update: Update, context: Context, session_id: int, actor: Actor,
 
 
 async def approve(update: Update, context: Context, session_id: int | None = None,
-                  fingerprint: str | None = None) -> None:
+                  fingerprint: str | None = None, anyway: bool = False) -> None:
     if session_id is None:
         session_id, actor, language = await _focus(update, context)
     else:
@@ -170,8 +177,15 @@ async def approve(update: Update, context: Context, session_id: int | None = Non
     draft = await current_draft(context, session_id)
     if fingerprint is not None and fingerprint != draft.fingerprint:
         raise InvalidState("minutes_stale")  # an old button: the draft changed since
-    version = await use.approve(uow(update, context), session_id=session_id, body=draft.body,
-                                actor=actor, now=context.deps.clock())
+    try:
+        version = await use.approve(uow(update, context), session_id=session_id,
+                                    body=draft.body, actor=actor, now=context.deps.clock(),
+                                    anyway=anyway)
+    except use.UnreviewedTurns as unchecked:  # ask first; the button approves this draft
+        await reply(update, t(language, unchecked.code, **unchecked.params),
+                    reply_markup=approve_anyway_keyboard(language, session_id,
+                                                         draft.fingerprint))
+        return
     approved = replace(draft.minutes, status="approved", version=version)
     await reply(update, t(language, "minutes_approved", version=version,
                           topic=approved.heading.topic))
@@ -205,8 +219,13 @@ async def request_confirmations(update: Update, context: Context,
 async def _ask_to_confirm(context: Context, r: use.Recipient, topic: str, language: str,
                           session_id: int) -> bool:
     """The speaker's own turns, in as many messages as needed; the buttons on the last."""
-    turns = "\n\n".join(f"#{c.seq}：{c.text}" for c in r.turns)
-    *first, last = chunks(t(language, "confirm_request", topic=topic, turns=turns))
+    mark = t(language, "review_mark")
+    turns = "\n\n".join(f"#{c.seq}{mark if c.seq in r.unchecked else ''}：{c.text}"
+                         for c in r.turns)
+    text = t(language, "confirm_request", topic=topic, turns=turns)
+    if r.unchecked:
+        text += "\n" + t(language, "confirm_review_hint")
+    *first, last = chunks(text)
     try:
         for part in first:
             await context.bot.send_message(r.telegram_user_id, part)
@@ -247,8 +266,9 @@ async def draft_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     _, action, raw_id, *rest = query.data.split(":")
     session_id = int(raw_id)
-    if action == "approve":  # errors go to on_error, which answers the press with them
-        await approve(update, context, session_id, rest[0] if rest else None)
+    if action in ("approve", "force"):  # errors go to on_error, which answers the press
+        await approve(update, context, session_id, rest[0] if rest else None,
+                      anyway=action == "force")
     else:
         await request_confirmations(update, context, session_id)
     await answer(query)

@@ -12,6 +12,7 @@ import pytest
 
 from facilitation.model import ContributionKind, ContributionStatus, JobStatus, Source
 from facilitation.record import load_record
+from facilitation.speech import Segment
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
@@ -67,7 +68,8 @@ async def test_speaker_voice_becomes_their_speech(stage: Stage, ears: FakeTransc
     [said] = record.contributions
     assert (said.kind, said.source, said.status) == (
         ContributionKind.QUESTION, Source.VOICE, ContributionStatus.FINAL)
-    assert said.engine == "fake" and said.segments == ((0.0, 2.0, "排污管什么时候接？"),)
+    assert said.engine == "fake" and said.segments == (
+        Segment(0.0, 2.0, "排污管什么时候接？", avg_logprob=-0.2),)
     assert said.addressed_to == "县住建局"
     assert ears.calls[0][1].prompt == "污水零直排" and ears.calls[0][1].language == "zh"
 

@@ -15,6 +15,7 @@ from yishitang.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "transcripts"
+DEV = ROOT / "tests" / "data" / "minutes" / "dev"
 T1 = SHARED / "t1.json"
 SCHEMA = json.loads((ROOT / "yishitang" / "schemas" / "minutes.schema.json").read_text("utf-8"))
 
@@ -78,8 +79,12 @@ def test_compile_errors_are_one_line_with_exit_code_2(
 def test_score(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["minutes", "score", str(SHARED)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [x.split()[0] for x in lines] == ["t1", "t2", "t3", "overall"]
-    assert lines[-1].endswith("attendance 3/3 right")
+    assert [x.split()[0] for x in lines] == ["t1", "t2", "t3", "="]
+    assert lines[-1].startswith(f"= {SHARED.name} ") and lines[-1].endswith("attendance 3/3 right")
+    # two sets: a total each, never one figure that mixes them
+    assert main(["minutes", "score", str(SHARED), str(DEV)]) == 0
+    totals = [x for x in capsys.readouterr().out.splitlines() if x.startswith("= ")]
+    assert [x.split()[1] for x in totals] == [SHARED.name, DEV.name]
     assert main(["minutes", "score", str(SHARED / "t1.gold.json"), "-v"]) == 0
     assert capsys.readouterr().out.startswith("t1 ")
 

@@ -22,6 +22,7 @@ from facilitation.model import (
 )
 from facilitation.ports import UnitOfWorkFactory
 from facilitation.session import Session
+from facilitation.speech import Segment
 from tests.integration.storage_builders import BEIJING, CHAT, add_person, add_session, at
 
 
@@ -228,7 +229,8 @@ async def test_attendance_hand_turn_contribution_round_trip(
                 chat_id=CHAT,
                 message_id=2**40,
                 duration_s=12.5,
-                segments=((0.0, 1.5, "我们会"), (1.5, 3.0, "在三月前答复。")),
+                segments=(Segment(0.0, 1.5, "我们会", -0.31, 0.02, 0.9),
+                          Segment(1.5, 3.0, "在三月前答复。")),
                 engine="faster-whisper",
                 model="whisper-base",
                 marks=("suggestion", "action"),

@@ -1,5 +1,5 @@
 """Real parts for the speech tests: the offline Whisper base (assembled once per run into a
-temporary models folder, loaded once in a worker process), the real clips in ../shared/audio,
+temporary models folder, loaded once in a worker process), the real clips in tests/data/audio,
 and audio encoded here with PyAV. Nothing is downloaded: HF_HUB_OFFLINE=1 for the whole run."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from transcripts.audio import SAMPLE_RATE, Samples, decode
 from transcripts.whisper import WhisperOptions, WhisperTranscriber
 
-AUDIO = Path(__file__).parents[2].parent / "shared" / "audio"
+AUDIO = Path(__file__).parents[1] / "data" / "audio"  # a copy of ../shared/audio (README)
 CODECS = {  # container: (codec, sample rate)
     "ogg": ("libopus", 48_000), "mp3": ("libmp3lame", 44_100), "ipod": ("aac", 44_100),
     "mp4": ("aac", 44_100), "wav": ("pcm_s16le", 16_000), "webm": ("libopus", 48_000),

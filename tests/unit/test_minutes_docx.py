@@ -260,3 +260,13 @@ def test_a_draft_keeps_its_working_material(minutes: Minutes) -> None:
 ])
 def test_a_question_topic_makes_a_formal_title(topic: str, expected: str) -> None:
     assert display_title(topic) == expected
+
+
+def test_a_draft_marks_turns_to_check_and_the_approved_version_does_not(minutes: Minutes) -> None:
+    unsure = minutes.proceedings[3].seq
+    transcript = replace(minutes.transcript, utterances=tuple(
+        replace(u, needs_review=u.seq == unsure) for u in minutes.transcript.utterances))
+    draft = texts(reopen(replace(minutes, transcript=transcript)))
+    assert len([t for t in draft if "〔待核对〕" in t]) == 2  # proceedings and the annex
+    approved = texts(reopen(replace(minutes, transcript=transcript, status="approved")))
+    assert not [t for t in approved if "待核对" in t]

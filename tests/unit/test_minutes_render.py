@@ -227,3 +227,17 @@ def test_the_transcript_schema_documents_what_the_loader_reads() -> None:
         jsonschema.validate(document, s, format_checker=CHECK)
     m = compile_minutes(load_transcript(document))
     assert m.heading.absentees == ("甲",) and m.proceedings[0].speaker == "（未知）"
+
+
+def test_proceedings_leave_out_the_opening_and_keep_every_point_of_the_closing() -> None:
+    m = minutes("t1")
+    assert [p.seq for p in m.proceedings if p.opening] == [1]
+    text = to_markdown(m)
+    section = text[text.index("## 二、协商过程"):text.index("## 三、意见建议")]
+    lines = [x for x in section.splitlines() if x.startswith(("- ", "  - "))]
+    assert not lines[0].startswith("- **陈立群**")  # the opening is procedure
+    closing = lines[-1]
+    assert closing.startswith("- **陈立群**")
+    for point in ("第一", "第二", "第三", "一是", "二是", "三是", "四是"):
+        assert point in closing
+    assert "散会" not in closing and "时间差不多了" not in closing

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from transcripts.minutes.actions import find_actions
+from transcripts.minutes.consensus import chairs
 from transcripts.minutes.keywords import extract_keywords
 from transcripts.minutes.model import (
     KINDS,
@@ -32,7 +33,13 @@ from transcripts.minutes.model import (
 )
 from transcripts.minutes.speech import prepared
 from transcripts.minutes.suggestions import find_consensus, find_suggestions
-from transcripts.minutes.summary import Context, summarize
+from transcripts.minutes.summary import (
+    CLOSING_MIN_SCORE,
+    MAX_CHARS,
+    MAX_SENTENCES,
+    Context,
+    summarize,
+)
 
 # The version of the extraction rules: minutes frozen by an approval say which rules compiled
 # them, so a later change of the rules is not taken for a change of the session's record.
@@ -127,17 +134,38 @@ def _kind(t: Transcript, speaker: str) -> str:
     return "moderator" if t.moderator and speaker == t.moderator else "other"
 
 
+def _opening_and_closing(t: Transcript) -> tuple[set[int], int | None]:
+    """The moderator's procedural opening (their turns before anyone else spoke) and closing
+    (their last turn, after everyone else's)."""
+    chaired = [chairs(u, t) for u in t.utterances]
+    first = next((i for i, c in enumerate(chaired) if not c), len(chaired))
+    last = max((i for i, c in enumerate(chaired) if not c), default=-1)
+    opening = {u.seq for u in t.utterances[:first]} if first < len(chaired) else set()
+    closing = t.utterances[-1].seq if chaired and chaired[-1] and last < len(chaired) - 1 \
+        and len(chaired) - 1 >= first else None
+    return opening, closing
+
+
 def proceedings(t: Transcript, keywords: tuple[str, ...] = ()) -> tuple[Proceeding, ...]:
+    """Every turn, summarised; the moderator's procedural opening is marked (the printed
+    proceedings leave it out: it is no contribution) and their closing keeps every point
+    (共识, 会后的安排)."""
     answers = answered_questions(t)
     units = tuple(dict.fromkeys(x for a in t.attendance for x in (a.unit,) if x))
+    opening, closing = _opening_and_closing(t)
     items = []
     for u in t.utterances:
         who = t.attendee(u.speaker)
         context = Context(names=frozenset({u.speaker}), units=units, keywords=keywords)
+        whole = u.seq == closing
+        summary = summarize(u.text, context, max_chars=len(u.text) if whole else MAX_CHARS,
+                            max_sentences=len(u.text) if whole else MAX_SENTENCES,
+                            min_score=CLOSING_MIN_SCORE if whole else 0.0)
         items.append(Proceeding(
             seq=u.seq, speaker=u.speaker, kind=_kind(t, u.speaker),
-            unit=who.unit if who else None, turn=u.turn, summary=summarize(u.text, context),
-            addressed_to=u.addressed_to, answers=answers.get(u.seq), at=u.at))
+            unit=who.unit if who else None, turn=u.turn, summary=summary,
+            addressed_to=u.addressed_to, answers=answers.get(u.seq), at=u.at,
+            opening=u.seq in opening))
     return tuple(_order(items))
 
 

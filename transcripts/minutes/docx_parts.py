@@ -49,11 +49,24 @@ def ordered(proceedings: Sequence[Proceeding]) -> list[Proceeding]:
     return list(placed.values())
 
 
+REVIEW = "〔待核对〕"  # a voice turn the recogniser was unsure of, not yet checked
+
+
+def _unsure(minutes: Minutes) -> set[int]:
+    """The turns a draft marks 待核对 (an approved document carries no working marks)."""
+    if minutes.status != "draft":
+        return set()
+    return {u.seq for u in minutes.transcript.utterances if u.needs_review}
+
+
 def proceedings(w: Writer, minutes: Minutes) -> None:
     """Each turn: speaker (kind, unit), the kind of turn, and its summary; in a draft, who has
     confirmed their turns (发言确认), which is working material, not part of what is sent."""
-    confirmed = set(minutes.confirmed_by) if minutes.status == "draft" else set()
-    for p in ordered(minutes.proceedings):
+    draft = minutes.status == "draft"
+    confirmed = set(minutes.confirmed_by) if draft else set()
+    unsure = _unsure(minutes)
+    said = [p for p in minutes.proceedings if not p.opening]  # the opening is procedure
+    for p in ordered(said):
         who = KIND_ZH.get(p.kind, p.kind) + (f"，{p.unit}" if p.unit else "")
         label = TURN_LABEL.get(p.turn, "")
         if p.turn == "question" and p.addressed_to:
@@ -61,9 +74,11 @@ def proceedings(w: Writer, minutes: Minutes) -> None:
         reply = p.turn == "response" and p.answers is not None
         lead = f"{p.speaker}（{who}）{label}："
         para = w.para(p.summary, "纪要回应" if reply else "Normal", lead=lead)
+        if p.seq in unsure:
+            para.add_run(REVIEW)
         if confirmed:
             para.add_run("（✓ 已确认）" if p.speaker in confirmed else "（未确认）")
-    if not minutes.proceedings:
+    if not said:
         w.para(NONE)
 
 
@@ -117,9 +132,12 @@ def transcript_annex(w: Writer, minutes: Minutes) -> None:
     """Every turn as a paragraph (a table would cost far more per cell)."""
     w.para("附件2", "纪要附件")
     w.para("逐字记录", "纪要标题")
+    unsure = _unsure(minutes)
     for u in minutes.transcript.utterances:
         stamp = f"[{u.at:%H:%M:%S}] " if u.at is not None else ""
         turn = TURN_ZH.get(u.turn, u.turn)
-        w.para(u.text, "纪要逐字记录", lead=f"{stamp}{u.speaker}（{turn}）：")
+        para = w.para(u.text, "纪要逐字记录", lead=f"{stamp}{u.speaker}（{turn}）：")
+        if u.seq in unsure:
+            para.add_run(REVIEW)
     if not minutes.transcript.utterances:
         w.para(NONE, "纪要逐字记录")

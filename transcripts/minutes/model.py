@@ -64,6 +64,9 @@ class Utterance:
     # None: nobody judged this turn live; a tuple (possibly empty): the moderator's marks,
     # which replace automatic extraction for this turn.
     marks: tuple[str, ...] | None = None
+    # 待核对: the recogniser was unsure of this voice turn and nobody has checked it yet
+    # (interchange key "review"; facilitation.review decides)
+    needs_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class Proceeding:
     addressed_to: str | None = None
     answers: int | None = None  # for a response: the seq of the question it answers
     at: datetime | None = None
+    opening: bool = False  # the moderator's procedural opening: no contribution
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,14 @@ def _speaker(value: Any, where: str) -> str:
     return value if value.strip() else UNKNOWN_SPEAKER
 
 
+def _flag(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise TranscriptError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TranscriptError(f"{where}: expected an object")
@@ -301,7 +313,8 @@ def load_transcript(data: Any) -> Transcript:
                                                      f"{where}.addressed_to"),
             at=_time(u.get("at"), f"{where}.at"),
             duration_s=float(duration) if duration is not None else None,
-            source=source, marks=marks))
+            source=source, marks=marks,
+            needs_review=_flag(u.get("review"), f"{where}.review")))
     utterances.sort(key=lambda u: u.seq)
     return Transcript(
         topic=str(_text(s.get("topic"), "session.topic", required=True)),

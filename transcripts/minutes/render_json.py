@@ -62,7 +62,8 @@ def _attendance(h: Heading) -> dict[str, Any]:
 def _proceeding(p: Proceeding) -> dict[str, Any]:
     return {"seq": p.seq, "speaker": p.speaker, "kind": p.kind, "kind_zh": KIND_ZH[p.kind],
             "unit": p.unit, "turn": p.turn, "turn_zh": TURN_ZH[p.turn], "summary": p.summary,
-            "addressed_to": p.addressed_to, "answers": p.answers, "at": _iso(p.at)}
+            "addressed_to": p.addressed_to, "answers": p.answers, "at": _iso(p.at),
+            "opening": p.opening}
 
 
 def _statistics(s: Statistics) -> dict[str, Any]:
@@ -113,7 +114,8 @@ def _utterance(u: Utterance) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     out |= {"source": u.source, "text": u.text}
-    return out | ({"marks": list(u.marks)} if u.marks is not None else {})
+    out |= {"marks": list(u.marks)} if u.marks is not None else {}
+    return out | ({"review": True} if u.needs_review else {})
 
 
 def transcript_to_json(t: Transcript) -> dict[str, Any]:
@@ -146,7 +148,7 @@ def _read_proceeding(p: dict[str, Any]) -> Proceeding:
     return Proceeding(
         seq=p["seq"], speaker=p["speaker"], kind=p["kind"], unit=p.get("unit"),
         turn=p["turn"], summary=p["summary"], addressed_to=p.get("addressed_to"),
-        answers=p.get("answers"), at=_dt(p.get("at")))
+        answers=p.get("answers"), at=_dt(p.get("at")), opening=bool(p.get("opening")))
 
 
 def _read_statistics(s: dict[str, Any]) -> Statistics:

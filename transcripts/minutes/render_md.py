@@ -54,10 +54,11 @@ def _speaker(p: Proceeding) -> str:
 
 def proceedings(m: Minutes) -> list[str]:
     lines = ["## 二、协商过程", ""]
-    for p in m.proceedings:
+    said = [p for p in m.proceedings if not p.opening]  # the opening is procedure
+    for p in said:
         indent = "  " if p.answers is not None else ""
         lines.append(f"{indent}- {_speaker(p)}：{p.summary or '（无实质内容）'}")
-    return [*(lines if m.proceedings else [*lines, NONE]), ""]
+    return [*(lines if said else [*lines, NONE]), ""]
 
 
 def suggestions(m: Minutes) -> list[str]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_CHARS = 120
+CLOSING_MIN_SCORE = 1.0  # "时间差不多了，我来做个小结。" "散会，谢谢大家！" score below it
 MAX_SENTENCES = 3
 MIN_PIECE = 12  # a clause window shorter than this is not worth adding
 MAX_STARTS = 64  # a run of clauses starts within the first this many clauses of a sentence
@@ -198,9 +199,11 @@ def _cut(sentence: str, limit: int, context: Context) -> str:
 
 
 def summarize(text: str, context: Context | None = None, *, max_chars: int = MAX_CHARS,
-              max_sentences: int = MAX_SENTENCES) -> str:
+              max_sentences: int = MAX_SENTENCES, min_score: float = 0.0) -> str:
     """At most ``max_sentences`` sentences and about ``max_chars`` characters, in order; a
-    single sentence too long for ``max_chars`` is cut rather than left out."""
+    single sentence too long for ``max_chars`` is cut rather than left out. Past the first,
+    a sentence must score above ``min_score`` (a closing keeps its points, not its
+    procedural words: ``CLOSING_MIN_SCORE``)."""
     context = context or Context()
     found = [_close(s) for s in sentences(clean(text, context.names))]
     ranked = sorted(range(len(found)), key=lambda i: (-score(found[i], context), i))
@@ -209,7 +212,7 @@ def summarize(text: str, context: Context | None = None, *, max_chars: int = MAX
     for i in ranked:
         if len(chosen) == max_sentences or room < MIN_PIECE:
             break
-        if chosen and score(found[i], context) <= 0:
+        if chosen and score(found[i], context) <= min_score:
             break
         piece = found[i] if len(found[i]) <= room else _window(found[i], room, context)
         if not piece and not chosen:

@@ -282,7 +282,6 @@ def coverage(transcript: Transcript) -> list[str]:
 
 
 def main() -> int:
-    from transcripts.minutes.model import load_transcript
 
     bad = 0
     golds = [Path(a) for a in sys.argv[1:]] or sorted(HERE.glob("k5*.gold.json"))
