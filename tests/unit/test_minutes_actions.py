@@ -421,3 +421,8 @@ def test_lead_and_cooperating_units_are_kept_apart() -> None:
     items = find_actions(t)
     assert [(a.unit, a.partners) for a in items] == [
         ("区住建局", ("枫林街道办事处",)), ("锦绣社区居委会", ("县供电公司",))]
+
+
+def test_a_time_of_day_is_not_cut_at_its_colon() -> None:
+    t = transcript(("局长", "response", "我们局6月底前把两处球场的夏季照明时间延长至22:00。"))
+    assert [a.text for a in find_actions(t)] == ["把两处球场的夏季照明时间延长至22:00"]

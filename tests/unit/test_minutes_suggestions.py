@@ -283,3 +283,28 @@ def test_a_proposal_restated_by_others_is_one_item_with_every_proposer() -> None
 def test_the_own_side_taking_on_a_task_is_no_proposal() -> None:
     assert proposals("我讲两条：一是我们合作社6月底前先流转100亩抛荒茶园做试点。"
                      "二是建议镇里把后山茶园的机耕路硬化。") == ["镇里把后山茶园的机耕路硬化"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a heading that announces the points, and a closing clause with a colon
+    ("二、几点建议。\n1. 编制健身设施专项规划，逐个街道查缺口。\n2. 利用边角地建设口袋公园。",
+     ["编制健身设施专项规划，逐个街道查缺口", "利用边角地建设口袋公园"]),
+    ("我们社区试过几个办法，效果还可以，建议推广：\n第一，广场分时段共享使用；\n第二，推广静音广场舞。",
+     ["广场分时段共享使用", "推广静音广场舞"]),
+    # a talk frame with a count, said before a colon
+    ("我就讲两条：一是租房合同，镇里要弄一个统一的样本；二是签合同时让老板交一笔保证金。",
+     ["租房合同，镇里要弄一个统一的样本", "签合同时让老板交一笔保证金"]),
+    # 我的意思是 hands over to the proposal
+    ("各家自己去找老板，谈不拢。我的意思是，由村里的合作社出面把闲置房子统一租过来。",
+     ["由村里的合作社出面把闲置房子统一租过来"]),
+    # an announcement is no proposal
+    ("受调研组委托，把前期调研情况和建议报告如下。", []),
+])
+def test_headers_that_announce_points(text: str, expected: list[str]) -> None:
+    assert proposals(text) == expected
+
+
+def test_offers_to_volunteer_are_no_proposals() -> None:
+    assert proposals("如果需要，我们愿意在公园里轮流值守，劝导不文明行为。") == []
+    assert proposals("退休老师可以义务到公园里教太极拳。建议公园增设健身步道。") == [
+        "公园增设健身步道"]

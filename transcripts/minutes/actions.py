@@ -48,6 +48,7 @@ _ENUM = re.compile(  # list markers: 第一，/ 二是 / 第二个是 / 第一�
     rf"(?:^|(?<=[，,：:]))(?:第{_N}{{1,2}}(?:(?:个|条|项|点|件|方面)?(?:是|就是)?[，,、：:]|(?:个|条|项|"
     rf"点|件)?是|(?:步|阶段)[，,、：:]?)|{_N}[是要](?!求)|其{_N}是?[，,、]?|{_N}、|\d{{1,2}}[、.．](?!\d)|"
     rf"[（(](?:{_N}|\d){{1,2}}[）)]|(?:首先|其次|再一个|另?一方面)[，,]?|(?:另外|此外|最后)[，,])")
+_COLON = re.compile(r"：|(?<!\d):|:(?!\d)")  # not the colon of a time (22:00)
 _BY = re.compile(r"(?<![理自缘经])(?:交由|交给|委托|由)(?!于)")
 _ASK = re.compile(r"(?<![申邀])(?:请|责成)(?!问|教|示|来|到|大家|各位|你们)")
 _SUBJECT_END = re.compile(r"(?:要|将|会|争取|力争|计划|确保|保证|一定|必须|能够|可以|先|在|于)+$")
@@ -113,7 +114,7 @@ def _segments(text: str) -> list[_Segment]:
     out = []
     for sentence in _SENTENCE.findall(text.replace("【书面发言】", "")):
         question = sentence.rstrip().endswith(("？", "?"))
-        parts = re.split(r"[：:]", sentence.strip("。！？!?；;…\n "))
+        parts = _COLON.split(sentence.strip("。！？!?；;…\n "))
         for k, part in enumerate(parts):
             cuts = [m.start() for m in _ENUM.finditer(part) if m.start()] + [len(part)]
             pieces = [part[a:b] for a, b in zip([0, *cuts], cuts, strict=False)]

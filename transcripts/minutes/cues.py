@@ -63,7 +63,8 @@ COMMITMENT = re.compile(
 OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁|请求|要求|想|觉得|认为))")
 # What the speaker's own side offers ("我们公司可以免费……" "我再认捐……"): not a suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
-                   r"(?:可以|愿意|能)?(?:免费|无偿|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)")
+                   r"(?:(?:可以|愿意|能)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)"
+                   r"|愿意)|^(?:可以)?义务")
 # "……要……，不要……": a prescription with its prohibition.
 PROHIBITION = re.compile(r"^(?:不要|别)")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
@@ -75,7 +76,7 @@ IMPERATIVE = re.compile(r"^(?:先|再|就|都)?把")
 FRAME = re.compile(
     r"^(?:所以|因此|那么|那|这里|另外|还有|最后|对此|为此)?(?:呢)?(?:(?:我|本人|个人|[^，]{1,4}组|"
     r"[^，]{0,4}(?=提))(?P<mid>[^，：:]{0,8}?))?(?:书面|文字|补充|具体)?(?P<noun>建议|想法|意见|"
-    r"看法|提议|思路|呼吁|诉求|要求|请求)(?:主要)?(?:是|有|如下|以下)?"
+    r"看法|提议|思路|呼吁|诉求|要求|请求|意思)(?:主要)?(?:是|有|如下|以下)?"
     r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?$")
 # Clauses after which what follows is the proposal: "我建议，" "我提个事：" "不如这样，".
 INTRO = re.compile(
@@ -160,11 +161,36 @@ def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
     return Frame(taken, announced, introduces and number == 1, piece[after:after + 1] in _COLON)
 
 
+# A heading or a closing clause that announces a list of proposals: "二、几点建议" "三点建议："
+# "……，建议推广：" (a clause with a proposal noun, ending the piece in a colon).
+LIST_HEAD = re.compile(r"^(?:几|[两二三四五六七八九十])(?:点|条|项|个)(?:具体|主要)?"
+                       r"(?:建议|意见|想法|对策)(?:如下|是)?$")
+_HEAD_NOUN = re.compile(r"建议|意见|想法|办法|做法|对策|如下|以下")
+# A piece that only announces what follows ("……报告如下"): never itself a proposal.
+ANNOUNCES = re.compile(r"(?:如下|以下)[：:]?$")
+
+
 def find_frame(piece: str) -> Frame | None:
     """The frame among the first clauses of a piece, if any; further on, a frame that hands
     over to what follows ("……，我的意见是，X" "……，所以我提两个建议：" at the end of a long
     spoken sentence: speech runs reasons and header together)."""
     parts = clauses(piece)
+    if len(parts) == 1 and LIST_HEAD.match(PARTICLE.sub("", parts[0])):
+        count = COUNT.search(parts[0])
+        return Frame(1, _COUNTS.get(count.group()[0], LIST) if count else LIST, False,
+                     piece.rstrip()[-1:] in _COLON)
+    return _frame_in(parts, piece) or _colon_head(parts, piece)
+
+
+def _colon_head(parts: list[str], piece: str) -> Frame | None:
+    """"……，建议推广：": a closing clause with a proposal noun and a colon heads a list."""
+    if parts and piece.rstrip()[-1:] in _COLON and _HEAD_NOUN.search(parts[-1]):
+        return Frame(len(parts), LIST, False, True)
+    return None
+
+
+def _frame_in(parts: list[str], piece: str) -> Frame | None:
+    """The frame among the clauses: the first three, and a handing-over one further on."""
     for i, spoken in enumerate(parts):
         if i >= 3:
             frame = _late_frame(parts, i, piece)
@@ -186,7 +212,12 @@ def find_frame(piece: str) -> Frame | None:
                 return Frame(i + 2, _COUNTS.get(counted_next.group("count")[0], LIST), False,
                              piece[piece.find(parts[i + 1]) + len(parts[i + 1]):][:1] in _COLON)
             return _header(m, spoken, piece, i + 1)
-        if SAYING.match(clause) or TALK.match(clause):  # "我想说，" "我补充一点，"
+        if TALK.match(clause):  # "我补充一点，" a remark; "我就讲两条：" two points follow
+            count = COUNT.search(clause)
+            number = _COUNTS.get(count.group()[0], LIST) if count else 1
+            return Frame(i + 1, number if number > 1 else 0, False,
+                         piece[piece.find(spoken) + len(spoken):][:1] in _COLON)
+        if SAYING.match(clause):  # "我想说，"
             return Frame(i + 1, 0, False)
     return None
 

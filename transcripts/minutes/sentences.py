@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])")
-_CLAUSE_SEP = re.compile(r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_CLAUSE_SEP = re.compile(r"[，,：]|(?<!\d):|:(?!\d)|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _TRAILING_PUNCT = re.compile(r"[\s。！？!?；;，,：:、…—-]+$")
 _LEADING_PUNCT = re.compile(r"^[\s。！？!?；;，,：:、…—-]+")
 _PIECE_END = re.compile(r"[\s，,、]+$")

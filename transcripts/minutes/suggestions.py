@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from transcripts.minutes.categories import categorize
 from transcripts.minutes.consensus import chairs, consensus_points, find_consensus
 from transcripts.minutes.cues import (
+    ANNOUNCES,
     COMMITMENT,
     CONCESSION,
     CUE_END,
@@ -129,6 +130,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool] | None:
     body = strip_marker(piece)
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
         state.remarks = True
+        return None
+    if ANNOUNCES.search(body) and not find_frame(body):  # "……报告如下": what follows
         return None
     frame = find_frame(body)
     if frame:
