@@ -20,12 +20,23 @@ from bot.acks import FlushFirst
 from bot.catalog import LANGUAGES, t
 from bot.common import App, BotDeps, Context, reply
 from bot.errors import on_error
-from bot.handlers import archive, marks, minutes, queue, search, session, signin, texts, voice
+from bot.handlers import (
+    archive,
+    hall,
+    marks,
+    minutes,
+    queue,
+    search,
+    session,
+    signin,
+    texts,
+    voice,
+)
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
-                  "qrcode", "glossary", "end", "minutes", "search", "help")
+                  "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "help")
 PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
-                    "unit", "deadline", "approve", "confirm", "help")
+                    "unit", "deadline", "title", "approve", "confirm", "help")
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
 
@@ -67,12 +78,13 @@ def register_handlers(app: App) -> None:
         "next": queue.call_next, "done": queue.done, "up": queue.move_up,
         "skip": queue.skip, "remove": queue.remove, "limit": session.set_limit,
         "qrcode": session.send_qrcode, "end": session.end_session,
-        "glossary": session.glossary,
+        "glossary": session.glossary, "hall": hall.hall_document, "template": hall.template,
     }
     private_commands = {
         "draft": minutes.show_draft, "fix": minutes.fix_turn, "addsug": minutes.add_suggestion,
         "dropsug": minutes.drop_suggestion, "unit": minutes.set_unit,
-        "deadline": minutes.set_deadline, "approve": minutes.approve,
+        "deadline": minutes.set_deadline, "title": minutes.set_title,
+        "approve": minutes.approve,
         "confirm": minutes.request_confirmations,
     }
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))
@@ -106,6 +118,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
     app.add_handler(ChatMemberHandler(session.added_to_group,
                                       ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(NEW & GROUPS & filters.Document.FileExtension("docx")
+                                   & filters.CaptionRegex(r"^/template(?:@\w+)?\s*$"),
+                                   hall.template))
     app.add_handler(MessageHandler(NEW & filters.COMMAND, session.unknown_command))
     app.add_handler(MessageHandler(
         NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.VIDEO

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -140,13 +140,19 @@ def _stem(minutes: Minutes) -> str:
     return f"协商纪要-{topic}-{when}{label}{public}"
 
 
-def _render(minutes: Minutes) -> Files:
+def _render(minutes: Minutes, template: bytes | None, created: datetime) -> Files:
     from transcripts.minutes.render_docx import to_docx_bytes
     from transcripts.minutes.render_md import to_markdown
+    from transcripts.minutes.render_template import fill
 
-    return Files(to_docx_bytes(minutes), to_markdown(minutes).encode("utf-8"), _stem(minutes))
+    docx = (fill(minutes, template) if template is not None
+            else to_docx_bytes(minutes, created=created))
+    return Files(docx, to_markdown(minutes).encode("utf-8"), _stem(minutes))
 
 
-async def render_files(minutes: Minutes) -> Files:
-    """DOCX and Markdown, rendered off the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(None, _render, minutes)
+async def render_files(minutes: Minutes, template: bytes | None = None,
+                       created: datetime | None = None) -> Files:
+    """DOCX (in the hall's own template when it has one) and Markdown, rendered off the
+    event loop."""
+    return await asyncio.get_running_loop().run_in_executor(
+        None, _render, minutes, template, created or datetime.now(UTC))

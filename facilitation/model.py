@@ -364,6 +364,24 @@ class EditOp(StrEnum):
     SET_UNIT = "set_unit"  # payload: seq, text (of the action), unit
     SET_DEADLINE = "set_deadline"  # payload: seq, text, deadline (ISO | None), deadline_text
     CORRECT_TURN = "correct_turn"  # payload: seq, text (kept for the audit trail)
+    SET_TITLE = "set_title"  # payload: title (None: the one made from the topic)
+
+
+DEFAULT_NUMBERING = "{year}年第{n}期"
+
+
+@dataclass(frozen=True)
+class HallDocument:
+    """What a hall's minutes are sent as: to whom (主送, 抄送), by whom (落款), and the form
+    of their issue number ({year} and {n}: the hall's n-th approved minutes of the year)."""
+
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    issuer: str | None = None
+    numbering: str = DEFAULT_NUMBERING
+
+    def number(self, year: int, n: int) -> str:
+        return self.numbering.replace("{year}", str(year)).replace("{n}", str(n))
 
 
 class ConfirmationStatus(StrEnum):

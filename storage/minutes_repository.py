@@ -6,10 +6,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Row, Table, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Row,
+    Table,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from facilitation.model import ConfirmationStatus, EditOp, MinutesEdit, MinutesVersion
-from storage.repositories import RowRepository, table_of
+from storage.repositories import SESSIONS, RowRepository, table_of
 from storage.rows import ConfirmationRow, MinutesEditRow, MinutesFocusRow, MinutesVersionRow
 
 EDITS = table_of(MinutesEditRow)
@@ -47,6 +57,16 @@ class SqlAlchemyMinutesRepository(RowRepository):
         await self._session.execute(insert(VERSIONS).values(
             session_id=version.session_id, version=version.version, body=version.body,
             approved_by=version.approved_by, approved_at=version.approved_at))
+
+    async def first_approvals(self, chat_id: int) -> list[tuple[int, datetime]]:
+        # min() keeps the column's type, so SQLite gives back an aware datetime too
+        first = type_coerce(func.min(VERSIONS.c.approved_at), VERSIONS.c.approved_at.type)
+        rows = await self._session.execute(
+            select(VERSIONS.c.session_id, first)
+            .join(SESSIONS, SESSIONS.c.id == VERSIONS.c.session_id)
+            .where(SESSIONS.c.chat_id == chat_id)
+            .group_by(VERSIONS.c.session_id).order_by(first, VERSIONS.c.session_id))
+        return [(int(r[0]), r[1]) for r in rows]
 
     async def confirmations(self, session_id: int) -> dict[int, ConfirmationStatus]:
         result = await self._session.execute(

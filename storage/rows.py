@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -230,12 +231,19 @@ class ContributionRow(Base):
 
 
 class HallRow(Base):
-    """What a hall (its group chat) keeps between sessions: the recogniser's glossary."""
+    """What a hall (its group chat) keeps between sessions: the recogniser's glossary and
+    what its minutes are sent as."""
 
     __tablename__ = "halls"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     glossary: Mapped[str] = mapped_column(Text)  # words separated by newlines
+    # what its minutes are sent as (发文要素): names separated by newlines
+    doc_to: Mapped[str | None] = mapped_column(Text)  # 主送
+    doc_cc: Mapped[str | None] = mapped_column(Text)  # 抄送
+    doc_issuer: Mapped[str | None] = mapped_column(Text)  # 落款
+    doc_numbering: Mapped[str | None] = mapped_column(Text)  # 期号, e.g. 平桥议事〔{year}〕{n}号
+    doc_template: Mapped[bytes | None] = mapped_column(LargeBinary)  # the hall's .docx (红头)
 
 
 class AudioJobRow(Base):

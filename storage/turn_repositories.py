@@ -9,7 +9,15 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Select, func, select
 
-from facilitation.model import AudioJob, Contribution, JobStatus, SessionStatus, Turn
+from facilitation.model import (
+    DEFAULT_NUMBERING,
+    AudioJob,
+    Contribution,
+    HallDocument,
+    JobStatus,
+    SessionStatus,
+    Turn,
+)
 from storage import mapping, search
 from storage.repositories import SESSIONS, RowRepository, table_of
 from storage.rows import AudioJobRow, ContributionRow, HallRow, TurnRow
@@ -143,8 +151,38 @@ class SqlAlchemyHallRepository(RowRepository):
         return tuple(w for w in (text or "").split("\n") if w)
 
     async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None:
-        text = "\n".join(words)
+        await self._upsert(chat_id, glossary="\n".join(words))
+
+    async def document(self, chat_id: int) -> HallDocument:
+        row = (await self._session.execute(
+            select(HALLS.c.doc_to, HALLS.c.doc_cc, HALLS.c.doc_issuer, HALLS.c.doc_numbering)
+            .where(HALLS.c.chat_id == chat_id))).first()
+        if row is None:
+            return HallDocument()
+        return HallDocument(to=_names(row.doc_to), cc=_names(row.doc_cc), issuer=row.doc_issuer,
+                            numbering=row.doc_numbering or DEFAULT_NUMBERING)
+
+    async def set_document(self, chat_id: int, document: HallDocument) -> None:
+        await self._upsert(
+            chat_id, doc_to="\n".join(document.to) or None, doc_cc="\n".join(document.cc) or None,
+            doc_issuer=document.issuer,
+            doc_numbering=None if document.numbering == DEFAULT_NUMBERING else document.numbering)
+
+    async def template(self, chat_id: int) -> bytes | None:
+        data = await self._session.scalar(
+            select(HALLS.c.doc_template).where(HALLS.c.chat_id == chat_id))
+        return bytes(data) if data is not None else None
+
+    async def set_template(self, chat_id: int, data: bytes | None) -> None:
+        await self._upsert(chat_id, doc_template=data)
+
+    async def _upsert(self, chat_id: int, **values: str | bytes | None) -> None:
         updated = await self._session.execute(
-            HALLS.update().where(HALLS.c.chat_id == chat_id).values(glossary=text))
+            HALLS.update().where(HALLS.c.chat_id == chat_id).values(**values))
         if cast(CursorResult[Any], updated).rowcount == 0:
-            await self._session.execute(HALLS.insert().values(chat_id=chat_id, glossary=text))
+            await self._session.execute(
+                HALLS.insert().values(chat_id=chat_id, **({"glossary": ""} | values)))
+
+
+def _names(text: str | None) -> tuple[str, ...]:
+    return tuple(n for n in (text or "").split("\n") if n)

@@ -17,6 +17,7 @@ from facilitation.model import (
     AudioJob,
     ConfirmationStatus,
     Contribution,
+    HallDocument,
     Hand,
     HandStatus,
     JobStatus,
@@ -54,6 +55,8 @@ class Store:
     contributions: dict[int, Contribution] = field(default_factory=dict)
     audio_jobs: dict[int, AudioJob] = field(default_factory=dict)
     halls: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    hall_documents: dict[int, HallDocument] = field(default_factory=dict)
+    hall_templates: dict[int, bytes | None] = field(default_factory=dict)
     minutes: MinutesState = field(default_factory=lambda: MinutesState())
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
@@ -232,6 +235,18 @@ class FakeHalls:
     async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None:
         self._uow.state.halls[chat_id] = tuple(words)
 
+    async def document(self, chat_id: int) -> HallDocument:
+        return self._uow.state.hall_documents.get(chat_id, HallDocument())
+
+    async def set_document(self, chat_id: int, document: HallDocument) -> None:
+        self._uow.state.hall_documents[chat_id] = document
+
+    async def template(self, chat_id: int) -> bytes | None:
+        return self._uow.state.hall_templates.get(chat_id)
+
+    async def set_template(self, chat_id: int, data: bytes | None) -> None:
+        self._uow.state.hall_templates[chat_id] = data
+
 
 @dataclass
 class MinutesState:
@@ -267,6 +282,14 @@ class FakeMinutes:
         if await self.version(version.session_id, version.version) is not None:
             raise ValueError("duplicate version")
         self._m.versions.append(version)
+
+    async def first_approvals(self, chat_id: int) -> list[tuple[int, datetime]]:
+        sessions = {s.id for s in self._uow.state.sessions.values() if s.chat_id == chat_id}
+        first: dict[int, datetime] = {}
+        for v in self._m.versions:
+            if v.session_id in sessions:
+                first[v.session_id] = min(first.get(v.session_id, v.approved_at), v.approved_at)
+        return sorted(first.items(), key=lambda x: (x[1], x[0]))
 
     async def confirmations(self, session_id: int) -> dict[int, ConfirmationStatus]:
         return {p: s for (sid, p), s in self._m.confirmations.items() if sid == session_id}
@@ -313,7 +336,8 @@ class FakeUnitOfWork:
         if self.key is not None:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
-                     "audio_jobs", "halls", "minutes", "processed"):
+                     "audio_jobs", "halls", "hall_documents", "hall_templates", "minutes",
+                     "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 

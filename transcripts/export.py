@@ -47,14 +47,42 @@ def to_interchange(record: SessionRecord, tz: ZoneInfo) -> dict[str, Any]:
         "signed_in_at": _iso(a.signed_in_at, tz), "left_at": _iso(a.left_at, tz),
         "remote": a.remote, "late": a.late, "method": str(a.method),
     }) for a in record.attendance]
+    floor = floor_seconds(record)
     utterances = [_drop_none({
         "seq": c.seq, "speaker": c.speaker_name, "turn": str(c.kind),
-        "addressed_to": c.addressed_to, "at": _iso(c.at, tz), "duration_s": c.duration_s,
+        "addressed_to": c.addressed_to, "at": _iso(c.at, tz),
+        "duration_s": c.duration_s if c.duration_s is not None else floor.get(c.seq),
         "source": str(c.source), "text": c.text,
         "marks": list(c.marks) if c.marks is not None else None,
         "review": True if turn_needs_review(c, record.confirmed) else None,
     }) for c in record.contributions if c.final]
     return {"session": session, "attendance": attendance, "utterances": utterances}
+
+
+def floor_seconds(record: SessionRecord) -> dict[int, float]:
+    """Speaking time of the typed contributions of a turn (by seq): the turn's time on the floor
+    (from /next to its end, or the session's close) less its voice notes' own length, shared
+    among them. A voice note has its audio's length; a remark off the floor has none."""
+    turns = {t.id: t for t in record.turns if t.id is not None}
+    typed: dict[int, list[int]] = {}
+    voiced: dict[int, float] = {}
+    for c in record.contributions:
+        if not c.final or c.turn_id not in turns:
+            continue
+        if c.duration_s is None:
+            typed.setdefault(c.turn_id, []).append(c.seq)
+        else:
+            voiced[c.turn_id] = voiced.get(c.turn_id, 0.0) + c.duration_s
+    shares: dict[int, float] = {}
+    for turn_id, seqs in typed.items():
+        turn = turns[turn_id]
+        end = turn.ended_at or record.session.closed_at
+        if end is None:
+            continue
+        held = (end - turn.started_at).total_seconds() - voiced.get(turn_id, 0.0)
+        for seq in seqs:
+            shares[seq] = round(max(held, 0.0) / len(seqs), 1)
+    return shares
 
 
 def _counts(record: SessionRecord) -> str:

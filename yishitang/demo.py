@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from facilitation.record import SessionRecord, load_record
 from transcripts.export import to_interchange, to_markdown
-from transcripts.minutes.drafts import load_draft, version_minutes
+from transcripts.minutes.drafts import approved_minutes, load_draft
 from transcripts.minutes.public import public_version
 from transcripts.minutes.render_docx import to_docx_bytes
 from transcripts.minutes.render_json import to_json
@@ -248,7 +248,7 @@ async def _save_minutes(stage: Stage, output: Path, session_id: int,
     async with stage.runtime.uow() as work:
         latest = await work.minutes.latest_version(session_id)
     if latest is not None:
-        minutes = version_minutes(latest)
+        minutes = await approved_minutes(stage.runtime.uow(), latest, tz)
     else:
         minutes = (await load_draft(stage.runtime.uow(), session_id, tz)).minutes
     written = []

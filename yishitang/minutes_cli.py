@@ -38,6 +38,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
                           help="file to write (default: stdout); not the input file")
     compile_.add_argument("--public", action="store_true",
                           help="the public version: residents named 群众代表甲, 群众代表乙 …")
+    compile_.add_argument("--template", type=Path, metavar="DOCX",
+                          help="with --format docx: a hall's own Word template (红头) to fill "
+                               "(fields: see transcripts/minutes/render_template.py)")
     score = m_commands.add_parser(
         "score", help="score compiled minutes against annotated gold minutes",
         description="Compile each tN.json that has a tN.gold.json beside it and compare: "
@@ -86,10 +89,16 @@ def compile_minutes(settings: Settings, args: argparse.Namespace) -> int:
         from transcripts.minutes.public import public_version
 
         minutes = public_version(minutes)
+    if args.template is not None and args.format != "docx":
+        return _fail("--template fills a Word document: use it with --format docx")
     try:
-        content = _render(minutes, args.format)
+        content = _render(minutes, args.format, args.template)
     except ImportError as error:
         return _fail(f"{args.format.upper()} output is not available: {error}")
+    except OSError as error:
+        return _fail(f"cannot read {args.template}: {error.strerror or error}")
+    except ValueError as error:  # TemplateError
+        return _fail(f"{args.template}: {error}")
     return _write(content, args.output)
 
 
@@ -108,7 +117,11 @@ def _read(path: Path, tz: ZoneInfo) -> Minutes | str:
         return f"{path}: not a transcript: {error}"
 
 
-def _render(minutes: Minutes, form: str) -> str | bytes:
+def _render(minutes: Minutes, form: str, template: Path | None = None) -> str | bytes:
+    if form == "docx" and template is not None:
+        from transcripts.minutes.render_template import fill
+
+        return fill(minutes, template.read_bytes())
     if form == "docx":
         from transcripts.minutes.render_docx import to_docx_bytes
 

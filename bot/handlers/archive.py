@@ -5,6 +5,7 @@ whoever may read it, the draft only to its editors; the public version once appr
 from __future__ import annotations
 
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -16,7 +17,7 @@ from facilitation import minutes as use
 from facilitation.errors import InvalidState, NotFound, PermissionDenied
 from facilitation.model import SessionStatus
 from facilitation.session import Session
-from transcripts.minutes.drafts import version_minutes
+from transcripts.minutes.drafts import approved_minutes
 from transcripts.minutes.model import Minutes
 from transcripts.minutes.public import public_version
 
@@ -81,14 +82,16 @@ async def send_session_files(update: Update, context: Context, session_id: int, 
         await use.require_editor(context.deps.uow(), session_id=session_id, actor=actor)
     elif not public and not await _may_read(update, context, session):
         raise PermissionDenied("minutes_not_yours")
-    minutes: Minutes = (version_minutes(latest) if latest is not None
-                        else (await current_draft(context, session_id)).minutes)
+    minutes: Minutes = (
+        await approved_minutes(context.deps.uow(), latest, ZoneInfo(context.deps.timezone))
+        if latest is not None else (await current_draft(context, session_id)).minutes)
     if public:
         minutes = public_version(minutes)
         minutes = replace(minutes, extra={**minutes.extra, "public": True})
     key = "minutes_files_version" if latest is not None else "minutes_files_draft"
     await send_minutes(context, chat_of(update).id, minutes, t(
-        language, key, topic=session.topic, version=latest.version if latest else 0))
+        language, key, topic=session.topic, version=latest.version if latest else 0),
+        session_id)
 
 
 async def edit_session(update: Update, context: Context, session_id: int) -> None:

@@ -4,7 +4,6 @@ approval into versions."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,12 +21,14 @@ from bot.minutes_view import (
     render_files,
     short,
 )
+from facilitation import documents
 from facilitation import minutes as use
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import EditOp
 from facilitation.services import Actor
 from transcripts.minutes.categories import categorize
-from transcripts.minutes.drafts import Draft, load_draft
+from transcripts.minutes.display import document_title
+from transcripts.minutes.drafts import Draft, approved_minutes, load_draft
 from transcripts.minutes.model import Minutes
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,10 @@ async def current_draft(context: Context, session_id: int) -> Draft:
     return await load_draft(context.deps.uow(), session_id, ZoneInfo(context.deps.timezone))
 
 
-async def send_minutes(context: Context, chat_id: int, minutes: Minutes, caption: str) -> None:
-    files = await render_files(minutes)
+async def send_minutes(context: Context, chat_id: int, minutes: Minutes, caption: str,
+                       session_id: int) -> None:
+    template = await documents.hall_template(context.deps.uow(), session_id=session_id)
+    files = await render_files(minutes, template, context.deps.clock())
     await context.bot.send_document(chat_id, InputFile(files.docx, f"{files.stem}.docx"),
                                     caption=fit(caption, 1024))
     await context.bot.send_document(chat_id, InputFile(files.markdown, f"{files.stem}.md"))
@@ -58,7 +61,8 @@ async def send_draft(context: Context, chat_id: int, session_id: int, language: 
     else:
         await context.bot.send_message(chat_id, last, reply_markup=keyboard)
     await send_minutes(context, chat_id, draft.minutes,
-                       t(language, "minutes_files_draft", topic=draft.minutes.heading.topic))
+                       t(language, "minutes_files_draft", topic=draft.minutes.heading.topic),
+                       session_id)
 
 
 async def after_close(update: Update, context: Context, session_id: int) -> None:
@@ -162,6 +166,24 @@ async def set_deadline(update: Update, context: Context) -> None:
                           date=resolved.isoformat() if resolved else "—"))
 
 
+async def set_title(update: Update, context: Context) -> None:
+    """/title 关于……的协商纪要 sets the document's title; /title - goes back to the default."""
+    session_id, actor, language = await _focus(update, context)
+    (said,) = _args(context, 1, "usage_title")
+    title = None if said.strip() == "-" else use.require_text(said, "title", 80)
+    await _edit(update, context, session_id, actor, EditOp.SET_TITLE, {"title": title})
+    draft = await current_draft(context, session_id)
+    await reply(update, t(language, "minutes_title_set", title=document_title(draft.minutes)))
+
+
+async def _approved(context: Context, session_id: int, version: int) -> Minutes:
+    """The version just approved, as the document it is (期号, 审核, date)."""
+    async with context.deps.uow() as work:
+        frozen = await work.minutes.version(session_id, version)
+    assert frozen is not None  # approve() committed it
+    return await approved_minutes(context.deps.uow(), frozen, ZoneInfo(context.deps.timezone))
+
+
 async def _edit(update: Update, context: Context, session_id: int, actor: Actor, op: EditOp,
                 payload: dict[str, Any]) -> None:
     await use.edit_draft(uow(update, context), session_id=session_id, op=op, payload=payload,
@@ -186,11 +208,12 @@ async def approve(update: Update, context: Context, session_id: int | None = Non
                     reply_markup=approve_anyway_keyboard(language, session_id,
                                                          draft.fingerprint))
         return
-    approved = replace(draft.minutes, status="approved", version=version)
+    approved = await _approved(context, session_id, version)
     await reply(update, t(language, "minutes_approved", version=version,
                           topic=approved.heading.topic))
     await send_minutes(context, actor.user_id, approved, t(
-        language, "minutes_files_version", version=version, topic=approved.heading.topic))
+        language, "minutes_files_version", version=version, topic=approved.heading.topic),
+        session_id)
 
 
 async def request_confirmations(update: Update, context: Context,

@@ -3,11 +3,14 @@ private chat, 发言确认, versioned approval, /minutes and the public version.
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from docx import Document
 
 from storage.minutes_repository import SqlAlchemyMinutesRepository
 from tests.fakes import FakeTranscriber
@@ -183,3 +186,75 @@ async def test_staff_open_any_session_for_editing(tmp_path: Path, sqlite_url: st
         assert "小区停车难" in text(draft)
         added = await stage.ask("何静", "/addsug 1 错时共享停车", stage.private("何静"))
         assert "已增加建议" in text(added)
+
+
+async def test_the_approved_document_carries_the_hall_settings_title_and_number(
+        stage: Stage) -> None:
+    await held_session(stage)
+    assert "主送：县委办公室、县政府办公室" in text(
+        await stage.ask(MOD, "/hall 主送 县委办公室 县政府办公室"))
+    await stage.ask(MOD, "/hall 落款 政协平桥县委员会办公室")
+    assert "须含 {n}" in text(await stage.ask(MOD, "/hall 编号 平桥议事"))
+    await stage.ask(MOD, "/hall 编号 平桥议事〔{year}〕{n}号")
+    assert "只有本场主持人" in text(await stage.ask("张三", "/hall 抄送 随便哪个单位"))
+    shown = text(await stage.ask("张三", "/hall"))  # anyone may see where minutes go
+    assert "抄送：（空）" in shown and "编号：平桥议事〔{year}〕{n}号" in shown
+    await stage.ask(MOD, "/end")
+    await stage.settled()
+    private = stage.private(MOD)
+    assert "关于解决小区停车难问题的协商纪要" in text(
+        await stage.ask(MOD, "/title 关于解决小区停车难问题的协商纪要", private))
+    before = max(m["message_id"] for m in stage.sandbox.messages(private))
+    await stage.ask(MOD, "/approve", private)
+    await stage.settled()
+    files = documents(stage, private, before)
+    approved = next(v for n, v in files.items() if n.endswith(".md")).decode()
+    year = stage.clock().astimezone(ZoneInfo("Asia/Shanghai")).year
+    assert approved.startswith(f"# 关于解决小区停车难问题的协商纪要\n\n（平桥议事〔{year}〕1号）")
+    for line in ("政协平桥县委员会办公室", "整理：李主席　审核：李主席",
+                 "主送：县委办公室、县政府办公室。"):
+        assert line in approved
+    assert "草稿" not in approved and "关键词" not in approved
+    docx = next(v for n, v in files.items() if n.endswith(".docx"))
+    body = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    assert body[:3] == [
+        "议事堂协商纪要", f"平桥议事〔{year}〕1号", "关于解决小区停车难问题的协商纪要"]
+
+
+def _word(*lines: str) -> bytes:
+    document = Document()
+    for line in lines:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def test_a_hall_template_makes_the_minutes_in_its_layout(stage: Stage) -> None:
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    async def upload(name: str, data: bytes) -> str:
+        sent = stage.sandbox.send_document(stage.person(name), stage.group, data, "红头.docx",
+                                           docx_type, caption="/template")
+        return text(await stage.sandbox.wait_for_reply(sent))
+
+    await held_session(stage)
+    assert "默认版式" in text(await stage.ask(MOD, "/template"))
+    assert "只有本场主持人" in await upload("张三", _word("{{ title }}"))
+    assert "不能用作纪要模板" in await upload(MOD, b"PK not really a zip")
+    assert "不能用作纪要模板" in await upload(MOD, _word("{{ title "))
+    assert "已启用" in await upload(MOD, _word(
+        "平桥县政协 协商纪要", "{{ title }}", "{%p for s in suggestions %}",
+        "建议{{ s.number }}：{{ s.text }}", "{%p endfor %}", "审核：{{ reviewed_by }}"))
+    assert "自己的 Word 模板" in text(await stage.ask(MOD, "/template"))
+    await stage.ask(MOD, "/end")
+    await stage.settled()
+    private = stage.private(MOD)
+    before = max(m["message_id"] for m in stage.sandbox.messages(private))
+    await stage.ask(MOD, "/approve", private)
+    await stage.settled()
+    docx = next(v for n, v in documents(stage, private, before).items() if n.endswith(".docx"))
+    body = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    assert body[:2] == ["平桥县政协 协商纪要", "关于小区停车难的协商纪要"]
+    assert body[2].startswith("建议1：") and body[-1] == "审核：李主席"
+    assert "已恢复默认版式" in text(await stage.ask(MOD, "/template -"))

@@ -160,3 +160,24 @@ def test_times_are_shown_in_the_configured_time_zone(
     monkeypatch.setenv("YISHITANG_TIMEZONE", "Mars/Olympus")
     assert main(["minutes", "compile", str(path)]) == 2
     _one_line_error(capsys, "YISHITANG_TIMEZONE")
+
+
+def test_compile_into_a_hall_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from docx import Document
+
+    template = tmp_path / "红头.docx"
+    document = Document()
+    document.add_paragraph("{{ title }}")
+    document.save(template)
+    out = tmp_path / "out.docx"
+    t1 = SHARED / "t1.json"
+    assert main(["minutes", "compile", str(t1), "--format", "docx", "-o", str(out),
+                 "--template", str(template)]) == 0
+    assert [p.text for p in Document(str(out)).paragraphs] == ["关于工业园区污水零直排的协商纪要"]
+    assert main(["minutes", "compile", str(t1), "--format", "md", "--template",
+                 str(template)]) == 2
+    assert "use it with --format docx" in capsys.readouterr().err
+    template.write_bytes(b"no")
+    assert main(["minutes", "compile", str(t1), "--format", "docx", "-o", str(out),
+                 "--template", str(template)]) == 2
+    assert "not a Word document" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from facilitation.model import (
     Contribution,
     ContributionKind,
     EditOp,
+    HallDocument,
     MinutesEdit,
     MinutesVersion,
     SessionStatus,
@@ -86,3 +87,42 @@ async def test_marks_distinguish_unjudged_from_judged_empty(
     async with uow_factory() as uow:
         stored = await uow.contributions.list(session_id)
     assert [c.marks for c in stored] == [None, (), ("consensus",)]
+
+
+async def test_first_approvals_of_a_chat_in_order(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        mod = await add_person(uow, 1)
+        first = await add_session(uow, mod, code="AAA111", status=SessionStatus.CLOSED)
+        second = await add_session(uow, mod, code="BBB222", status=SessionStatus.CLOSED)
+        elsewhere = await add_session(uow, mod, code="CCC333", chat_id=-99,
+                                      status=SessionStatus.CLOSED)
+        await uow.commit()
+    assert first.id and second.id and elsewhere.id
+    async with uow_factory() as uow:
+        # the second session's minutes are approved first; a re-approval keeps the first time
+        await uow.minutes.add_version(MinutesVersion(second.id, 1, "{}", None, at(10)))
+        await uow.minutes.add_version(MinutesVersion(first.id, 1, "{}", None, at(20)))
+        await uow.minutes.add_version(MinutesVersion(second.id, 2, "{}", None, at(30)))
+        await uow.minutes.add_version(MinutesVersion(elsewhere.id, 1, "{}", None, at(5)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.minutes.first_approvals(first.chat_id) == [
+            (second.id, at(10)), (first.id, at(20))]
+
+
+async def test_hall_document_upsert(uow_factory: UnitOfWorkFactory) -> None:
+    wanted = HallDocument(to=("县委办公室", "县政府办公室"), cc=("县住建局",),
+                          issuer="政协平桥县委员会办公室", numbering="平桥议事〔{year}〕{n}号")
+    async with uow_factory() as uow:
+        assert await uow.halls.document(-5) == HallDocument()
+        await uow.halls.set_document(-5, wanted)
+        await uow.halls.set_glossary(-5, ["平桥镇"])  # the same row: neither loses the other
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.halls.document(-5) == wanted
+        assert await uow.halls.glossary(-5) == ("平桥镇",)
+        await uow.halls.set_document(-5, HallDocument())
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.halls.document(-5) == HallDocument()
+        assert await uow.halls.glossary(-5) == ("平桥镇",)

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -231,3 +232,30 @@ async def test_turn_limit_parsing_and_update(uow: FakeUowFactory, clock: FakeClo
         await services.set_turn_limit(uow(), chat_id=CHAT, actor=A, seconds=300)
     session = await services.set_turn_limit(uow(), chat_id=CHAT, actor=MOD, seconds=300)
     assert session.turn_limit_s == 300
+
+
+async def test_typed_words_on_the_floor_take_the_floor_time(uow: FakeUowFactory,
+                                                            clock: FakeClock) -> None:
+    """Statistics of a typed session: speaking time from the turn's time on the floor."""
+    from facilitation import record
+    from transcripts.export import to_interchange
+    from transcripts.minutes.compile import compile_minutes
+    from transcripts.minutes.model import load_transcript
+
+    await opened(uow, clock, A)
+    await floor.raise_hand(uow(), chat_id=CHAT, actor=A, kind=TurnKind.SPEECH, addressee=None,
+                           now=clock())
+    await floor.call_next(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    for words in ("建议在东门划二十个车位。", "晚上再加强巡查。"):
+        await record.record_group_text(uow(), chat_id=CHAT, actor=A, text=words,
+                                       now=clock.advance(60))
+    await record.record_group_text(uow(), chat_id=CHAT, actor=MOD, text="谢谢。",
+                                   now=clock.advance(30))  # the moderator: off the floor
+    await floor.end_turn(uow(), chat_id=CHAT, actor=A, now=clock.advance(90))
+    await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock.advance(10))
+    session_id = next(iter(uow.store.sessions))
+    loaded = await record.load_record(uow(), session_id=session_id)
+    utterances = to_interchange(loaded, ZoneInfo("Asia/Shanghai"))["utterances"]
+    assert [u.get("duration_s") for u in utterances] == [120.0, 120.0, None]  # 4 min, 2 texts
+    stats = compile_minutes(load_transcript(to_interchange(loaded, ZoneInfo("UTC")))).statistics
+    assert stats.seconds == 240.0

@@ -1,5 +1,10 @@
-"""A session's minutes as they stand: compiled from the record, with the recorded edits and
-the speakers' confirmations; and the frozen, approved versions."""
+"""A session's minutes as they stand (the read side of the minutes): compiled from the record,
+with the recorded edits, the speakers' confirmations and what the hall's minutes are sent as;
+and the approved versions, as frozen, with their issue number, reviewer and date.
+
+"Changed since approval" compares what the minutes are made from (the record, the edits, the
+hall's document settings: the *source*), not the compiled text: a newer extractor compiles
+the same record into other words, and that is no change of the session."""
 
 from __future__ import annotations
 
@@ -7,17 +12,25 @@ import asyncio
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from facilitation.model import ConfirmationStatus, ContributionStatus, MinutesEdit, MinutesVersion
+from facilitation.documents import issue_number
+from facilitation.model import (
+    ConfirmationStatus,
+    ContributionStatus,
+    HallDocument,
+    MinutesEdit,
+    MinutesVersion,
+)
 from facilitation.ports import UnitOfWork
 from facilitation.record import SessionRecord, load_record
 from transcripts.export import to_interchange
 from transcripts.minutes.compile import compile_minutes
 from transcripts.minutes.edits import replay
-from transcripts.minutes.model import Minutes, load_transcript
+from transcripts.minutes.model import Issuance, Minutes, load_transcript
 
 
 @dataclass(frozen=True)
@@ -27,11 +40,12 @@ class Draft:
     latest: MinutesVersion | None  # the last approved version, if any
     confirmations: dict[int, ConfirmationStatus]  # by person id
     lost: list[MinutesEdit] = field(default_factory=list)  # edits whose item is gone
+    source: str = ""  # fingerprint of what the minutes are compiled from
 
     @cached_property
     def body(self) -> str:
         """What approving this draft would freeze."""
-        return approved_body(self.minutes)
+        return approved_body(self.minutes, self.source)
 
     @property
     def fingerprint(self) -> str:
@@ -45,7 +59,11 @@ class Draft:
 
     @property
     def changed_since_approval(self) -> bool:
-        return self.latest is None or self.latest.body != self.body
+        if self.latest is None:
+            return True
+        frozen = json.loads(self.latest.body).get("source")
+        # versions frozen before the source was kept compare by their text
+        return frozen != self.source if frozen else self.latest.body != self.body
 
     def speakers(self) -> dict[int, str]:
         """Person id -> name of everyone with a final turn (those who can confirm)."""
@@ -53,12 +71,22 @@ class Draft:
                 if c.final and c.person_id is not None}
 
 
-def approved_body(minutes: Minutes) -> str:
-    """The minutes as frozen by an approval: JSON with the transcript annex."""
+def approved_body(minutes: Minutes, source: str = "") -> str:
+    """The minutes as frozen by an approval: JSON with the transcript annex, and the
+    fingerprint of what they were compiled from."""
     from transcripts.minutes.render_json import to_json
 
     body = to_json(replace(minutes, status="draft", version=None, extra={}), annex=True)
+    body["source"] = source
     return json.dumps(body, ensure_ascii=False, sort_keys=True)
+
+
+def _source(interchange: dict[str, Any], edits: list[MinutesEdit],
+            document: HallDocument) -> str:
+    made_of = {"transcript": interchange, "document": document.__dict__,
+               "edits": [(str(e.op), e.payload) for e in edits]}
+    text = json.dumps(made_of, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 async def load_draft(uow: UnitOfWork, session_id: int, tz: ZoneInfo) -> Draft:
@@ -67,6 +95,7 @@ async def load_draft(uow: UnitOfWork, session_id: int, tz: ZoneInfo) -> Draft:
         edits = await uow.minutes.edits(session_id)
         latest = await uow.minutes.latest_version(session_id)
         confirmations = await uow.minutes.confirmations(session_id)
+        document = await uow.halls.document(record.session.chat_id)
     interchange = to_interchange(record, tz)
     # compiling a long session is CPU work: off the event loop
     minutes, lost = await asyncio.get_running_loop().run_in_executor(
@@ -74,8 +103,11 @@ async def load_draft(uow: UnitOfWork, session_id: int, tz: ZoneInfo) -> Draft:
     names = {c.person_id: c.speaker_name for c in record.contributions if c.person_id}
     confirmed = tuple(sorted({names[p] for p, s in confirmations.items()
                               if s == ConfirmationStatus.CONFIRMED and p in names}))
-    minutes = replace(minutes, confirmed_by=confirmed)
-    return Draft(minutes, record, latest, confirmations, lost)
+    issuance = replace(minutes.issuance, to=document.to, cc=document.cc,
+                       issuer=document.issuer, compiled_by=record.moderator_name or None)
+    minutes = replace(minutes, confirmed_by=confirmed, issuance=issuance)
+    return Draft(minutes, record, latest, confirmations, lost,
+                 _source(interchange, edits, document))
 
 
 def _compiled(interchange: dict[str, Any], edits: list[MinutesEdit]
@@ -89,3 +121,21 @@ def version_minutes(version: MinutesVersion) -> Minutes:
 
     minutes = minutes_from_json(json.loads(version.body))
     return replace(minutes, status="approved", version=version.version)
+
+
+async def approved_minutes(uow: UnitOfWork, version: MinutesVersion, tz: tzinfo) -> Minutes:
+    """An approved version as the document it is: with its issue number (期号), who approved
+    it (审核) and on what day (落款 date)."""
+    minutes = version_minutes(version)
+    async with uow:
+        session = await uow.sessions.get(version.session_id)
+        reviewer = await uow.people.get(version.approved_by) if version.approved_by else None
+        if session is None:
+            return minutes
+        document = await uow.halls.document(session.chat_id)
+        first = await uow.minutes.first_approvals(session.chat_id)
+    issuance: Issuance = replace(
+        minutes.issuance, number=issue_number(document, first, version.session_id, tz),
+        reviewed_by=reviewer.display_name if reviewer else None,
+        issued_on=version.approved_at.astimezone(tz).date())
+    return replace(minutes, issuance=issuance)

@@ -1,6 +1,7 @@
-"""Apply the recorded edits (add or drop a suggestion, set an action's unit or deadline) to
-freshly compiled minutes. Items are named by their turn and text, not by their number, so an
-edit still lands on the same item when the draft is compiled again."""
+"""Apply the recorded edits (add or drop a suggestion, set an action's unit or deadline, set
+the document's title) to freshly compiled minutes. Items are named by their turn and text,
+not by their number, so an edit still lands on the same item when the draft is compiled
+again."""
 
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ def _apply(minutes: Minutes, edit: MinutesEdit) -> Minutes:
         gone = _target(minutes.suggestions, p)
         return replace(minutes, suggestions=_renumber(
             s for s in minutes.suggestions if s is not gone))
+    if edit.op == EditOp.SET_TITLE:
+        title = str(p["title"]) if p.get("title") else None
+        return replace(minutes, issuance=replace(minutes.issuance, title=title))
     action = _target(minutes.actions, p)
     if edit.op == EditOp.SET_UNIT:
         return replace(minutes, actions=tuple(

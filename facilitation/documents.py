@@ -1,0 +1,102 @@
+"""What a hall's minutes are sent as (发文要素: 主送, 抄送, 落款, the form of the issue number),
+who may set it, and the issue number each approved minutes gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, tzinfo
+
+from facilitation.errors import InvalidInput, PermissionDenied
+from facilitation.model import DEFAULT_NUMBERING, HallDocument, clean_text
+from facilitation.ports import UnitOfWork
+from facilitation.services import Actor, person_for
+
+FIELDS = ("to", "cc", "issuer", "numbering")
+MAX_UNITS = 12  # names in 主送 or 抄送
+MAX_NAME = 60
+
+
+async def hall_document(uow: UnitOfWork, *, chat_id: int) -> HallDocument:
+    async with uow:
+        return await uow.halls.document(chat_id)
+
+
+async def set_hall_document(uow: UnitOfWork, *, chat_id: int, actor: Actor, field: str,
+                            values: Sequence[str]) -> HallDocument:
+    """Set one field (``values`` empty: back to none, or to the default numbering). Staff may,
+    and so may whoever runs the hall's latest session."""
+    if field not in FIELDS:
+        raise InvalidInput("usage_hall")
+    async with uow:
+        await _require_hall_editor(uow, chat_id, actor)
+        document = _with(await uow.halls.document(chat_id), field, values)
+        await uow.halls.set_document(chat_id, document)
+        await uow.commit()
+        return document
+
+
+async def set_hall_template(uow: UnitOfWork, *, chat_id: int, actor: Actor, data: bytes | None,
+                            check: Callable[[bytes], None]) -> None:
+    """The hall's own Word template for its minutes (None: the built-in layout); ``check``
+    raises ValueError, with the reason, for a file that cannot serve as one."""
+    async with uow:
+        await _require_hall_editor(uow, chat_id, actor)
+        if data is not None:
+            try:
+                check(data)
+            except ValueError as error:
+                raise InvalidInput("hall_template_bad", reason=str(error)) from error
+        await uow.halls.set_template(chat_id, data)
+        await uow.commit()
+
+
+async def hall_template_set(uow: UnitOfWork, *, chat_id: int) -> bool:
+    async with uow:
+        return await uow.halls.template(chat_id) is not None
+
+
+async def hall_template(uow: UnitOfWork, *, session_id: int) -> bytes | None:
+    """The template of the hall a session was held in, if it has one."""
+    async with uow:
+        session = await uow.sessions.get(session_id)
+        return await uow.halls.template(session.chat_id) if session is not None else None
+
+
+async def _require_hall_editor(uow: UnitOfWork, chat_id: int, actor: Actor) -> None:
+    """Staff, or whoever runs the hall's latest session (roles decided live)."""
+    if actor.is_staff:
+        return
+    latest = await uow.sessions.latest(chat_id)
+    person = await person_for(uow, actor)
+    if latest is None or not latest.can_run(person):
+        raise PermissionDenied("not_moderator")
+
+
+def _with(document: HallDocument, field: str, values: Sequence[str]) -> HallDocument:
+    names = tuple(dict.fromkeys(
+        n for n in (clean_text(v, limit=MAX_NAME, field_name=field, required=False)
+                    for v in values) if n))
+    if field in ("to", "cc"):
+        if len(names) > MAX_UNITS:
+            raise InvalidInput("too_long", field=field, limit=MAX_UNITS, length=len(names))
+        return replace(document, to=names) if field == "to" else replace(document, cc=names)
+    text = "".join(names) or None
+    if field == "issuer":
+        return replace(document, issuer=text)
+    if text is not None and "{n}" not in text:
+        raise InvalidInput("hall_numbering")
+    return replace(document, numbering=text or DEFAULT_NUMBERING)
+
+
+def issue_number(document: HallDocument, first_approvals: Sequence[tuple[int, datetime]],
+                 session_id: int, tz: tzinfo) -> str | None:
+    """期号: the hall's n-th minutes first approved in that year (hall time), in the hall's
+    form; None before the session's minutes are approved. Derived, never stored: first
+    approvals are append-only, so the number never changes."""
+    years = [(sid, when.astimezone(tz).year) for sid, when in first_approvals]
+    mine = next((year for sid, year in years if sid == session_id), None)
+    if mine is None:
+        return None
+    earlier = [sid for sid, year in years if year == mine]
+    return document.number(mine, earlier.index(session_id) + 1)
