@@ -69,6 +69,10 @@ class Narrator:
         assert self.stage.group is not None
         return self.stage.group.id
 
+DOCUMENT = ("主送 中共平桥县委办公室 平桥县人民政府办公室",
+            "抄送 县住建局 县自然资源局 县住房公积金管理中心",
+            "落款 政协平桥县委员会办公室", "编号 平桥议事〔{year}〕{n}号")
+TITLE = "关于推进县城楼市去库存和满足刚需购房的协商纪要"
 
 async def _step(stage: Stage, narrator: Narrator, name: str, text: str,
                 private: bool = False) -> dict[str, Any]:
@@ -125,6 +129,8 @@ async def _script(stage: Stage, n: Narrator) -> None:
         await _step(stage, n, name, f"/profile {name} {profile}", private=True)
     await _step(stage, n, MODERATOR, "/start", private=True)
     await _step(stage, n, MODERATOR, f"/new {TOPIC}")
+    for setting in DOCUMENT:  # what the hall's minutes are sent as, said once
+        await _step(stage, n, MODERATOR, f"/hall {setting}")
     await _step(stage, n, MODERATOR, "/qrcode")
     panel = _panel(stage)
     code = (panel["text"].split("会议码：", 1)[1]).split()[0]
@@ -211,6 +217,7 @@ async def _minutes(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, MODERATOR,
                 f"/addsug {question} 尽快调整限购政策，允许在县城就业的外地户籍职工购买首套房",
                 private=True)
+    await _step(stage, n, MODERATOR, f"/title {TITLE}", private=True)
     await _step(stage, n, MODERATOR, "/draft", private=True)
     await _step(stage, n, MODERATOR, "/approve", private=True)
     await _step(stage, n, "刘芳", "/minutes")
@@ -253,7 +260,7 @@ async def _save_minutes(stage: Stage, output: Path, session_id: int,
         minutes = (await load_draft(stage.runtime.uow(), session_id, tz)).minutes
     written = []
     for name, version in (("minutes", minutes), ("minutes-public", public_version(minutes))):
-        for suffix, data in ((".docx", to_docx_bytes(version)),
+        for suffix, data in ((".docx", to_docx_bytes(version, created=stage.clock())),
                              (".md", to_markdown_minutes(version).encode()),
                              (".json", (json.dumps(to_json(version), ensure_ascii=False,
                                                    indent=2) + "\n").encode())):
