@@ -18,6 +18,8 @@ def describe(language: str, error: DomainError) -> str:
     params = dict(error.params)
     if "field" in params:
         params["field"] = t(language, f"field_{params['field']}")
+    if "what" in params:  # which kind of numbered item: 意见建议, 工作事项
+        params["what"] = t(language, f"minutes_what_{params['what']}")
     return t(language, error.code, **params)
 
 

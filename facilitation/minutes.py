@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from facilitation.draft_edits import CorrectTurn, DraftEdit, to_payload
 from facilitation.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from facilitation.model import (
     CONTRIBUTION_MAX_CHARS,
     ConfirmationStatus,
     Contribution,
     ContributionStatus,
-    EditOp,
     Mark,
     MinutesEdit,
     MinutesVersion,
@@ -98,9 +97,8 @@ async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
             raise PermissionDenied("not_your_turn")
         contribution.correct(clean)
         await uow.contributions.save(contribution)
-        await uow.minutes.add_edit(MinutesEdit(session_id, EditOp.CORRECT_TURN,
-                                               {"seq": seq, "text": clean},
-                                               editor.person_id, now))
+        op, payload = to_payload(CorrectTurn(seq, clean))
+        await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
         if own and editor.person_id is not None:
             await uow.minutes.set_confirmation(session_id, editor.person_id,
                                                ConfirmationStatus.CORRECTED, now)
@@ -113,10 +111,12 @@ async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
         return contribution
 
 
-async def edit_draft(uow: UnitOfWork, *, session_id: int, op: EditOp,
-                     payload: dict[str, Any], actor: Actor, now: datetime) -> None:
+async def edit_draft(uow: UnitOfWork, *, session_id: int, edit: DraftEdit, actor: Actor,
+                     now: datetime) -> None:
+    """Record an edit of a closed session's draft: its moderator or staff."""
     async with uow:
         editor = await _closed_for_editor(uow, session_id, actor)
+        op, payload = to_payload(edit)
         await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
         await uow.commit()
 

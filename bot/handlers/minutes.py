@@ -4,8 +4,6 @@ approval into versions."""
 from __future__ import annotations
 
 import logging
-from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -23,12 +21,12 @@ from bot.minutes_view import (
 )
 from facilitation import documents
 from facilitation import minutes as use
-from facilitation.errors import InvalidInput, InvalidState, NotFound
-from facilitation.model import EditOp
+from facilitation.draft_edits import DraftEdit
+from facilitation.errors import InvalidInput, NotFound
 from facilitation.services import Actor
-from transcripts.minutes.categories import categorize
+from transcripts.minutes import drafts
 from transcripts.minutes.display import document_title
-from transcripts.minutes.drafts import Draft, approved_minutes, load_draft
+from transcripts.minutes.drafts import Draft, load_draft
 from transcripts.minutes.model import Minutes
 
 log = logging.getLogger(__name__)
@@ -90,9 +88,9 @@ def _args(context: Context, count: int, usage: str) -> list[str]:
     return [*args[: count - 1], " ".join(args[count - 1:])]
 
 
-def _number(value: str, size: int, what: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= size:
-        raise InvalidInput("minutes_bad_number", what=what, size=size)
+def _number(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise InvalidInput("minutes_bad_number", what=what, size="?")
     return int(value)
 
 
@@ -115,63 +113,48 @@ async def fix_turn(update: Update, context: Context) -> None:
 async def add_suggestion(update: Update, context: Context) -> None:
     session_id, actor, language = await _focus(update, context)
     seq, text = _args(context, 2, "usage_addsug")
-    draft = await current_draft(context, session_id)
-    turn = next((u for u in draft.minutes.transcript.utterances if str(u.seq) == seq), None)
-    if turn is None:
+    if not seq.isdigit():
         raise NotFound("no_such_turn", seq=seq)
-    await _edit(update, context, session_id, actor, EditOp.ADD_SUGGESTION, {
-        "seq": turn.seq, "text": use.require_text(text, "text"), "proposers": [turn.speaker],
-        "category": categorize(text)})
+    draft = await current_draft(context, session_id)
+    await _edit(update, context, session_id, actor, drafts.suggestion_to_add(draft, int(seq),
+                                                                             text))
     await reply(update, t(language, "minutes_suggestion_added", seq=seq, text=short(text)))
 
 
 async def drop_suggestion(update: Update, context: Context) -> None:
     session_id, actor, language = await _focus(update, context)
     (number,) = _args(context, 1, "usage_dropsug")
-    items = (await current_draft(context, session_id)).minutes.suggestions
-    s = items[_number(number, len(items), t(language, "minutes_what_suggestion")) - 1]
-    await _edit(update, context, session_id, actor, EditOp.DROP_SUGGESTION,
-                {"seq": s.seq, "text": s.text})
+    draft = await current_draft(context, session_id)
+    edit = drafts.suggestion_to_drop(draft, _number(number, "suggestion"))
+    await _edit(update, context, session_id, actor, edit)
     await reply(update, t(language, "minutes_suggestion_dropped", number=number,
-                          text=short(s.text)))
+                          text=short(edit.text)))
 
 
 async def set_unit(update: Update, context: Context) -> None:
     session_id, actor, language = await _focus(update, context)
     number, unit = _args(context, 2, "usage_unit")
-    items = (await current_draft(context, session_id)).minutes.actions
-    a = items[_number(number, len(items), t(language, "minutes_what_action")) - 1]
-    await _edit(update, context, session_id, actor, EditOp.SET_UNIT,
-                {"seq": a.seq, "text": a.text, "unit": use.require_text(unit, "unit", 100)})
+    draft = await current_draft(context, session_id)
+    await _edit(update, context, session_id, actor,
+                drafts.unit_to_set(draft, _number(number, "action"), unit))
     await reply(update, t(language, "minutes_unit_set", number=number, unit=unit))
 
 
 async def set_deadline(update: Update, context: Context) -> None:
-    from transcripts.minutes.deadlines import resolve_deadline
-
     session_id, actor, language = await _focus(update, context)
     number, said = _args(context, 2, "usage_deadline")
     draft = await current_draft(context, session_id)
-    items = draft.minutes.actions
-    a = items[_number(number, len(items), t(language, "minutes_what_action")) - 1]
-    day = draft.minutes.transcript.session_date
-    try:
-        resolved: date | None = date.fromisoformat(said.strip())
-    except ValueError:
-        resolved = resolve_deadline(said, day) if day else None
-    await _edit(update, context, session_id, actor, EditOp.SET_DEADLINE, {
-        "seq": a.seq, "text": a.text, "deadline_text": use.require_text(said, "deadline", 50),
-        "deadline": resolved.isoformat() if resolved else None})
+    edit = drafts.deadline_to_set(draft, _number(number, "action"), said)
+    await _edit(update, context, session_id, actor, edit)
     await reply(update, t(language, "minutes_deadline_set", number=number, said=said,
-                          date=resolved.isoformat() if resolved else "—"))
+                          date=edit.deadline.isoformat() if edit.deadline else "—"))
 
 
 async def set_title(update: Update, context: Context) -> None:
     """/title 关于……的协商纪要 sets the document's title; /title - goes back to the default."""
     session_id, actor, language = await _focus(update, context)
     (said,) = _args(context, 1, "usage_title")
-    title = None if said.strip() == "-" else use.require_text(said, "title", 80)
-    await _edit(update, context, session_id, actor, EditOp.SET_TITLE, {"title": title})
+    await _edit(update, context, session_id, actor, drafts.title_to_set(said))
     draft = await current_draft(context, session_id)
     await reply(update, t(language, "minutes_title_set", title=document_title(draft.minutes)))
 
@@ -181,13 +164,14 @@ async def _approved(context: Context, session_id: int, version: int) -> Minutes:
     async with context.deps.uow() as work:
         frozen = await work.minutes.version(session_id, version)
     assert frozen is not None  # approve() committed it
-    return await approved_minutes(context.deps.uow(), frozen, ZoneInfo(context.deps.timezone))
+    return await drafts.approved_minutes(context.deps.uow(), frozen,
+                                         ZoneInfo(context.deps.timezone))
 
 
-async def _edit(update: Update, context: Context, session_id: int, actor: Actor, op: EditOp,
-                payload: dict[str, Any]) -> None:
-    await use.edit_draft(uow(update, context), session_id=session_id, op=op, payload=payload,
-                         actor=actor, now=context.deps.clock())
+async def _edit(update: Update, context: Context, session_id: int, actor: Actor,
+                edit: DraftEdit) -> None:
+    await use.edit_draft(uow(update, context), session_id=session_id, edit=edit, actor=actor,
+                         now=context.deps.clock())
 
 
 async def approve(update: Update, context: Context, session_id: int | None = None,
@@ -196,14 +180,12 @@ async def approve(update: Update, context: Context, session_id: int | None = Non
         session_id, actor, language = await _focus(update, context)
     else:
         actor, language = actor_of(update, context), lang(update, context)
-    draft = await current_draft(context, session_id)
-    if fingerprint is not None and fingerprint != draft.fingerprint:
-        raise InvalidState("minutes_stale")  # an old button: the draft changed since
     try:
-        version = await use.approve(uow(update, context), session_id=session_id,
-                                    body=draft.body, actor=actor, now=context.deps.clock(),
-                                    anyway=anyway)
+        version = await drafts.approve_draft(
+            uow(update, context), session_id=session_id, actor=actor, now=context.deps.clock(),
+            tz=ZoneInfo(context.deps.timezone), fingerprint=fingerprint, anyway=anyway)
     except use.UnreviewedTurns as unchecked:  # ask first; the button approves this draft
+        draft = await current_draft(context, session_id)
         await reply(update, t(language, unchecked.code, **unchecked.params),
                     reply_markup=approve_anyway_keyboard(language, session_id,
                                                          draft.fingerprint))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from facilitation import floor, minutes, record, services
+from facilitation.draft_edits import AddSuggestion, from_record
 from facilitation.errors import InvalidState, NotFound, PermissionDenied
 from facilitation.model import ConfirmationStatus, ContributionStatus, EditOp, Mark
 from facilitation.services import Actor
@@ -93,17 +94,16 @@ async def test_a_speaker_corrects_only_their_own_turn(uow: FakeUowFactory,
 async def test_draft_edits_need_a_closed_session_and_an_editor(uow: FakeUowFactory,
                                                                clock: FakeClock) -> None:
     session_id = await held(uow, clock, close=False)
-    payload = {"seq": 2, "text": "夜间加强巡查", "proposers": ["李四"]}
+    edit = AddSuggestion(2, "夜间加强巡查", ("李四",), "社会治理")
     with pytest.raises(InvalidState):
-        await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
-                                 payload=payload, actor=MOD, now=clock())
+        await minutes.edit_draft(uow(), session_id=session_id, edit=edit, actor=MOD,
+                                 now=clock())
     await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
     with pytest.raises(PermissionDenied):
-        await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
-                                 payload=payload, actor=A, now=clock())
-    await minutes.edit_draft(uow(), session_id=session_id, op=EditOp.ADD_SUGGESTION,
-                             payload=payload, actor=STAFF, now=clock())
+        await minutes.edit_draft(uow(), session_id=session_id, edit=edit, actor=A, now=clock())
+    await minutes.edit_draft(uow(), session_id=session_id, edit=edit, actor=STAFF, now=clock())
     assert [e.op for e in uow.store.minutes.edits] == [EditOp.ADD_SUGGESTION]
+    assert [from_record(e) for e in uow.store.minutes.edits] == [edit]
 
 
 async def test_approval_makes_versions_and_keeps_the_old_ones(uow: FakeUowFactory,

@@ -1,6 +1,9 @@
-"""A session's minutes as they stand (the read side of the minutes): compiled from the record,
-with the recorded edits, the speakers' confirmations and what the hall's minutes are sent as;
-and the approved versions, as frozen, with their issue number, reviewer and date.
+"""The one home of a session's minutes for the adapters (bot commands, buttons, and the web
+later): the draft as it stands (compiled from the record, with the recorded edits, the
+speakers' confirmations and what the hall's minutes are sent as), the approved versions as
+frozen (with their issue number, reviewer and date), the edits built against the draft, and
+approval. The rules of who may do what are facilitation.minutes'; compiling is
+transcripts.minutes.compile's.
 
 "Changed since approval" compares what the minutes are made from (the record, the edits, the
 hall's document settings: the *source*), not the compiled text: a newer extractor compiles
@@ -11,13 +14,23 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from facilitation.documents import issue_number
+from facilitation.draft_edits import (
+    AddSuggestion,
+    DropSuggestion,
+    SetDeadline,
+    SetTitle,
+    SetUnit,
+)
+from facilitation.errors import InvalidInput, InvalidState, NotFound
+from facilitation.minutes import approve, require_text
 from facilitation.model import (
     ConfirmationStatus,
     ContributionStatus,
@@ -27,10 +40,15 @@ from facilitation.model import (
 )
 from facilitation.ports import UnitOfWork
 from facilitation.record import SessionRecord, load_record
+from facilitation.services import Actor
 from transcripts.export import to_interchange
+from transcripts.minutes.categories import categorize
 from transcripts.minutes.compile import compile_minutes
+from transcripts.minutes.deadlines import resolve_deadline
 from transcripts.minutes.edits import replay
-from transcripts.minutes.model import Issuance, Minutes, load_transcript
+from transcripts.minutes.model import Action, Issuance, Minutes, Suggestion, load_transcript
+
+T = TypeVar("T", Suggestion, Action)
 
 
 @dataclass(frozen=True)
@@ -139,3 +157,60 @@ async def approved_minutes(uow: UnitOfWork, version: MinutesVersion, tz: tzinfo)
         reviewed_by=reviewer.display_name if reviewer else None,
         issued_on=version.approved_at.astimezone(tz).date())
     return replace(minutes, issuance=issuance)
+
+
+# The edits people make, built against the draft they see (who may make them is decided by
+# facilitation.minutes.edit_draft). Items are numbered as the draft shows them.
+
+def _item(items: Sequence[T], number: int, what: str) -> T:
+    if not 1 <= number <= len(items):
+        raise InvalidInput("minutes_bad_number", what=what, size=len(items))
+    return items[number - 1]
+
+
+def suggestion_to_add(draft: Draft, seq: int, text: str) -> AddSuggestion:
+    """A suggestion from turn #seq, in its speaker's name, with its category."""
+    turn = next((u for u in draft.minutes.transcript.utterances if u.seq == seq), None)
+    if turn is None:
+        raise NotFound("no_such_turn", seq=seq)
+    words = require_text(text, "text")
+    return AddSuggestion(turn.seq, words, (turn.speaker,), categorize(words))
+
+
+def suggestion_to_drop(draft: Draft, number: int) -> DropSuggestion:
+    s = _item(draft.minutes.suggestions, number, "suggestion")
+    return DropSuggestion(s.seq, s.text)
+
+
+def unit_to_set(draft: Draft, number: int, unit: str) -> SetUnit:
+    a = _item(draft.minutes.actions, number, "action")
+    return SetUnit(a.seq, a.text, require_text(unit, "unit", 100))
+
+
+def deadline_to_set(draft: Draft, number: int, said: str) -> SetDeadline:
+    """A deadline as said (6月底前, 2026-06-30), resolved against the session's day."""
+    a = _item(draft.minutes.actions, number, "action")
+    words = require_text(said, "deadline", 50)
+    try:
+        resolved: date | None = date.fromisoformat(words)
+    except ValueError:
+        day = draft.minutes.transcript.session_date
+        resolved = resolve_deadline(words, day) if day else None
+    return SetDeadline(a.seq, a.text, words, resolved)
+
+
+def title_to_set(said: str) -> SetTitle:
+    """The document's title; "-" goes back to the one made from the topic."""
+    return SetTitle(None if said.strip() == "-" else require_text(said, "title", 80))
+
+
+async def approve_draft(uow: UnitOfWork, *, session_id: int, actor: Actor, now: datetime,
+                        tz: ZoneInfo, fingerprint: str | None = None,
+                        anyway: bool = False) -> int:
+    """Approve the draft as it stands now: the version number. ``fingerprint``: the draft a
+    button was made for (an older one is refused); ``anyway``: past the 待核对 question."""
+    draft = await load_draft(uow, session_id, tz)
+    if fingerprint is not None and fingerprint != draft.fingerprint:
+        raise InvalidState("minutes_stale")  # an old button: the draft changed since
+    return await approve(uow, session_id=session_id, body=draft.body, actor=actor, now=now,
+                         anyway=anyway)

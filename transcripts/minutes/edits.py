@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from facilitation.model import EditOp, MinutesEdit
+from facilitation.draft_edits import (
+    AddSuggestion,
+    DraftEdit,
+    DropSuggestion,
+    SetDeadline,
+    SetTitle,
+    SetUnit,
+    from_record,
+)
+from facilitation.model import MinutesEdit
 from transcripts.minutes.model import Action, Minutes, Suggestion
 from transcripts.minutes.scoring import coverage
 
@@ -18,14 +26,14 @@ T = TypeVar("T", Suggestion, Action)
 CLOSE_ENOUGH = 0.6
 
 
-def _target(items: Sequence[T], payload: dict[str, Any]) -> T | None:
+def _target(items: Sequence[T], seq: int, text: str) -> T | None:
     """The item the edit was made on: same turn and text, or, after a correction of the turn
     or a change of the extractor, the item of that turn whose text is still close enough."""
-    same_turn = [i for i in items if i.seq == payload.get("seq")]
-    exact = [i for i in same_turn if i.text == payload.get("text")]
+    same_turn = [i for i in items if i.seq == seq]
+    exact = [i for i in same_turn if i.text == text]
     if exact:
         return exact[0]
-    scored = [(coverage(str(payload.get("text")), i.text), n) for n, i in enumerate(same_turn)]
+    scored = [(coverage(text, i.text), n) for n, i in enumerate(same_turn)]
     best = max(scored, default=(0.0, -1))
     return same_turn[best[1]] if best[0] >= CLOSE_ENOUGH else None
 
@@ -35,38 +43,38 @@ def _renumber(suggestions: Iterable[Suggestion]) -> tuple[Suggestion, ...]:
     return tuple(replace(s, number=i) for i, s in enumerate(ordered, start=1))
 
 
-def _apply(minutes: Minutes, edit: MinutesEdit) -> Minutes:
-    p = edit.payload
-    if edit.op == EditOp.ADD_SUGGESTION:
-        added = Suggestion(number=len(minutes.suggestions) + 1, text=str(p["text"]),
-                           proposers=tuple(p.get("proposers") or ()), seq=int(p["seq"]),
-                           category=str(p.get("category") or "其他"), origin="edit")
-        return replace(minutes, suggestions=_renumber((*minutes.suggestions, added)))
-    if edit.op == EditOp.DROP_SUGGESTION:
-        gone = _target(minutes.suggestions, p)
-        return replace(minutes, suggestions=_renumber(
-            s for s in minutes.suggestions if s is not gone))
-    if edit.op == EditOp.SET_TITLE:
-        title = str(p["title"]) if p.get("title") else None
-        return replace(minutes, issuance=replace(minutes.issuance, title=title))
-    action = _target(minutes.actions, p)
-    if edit.op == EditOp.SET_UNIT:
-        return replace(minutes, actions=tuple(
-            replace(a, unit=p["unit"]) if a is action else a for a in minutes.actions))
-    if edit.op == EditOp.SET_DEADLINE:
-        deadline = date.fromisoformat(p["deadline"]) if p.get("deadline") else None
-        return replace(minutes, actions=tuple(
-            replace(a, deadline=deadline, deadline_text=p.get("deadline_text"))
-            if a is action else a for a in minutes.actions))
-    return minutes  # CORRECT_TURN: already in the transcript the minutes were compiled from
+def _apply(minutes: Minutes, edit: DraftEdit) -> Minutes:
+    match edit:
+        case AddSuggestion():
+            added = Suggestion(number=len(minutes.suggestions) + 1, text=edit.text,
+                               proposers=edit.proposers, seq=edit.seq, category=edit.category,
+                               origin="edit")
+            return replace(minutes, suggestions=_renumber((*minutes.suggestions, added)))
+        case DropSuggestion():
+            gone = _target(minutes.suggestions, edit.seq, edit.text)
+            return replace(minutes, suggestions=_renumber(
+                s for s in minutes.suggestions if s is not gone))
+        case SetUnit():
+            action = _target(minutes.actions, edit.seq, edit.text)
+            return replace(minutes, actions=tuple(
+                replace(a, unit=edit.unit) if a is action else a for a in minutes.actions))
+        case SetDeadline():
+            action = _target(minutes.actions, edit.seq, edit.text)
+            return replace(minutes, actions=tuple(
+                replace(a, deadline=edit.deadline, deadline_text=edit.deadline_text)
+                if a is action else a for a in minutes.actions))
+        case SetTitle():
+            return replace(minutes, issuance=replace(minutes.issuance, title=edit.title))
+    return minutes  # CorrectTurn: already in the transcript the minutes were compiled from
 
 
-def _lost(minutes: Minutes, edit: MinutesEdit) -> bool:
+def _lost(minutes: Minutes, edit: DraftEdit) -> bool:
     """Whether the edit's item is gone (its turn was corrected beyond recognition)."""
-    if edit.op == EditOp.DROP_SUGGESTION:
-        return _target(minutes.suggestions, edit.payload) is None
-    if edit.op in (EditOp.SET_UNIT, EditOp.SET_DEADLINE):
-        return _target(minutes.actions, edit.payload) is None
+    match edit:
+        case DropSuggestion():
+            return _target(minutes.suggestions, edit.seq, edit.text) is None
+        case SetUnit() | SetDeadline():
+            return _target(minutes.actions, edit.seq, edit.text) is None
     return False
 
 
@@ -78,9 +86,10 @@ def replay(minutes: Minutes, edits: Iterable[MinutesEdit]
            ) -> tuple[Minutes, list[MinutesEdit]]:
     """The minutes with the edits applied in order, and the edits that found no item."""
     lost = []
-    for edit in edits:
+    for record in edits:
+        edit = from_record(record)
         if _lost(minutes, edit):
-            lost.append(edit)
+            lost.append(record)
         else:
             minutes = _apply(minutes, edit)
     return minutes, lost
