@@ -56,3 +56,22 @@ def test_a_header_at_the_end_of_a_long_spoken_sentence_announces_its_points() ->
     told = ("还有一个事，合同是明年六月份到期，我问了一下，我的意见是，"
             "合同到期以后由业主大会公开选聘物业公司。")
     assert proposals(told) == ["合同到期以后由业主大会公开选聘物业公司"]
+
+
+def test_details_of_a_point_stay_in_the_point_and_dialect_pronouns_read_as_standard() -> None:
+    written = ("建议如下：\n1. 推行菜单式改造。基础包包括：(1)加装扶手;(2)地面防滑;(3)夜间照明。\n"
+               "2. 扩大补贴对象范围。")
+    assert prepare(written) == ("建议如下：\n1. 推行菜单式改造。基础包包括：加装扶手、地面防滑、"
+                                "夜间照明。\n2. 扩大补贴对象范围。")
+    assert proposals(prepare(written)) == ["推行菜单式改造", "扩大补贴对象范围"]
+    assert prepare("俺们公司月底前派人来修，俺说话算数。") == "我们公司月底前派人来修，我说话算数。"
+
+
+def test_a_business_commits_each_of_its_points() -> None:
+    t = Transcript(
+        topic="光伏", attendance=(Attendee("钱", "business", unit="阳光新能源公司"),),
+        utterances=(Utterance(1, "钱", prepare(
+            "我表个态：第一，本周内俺们公司派工程师上门检修漏水屋顶；第二，月底前在村里设一个服务点；"
+            "第三，汛期前对全村光伏支架做一次加固检查。"), turn="response"),))
+    assert [(a.unit, a.deadline_text) for a in find_actions(t)] == [
+        ("阳光新能源公司", "本周内"), ("阳光新能源公司", "月底前"), ("阳光新能源公司", "汛期前")]

@@ -257,10 +257,19 @@ def test_a_long_session_is_fast() -> None:
     assert time.perf_counter() - start < 0.3
 
 
-@pytest.mark.parametrize("sessions", [SHARED, DEV], ids=["t1-t3", "dev"])
-def test_annotated_sessions(sessions: Path) -> None:
-    _, figures = report([sessions])
-    assert figures["suggestion_f1"] >= 0.9
+# Floors that pin what the extractor reaches, so a change that loses ground fails. The
+# written sessions (t, h, g, f) were at 0.9 and stay there; the later sets in other styles
+# (speech recognition, village, online: j, k, m) came in at 0.64-1.00 on their first,
+# untouched score and lift the whole set to 0.886 now (tests/data/minutes/dev/README-*.md).
+WRITTEN = [*SHARED.glob("t?.gold.json"), *(g for g in DEV.glob("*.gold.json")
+                                           if g.name[0] in "hgf")]
+
+
+@pytest.mark.parametrize(("sessions", "floor"), [
+    (SHARED, 0.9), (WRITTEN, 0.9), (DEV, 0.88)], ids=["t1-t3", "written", "dev"])
+def test_annotated_sessions(sessions: Path | list[Path], floor: float) -> None:
+    _, figures = report(sessions if isinstance(sessions, list) else [sessions])
+    assert figures["suggestion_f1"] >= floor
     assert figures["consensus_recall"] == 1.0
 
 
@@ -308,3 +317,10 @@ def test_offers_to_volunteer_are_no_proposals() -> None:
     assert proposals("如果需要，我们愿意在公园里轮流值守，劝导不文明行为。") == []
     assert proposals("退休老师可以义务到公园里教太极拳。建议公园增设健身步道。") == [
         "公园增设健身步道"]
+
+
+def test_a_second_proposal_within_a_point_does_not_use_up_the_points() -> None:
+    text = ("提三点建议。\n（一）两评合一。目前要问两遍。建议统一评估量表。\n"
+            "（二）助餐补贴实行分层分类。\n（三）建设全市统一的助餐服务数字化平台，刷社保卡就餐。")
+    found = proposals(text)
+    assert found[-1] == "建设全市统一的助餐服务数字化平台，刷社保卡就餐" and len(found) == 3

@@ -235,7 +235,9 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> 
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
                   and re.search(r"由|请|责成|牵头|负责", joined))
-    if unit is None or not turn.commits(r.named, r.deadline) or not (r.deadline or framed):
+    # a business's later points carry the company it named (see _turn_items)
+    named = r.named or (carried if turn.who.kind == "business" else None)
+    if unit is None or not turn.commits(named, r.deadline) or not (r.deadline or framed):
         return None
     text = what(clauses, r.start, r.main, r.said or unit, r.deadline)
     if len(text) < 2 or not (r.deadline or _COMMIT.search(text)):
@@ -269,11 +271,13 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
     items: list[Action] = []
     pending: str | None = None
     listing: _Reading | None = None
+    points: str | None = None  # a business's points: "第一，我们公司……；第二，……"
     for seg in _segments(u.text):
         if seg.question and not turn.relaxed:
             continue
         listing = listing if seg.listed else None
-        carried, made = pending, False
+        points = points if seg.listed else None
+        carried, made = pending or points, False
         groups = _groups(seg.text)
         for group in groups:
             reading = _read(group, turn)
@@ -286,6 +290,8 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
             carried = reading.named or carried
             items += [item] if item else []
             made = made or item is not None
+            if item is not None and seg.listed and turn.who.kind == "business":
+                points = item.unit  # a business's next points are its own too
         pending = pending if made else carried
     return items
 

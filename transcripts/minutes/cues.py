@@ -64,7 +64,7 @@ OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁
 # What the speaker's own side offers ("我们公司可以免费……" "我再认捐……"): not a suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
                    r"(?:(?:可以|愿意|能)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)"
-                   r"|愿意)|^(?:可以)?义务")
+                   r"|愿意)|^(?:可以|愿意|能)?(?:义务|免费|无偿)")
 # "……要……，不要……": a prescription with its prohibition.
 PROHIBITION = re.compile(r"^(?:不要|别)")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")

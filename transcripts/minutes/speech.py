@@ -9,6 +9,9 @@ each turn is *prepared* (the record and the verbatim annex keep what was said):
   还有, 另外, 然后, 最后, 首先, 会后, 下一步 ...); a bare numeral said as a list point
   ("一 请…… 二 由……") becomes "一、"; a line break ends a sentence;
 - **fillers** (嗯 啊 呃 哦 那个 这个 就是说 然后呢 ...) standing alone between pauses are dropped;
+- **details of a point**: lower list markers inside a numbered point ((1) ① after "2.")
+  read as an inline list, so the point stays one proposal;
+- **dialect pronouns**: 俺们 and 俺 read as 我们 and 我 (俺们公司 commits like 我们公司);
 - **self-corrections** (哦不对, 不对不对, 我说错了, 说错了, 口误, 更正一下, 哦不): the corrected
   value wins. When the words after the correction start with a deadline or a number and the
   words before it hold one, that one is replaced in place (十一月底前 哦不对 12月底前 完成 →
@@ -44,6 +47,25 @@ CORRECTION = re.compile(r"^(?:哦不对|噢不对|啊不对|不对不对|不对|
 _NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]{1,8}")
 _SPEECH = re.compile(rf"[{_HAN}][ \t\u3000]+[{_HAN}]")
 _PUNCT = "，。！？；：、,.!?;:"
+# A point of a list ("2. ……" "一是……" "（一）……") may list its details with lower markers on
+# the same line: "基础包包括：(1)加装扶手;(2)地面防滑" reads as one point, "加装扶手、地面防滑".
+_POINT_LINE = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,2}[、是]"
+                         r"|[（(][一二三四五六七八九十]{1,2}[）)]|第[一二三四五六七八九十]{1,2}[，,、：:])")
+_DETAIL = re.compile(r"\s*[;；,，]?\s*(?:[（(]\d{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+
+
+def _inline_details(text: str) -> str:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _POINT_LINE.match(line) and len(_DETAIL.findall(line)) >= 2:
+            lines[i] = _DETAIL.sub(lambda m: "" if m.string[:m.start()].endswith(("：", ":"))
+                                   else "、", line)
+    return "\n".join(lines)
+
+
+# Northern and rural first persons, read as the standard ones (俺们公司 is 我们公司)
+_PRONOUNS = {"俺们": "我们", "俺": "我"}
+_DIALECT = re.compile("俺们|俺")
 MAX_DROPPED = 12  # characters: a longer piece before a correction is kept (too much to lose)
 
 
@@ -156,14 +178,14 @@ def _close(text: str) -> str:
 
 def prepare(text: str) -> str:
     """The turn as the extractors read it (see the module doc)."""
+    text = _inline_details(_DIALECT.sub(lambda m: _PRONOUNS[m.group()], text))
     if not speech_like(text):
-        if not CORRECTION.search(text) and "不对" not in text and "说错" not in text:
-            return text
-    units = _units(text) if speech_like(text) else [(text, "")]
+        if CORRECTION.search(text) or "不对" in text or "说错" in text:
+            return _fix_written(text)
+        return text
+    units = _units(text)
     kept = [(_LEAD_FILLER.sub("", p), e) for p, e in units if not _FILLER.match(p)]
     kept = [(p, e) for p, e in kept if p]
-    if not speech_like(text):
-        return _fix_written(text)
     ends = [e for _, e in kept]
     fixed = _pending(_resolve_corrections([p for p, _ in kept]))
     if len(fixed) != len(ends):  # corrections merged pieces: pauses stay pauses

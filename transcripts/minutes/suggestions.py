@@ -148,7 +148,9 @@ def _read(piece: str, state: _State) -> tuple[str, bool] | None:
         whole = listed
     state.after_header = False
     state.done = listed and state.left == 1 and state.colon
-    state.left = max(state.left - 1, 0) if state.left or not ORDINAL.match(piece) else LIST - 1
+    if listed or not state.left or ORDINAL.match(piece):  # another proposal within the same
+        # point ("（一）……。建议……") does not use up one of the points announced
+        state.left = max(state.left - 1, 0) if state.left or not ORDINAL.match(piece) else LIST - 1
     state.remarks = True
     text = _trim(clauses(body), whole=whole)
     return (text, bool(frame and frame.introduces) or explicit(body)) if text else None
