@@ -43,7 +43,7 @@ LATIN_FONT = "Times New Roman"
 FALLBACKS = {TITLE_FONT: HEI_FONT, BODY_FONT: "仿宋", KAI_FONT: "楷体", HEI_FONT: "SimHei"}
 SECTIONS = ("一、基本情况", "二、协商过程", "三、意见建议", "四、协商共识", "五、下一步工作")
 ACTION_HEADER = ("序号", "工作事项", "责任单位", "时限")
-ACTION_WIDTHS = (1.2, 8.0, 3.4, 3.0)  # cm; the text block is 15.6 cm wide
+ACTION_WIDTHS = (1.4, 7.8, 3.4, 3.0)  # cm; the text block is 15.6 cm wide
 _DIGITS = "零一二三四五六七八九"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -65,7 +65,7 @@ STYLES = {
     "纪要一级标题": _Spec("MinutesHeading", HEI_FONT, 16, indent=32, line=28),
     "纪要回应": _Spec("MinutesResponse", BODY_FONT, 16, indent=32, line=28, left=32),
     "纪要附件": _Spec("MinutesAnnex", HEI_FONT, 16, WD_ALIGN_PARAGRAPH.LEFT, line=28),
-    "纪要表格": _Spec("MinutesCell", BODY_FONT, 12),
+    "纪要表格": _Spec("MinutesCell", BODY_FONT, 12, WD_ALIGN_PARAGRAPH.LEFT),
     "纪要表头": _Spec("MinutesHeaderCell", HEI_FONT, 12, CENTER),
     "纪要逐字记录": _Spec("MinutesVerbatim", BODY_FONT, 12, line=20),
     "纪要版头": _Spec("MinutesMasthead", TITLE_FONT, 26, CENTER, line=40, bold=True),
@@ -270,12 +270,7 @@ def _masthead(w: _Writer, minutes: Minutes) -> None:
     for run in masthead.runs:
         run.font.color.rgb = RED
     number = minutes.issuance.number or ("（草稿）" if minutes.status == "draft" else "")
-    rule = w.para(number, "纪要期号")
-    border = OxmlElement("w:pBdr")
-    border.append(OxmlElement("w:bottom", {qn("w:val"): "single", qn("w:sz"): "18",
-                                           qn("w:space"): "4", qn("w:color"): "C00000"}))
-    rule._p.get_or_add_pPr().insert_element_before(
-        border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
+    _rule(w.para(number, "纪要期号"), "bottom", size=18, color="C00000")
 
 
 def _title(w: _Writer, minutes: Minutes) -> None:
@@ -299,9 +294,20 @@ def _signature(w: _Writer, minutes: Minutes) -> None:
                         (("整理", i.compiled_by), ("审核", i.reviewed_by)) if name)
     if people:
         w.para(people, "纪要落款")
-    for label, units in (("主送", i.to), ("抄送", i.cc)):
-        if units:
-            w.para("、".join(units) + "。", "纪要版记", lead=f"{label}：")
+    record = [w.para("、".join(units) + "。", "纪要版记", lead=f"{label}：")
+              for label, units in (("主送", i.to), ("抄送", i.cc)) if units]
+    if record:  # 版记 between two rules, as GB/T 9704 lays it out
+        _rule(record[0], "top")
+        _rule(record[-1], "bottom")
+
+
+def _rule(p: Paragraph, side: str, *, size: int = 8, color: str = "000000") -> None:
+    """A line above or below a paragraph (``size`` in eighths of a point)."""
+    border = OxmlElement("w:pBdr")
+    border.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): str(size),
+                                             qn("w:space"): "4", qn("w:color"): color}))
+    p._p.get_or_add_pPr().insert_element_before(
+        border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
 def _basics(minutes: Minutes) -> list[str]:
