@@ -12,22 +12,11 @@ from typing import Any
 import pytest
 
 from storage.minutes_repository import SqlAlchemyMinutesRepository
+from tests.bot.messages import button, text
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
 MOD = "李主席"
-
-
-def text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
-
-
-def button(message: dict[str, Any], data_prefix: str) -> str:
-    for row in message["reply_markup"]["inline_keyboard"]:
-        for b in row:
-            if b.get("callback_data", "").startswith(data_prefix):
-                return str(b["callback_data"])
-    raise AssertionError(f"no button {data_prefix} in {message.get('reply_markup')}")
 
 
 @pytest.fixture

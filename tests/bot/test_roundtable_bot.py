@@ -11,6 +11,7 @@ import pytest
 
 from facilitation.model import ContributionKind, SessionStatus
 from facilitation.record import load_record
+from tests.bot.messages import text
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
@@ -22,10 +23,6 @@ async def stage(tmp_path: Path, sqlite_url: str) -> AsyncIterator[Stage]:
     async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber()) as running:
         running.open_group("议事堂", [MOD, "张三", "李四", "王科长"])
         yield running
-
-
-def text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
 
 
 async def opened(stage: Stage, topic: str = "停车难怎么解决") -> dict[str, Any]:

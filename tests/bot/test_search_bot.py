@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.common import deps_of
+from tests.bot.messages import text
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
 MOD = "李主席"
 SMELL = "下洋溪那一段这几年一到夏天就有味道"
 SEWER = "园区二期污水主管网接驳城东污水处理厂"
-
-
-def text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
 
 
 async def _hall(stage: Stage, title: str, topic: str, members: list[str],

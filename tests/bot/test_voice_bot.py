@@ -13,14 +13,11 @@ import pytest
 from facilitation.model import ContributionKind, ContributionStatus, JobStatus, Source
 from facilitation.record import load_record
 from facilitation.speech import Segment
+from tests.bot.messages import text
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
 MOD = "李主席"
-
-
-def text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
 
 
 @pytest.fixture
