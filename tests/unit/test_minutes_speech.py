@@ -63,7 +63,8 @@ def test_details_of_a_point_stay_in_the_point_and_dialect_pronouns_read_as_stand
                "2. 扩大补贴对象范围。")
     assert prepare(written) == ("建议如下：\n1. 推行菜单式改造。基础包包括：加装扶手、地面防滑、"
                                 "夜间照明。\n2. 扩大补贴对象范围。")
-    assert proposals(prepare(written)) == ["推行菜单式改造", "扩大补贴对象范围"]
+    assert proposals(prepare(written)) == [  # the point carries its details
+        "推行菜单式改造，基础包包括，加装扶手、地面防滑、夜间照明", "扩大补贴对象范围"]
     assert prepare("俺们公司月底前派人来修，俺说话算数。") == "我们公司月底前派人来修，我说话算数。"
 
 

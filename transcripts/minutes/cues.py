@@ -65,6 +65,8 @@ OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
                    r"(?:(?:可以|愿意|能)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)"
                    r"|愿意)|^(?:可以|愿意|能)?(?:义务|免费|无偿)")
+# "如果需要，我们可以派……": what follows is put at the others' disposal, an offer
+CONDITIONAL_OFFER = re.compile(r"^(?:另外|此外)?[，,]?(?:如果|若|要是)(?:有|确有)?需要")
 # "……要……，不要……": a prescription with its prohibition.
 PROHIBITION = re.compile(r"^(?:不要|别)")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
@@ -166,8 +168,10 @@ def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
 LIST_HEAD = re.compile(r"^(?:几|[两二三四五六七八九十])(?:点|条|项|个)(?:具体|主要)?"
                        r"(?:建议|意见|想法|对策)(?:如下|是)?$")
 _HEAD_NOUN = re.compile(r"建议|意见|想法|办法|做法|对策|如下|以下")
-# A piece that only announces what follows ("……报告如下"): never itself a proposal.
+# A piece that only announces what follows ("……报告如下") or sums up what went before
+# ("以上建议，请批评指正"): never itself a proposal.
 ANNOUNCES = re.compile(r"(?:如下|以下)[：:]?$")
+RECAP = re.compile(r"^以上")
 
 
 def find_frame(piece: str) -> Frame | None:
@@ -260,7 +264,10 @@ def reason(clause: str) -> bool:
 
 
 def without_offers(piece: str) -> str:
-    """The piece without the clauses in which the speaker's own side offers something."""
+    """The piece without the clauses in which the speaker's own side offers something (all of
+    it after a condition: "如果需要，我们可以……")."""
+    if CONDITIONAL_OFFER.match(piece):
+        return ""
     for clause in clauses(piece):
         if OFFER.search(clause):
             piece = piece.replace(clause, "", 1)

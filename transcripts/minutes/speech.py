@@ -49,18 +49,45 @@ _SPEECH = re.compile(rf"[{_HAN}][ \t\u3000]+[{_HAN}]")
 _PUNCT = "，。！？；：、,.!?;:"
 # A point of a list ("2. ……" "一是……" "（一）……") may list its details with lower markers on
 # the same line: "基础包包括：(1)加装扶手;(2)地面防滑" reads as one point, "加装扶手、地面防滑".
-_POINT_LINE = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,2}[、是]"
-                         r"|[（(][一二三四五六七八九十]{1,2}[）)]|第[一二三四五六七八九十]{1,2}[，,、：:])")
-_DETAIL = re.compile(r"\s*[;；,，]?\s*(?:[（(]\d{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+# The levels of Chinese official numbering: 一、 > （一） > 1. > （1） > ①.
+_N = "[一二三四五六七八九十]{1,2}"
+_LEVELS = (
+    re.compile(rf"{_N}、|{_N}是|第{_N}(?=[，,、：:])"),
+    re.compile(rf"[（(]{_N}[）)]"),
+    re.compile(r"(?<![\d.．])\d{1,2}[.、．](?!\d)"),
+    re.compile(r"[（(]\d{1,2}[）)]"),
+    re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]"),
+)
+_SEP = r"\s*[;；,，]?\s*"
+
+
+def _level(line: str) -> int | None:
+    """The numbering level a line opens with (0 the highest), if it is a point of a list."""
+    head = line.lstrip()
+    return next((n for n, marker in enumerate(_LEVELS) if marker.match(head)), None)
 
 
 def _inline_details(text: str) -> str:
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if _POINT_LINE.match(line) and len(_DETAIL.findall(line)) >= 2:
-            lines[i] = _DETAIL.sub(lambda m: "" if m.string[:m.start()].endswith(("：", ":"))
-                                   else "、", line)
+        level = _level(line)
+        if level is None:
+            continue
+        head = _LEVELS[level].match(line.lstrip())
+        start = len(line) - len(line.lstrip()) + (head.end() if head else 0)
+        for lower in _LEVELS[level + 1:]:
+            detail = re.compile(_SEP + lower.pattern + r"\s*")
+            rest = line[start:]
+            if len(detail.findall(rest)) >= 2:  # a list inside the point: its details
+                rest = detail.sub(lambda m: "" if m.string[:m.start()].endswith(("：", ":"))
+                                  else "、", rest)
+                line = line[:start] + rest
+        lines[i] = line
     return "\n".join(lines)
+
+
+# A bracketed heading on a line of its own ("【建议】") heads what follows: "建议："
+_HEADING = re.compile(r"^\s*【([^】]{1,10})】\s*$", re.M)
 
 
 # Northern and rural first persons, read as the standard ones (俺们公司 is 我们公司)
@@ -178,7 +205,8 @@ def _close(text: str) -> str:
 
 def prepare(text: str) -> str:
     """The turn as the extractors read it (see the module doc)."""
-    text = _inline_details(_DIALECT.sub(lambda m: _PRONOUNS[m.group()], text))
+    text = _DIALECT.sub(lambda m: _PRONOUNS[m.group()], text)
+    text = _inline_details(_HEADING.sub(r"\1：", text))
     if not speech_like(text):
         if CORRECTION.search(text) or "不对" in text or "说错" in text:
             return _fix_written(text)

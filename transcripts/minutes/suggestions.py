@@ -38,6 +38,7 @@ from transcripts.minutes.cues import (
     OBLIGATION,
     OWN_TASK,
     PERSONAL,
+    RECAP,
     TALK,
     TURNING,
     VAGUE,
@@ -131,8 +132,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool] | None:
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
         state.remarks = True
         return None
-    if ANNOUNCES.search(body) and not find_frame(body):  # "……报告如下": what follows
-        return None
+    if RECAP.match(body) or (ANNOUNCES.search(body) and not find_frame(body)):
+        return None  # "以上建议，……" sums up; "……报告如下" announces what follows
     frame = find_frame(body)
     if frame:
         body = "，".join(clauses(body)[frame.taken:])
@@ -218,17 +219,40 @@ def _distinct(texts: list[str]) -> list[str]:
                        for j, b in enumerate(bare))]
 
 
+HEADLINE = 20  # characters: a point's first sentence this short is its headline
+_DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?[：:，,]?")
+
+
 def proposals(text: str) -> list[str]:
     """The proposals made in one turn's text, in order."""
     state, found, item = _State(), [], 0
-    for sentence in sentences(text):
+    said = sentences(text)
+    detail_of: set[int] = set()  # sentences read as the detail of the point before them
+    for n, sentence in enumerate(said):
+        if n in detail_of:
+            continue
         for piece in filter(None, map(without_offers, split_items(sentence))):
             item += marker(piece) is not None or state.done
             state.done = False
             got = _read(piece, state)
             if got:
-                found.append(_Found(got[0], got[1], item))
+                words = got[0]
+                if piece == sentence and marker(piece) and len(words) <= HEADLINE:
+                    whole = _with_detail(words, said[n + 1] if n + 1 < len(said) else "")
+                    detail_of |= {n + 1} if whole != words else set()
+                    words = whole
+                found.append(_Found(words, got[1], item))
     return _distinct([f.text for f in _prefer_explicit(found)])
+
+
+def _with_detail(headline: str, following: str) -> str:
+    """A point put as a short headline ("（一）推行分层服务。基础托管面向全体学生，……")
+    carries what its next sentence says of it: the whole proposal, not its title."""
+    if not following or marker(following) or TALK.match(following) or find_frame(following) \
+            or RECAP.match(following) or explicit(following) or PERSONAL.search(following):
+        return headline
+    detail = _trim(clauses(_DETAIL_LEAD.sub("", following)), whole=True)
+    return f"{headline}，{detail}" if detail else headline
 
 
 def _score(sentence: str) -> int:
