@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from transcripts.minutes.actions import find_actions
 from transcripts.minutes.model import Action, Attendee, Transcript, Utterance
+from transcripts.minutes.speech import prepare
 from transcripts.minutes.units import unit_at
 
 SHARED = Path(__file__).parents[3] / "shared" / "transcripts"
@@ -426,3 +428,13 @@ def test_lead_and_cooperating_units_are_kept_apart() -> None:
 def test_a_time_of_day_is_not_cut_at_its_colon() -> None:
     t = transcript(("局长", "response", "我们局6月底前把两处球场的夏季照明时间延长至22:00。"))
     assert [a.text for a in find_actions(t)] == ["把两处球场的夏季照明时间延长至22:00"]
+
+
+def test_in_a_long_spoken_sentence_the_topic_is_the_one_right_before_the_item() -> None:
+    t = transcript(("经理", "response", prepare(
+        "我们的物业费 一个平方才六毛五 收缴率还不到七成 小区里保安保洁加起来十四个人 "
+        "确实管不过来 但是该做的我们做 东门消防通道的黄色网格线和禁停牌子 我们公司十天内全部画好 "
+        "至于充电桩的事 要等供电公司")))
+    t = replace(t, attendance=(Attendee("经理", "business", unit="恒远物业公司"),))
+    (item,) = find_actions(t)
+    assert item.text == "东门消防通道的黄色网格线和禁停牌子，全部画好"

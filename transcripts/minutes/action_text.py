@@ -21,16 +21,18 @@ _TOPIC_REF = re.compile(r"^(?:关于|对于|至于)|"
                         r"^[^，]{0,12}?(?:刚才|前面|刚刚)?(?:说|讲|提|提出|反映|[谈讲提说]到)的")
 _NOT_TOPIC = re.compile(r"^(?:好|是的|对|谢谢|感谢)|[我你他她咱也很都还了吗呢吧啊]|大家|已经|"
                         r"确实|其实|肯定|马上|现在|打算|准备|可以|应该|觉得|认为|[这那](?:个|样|是)|"
-                        r"没有|不是|不能|表.{0,2}态|明确|就是|说|讲|补充|[是请]|以后|之后|可能|理解|这边")
+                        r"没有|不是|不能|表.{0,2}态|明确|就是|说|讲|补充|回应|[是请]|以后|之后|可能|理解|这边")
 LEAD = re.compile(r"^(?:另外|此外|同时|然后|还有|再就是|那么|下一步|会后|这次|就|先|在这里|当场|"
                   r"请?你们|一定|确保|保证|争取|力争|务必|预计|计划|准备|打算|要|将|会(?![同议])|"
                   r"这(?:个|件|项)(?:事情?|工作|问题))+")
 _FOLLOW_STOP = re.compile(r"^(?:请|就是|也就是|比如|例如|因为|主要|这个|这样|这是|其中|我们|大家|"
-                          r"你|他|如果|但是|不过|所以|到时候|需要|可以|用得好|这些|那样)")
+                          r"你|他|如果|但是|不过|所以|到时候|需要|可以|用得好|这些|那样|至于|关于|"
+                          r"[^，]{1,8}的(?:事|问题)(?:情)?(?:[，,]|等|要|我们|还|再|$))")
 _CARRIED = re.compile(r"^把(?P<o>.+?)(?P<c>起来|出来|下来)$")
 _VERBS2 = tuple("组建 整理 建立 确定 落实 制定 梳理 统计 搭建 筹备 编制 清理 修复 建设 组织 "
                 "固定 排查 汇总 拿出 提出".split())
 MAX_CHARS = 40
+LONG_LEAD = 4  # clauses before an item: past this, its topic is the one right before it
 _DUTY = re.compile(r"(?:也|还)?(?:要|将|会|来|负责|牵头|配合|协助)")
 _SUPPORT = re.compile(r"(?:配合|协助|参与|支持)$")  # "县财政局、各村配合": who helps, not what
 # what says "by then" before a deadline (not the 要 of 纪要, 需要 ...)
@@ -94,14 +96,21 @@ def _duty_of_another(clause: str, unit: str | None) -> bool:
 
 
 def _topic(clauses: list[str], unit: str | None) -> list[str]:
-    """What the item is about: the first (up to two) clauses naming a topic, not a story."""
+    """What the item is about: the first (up to two) clauses naming a topic, not a story;
+    in a long sentence (spoken), the ones right before the item ("……，东门消防通道的网格线和
+    禁停牌子，我们公司十天内全部画好")."""
+    near = len(clauses) > LONG_LEAD
     out: list[str] = []
-    for clause in clauses:
-        text = _TOPIC_REF.sub("", _clean(clause, unit, None))
-        if text and len(text) <= 24 and not _NOT_TOPIC.search(_TOPIC_REF.sub("", clause)):
-            out.append(text)
-        elif out:
+    for clause in reversed(clauses[-2:]) if near else clauses:
+        if _is_topic(clause, unit):
+            out.append(_TOPIC_REF.sub("", _clean(clause, unit, None)))
+        elif out or near:
             break
         if len(out) == 2:
             break
-    return out
+    return out[::-1] if near else out
+
+
+def _is_topic(clause: str, unit: str | None) -> bool:
+    text = _TOPIC_REF.sub("", _clean(clause, unit, None))
+    return bool(text) and len(text) <= 24 and not _NOT_TOPIC.search(_TOPIC_REF.sub("", clause))
