@@ -438,3 +438,10 @@ def test_in_a_long_spoken_sentence_the_topic_is_the_one_right_before_the_item() 
     t = replace(t, attendance=(Attendee("经理", "business", unit="恒远物业公司"),))
     (item,) = find_actions(t)
     assert item.text == "东门消防通道的黄色网格线和禁停牌子，全部画好"
+
+
+@pytest.mark.parametrize("said", [
+    "这个事我们下一步研究，争取年底前有个方案。", "我们局原则上支持，积极争取明年上半年启动。",
+    "加装电梯的补贴，我们纳入明年预算统筹考虑。", "这件事我们会后商量，月底前再说。"])
+def test_a_hedged_reply_is_no_commitment(said: str) -> None:
+    assert find_actions(transcript(("局长", "response", said))) == []
