@@ -65,9 +65,10 @@ _NO_PLEDGE = re.compile(
     r"已经(?![^，]{0,8}的)|去年|前年|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
     r"了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
     r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
-    r"请(?:大家|各位)|"
-    # a hedged reply promises nothing: 原则上支持, 积极争取, 下一步研究, 统筹考虑, 会后商量
-    r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|会后(?:再)?商量")
+    r"请(?:大家|各位)")
+# A hedged reply promises nothing, wherever in the item it is said: 原则上支持, 积极争取,
+# 下一步研究, 统筹考虑, 会后商量.
+_HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|会后(?:再)?商量")
 _COMMIT = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|启动|"
                      r"实施|研究|答复|报送|整理|修|建")
 
@@ -232,7 +233,8 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> 
     core = "，".join(clauses[r.start:r.main + 1])
     proposal = not chair and (_PROPOSAL.search(joined) or
                               (r.named is None and _NOT_OURS.search(joined)))
-    if not turn.relaxed and (proposal or _NO_PLEDGE.search(core)):
+    said_with = "，".join(clauses[max(r.start - 1, 0):r.main + 1])  # and the clause before
+    if not turn.relaxed and (proposal or _NO_PLEDGE.search(core) or _HEDGE.search(said_with)):
         return None
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
