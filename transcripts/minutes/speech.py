@@ -32,11 +32,11 @@ _HAN = r"\u3400-\u9fff"
 # a pause: spaces between two Chinese characters (or a Chinese character and a digit)
 _PAUSE = re.compile(rf"(?<=[{_HAN}0-9%])[ \t\u3000]+(?=[{_HAN}0-9])|(?<=[{_HAN}])[ \t\u3000]+"
                     rf"(?=[A-Za-z])|(?<=[A-Za-z])[ \t\u3000]+(?=[{_HAN}])")
+# "还有" before a noun continues a list of things ("斑马线 限速标志 还有临时信号灯"); before
+# 一个/就是 or standing alone it opens another point.
 _POINT = re.compile(r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面|件)?"
                     r"|[一二三四五六七八九十]是|一个是|另一个是|还有(?=一|个|就是|，|$)|另外|此外|然后"
                     r"|最后|首先|其次|再一个|再就是|会后|下面|接下来|下一步)")
-# "还有" before a noun continues a list of things ("斑马线 限速标志 还有临时信号灯"); before
-# 一个/就是 or standing alone it opens another point.
 # What announces the points that follow: "我提两个建议" "我讲两条" "建议如下" -> a colon
 _HEADER = re.compile(r"(?:建议|想法|意见|看法|要求|请求|如下|这样"
                      r"|[两二三四五六几]\s*(?:条|点|个|件)[^，。]{0,4})$")
