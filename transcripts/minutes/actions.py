@@ -38,6 +38,7 @@ from transcripts.minutes.units import (
     Speaker,
     as_named,
     own_unit,
+    partners,
     place_names,
     unit_at,
 )
@@ -248,25 +249,6 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> 
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
                   partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
-
-
-_WITH = re.compile(r"会同|协同|联合|商同")
-_HELPS = re.compile(r"^(?P<unit>.{2,24}?)(?:等单位|等部门|等)?(?:全力|积极|做好)?"
-                    r"(?:配合|协助|协办)$")
-
-
-def partners(clauses: list[str], known: tuple[str, ...], lead: str) -> tuple[str, ...]:
-    """The units that work with the lead, as named: 会同Y, Y配合 / Y协助 (配合单位)."""
-    found: list[str] = []
-    for clause in clauses:
-        for m in _WITH.finditer(clause):
-            unit = unit_at(clause[m.end():], known)
-            if unit:
-                found.append(unit)
-        helps = _HELPS.match(clause)
-        if helps:
-            found += [u for u in re.split(r"[、和及与]", helps["unit"]) if unit_at(u, known) == u]
-    return tuple(dict.fromkeys(u for u in found if u != lead))
 
 
 def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:

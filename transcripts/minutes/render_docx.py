@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import chain
 from typing import NamedTuple, cast
 
@@ -23,11 +23,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from transcripts.minutes import docx_parts
+from transcripts.minutes import docx_issuance, docx_parts
 from transcripts.minutes.display import (
     date_text,
     document_title,
@@ -73,7 +73,6 @@ STYLES = {
     "纪要落款": _Spec("MinutesSignature", BODY_FONT, 16, WD_ALIGN_PARAGRAPH.RIGHT, line=28),
     "纪要版记": _Spec("MinutesRecord", BODY_FONT, 14, WD_ALIGN_PARAGRAPH.LEFT, line=24),
 }
-RED = RGBColor(0xC0, 0x00, 0x00)  # the masthead of an official document (红头)
 
 
 def zh_number(n: int) -> str:
@@ -222,8 +221,8 @@ def to_docx_bytes(minutes: Minutes, *, created: datetime | None = None) -> bytes
     w = _Writer()
     w.section_page(draft=draft)
     w.font_fallbacks()
-    _properties(w, minutes, created)
-    _masthead(w, minutes)
+    docx_issuance.properties(w.doc, minutes, created)
+    docx_issuance.masthead(w, minutes)
     _title(w, minutes)
     w.para(SECTIONS[0], "纪要一级标题")
     w.items(_basics(minutes))
@@ -241,36 +240,10 @@ def to_docx_bytes(minutes: Minutes, *, created: datetime | None = None) -> bytes
     if draft:  # working material: the document that is sent does not carry it
         w.para("、".join(minutes.keywords) or NONE, lead="关键词：")
         docx_parts.statistics(w, minutes)
-    _signature(w, minutes)
+    docx_issuance.signature(w, minutes)
     docx_parts.sign_in_annex(w, minutes)
     docx_parts.transcript_annex(w, minutes)
     return w.save()
-
-
-def _properties(w: _Writer, minutes: Minutes, created: datetime | None) -> None:
-    """Core properties: the title, the hall (or issuer) as author, the time of creation."""
-    props = w.doc.core_properties
-    props.title = document_title(minutes)
-    props.author = minutes.heading.hall or minutes.issuance.issuer or ""
-    props.last_modified_by = props.author
-    props.subject = minutes.heading.topic
-    props.comments = ""
-    props.keywords = "、".join(minutes.keywords)
-    props.revision = minutes.version or 1
-    if created is not None:
-        props.created = props.modified = created.astimezone(UTC).replace(tzinfo=None)
-
-
-def _masthead(w: _Writer, minutes: Minutes) -> None:
-    """红头: the hall's 协商纪要 in red, the issue number, a red rule (when the hall is known)."""
-    head = minutes.heading.hall or minutes.issuance.issuer
-    if not head:
-        return
-    masthead = w.para(f"{head}协商纪要", "纪要版头")
-    for run in masthead.runs:
-        run.font.color.rgb = RED
-    number = minutes.issuance.number or ("（草稿）" if minutes.status == "draft" else "")
-    _rule(w.para(number, "纪要期号"), "bottom", size=18, color="C00000")
 
 
 def _title(w: _Writer, minutes: Minutes) -> None:
@@ -280,34 +253,6 @@ def _title(w: _Writer, minutes: Minutes) -> None:
     status = "（草稿）" if minutes.status == "draft" else ""
     parts = [part for part in (day, minutes.heading.hall, status) if part]
     w.para("　".join(parts), "纪要副标题")
-
-
-def _signature(w: _Writer, minutes: Minutes) -> None:
-    """落款 (issuer and date), 整理/审核, and the distribution record (主送, 抄送)."""
-    i = minutes.issuance
-    if i.issuer or i.issued_on:
-        w.para()
-        for line in (i.issuer, date_text(i.issued_on) if i.issued_on else None):
-            if line:
-                w.para(line, "纪要落款")
-    people = "　　".join(f"{label}：{name}" for label, name in
-                        (("整理", i.compiled_by), ("审核", i.reviewed_by)) if name)
-    if people:
-        w.para(people, "纪要落款")
-    record = [w.para("、".join(units) + "。", "纪要版记", lead=f"{label}：")
-              for label, units in (("主送", i.to), ("抄送", i.cc)) if units]
-    if record:  # 版记 between two rules, as GB/T 9704 lays it out
-        _rule(record[0], "top")
-        _rule(record[-1], "bottom")
-
-
-def _rule(p: Paragraph, side: str, *, size: int = 8, color: str = "000000") -> None:
-    """A line above or below a paragraph (``size`` in eighths of a point)."""
-    border = OxmlElement("w:pBdr")
-    border.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): str(size),
-                                             qn("w:space"): "4", qn("w:color"): color}))
-    p._p.get_or_add_pPr().insert_element_before(
-        border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
 def _basics(minutes: Minutes) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from transcripts.minutes.categories import categorize
 from transcripts.minutes.consensus import chairs, consensus_points, find_consensus
@@ -54,6 +54,7 @@ from transcripts.minutes.cues import (
 from transcripts.minutes.deadlines import find_deadline
 from transcripts.minutes.model import Origin, Suggestion, Transcript, Utterance
 from transcripts.minutes.numerals import arabize
+from transcripts.minutes.restated import PUNCT, merge_restated
 from transcripts.minutes.sentences import (
     ORDINAL,
     clauses,
@@ -73,7 +74,6 @@ SILENT_KINDS = ("department", "moderator", "staff")  # their turns answer, chair
 # An item that tells or asks rather than proposes: "我们那里……" "刚才……说" "你怎么……呢".
 ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
 MAX_CHARS = 60
-_PUNCT = re.compile(r"[\s，,、：:；;“”\"'（）()]")
 
 
 @dataclass
@@ -213,7 +213,7 @@ def _prefer_explicit(found: list[_Found]) -> list[_Found]:
 
 def _distinct(texts: list[str]) -> list[str]:
     """Without a proposal that only repeats part of a fuller one from the same turn."""
-    bare = [_PUNCT.sub("", t) for t in texts]
+    bare = [PUNCT.sub("", t) for t in texts]
     return [t for i, t in enumerate(texts)
             if not any(j != i and bare[i] in b and (bare[i] != b or j < i)
                        for j, b in enumerate(bare))]
@@ -286,35 +286,6 @@ def _turn_suggestions(u: Utterance, transcript: Transcript) -> Iterator[tuple[st
         return
     found = proposals(u.text) or [t for t in [best_sentence(u.text)] if t]
     yield from ((p, "mark") for p in found)
-
-
-RESTATED = 0.4  # bigram overlap (Dice) from which another speaker's proposal is the same one
-
-
-def _bigrams(text: str) -> set[str]:
-    bare = _PUNCT.sub("", arabize(text))
-    return {bare[i:i + 2] for i in range(len(bare) - 1)}
-
-
-def _restates(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= RESTATED
-
-
-def merge_restated(found: list[Suggestion]) -> list[Suggestion]:
-    """One proposal made again by other speakers is one item: first made first, with every
-    proposer and the turns that restated it (a speaker repeating themself is not merged)."""
-    merged: list[tuple[Suggestion, set[str]]] = []
-    for s in found:
-        grams = _bigrams(s.text)
-        same = next((i for i, (m, g) in enumerate(merged)
-                     if s.proposers[0] not in m.proposers and _restates(grams, g)), None)
-        if same is None:
-            merged.append((s, grams))
-        else:
-            m, g = merged[same]
-            merged[same] = (replace(m, proposers=(*m.proposers, *s.proposers),
-                                    also=(*m.also, s.seq)), g)
-    return [replace(m, number=i) for i, (m, _) in enumerate(merged, 1)]
 
 
 def find_suggestions(transcript: Transcript) -> list[Suggestion]:

@@ -1,0 +1,42 @@
+"""One proposal made again by other speakers is one suggestion, with every proposer: the
+items of a session are compared by their character bigrams (Dice), the same measure for
+every style of session."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from transcripts.minutes.model import Suggestion
+from transcripts.minutes.numerals import arabize
+
+PUNCT = re.compile(r"[\s，,、：:；;“”\"'（）()]")  # what two wordings of one proposal may differ in
+
+
+RESTATED = 0.4  # bigram overlap (Dice) from which another speaker's proposal is the same one
+
+
+def _bigrams(text: str) -> set[str]:
+    bare = PUNCT.sub("", arabize(text))
+    return {bare[i:i + 2] for i in range(len(bare) - 1)}
+
+
+def _restates(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= RESTATED
+
+
+def merge_restated(found: list[Suggestion]) -> list[Suggestion]:
+    """One proposal made again by other speakers is one item: first made first, with every
+    proposer and the turns that restated it (a speaker repeating themself is not merged)."""
+    merged: list[tuple[Suggestion, set[str]]] = []
+    for s in found:
+        grams = _bigrams(s.text)
+        same = next((i for i, (m, g) in enumerate(merged)
+                     if s.proposers[0] not in m.proposers and _restates(grams, g)), None)
+        if same is None:
+            merged.append((s, grams))
+        else:
+            m, g = merged[same]
+            merged[same] = (replace(m, proposers=(*m.proposers, *s.proposers),
+                                    also=(*m.also, s.seq)), g)
+    return [replace(m, number=i) for i, (m, _) in enumerate(merged, 1)]
