@@ -20,6 +20,8 @@ def describe(language: str, error: DomainError) -> str:
         params["field"] = t(language, f"field_{params['field']}")
     if "what" in params:  # which kind of numbered item: 意见建议, 工作事项
         params["what"] = t(language, f"minutes_what_{params['what']}")
+    if "why" in params:  # why a file will not do, in a word
+        params["why"] = t(language, f"why_{params['why']}")
     return t(language, error.code, **params)
 
 

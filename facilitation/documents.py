@@ -39,14 +39,16 @@ async def set_hall_document(uow: UnitOfWork, *, chat_id: int, actor: Actor, fiel
 async def set_hall_template(uow: UnitOfWork, *, chat_id: int, actor: Actor, data: bytes | None,
                             check: Callable[[bytes], None]) -> None:
     """The hall's own Word template for its minutes (None: the built-in layout); ``check``
-    raises ValueError, with the reason, for a file that cannot serve as one."""
+    raises ValueError for a file that cannot serve as one, with a ``reason`` word when it can
+    say why (not_docx, too_big, cannot_fill)."""
     async with uow:
         await _require_hall_editor(uow, chat_id, actor)
         if data is not None:
             try:
                 check(data)
             except ValueError as error:
-                raise InvalidInput("hall_template_bad", reason=str(error)) from error
+                why = getattr(error, "reason", "cannot_fill")
+                raise InvalidInput("hall_template_bad", why=why) from error
         await uow.halls.set_template(chat_id, data)
         await uow.commit()
 

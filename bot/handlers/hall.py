@@ -57,7 +57,7 @@ async def template(update: Update, context: Context) -> None:
     data: bytes | None = None
     if document is not None:
         if (document.file_size or 0) > MAX_TEMPLATE_BYTES:
-            raise InvalidInput("hall_template_bad", reason="over 2 MB")
+            raise InvalidInput("hall_template_bad", why="too_big")
         data = bytes(await (await context.bot.get_file(document.file_id))
                      .download_as_bytearray())
     await documents.set_hall_template(uow(update, context), chat_id=chat_id,

@@ -230,8 +230,8 @@ async def test_a_hall_template_makes_the_minutes_in_its_layout(stage: Stage) -> 
     await held_session(stage)
     assert "默认版式" in text(await stage.ask(MOD, "/template"))
     assert "只有本场主持人" in await upload("张三", _word("{{ title }}"))
-    assert "不能用作纪要模板" in await upload(MOD, b"PK not really a zip")
-    assert "不能用作纪要模板" in await upload(MOD, _word("{{ title "))
+    assert "不能用作纪要模板：不是 Word 文档" in await upload(MOD, b"PK not really a zip")
+    assert "不能用作纪要模板：模板中的字段写法有误" in await upload(MOD, _word("{{ title "))
     assert "已启用" in await upload(MOD, _word(
         "平桥县政协 协商纪要", "{{ title }}", "{%p for s in suggestions %}",
         "建议{{ s.number }}：{{ s.text }}", "{%p endfor %}", "审核：{{ reviewed_by }}"))

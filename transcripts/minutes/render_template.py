@@ -34,7 +34,12 @@ MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
 
 class TemplateError(ValueError):
-    """Not a Word template that can be filled; the message says why."""
+    """Not a Word template that can be filled; the message says why, ``reason`` in a word
+    (not_docx, too_big, cannot_fill) for adapters that say it in the user's language."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def context(minutes: Minutes) -> dict[str, Any]:
@@ -79,7 +84,8 @@ def fill(minutes: Minutes, template: bytes) -> bytes:
         document = DocxTemplate(io.BytesIO(template))
         document.render(context(minutes), autoescape=True)
     except (JinjaError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise TemplateError(f"the template cannot be filled: {error}") from error
+        raise TemplateError(f"the template cannot be filled: {error}",
+                            "cannot_fill") from error
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -88,13 +94,14 @@ def fill(minutes: Minutes, template: bytes) -> bytes:
 def check_format(template: bytes) -> None:
     """A Word document (.docx) of a sensible size, or TemplateError."""
     if len(template) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"the template is over {MAX_TEMPLATE_BYTES // 1024 // 1024} MB")
+        raise TemplateError(f"the template is over {MAX_TEMPLATE_BYTES // 1024 // 1024} MB",
+                            "too_big")
     try:
         with zipfile.ZipFile(io.BytesIO(template)) as archive:
             if "word/document.xml" not in archive.namelist():
-                raise TemplateError("not a Word document (.docx)")
+                raise TemplateError("not a Word document (.docx)", "not_docx")
     except zipfile.BadZipFile as error:
-        raise TemplateError("not a Word document (.docx)") from error
+        raise TemplateError("not a Word document (.docx)", "not_docx") from error
 
 
 def check_template(template: bytes) -> None:
