@@ -261,12 +261,14 @@ def parse_turn_limit(text: str) -> int:
 
 
 async def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> int:
-    """Telegram turned a group into a supergroup with a new id: its sessions move along."""
+    """Telegram turned a group into a supergroup with a new id: its sessions and the hall's
+    settings (glossary, document settings, template) move along."""
     async with uow:
         sessions = await uow.sessions.recent(old_chat_id, limit=100_000)
         for session in sessions:
             session.chat_id = new_chat_id
             await uow.sessions.save(session)
+        await uow.halls.move(old_chat_id, new_chat_id)
         await uow.commit()
         return len(sessions)
 

@@ -176,6 +176,13 @@ class SqlAlchemyHallRepository(RowRepository):
     async def set_template(self, chat_id: int, data: bytes | None) -> None:
         await self._upsert(chat_id, doc_template=data)
 
+    async def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        taken = await self._session.scalar(
+            select(HALLS.c.chat_id).where(HALLS.c.chat_id == new_chat_id))
+        if taken is None:
+            await self._session.execute(
+                HALLS.update().where(HALLS.c.chat_id == old_chat_id).values(chat_id=new_chat_id))
+
     async def _upsert(self, chat_id: int, **values: str | bytes | None) -> None:
         updated = await self._session.execute(
             HALLS.update().where(HALLS.c.chat_id == chat_id).values(**values))

@@ -247,6 +247,12 @@ class FakeHalls:
     async def set_template(self, chat_id: int, data: bytes | None) -> None:
         self._uow.state.hall_templates[chat_id] = data
 
+    async def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        state = self._uow.state
+        for table in (state.halls, state.hall_documents, state.hall_templates):
+            if old_chat_id in table and new_chat_id not in table:
+                table[new_chat_id] = table.pop(old_chat_id)
+
 
 @dataclass
 class MinutesState:

@@ -126,3 +126,24 @@ async def test_hall_document_upsert(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.halls.document(-5) == HallDocument()
         assert await uow.halls.glossary(-5) == ("平桥镇",)
+
+
+async def test_hall_settings_follow_a_group_that_became_a_supergroup(
+        uow_factory: UnitOfWorkFactory) -> None:
+    document = HallDocument(to=("县委办公室",), issuer="政协平桥县委员会办公室")
+    async with uow_factory() as uow:
+        await uow.halls.set_glossary(-11, ["平桥镇"])
+        await uow.halls.set_document(-11, document)
+        await uow.halls.set_template(-11, b"PK template")
+        await uow.halls.set_glossary(-21, ["已有"])  # a hall that already has its own settings
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.halls.move(-11, -1011)
+        await uow.halls.move(-12, -21)  # nothing to move: -21 keeps its own
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.halls.glossary(-1011) == ("平桥镇",)
+        assert await uow.halls.document(-1011) == document
+        assert await uow.halls.template(-1011) == b"PK template"
+        assert await uow.halls.glossary(-11) == () and await uow.halls.template(-11) is None
+        assert await uow.halls.glossary(-21) == ("已有",)

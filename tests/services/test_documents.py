@@ -75,3 +75,17 @@ def test_the_issue_number_counts_first_approvals_in_the_hall_year() -> None:
     assert documents.issue_number(default, approvals, 5, SHANGHAI) is None
     own = HallDocument(numbering="平桥议事〔{year}〕{n}号")
     assert documents.issue_number(own, approvals, 9, SHANGHAI) == "平桥议事〔2027〕2号"
+
+
+async def test_the_hall_settings_follow_the_group_to_a_supergroup(uow: FakeUowFactory) -> None:
+    from facilitation import services
+
+    await held(uow, FakeClock(), close=False)  # the glossary is set during a session
+    await documents.set_hall_document(uow(), chat_id=CHAT, actor=STAFF, field="issuer",
+                                      values=["政协平桥县委员会办公室"])
+    await services.set_hall_glossary(uow(), chat_id=CHAT, actor=MOD, words=["平桥镇"])
+    assert await services.move_chat(uow(), old_chat_id=CHAT, new_chat_id=-100777) == 1
+    moved = await documents.hall_document(uow(), chat_id=-100777)
+    assert moved.issuer == "政协平桥县委员会办公室"
+    assert await services.hall_glossary(uow(), chat_id=-100777) == ("平桥镇",)
+    assert await documents.hall_document(uow(), chat_id=CHAT) == HallDocument()
