@@ -241,3 +241,13 @@ def test_proceedings_leave_out_the_opening_and_keep_every_point_of_the_closing()
     for point in ("第一", "第二", "第三", "一是", "二是", "三是", "四是"):
         assert point in closing
     assert "散会" not in closing and "时间差不多了" not in closing
+
+
+def test_a_draft_in_markdown_marks_turns_to_check_and_the_approved_version_does_not() -> None:
+    m = minutes("t1")
+    unsure = m.proceedings[3].seq
+    transcript = replace(m.transcript, utterances=tuple(
+        replace(u, needs_review=u.seq == unsure) for u in m.transcript.utterances))
+    draft = to_markdown(replace(m, transcript=transcript))
+    assert draft.count("〔待核对〕") == 2  # proceedings and the verbatim annex
+    assert "待核对" not in to_markdown(replace(m, transcript=transcript, status="approved"))

@@ -62,6 +62,16 @@ def responsible(action: Action) -> str | None:
     return f"{action.unit or '待定'}（牵头），{'、'.join(action.partners)}（配合）"
 
 
+REVIEW_MARK = "〔待核对〕"  # a voice turn the recogniser was unsure of, not yet checked
+
+
+def unsure_turns(minutes: Minutes) -> set[int]:
+    """The turns a draft marks 待核对 (an approved document carries no working marks)."""
+    if minutes.status != "draft":
+        return set()
+    return {u.seq for u in minutes.transcript.utterances if u.needs_review}
+
+
 def date_text(day: date) -> str:
     """2026年4月16日."""
     return f"{day.year}年{day.month}月{day.day}日"

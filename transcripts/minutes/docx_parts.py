@@ -10,6 +10,7 @@ from typing import Protocol
 
 from docx.text.paragraph import Paragraph
 
+from transcripts.minutes.display import REVIEW_MARK, unsure_turns
 from transcripts.minutes.model import KIND_ZH, TURN_ZH, Attendee, Minutes, Proceeding, Statistics
 
 NONE = "无"
@@ -49,22 +50,12 @@ def ordered(proceedings: Sequence[Proceeding]) -> list[Proceeding]:
     return list(placed.values())
 
 
-REVIEW = "〔待核对〕"  # a voice turn the recogniser was unsure of, not yet checked
-
-
-def _unsure(minutes: Minutes) -> set[int]:
-    """The turns a draft marks 待核对 (an approved document carries no working marks)."""
-    if minutes.status != "draft":
-        return set()
-    return {u.seq for u in minutes.transcript.utterances if u.needs_review}
-
-
 def proceedings(w: Writer, minutes: Minutes) -> None:
     """Each turn: speaker (kind, unit), the kind of turn, and its summary; in a draft, who has
     confirmed their turns (发言确认), which is working material, not part of what is sent."""
     draft = minutes.status == "draft"
     confirmed = set(minutes.confirmed_by) if draft else set()
-    unsure = _unsure(minutes)
+    unsure = unsure_turns(minutes)
     said = [p for p in minutes.proceedings if not p.opening]  # the opening is procedure
     for p in ordered(said):
         who = KIND_ZH.get(p.kind, p.kind) + (f"，{p.unit}" if p.unit else "")
@@ -75,7 +66,7 @@ def proceedings(w: Writer, minutes: Minutes) -> None:
         lead = f"{p.speaker}（{who}）{label}："
         para = w.para(p.summary, "纪要回应" if reply else "Normal", lead=lead)
         if p.seq in unsure:
-            para.add_run(REVIEW)
+            para.add_run(REVIEW_MARK)
         if confirmed:
             para.add_run("（✓ 已确认）" if p.speaker in confirmed else "（未确认）")
     if not said:
@@ -132,12 +123,12 @@ def transcript_annex(w: Writer, minutes: Minutes) -> None:
     """Every turn as a paragraph (a table would cost far more per cell)."""
     w.para("附件2", "纪要附件")
     w.para("逐字记录", "纪要标题")
-    unsure = _unsure(minutes)
+    unsure = unsure_turns(minutes)
     for u in minutes.transcript.utterances:
         stamp = f"[{u.at:%H:%M:%S}] " if u.at is not None else ""
         turn = TURN_ZH.get(u.turn, u.turn)
         para = w.para(u.text, "纪要逐字记录", lead=f"{stamp}{u.speaker}（{turn}）：")
         if u.seq in unsure:
-            para.add_run(REVIEW)
+            para.add_run(REVIEW_MARK)
     if not minutes.transcript.utterances:
         w.para(NONE, "纪要逐字记录")

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from transcripts.minutes.display import date_text, document_title, responsible, session_time
+from transcripts.minutes.display import (
+    REVIEW_MARK,
+    date_text,
+    document_title,
+    responsible,
+    session_time,
+    unsure_turns,
+)
 from transcripts.minutes.model import KIND_ZH, KINDS, TURN_ZH, Minutes, Proceeding
 
 NONE = "（无）"  # under a heading with nothing to list
@@ -55,9 +62,11 @@ def _speaker(p: Proceeding) -> str:
 def proceedings(m: Minutes) -> list[str]:
     lines = ["## 二、协商过程", ""]
     said = [p for p in m.proceedings if not p.opening]  # the opening is procedure
+    unsure = unsure_turns(m)
     for p in said:
         indent = "  " if p.answers is not None else ""
-        lines.append(f"{indent}- {_speaker(p)}：{p.summary or '（无实质内容）'}")
+        mark = REVIEW_MARK if p.seq in unsure else ""
+        lines.append(f"{indent}- {_speaker(p)}：{p.summary or '（无实质内容）'}{mark}")
     return [*(lines if said else [*lines, NONE]), ""]
 
 
@@ -116,12 +125,14 @@ def sign_in(m: Minutes) -> list[str]:
 
 def verbatim(m: Minutes) -> list[str]:
     lines = ["## 附件二：逐字记录", ""]
+    unsure = unsure_turns(m)
     for u in m.transcript.utterances:
         stamp = f"[{_time(u.at, '%H:%M:%S')}] " if u.at else ""
         label = TURN_ZH.get(u.turn, u.turn)
         if u.addressed_to:
             label += f" → {u.addressed_to}"
-        lines += [f"{u.seq}. {stamp}**{u.speaker}**（{label}）：{u.text}", ""]
+        mark = REVIEW_MARK if u.seq in unsure else ""
+        lines += [f"{u.seq}. {stamp}**{u.speaker}**（{label}）：{u.text}{mark}", ""]
     return lines if m.transcript.utterances else [*lines, NONE, ""]
 
 
