@@ -88,10 +88,16 @@ def _args(context: Context, count: int, usage: str) -> list[str]:
     return [*args[: count - 1], " ".join(args[count - 1:])]
 
 
+def _whole(value: str) -> int | None:
+    """A number as typed (ASCII digits; "²" and "١٢" are digits to str.isdigit, not to int)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
 def _number(value: str, what: str) -> int:
-    if not value.isdigit():
+    number = _whole(value)
+    if number is None:
         raise InvalidInput("minutes_bad_number", what=what, size="?")
-    return int(value)
+    return number
 
 
 async def show_draft(update: Update, context: Context) -> None:
@@ -103,9 +109,10 @@ async def show_draft(update: Update, context: Context) -> None:
 async def fix_turn(update: Update, context: Context) -> None:
     session_id, actor, language = await _focus(update, context)
     seq, text = _args(context, 2, "usage_fix")
-    if not seq.isdigit():
+    number = _whole(seq)
+    if number is None:
         raise InvalidInput("usage_fix")
-    await use.correct_turn(uow(update, context), session_id=session_id, seq=int(seq),
+    await use.correct_turn(uow(update, context), session_id=session_id, seq=number,
                            text=text, actor=actor, now=context.deps.clock())
     await reply(update, t(language, "minutes_turn_fixed", seq=seq, text=short(text)))
 
@@ -113,11 +120,11 @@ async def fix_turn(update: Update, context: Context) -> None:
 async def add_suggestion(update: Update, context: Context) -> None:
     session_id, actor, language = await _focus(update, context)
     seq, text = _args(context, 2, "usage_addsug")
-    if not seq.isdigit():
+    number = _whole(seq)
+    if number is None:
         raise NotFound("no_such_turn", seq=seq)
     draft = await current_draft(context, session_id)
-    await _edit(update, context, session_id, actor, drafts.suggestion_to_add(draft, int(seq),
-                                                                             text))
+    await _edit(update, context, session_id, actor, drafts.suggestion_to_add(draft, number, text))
     await reply(update, t(language, "minutes_suggestion_added", seq=seq, text=short(text)))
 
 

@@ -100,6 +100,10 @@ async def test_end_sends_the_draft_then_edits_confirmation_and_versions(stage: S
         MOD, "/fix 1 建议在小区东门划三十个临时停车位。", private))
     assert "用法：/fix" in text(await stage.ask(MOD, "/fix 1", private))
     assert "编号无效" in text(await stage.ask(MOD, "/dropsug 99", private))
+    # digits that are not ASCII ("²") are refused like any bad number, never "internal error"
+    assert "意见建议编号无效" in text(await stage.ask(MOD, "/dropsug ²", private))
+    assert "工作事项编号无效" in text(await stage.ask(MOD, "/unit ² 区城管局", private))
+    assert "用法：/fix" in text(await stage.ask(MOD, "/fix ² 文字", private))
     assert "区城管局" in text(await stage.ask(MOD, "/unit 1 区城管局", private))
     assert "2026-05-31" in text(await stage.ask(MOD, "/deadline 1 2026-05-31", private))
 
