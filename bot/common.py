@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.acks import Ack, AckBuffer
 from bot.catalog import language_of, t
+from facilitation.access import Place
 from facilitation.model import ParticipantKind, TurnKind
 from facilitation.ports import Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
 from facilitation.services import Actor
@@ -98,6 +99,11 @@ def lang(update: Update, context: Context) -> str:
 def uow(update: Update, context: Context) -> UnitOfWork:
     """A unit of work whose commit also marks this update as handled."""
     return context.deps.uow(update.update_id)
+
+
+def place_of(update: Update) -> Place:
+    """Where the update comes from, for the read side's access rules."""
+    return Place(chat_of(update).id if is_group(update) else None)
 
 
 def is_group(update: Update) -> bool:

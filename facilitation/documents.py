@@ -71,7 +71,7 @@ async def _require_hall_editor(uow: UnitOfWork, chat_id: int, actor: Actor) -> N
         return
     latest = await uow.sessions.latest(chat_id)
     person = await person_for(uow, actor)
-    if latest is None or not latest.can_run(person):
+    if latest is None or not latest.can_run(person, staff=actor.is_staff):
         raise PermissionDenied("not_moderator")
 
 

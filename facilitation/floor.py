@@ -115,7 +115,7 @@ async def view_queue(uow: UnitOfWork, *, chat_id: int, actor: Actor | None = Non
         can_run = False
         if actor is not None:
             viewer = await uow.people.by_telegram_id(actor.user_id)
-            can_run = viewer is not None and session.can_run(viewer)
+            can_run = actor.is_staff or (viewer is not None and session.can_run(viewer))
         return QueueView(session, entries, current, name, can_run)
 
 
@@ -134,7 +134,7 @@ async def call_next(
         session = await open_session_in(uow, chat_id)
         assert session.id is not None
         moderator = await person_for(uow, actor)
-        session.require_runner(moderator)
+        session.require_runner(moderator, staff=actor.is_staff)
         ordered = await _ordered(uow, session)
         if not ordered:
             raise InvalidState("queue_empty")
@@ -145,7 +145,8 @@ async def call_next(
             recent = await uow.turns.recent(session.id, limit=50)
             answers_turn_id = next((t.id for t in recent if t.hand_id == hand.answers_hand_id),
                                    None)
-        turn = session.call(moderator, hand, current, now, answers_turn_id=answers_turn_id)
+        turn = session.call(moderator, hand, current, now, answers_turn_id=answers_turn_id,
+                            staff=actor.is_staff)
         if current is not None and current.ended_at is not None:
             await uow.turns.save(current)
         await uow.hands.save(hand)
@@ -162,7 +163,8 @@ async def end_turn(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime
         session = await open_session_in(uow, chat_id)
         assert session.id is not None
         person = await person_for(uow, actor)
-        turn = session.end_turn(person, await uow.turns.current(session.id), now)
+        turn = session.end_turn(person, await uow.turns.current(session.id), now,
+                                staff=actor.is_staff)
         await uow.turns.save(turn)
         waiting = await uow.hands.count_pending(session.id)
         name = await _name(uow, turn.person_id)
@@ -188,7 +190,7 @@ async def manage_hand(
     """The moderator moves a hand up ('up'), to the back ('skip') or out ('remove')."""
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.require_runner(await person_for(uow, actor))
+        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
         ordered = await _ordered(uow, session)
         if not ordered:
             raise InvalidState("queue_empty")
@@ -219,7 +221,7 @@ async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
         assert session.id is not None
         current = await uow.turns.current(session.id)
         closer = await person_for(uow, actor)
-        ended = session.close(closer, now, current)
+        ended = session.close(closer, now, current, staff=actor.is_staff)
         if ended is not None:
             await uow.turns.save(ended)
         if closer.id is not None:  # whoever closes edits the draft minutes next

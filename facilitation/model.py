@@ -124,7 +124,6 @@ class Person:
     unit: str | None = None  # work unit or department
     telegram_user_id: int | None = None  # None for people signed in by proxy
     language: str | None = None
-    is_staff: bool = False
     has_profile: bool = False  # True once the person set it with /profile
     notice_accepted_at: datetime | None = None
     id: int | None = None

@@ -36,11 +36,13 @@ class TimerNotice:
     speaker_name: str
 
 
-def classify(session: Session, person: Person, turn: Turn | None) -> ContributionKind:
-    """What a text in the group is: the floor holder's speech, the moderator's, or a comment."""
+def classify(session: Session, person: Person, turn: Turn | None, *,
+             staff: bool = False) -> ContributionKind:
+    """What a text in the group is: the floor holder's speech, the moderator's (or staff's),
+    or a comment."""
     if turn is not None and turn.active and turn.person_id == person.id:
         return contribution_kind_for(turn)
-    if session.can_run(person):
+    if session.can_run(person, staff=staff):
         return ContributionKind.MODERATOR
     return ContributionKind.COMMENT
 
@@ -56,7 +58,7 @@ async def record_group_text(
             return None
         person = await person_for(uow, actor)
         turn = await uow.turns.current(session.id)
-        kind = classify(session, person, turn)
+        kind = classify(session, person, turn, staff=actor.is_staff)
         speaking_turn = turn if kind not in (ContributionKind.MODERATOR,
                                              ContributionKind.COMMENT) else None
         contribution = session.record(

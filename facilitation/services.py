@@ -52,16 +52,15 @@ def _name_of(actor: Actor) -> str:
 async def _new_person(uow: UnitOfWork, actor: Actor) -> Person:
     return await uow.people.add(Person(display_name=_name_of(actor),
                                        telegram_user_id=actor.user_id,
-                                       language=actor.language, is_staff=actor.is_staff))
+                                       language=actor.language))
 
 
 async def _refreshed(uow: UnitOfWork, person: Person, actor: Actor) -> Person:
     """The stored person, with what the platform now says of them written back if it changed."""
     name = _name_of(actor)
     stale_name = not person.has_profile and person.display_name != name
-    if stale_name or person.is_staff != actor.is_staff or person.language != actor.language:
+    if stale_name or person.language != actor.language:
         person.display_name = person.display_name if person.has_profile else name
-        person.is_staff = actor.is_staff
         person.language = actor.language
         await uow.people.save(person)
     return person
@@ -143,11 +142,11 @@ async def open_session(
 async def _sign_in(
     uow: UnitOfWork, session: Session, person: Person, now: datetime, *,
     existing: Attendance | None, method: SignInMethod, remote: bool,
-    proxy_by: Person | None = None,
+    proxy_by: Person | None = None, staff: bool = False,
 ) -> SignedIn:
     assert session.id is not None and person.id is not None
     attendance, changed = session.sign_in(person, now, method=method, existing=existing,
-                                          remote=remote, proxy_by=proxy_by)
+                                          remote=remote, proxy_by=proxy_by, staff=staff)
     if existing is None:
         attendance = await uow.attendance.add(attendance)
     elif changed:
@@ -188,12 +187,13 @@ async def proxy_sign_in(
     async with uow:
         session = await open_session_in(uow, chat_id)
         moderator = await person_for(uow, actor)
-        session.require_runner(moderator)
+        session.require_runner(moderator, staff=actor.is_staff)
         guest = Person(display_name="?", telegram_user_id=None)
         guest.set_profile(name, kind, None, unit)
         guest = await uow.people.add(guest)
         result = await _sign_in(uow, session, guest, now, existing=None,
-                                method=SignInMethod.PROXY, remote=remote, proxy_by=moderator)
+                                method=SignInMethod.PROXY, remote=remote, proxy_by=moderator,
+                                staff=actor.is_staff)
         await uow.commit()
         return result
 
@@ -240,7 +240,7 @@ async def set_turn_limit(
 ) -> Session:
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.set_turn_limit(await person_for(uow, actor), seconds)
+        session.set_turn_limit(await person_for(uow, actor), seconds, staff=actor.is_staff)
         await uow.sessions.save(session)
         await uow.commit()
         return session
@@ -286,7 +286,7 @@ async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
     """The hall's place and unit names for the recogniser; set by the session's moderator."""
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.require_runner(await person_for(uow, actor))
+        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
         cleaned = tuple(dict.fromkeys(
             w for w in (clean_text(word, limit=32, field_name="glossary", required=False)
                         for word in words) if w))

@@ -77,11 +77,13 @@ class Session:
         )
 
     # --- roles -------------------------------------------------------------------------
-    def can_run(self, person: Person) -> bool:
-        return person.id == self.moderator_id or person.is_staff
+    def can_run(self, person: Person, *, staff: bool = False) -> bool:
+        """The session's moderator, or staff. ``staff`` is decided live by the caller, at
+        this action, from configuration (``Actor.is_staff``); nothing stored says it."""
+        return person.id == self.moderator_id or staff
 
-    def require_runner(self, person: Person) -> None:
-        if not self.can_run(person):
+    def require_runner(self, person: Person, *, staff: bool = False) -> None:
+        if not self.can_run(person, staff=staff):
             raise PermissionDenied("not_moderator")
 
     # --- life cycle --------------------------------------------------------------------
@@ -105,9 +107,10 @@ class Session:
             self.status = SessionStatus.IN_PROGRESS
             self.started_at = now
 
-    def close(self, actor: Person, now: datetime, current: Turn | None) -> Turn | None:
+    def close(self, actor: Person, now: datetime, current: Turn | None, *,
+              staff: bool = False) -> Turn | None:
         """Close the session; ends the turn in progress (returned) if there is one."""
-        self.require_runner(actor)
+        self.require_runner(actor, staff=staff)
         if self.status == SessionStatus.CLOSED:
             raise InvalidState("session_closed")
         if current is not None and current.active:
@@ -116,8 +119,8 @@ class Session:
         self.closed_at = now
         return current
 
-    def set_turn_limit(self, actor: Person, seconds: int) -> None:
-        self.require_runner(actor)
+    def set_turn_limit(self, actor: Person, seconds: int, *, staff: bool = False) -> None:
+        self.require_runner(actor, staff=staff)
         self.require_open()
         check_turn_limit(seconds)
         self.turn_limit_s = seconds
@@ -132,11 +135,12 @@ class Session:
         existing: Attendance | None,
         remote: bool = False,
         proxy_by: Person | None = None,
+        staff: bool = False,
     ) -> tuple[Attendance, bool]:
         """Sign a person in; returns the attendance and whether anything changed."""
         self.require_open()
         if proxy_by is not None:
-            self.require_runner(proxy_by)
+            self.require_runner(proxy_by, staff=staff)
         if existing is not None:
             if existing.present and existing.remote == remote:
                 return existing, False
@@ -209,9 +213,9 @@ class Session:
         self.next_hand_seq += 1
 
     def call(self, actor: Person, hand: Hand, current: Turn | None, now: datetime,
-             answers_turn_id: int | None = None) -> Turn:
+             answers_turn_id: int | None = None, *, staff: bool = False) -> Turn:
         """Give the floor to ``hand``'s owner; the turn in progress, if any, ends now."""
-        self.require_runner(actor)
+        self.require_runner(actor, staff=staff)
         self.require_open()
         if hand.status != HandStatus.PENDING:
             raise InvalidState("hand_not_pending")
@@ -231,10 +235,11 @@ class Session:
             answers_turn_id=answers_turn_id,
         )
 
-    def end_turn(self, actor: Person, turn: Turn | None, now: datetime) -> Turn:
+    def end_turn(self, actor: Person, turn: Turn | None, now: datetime, *,
+                 staff: bool = False) -> Turn:
         if turn is None or not turn.active:
             raise InvalidState("no_current_speaker")
-        if actor.id != turn.person_id and not self.can_run(actor):
+        if actor.id != turn.person_id and not self.can_run(actor, staff=staff):
             raise PermissionDenied("not_speaker")
         turn.end(now)
         return turn

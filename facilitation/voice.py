@@ -69,6 +69,17 @@ def _job(session: Session, person: Person, audio: AudioMessage, kind: AudioKind,
         claimed_duration_s=audio.duration_s, mime_type=audio.mime_type)
 
 
+async def runs_session(uow: UnitOfWork, *, actor: Actor, chat_id: int) -> bool:
+    """Staff, or the moderator of the chat's open session: their audio files are recordings
+    of the meeting, not voice turns."""
+    if actor.is_staff:
+        return True
+    async with uow:
+        session = await uow.sessions.open_in_chat(chat_id)
+        person = await uow.people.by_telegram_id(actor.user_id)
+    return session is not None and person is not None and session.can_run(person)
+
+
 async def accept_group_voice(uow: UnitOfWork, *, actor: Actor, audio: AudioMessage,
                              now: datetime) -> Accepted | None:
     """A voice message in the session's group: its place in the record is reserved now."""
@@ -80,7 +91,7 @@ async def accept_group_voice(uow: UnitOfWork, *, actor: Actor, audio: AudioMessa
         assert session.id is not None
         person = await person_for(uow, actor)
         turn = await uow.turns.current(session.id)
-        kind = classify(session, person, turn)
+        kind = classify(session, person, turn, staff=actor.is_staff)
         speaking = turn if kind not in (ContributionKind.MODERATOR,
                                         ContributionKind.COMMENT) else None
         return await _reserve(uow, session, person, kind, speaking, audio, now)
@@ -121,7 +132,7 @@ async def accept_recording(uow: UnitOfWork, *, actor: Actor, audio: AudioMessage
             await uow.sessions.latest(audio.chat_id)
         if session is None:
             raise NotFound("no_open_session")
-        session.require_runner(person)
+        session.require_runner(person, staff=actor.is_staff)
         job = await uow.audio_jobs.add(_job(session, person, audio, AudioKind.RECORDING, now,
                                             None))
         await uow.commit()

@@ -43,7 +43,7 @@ def person_values(p: Person) -> Values:
         "unit": p.unit,
         "telegram_user_id": p.telegram_user_id,
         "language": p.language,
-        "is_staff": p.is_staff,
+        "is_staff": False,  # unused: roles come from configuration at every action
         "has_profile": p.has_profile,
         "notice_accepted_at": p.notice_accepted_at,
     }
@@ -57,7 +57,6 @@ def to_person(r: RowLike) -> Person:
         unit=r.unit,
         telegram_user_id=r.telegram_user_id,
         language=r.language,
-        is_staff=r.is_staff,
         has_profile=r.has_profile,
         notice_accepted_at=r.notice_accepted_at,
         id=r.id,

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.catalog import t
-from bot.common import Context, actor_of, answer, chat_of, is_group, lang, reply
+from bot.common import Context, actor_of, answer, chat_of, lang, place_of, reply
 from bot.handlers.minutes import current_draft, send_draft, send_minutes
 from bot.minutes_view import day_text, short
+from facilitation import access
 from facilitation import minutes as use
 from facilitation.errors import InvalidState, NotFound, PermissionDenied
 from facilitation.model import SessionStatus
@@ -21,21 +22,10 @@ from transcripts.minutes.drafts import approved_minutes
 from transcripts.minutes.model import Minutes
 from transcripts.minutes.public import public_version
 
-LISTED = 10
-
 
 async def _sessions(update: Update, context: Context) -> list[Session]:
-    actor = actor_of(update, context)
-    async with context.deps.uow() as work:
-        if is_group(update) or actor.is_staff:
-            chat = chat_of(update).id if is_group(update) else None
-            found = [s for s in await work.sessions.recent(chat, limit=LISTED * 3)
-                     if s.status == SessionStatus.CLOSED]
-        else:
-            person = await work.people.by_telegram_id(actor.user_id)
-            found = await work.sessions.taken_part(person.id, LISTED) \
-                if person and person.id else []
-    return found[:LISTED]
+    return await access.readable_sessions(context.deps.uow(), actor_of(update, context),
+                                          place_of(update))
 
 
 def _row(language: str, s: Session) -> list[InlineKeyboardButton]:
@@ -57,17 +47,6 @@ async def list_minutes(update: Update, context: Context) -> None:
                 reply_markup=InlineKeyboardMarkup([_row(language, s) for s in sessions]))
 
 
-async def _may_read(update: Update, context: Context, session: Session) -> bool:
-    """Approved minutes: staff, the hall's group, and whoever took part."""
-    actor = actor_of(update, context)
-    if actor.is_staff or (is_group(update) and session.chat_id == chat_of(update).id):
-        return True
-    async with context.deps.uow() as work:
-        person = await work.people.by_telegram_id(actor.user_id)
-        taken = await work.sessions.taken_part(person.id, 1000) if person and person.id else []
-    return session.id in {s.id for s in taken}
-
-
 async def send_session_files(update: Update, context: Context, session_id: int, *,
                              public: bool) -> None:
     language, actor = lang(update, context), actor_of(update, context)
@@ -80,7 +59,7 @@ async def send_session_files(update: Update, context: Context, session_id: int, 
         if public:
             raise InvalidState("minutes_not_approved_yet")
         await use.require_editor(context.deps.uow(), session_id=session_id, actor=actor)
-    elif not public and not await _may_read(update, context, session):
+    elif not await access.may_read_minutes(context.deps.uow(), actor, place_of(update), session):
         raise PermissionDenied("minutes_not_yours")
     minutes: Minutes = (
         await approved_minutes(context.deps.uow(), latest, ZoneInfo(context.deps.timezone))

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.catalog import t
-from bot.common import Context, chat_of, is_group, lang, reply, user_of
-from facilitation.ports import SearchHit, UnitOfWork
+from bot.common import Context, actor_of, lang, place_of, reply
+from facilitation import access
+from facilitation.ports import SearchHit
 
 
 async def search(update: Update, context: Context) -> None:
@@ -18,24 +19,9 @@ async def search(update: Update, context: Context) -> None:
     if not query.strip():
         await reply(update, t(language, "search_usage"))
         return
-    async with context.deps.uow() as work:
-        scope = await _scope(update, context, work)
-        hits = [] if scope is None else await work.search.search(query, **scope)
+    hits = await access.search(context.deps.uow(), actor_of(update, context), place_of(update),
+                               query)
     await reply(update, render(language, query, hits, ZoneInfo(context.deps.timezone)))
-
-
-async def _scope(update: Update, context: Context, work: UnitOfWork) -> dict[str, int] | None:
-    """Where to look: this group; everywhere for staff; else the sessions the user attended
-    (None: they never took part in any)."""
-    if is_group(update):
-        return {"chat_id": chat_of(update).id}
-    user = user_of(update)
-    if user.id in context.deps.staff_user_ids:
-        return {}
-    person = await work.people.by_telegram_id(user.id)
-    if person is None or person.id is None:
-        return None
-    return {} if person.is_staff else {"person_id": person.id}
 
 
 def render(language: str, query: str, hits: list[SearchHit], tz: ZoneInfo) -> str:

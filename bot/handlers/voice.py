@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Audio, Document, Message, Update, Video, VideoNote, Voice
 
 from bot.catalog import t
-from bot.common import Context, actor_of, duration, is_group, lang, reply, uow
+from bot.common import Context, actor_of, chat_of, duration, is_group, lang, reply, uow
 from facilitation import voice
 from facilitation.errors import DomainError
 from facilitation.speech import AudioTooLarge, AudioTooLong, NotAudio
@@ -91,14 +91,8 @@ async def _accept(update: Update, context: Context, audio: AudioMessage,
 
 async def _runs_session(update: Update, context: Context) -> bool:
     """Audio files from the moderator or staff are recordings of the meeting."""
-    actor = actor_of(update, context)
-    if actor.is_staff:
-        return True
-    async with context.deps.uow() as work:
-        session = await work.sessions.open_in_chat(update.effective_chat.id) \
-            if update.effective_chat else None
-        person = await work.people.by_telegram_id(actor.user_id)
-    return session is not None and person is not None and session.can_run(person)
+    return await voice.runs_session(context.deps.uow(), actor=actor_of(update, context),
+                                    chat_id=chat_of(update).id)
 
 
 def describe_rejection(language: str, error: DomainError) -> str:

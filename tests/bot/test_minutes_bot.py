@@ -181,6 +181,32 @@ async def test_staff_open_any_session_for_editing(tmp_path: Path, sqlite_url: st
         assert "已增加建议" in text(added)
 
 
+async def test_a_former_staff_member_keeps_no_power(tmp_path: Path, sqlite_url: str) -> None:
+    """Issue 9: removed from YISHITANG_STAFF_USER_IDS (the bot restarted with the new list;
+    here the running bot is given it), a user's old 编辑 button, /fix, /approve and /search
+    act as for anyone else, though the database remembers them acting as staff."""
+    async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),
+                      staff_user_ids=[1000004]) as stage:
+        stage.open_group("议事堂", [MOD, "张三", "王科长"])
+        await held_session(stage)
+        await stage.ask(MOD, "/end")
+        await stage.ask("何静", "/start", stage.private("何静"))
+        listing = await stage.ask("何静", "/minutes", stage.private("何静"))
+        await stage.press("何静", listing, button(listing, "mn:edit:"))
+        await stage.sandbox.wait_for_message(stage.private("何静"), "协商纪要（草稿）")
+        found = await stage.ask("何静", "/search 停车位", stage.private("何静"))
+        assert "停车位" in text(found) and "小区停车难" in text(found)
+
+        stage.runtime.app.bot_data["deps"].staff_user_ids = frozenset()
+        assert "只有本场主持人" in await stage.press("何静", listing, button(listing, "mn:edit:"))
+        fixed = await stage.ask("何静", "/fix 1 一千元", stage.private("何静"))
+        assert text(fixed) == "只能更正您本人的发言。"
+        approved = await stage.ask("何静", "/approve", stage.private("何静"))
+        assert text(approved) == "只有本场主持人或工作人员可以这样做。"
+        found = await stage.ask("何静", "/search 停车位", stage.private("何静"))
+        assert text(found) == "🔎 没有找到含有“停车位”的发言或议题。"
+
+
 async def test_the_approved_document_carries_the_hall_settings_title_and_number(
         stage: Stage) -> None:
     await held_session(stage)

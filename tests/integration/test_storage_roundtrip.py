@@ -47,7 +47,6 @@ async def test_person_round_trip(uow_factory: UnitOfWorkFactory) -> None:
         unit="住建局",
         telegram_user_id=2**53 + 7,
         language="zh-hans",
-        is_staff=True,
         has_profile=True,
         notice_accepted_at=at(1).astimezone(BEIJING),
     )
@@ -72,7 +71,6 @@ async def test_person_save_writes_every_field(uow_factory: UnitOfWorkFactory) ->
         await uow.commit()
     person.set_profile("李明", ParticipantKind.EXPERT, "科技界", "大学")
     person.notice_accepted_at = at(5)
-    person.is_staff = True
     person.language = "en"
     person.telegram_user_id = None
     async with uow_factory() as uow:

@@ -191,3 +191,22 @@ async def test_the_group_title_names_the_hall(uow: FakeUowFactory, clock: FakeCl
                                        now=clock(), new_code=SequentialCodes(),
                                        turn_limit_s=180, hall="议" * 128)
     assert long.hall is not None and len(long.hall) == 100
+
+
+async def test_staff_powers_end_with_the_configuration_not_with_the_stored_person(
+        uow: FakeUowFactory, clock: FakeClock) -> None:
+    """A user who was staff (and acted as staff, so is stored) loses every power the moment
+    the configuration stops naming them: roles are decided at each action."""
+    session_id = await held(uow, clock)
+    await minutes.focus_on(uow(), session_id=session_id, actor=STAFF)
+    await minutes.correct_turn(uow(), session_id=session_id, seq=1, text="建议划二十个车位。",
+                               actor=STAFF, now=clock())
+    former = Actor(STAFF.user_id, STAFF.display_name, is_staff=False)
+    with pytest.raises(PermissionDenied):
+        await minutes.focus_on(uow(), session_id=session_id, actor=former)
+    with pytest.raises(PermissionDenied):
+        await minutes.correct_turn(uow(), session_id=session_id, seq=1, text="一千元",
+                                   actor=former, now=clock())
+    with pytest.raises(PermissionDenied):
+        await minutes.approve(uow(), session_id=session_id, body="{}", actor=former,
+                              now=clock(), anyway=True)
