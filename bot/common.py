@@ -86,6 +86,13 @@ def chat_of(update: Update) -> Chat:
 
 
 def actor_of(update: Update, context: Context) -> Actor:
+    """Who acts. A message sent as a channel (from Channel_Bot) or by an anonymous admin (from
+    GroupAnonymousBot, as the group) is that chat's: identified by ``sender_chat`` (a negative
+    id, never a user's) and named by its title; it is never staff."""
+    message = update.message or update.edited_message
+    sender = message.sender_chat if message is not None else None
+    if sender is not None:
+        return Actor(sender.id, sender.effective_name or str(sender.id), context.deps.language)
     user = user_of(update)
     return Actor(user.id, user.full_name, language_of(user.language_code, context.deps.language),
                  is_staff=user.id in context.deps.staff_user_ids)

@@ -22,6 +22,7 @@ from facilitation import voice
 from facilitation.errors import DomainError
 from facilitation.model import AudioKind, ContributionKind, JobStatus
 from facilitation.ports import Clock, UnitOfWorkFactory
+from facilitation.services import reachable
 from facilitation.speech import AudioRejected, AudioTooLarge, Transcriber, TranscriptionRequest
 from facilitation.voice import JobContext
 
@@ -251,7 +252,8 @@ class Scribe:
                  name=context.speaker_name, error=error, job=context.job.id)
         async with self._uow() as work:
             moderator = await work.people.get(context.session.moderator_id)
-        target = moderator.telegram_user_id if moderator else None
+        target = moderator.telegram_user_id if moderator and reachable(
+            moderator.telegram_user_id) else None
         for chat_id in (target, context.session.chat_id):
             if chat_id is None:
                 continue

@@ -23,7 +23,7 @@ from facilitation.model import (
 )
 from facilitation.ports import UnitOfWork
 from facilitation.review import turn_needs_review
-from facilitation.services import Actor, person_for
+from facilitation.services import Actor, person_for, reachable
 from facilitation.session import Session
 
 
@@ -224,10 +224,11 @@ async def request_confirmations(uow: UnitOfWork, *, session_id: int, actor: Acto
     recipients, unreachable = [], []
     for person_id, spoken in turns.items():
         person = people.get(person_id)
-        if person is None or person.telegram_user_id is None:
+        if person is None or not reachable(person.telegram_user_id):
             unreachable.append(spoken[0].speaker_name)
         else:
             unchecked = frozenset(c.seq for c in spoken if turn_needs_review(c, ()))
+            assert person.telegram_user_id is not None
             recipients.append(Recipient(person_id, person.telegram_user_id,
                                         spoken[0].speaker_name, tuple(spoken), unchecked))
     return recipients, unreachable

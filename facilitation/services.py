@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import (
     FIELD_MAX_CHARS,
@@ -32,6 +33,17 @@ class Actor:
     display_name: str
     language: str | None = None
     is_staff: bool = False
+
+    @property
+    def has_private_chat(self) -> bool:
+        """A user; not a channel or a group's anonymous admins (chats have negative ids)."""
+        return reachable(self.user_id)
+
+
+def reachable(telegram_id: int | None) -> bool:
+    """Whether a private chat with this Telegram identity can exist (users' ids are
+    positive; a channel or a group acting as a sender has a negative chat id)."""
+    return telegram_id is not None and telegram_id > 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,8 @@ async def open_session(
         session = await uow.sessions.add(session)
         attendance, _ = session.sign_in(moderator, now, method=SignInMethod.GROUP, existing=None)
         await uow.attendance.add(attendance)
+        await uow.audit.add(audit_entry(AuditAction.OPENED, moderator, session_id=session.id,
+                                        chat_id=chat_id, at=now))
         await uow.commit()
         return session
 
@@ -194,6 +208,8 @@ async def proxy_sign_in(
         result = await _sign_in(uow, session, guest, now, existing=None,
                                 method=SignInMethod.PROXY, remote=remote, proxy_by=moderator,
                                 staff=actor.is_staff)
+        await uow.audit.add(audit_entry(AuditAction.PROXY, moderator, session_id=session.id,
+                                        chat_id=chat_id, at=now, subject_id=guest.id))
         await uow.commit()
         return result
 
@@ -240,8 +256,11 @@ async def set_turn_limit(
 ) -> Session:
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.set_turn_limit(await person_for(uow, actor), seconds, staff=actor.is_staff)
+        runner = await person_for(uow, actor)
+        session.set_turn_limit(runner, seconds, staff=actor.is_staff)
         await uow.sessions.save(session)
+        await uow.audit.add(audit_entry(AuditAction.LIMIT, runner, session_id=session.id,
+                                        chat_id=chat_id, seconds=seconds))
         await uow.commit()
         return session
 
@@ -286,7 +305,8 @@ async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
     """The hall's place and unit names for the recogniser; set by the session's moderator."""
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        runner = await person_for(uow, actor)
+        session.require_runner(runner, staff=actor.is_staff)
         cleaned = tuple(dict.fromkeys(
             w for w in (clean_text(word, limit=32, field_name="glossary", required=False)
                         for word in words) if w))
@@ -294,5 +314,7 @@ async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
             raise InvalidInput("too_long", field="glossary", limit=GLOSSARY_MAX_WORDS,
                                length=len(cleaned))
         await uow.halls.set_glossary(chat_id, cleaned)
+        await uow.audit.add(audit_entry(AuditAction.GLOSSARY, runner, session_id=session.id,
+                                        chat_id=chat_id, words=len(cleaned)))
         await uow.commit()
         return cleaned

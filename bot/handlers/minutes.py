@@ -67,6 +67,9 @@ async def after_close(update: Update, context: Context, session_id: int) -> None
     """/end: the moderator gets the draft minutes in private chat (or is told how to)."""
     language = lang(update, context)
     actor = actor_of(update, context)  # closing made them the editor (floor.close_session)
+    if not actor.has_private_chat:  # closed as a channel or as the group's anonymous admin
+        await reply(update, t(language, "anonymous_use_own_account"))
+        return
     try:
         await send_draft(context, actor.user_id, session_id, language)
     except Forbidden:

@@ -209,6 +209,54 @@ class SandboxActions(SandboxState):
         self.notify()
         return copy.deepcopy(stored)
 
+    def send_as_chat(self, user: UserRef, chat: ChatRef, text: str, *,
+                     channel_title: str | None = None, channel_id: int | None = None) -> JSON:
+        """``user``, an admin of ``chat``, posts anonymously: as the group itself (from
+        GroupAnonymousBot, sender_chat the group) or, with ``channel_title``, as a channel
+        linked to it (from Channel_Bot, sender_chat that channel), as Telegram sends them."""
+        person, target = self.get_user(user), self.get_chat(chat)
+        if target.type == "private" or not target.is_active_member(person.id):
+            raise SandboxUsageError(f"user {person.id} cannot post as a chat in {target.id}")
+        body, entities = format_text(text, None)
+        content: JSON = {"text": body, "entities": entities} if entities else {"text": body}
+        message = self.new_message(target, person, content)
+        if channel_title is None:
+            message["from"] = {"id": 1087968824, "is_bot": True,
+                               "first_name": "Group", "username": "GroupAnonymousBot"}
+            message["sender_chat"] = target.to_dict()
+        else:
+            message["from"] = {"id": 136817688, "is_bot": True,
+                               "first_name": "Channel", "username": "Channel_Bot"}
+            message["sender_chat"] = {"id": channel_id or -(1_002_000_000_000
+                                                             + self.next_serial()),
+                                      "title": channel_title, "type": "channel"}
+        created = now_ns()
+        self.track_user_message(target, message, created)
+        self.dispatch_message(target, message, "message", created)
+        self.notify()
+        return copy.deepcopy(message)
+
+    def forge_press(self, user: UserRef, message: MessageRef, callback_data: str, *,
+                    deleted: bool = False) -> str:
+        """A modified client presses a button that is not on the message, with any data (or,
+        with ``deleted``, on a message since deleted: the update carries no message)."""
+        person = self.get_user(user)
+        chat, stored = self.get_message(message)
+        account = self.bot_by_id(stored["from"]["id"])
+        if account is None:
+            raise SandboxUsageError("the message was not sent by a sandbox bot")
+        query_id = str(4_300_000_000_000_000_000 + self.next_serial())
+        account.callback_queries[query_id] = CallbackRecord(
+            query_id, person.id, chat.id, stored["message_id"], callback_data, time.monotonic()
+        )
+        payload: JSON = {"id": query_id, "from": person.to_dict(),
+                         "chat_instance": str(abs(chat.id) * 7919 % 10**18),
+                         "data": callback_data}
+        if not deleted:
+            payload["message"] = stored
+        self.emit(account, "callback_query", payload)
+        return query_id
+
     def press_button(self, user: UserRef, message: MessageRef, callback_data: str) -> str:
         """Press an inline button; returns the callback query id the bot must answer."""
         person = self.get_user(user)
