@@ -14,7 +14,7 @@ from transcripts.minutes.model import Action, Attendee, Transcript, Utterance
 from transcripts.minutes.speech import prepare
 from transcripts.minutes.units import unit_at
 
-SHARED = Path(__file__).parents[3] / "shared" / "transcripts"
+SHARED = Path(__file__).parents[1] / "data" / "transcripts"
 DEV = Path(__file__).parents[1] / "data" / "minutes" / "dev"
 ATTENDANCE = (
     Attendee("主持人", "moderator", unit="县政协青山镇委员履职小组"),
@@ -445,3 +445,13 @@ def test_in_a_long_spoken_sentence_the_topic_is_the_one_right_before_the_item() 
     "加装电梯的补贴，我们纳入明年预算统筹考虑。", "这件事我们会后商量，月底前再说。"])
 def test_a_hedged_reply_is_no_commitment(said: str) -> None:
     assert find_actions(transcript(("局长", "response", said))) == []
+
+
+def test_a_unit_is_scored_the_same_with_or_without_its_place() -> None:
+    from transcripts.minutes.scoring import same_unit
+
+    assert same_unit("区卫生健康局", "临江区卫生健康局")
+    assert same_unit("泓山县林业局", "县林业局")
+    assert not same_unit("区卫生健康局", "区市场监管局")
+    assert not same_unit("区卫生健康局", "某某某某某某区卫生健康局")  # not a place name
+    assert not same_unit("局", "区卫生健康局") and same_unit(None, "")

@@ -7,7 +7,8 @@ at any of those turns (its own ``seq`` or the restatements it merged) can match 
   text's characters (as a multiset, punctuation ignored, Chinese numerals read as digits) and
   is not a wholesale dump of the turn (at most ``MAX_LENGTH_RATIO`` times the gold length);
 - a follow-up item is right when it matches by text and has the gold's responsible unit and
-  resolved deadline (both null or equal);
+  resolved deadline (both null or equal); a unit's name with or without its place
+  (临江区卫生健康局, 区卫生健康局) is the same unit, as people say both;
 - consensus recall: gold consensus items matched by a predicted one;
 - attendance: the counts by kind are exactly the gold's.
 """
@@ -138,6 +139,19 @@ def _unit(value: str | None) -> str:
     return normalize(value or "")
 
 
+_LEVELS = "省市县区镇乡"
+
+
+def same_unit(gold: str | None, found: str | None) -> bool:
+    """Equal, or one is the other with its place name before the level (临江 + 区卫生健康局)."""
+    a, b = _unit(gold), _unit(found)
+    if a == b:
+        return True
+    short, full = sorted((a, b), key=len)
+    return (bool(short) and short[0] in _LEVELS and full.endswith(short)
+            and 1 <= len(full) - len(short) <= 4)
+
+
 def gold_seqs(item: dict[str, Any]) -> frozenset[int]:
     """The turn a gold item was made in and the turns that restated it."""
     return frozenset({int(item["seq"])} | {int(a["seq"]) for a in item.get("also", [])})
@@ -165,7 +179,7 @@ def score(name: str, minutes: Minutes, gold: dict[str, Any]) -> FileScore:
     for gi, pi in pairs:
         g, p = g_a[gi], p_a[pi]
         deadline = date.fromisoformat(g["deadline"]) if g.get("deadline") else None
-        if _unit(g.get("unit")) == _unit(p.unit) and deadline == p.deadline:
+        if same_unit(g.get("unit"), p.unit) and deadline == p.deadline:
             right += 1
         else:
             misses.append(f"  wrong action #{g['seq']}: {g['text']} — gold {g.get('unit')} "
