@@ -1,7 +1,7 @@
 """Minutes of a three-hour session: compile, DOCX (and JSON, Markdown) against bare baselines.
 
 The session is synthetic but made of real speech: the utterances of the shared transcripts
-t1, t2, t3 (../shared/transcripts) taken in turn until the text reaches ``--chars``, long
+t1, t2, t3 (tests/data/transcripts) taken in turn until the text reaches ``--chars``, long
 turns cut at sentence ends until there are about ``--turns``, renumbered, timestamps laid end
 to end and scaled to ``--hours``; attendance merged by name, each session's sign-in times
 shifted by the difference of the session starts. Every step runs once untimed, then
@@ -42,7 +42,7 @@ from transcripts.minutes.render_docx import to_docx_bytes
 SUMMARY = "minutes of a 3-hour, 300-turn session: compile < 1 s, DOCX < 2 s, vs bare baselines"
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "bench" / "out"
-SOURCES = ROOT.parent / "shared" / "transcripts"
+SOURCES = ROOT / "tests" / "data" / "transcripts"
 FILES = ("t1.json", "t2.json", "t3.json")
 GOALS_S = {"compile": 1.0, "docx": 2.0}
 SENTENCE = re.compile(r"[^。！？!?；;…]+[。！？!?；;…”』」]*")

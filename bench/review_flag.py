@@ -2,9 +2,12 @@
 tests/data/audio (AISHELL-1/-3, Whisper base int8 as production runs it).
 
 1. Every clip transcribed with no prompt: per clip the CER, the segments' worst statistics and
-   the flag; then, on the tuning part (even positions in refs.tsv, where the thresholds were
-   chosen) and the held-out part (odd positions), of clips with CER > 30% how many are
-   flagged, and of clips with CER < 10% how many are not.
+   the flag; then, on the tuning part (the `part` column of refs.tsv: the even positions,
+   where the thresholds were chosen) and the held-out part (odd positions), of clips with
+   CER > 30% how many are flagged, and of clips with CER < 10% how many are not. Then the
+   hallucination filter (transcripts.hallucination) on the same two parts: every clip is real
+   speech, so a dropped segment is a real one lost; and the segment statistics nearest to the
+   filter's bounds, beside the bounds.
 2. The prompt check: each clip again with (b) a related topic as initial prompt, (c) an
    unrelated topic and a glossary as hotwords (the bot's real path when a hall has a
    glossary), and, to tell which of the two hurts, (c1) the unrelated topic alone and (c2) the
@@ -28,6 +31,12 @@ from typing import Any
 from bench.asr_accuracy import AUDIO_DIR, OUT_DIR, Ref, load_refs
 from facilitation.review import LOW_AVG_LOGPROB, review_reason
 from facilitation.speech import AudioRejected, Segment, TranscriptionRequest
+from transcripts.hallucination import (
+    LOW_LOGPROB_FOR_NO_SPEECH,
+    MAX_COMPRESSION_RATIO,
+    NO_SPEECH_PROB,
+    VERY_LOW_LOGPROB,
+)
 from transcripts.scoring import char_errors
 from transcripts.whisper import WhisperOptions, WhisperTranscriber
 
@@ -57,10 +66,15 @@ CONDITIONS = (
 )
 
 
+PARTS = ("tuning", "held-out")
+
+
 @dataclass(frozen=True)
 class Heard:
+    part: str  # the clip's part in refs.tsv: tuning | held-out
     text: str
     segments: tuple[Segment, ...]
+    dropped: int  # segments the hallucination filter removed
     errors: int
     length: int
 
@@ -82,10 +96,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=OUT_DIR)
 
 
-def held_out(index: int) -> bool:
-    return index % 2 == 1
-
-
 async def _transcribe(refs: list[Ref], audio: Path, models_dir: Path,
                       condition: Condition) -> list[Heard]:
     transcriber = WhisperTranscriber(WhisperOptions(models_dir=models_dir,
@@ -97,9 +107,12 @@ async def _transcribe(refs: list[Ref], audio: Path, models_dir: Path,
             try:
                 transcript = await transcriber.transcribe(audio / ref.file, condition.request)
                 text, segments = transcript.text, transcript.segments
-            except AudioRejected:  # nothing kept: all deletions
+                dropped = len(transcript.dropped)
+            except AudioRejected as refused:  # nothing kept: all deletions
                 text, segments = "", ()
-            heard.append(Heard(text, segments, *char_errors(ref.reference, text)))
+                dropped = int(refused.params.get("dropped", 0))
+            heard.append(Heard(ref.part, text, segments, dropped,
+                               *char_errors(ref.reference, text)))
     finally:
         await transcriber.close()
     return heard
@@ -114,8 +127,8 @@ def _worst(segments: tuple[Segment, ...]) -> str:
                      pick([s.compression_ratio for s in segments], max)))
 
 
-def _figures(refs: list[Ref], heard: list[Heard], part: bool) -> dict[str, Any]:
-    chosen = [h for i, h in enumerate(heard) if held_out(i) == part]
+def _figures(heard: list[Heard], part: str) -> dict[str, Any]:
+    chosen = [h for h in heard if h.part == part]
     bad = [h for h in chosen if h.cer > BAD_CER]
     good = [h for h in chosen if h.cer < GOOD_CER]
     return {"clips": len(chosen), "bad": len(bad), "bad_flagged": sum(bool(h.flag) for h in bad),
@@ -126,12 +139,12 @@ def _figures(refs: list[Ref], heard: list[Heard], part: bool) -> dict[str, Any]:
 
 def _print_flag(refs: list[Ref], heard: list[Heard]) -> dict[str, Any]:
     print(f"{'clip':40} {'part':8} {'CER':>6}  logprob nospeech  ratio  flag")
-    for i, (ref, h) in enumerate(zip(refs, heard, strict=True)):
-        print(f"{ref.file[:40]:40} {'held-out' if held_out(i) else 'tuning':8} "
+    for ref, h in zip(refs, heard, strict=True):
+        print(f"{ref.file[:40]:40} {h.part:8} "
               f"{h.cer:6.1%}  {_worst(h.segments)}  {h.flag or ''}")
     figures = {}
-    for part, name in ((False, "tuning"), (True, "held-out")):
-        f = figures[name] = _figures(refs, heard, part)
+    for name in PARTS:
+        f = figures[name] = _figures(heard, name)
         print(f"{name:9} ({f['clips']} clips): CER > 30%: {f['bad_flagged']} of {f['bad']} "
               f"flagged; CER < 10%: {f['good_unflagged']} of {f['good']} not flagged; "
               f"10-30%: {f['middle_flagged']} flagged")
@@ -147,7 +160,7 @@ def _lowest(h: Heard) -> float:
 def choose_bound(heard: list[Heard]) -> float:
     """The avg_logprob bound the tuning clips call for (see facilitation.review): the most
     bad clips flagged plus good clips unflagged (as shares), ties to the fewest flags."""
-    tuning = [h for i, h in enumerate(heard) if not held_out(i)]
+    tuning = [h for h in heard if h.part == "tuning"]
     bad = [_lowest(h) for h in tuning if h.cer > BAD_CER]
     good = [_lowest(h) for h in tuning if h.cer < GOOD_CER]
     values = sorted({_lowest(h) for h in tuning})
@@ -158,6 +171,45 @@ def choose_bound(heard: list[Heard]) -> float:
         spared = sum(v >= bound for v in good) / max(1, len(good))
         return caught + spared, -sum(_lowest(h) < bound for h in tuning)
     return round(max(candidates, key=score), 3)
+
+
+def _filter_figures(heard: list[Heard], part: str) -> dict[str, Any]:
+    """The hallucination filter on one part's clips (all real speech): segments kept and
+    dropped, and the kept segments' statistics nearest to the filter's bounds."""
+    chosen = [h for h in heard if h.part == part]
+    kept = [s for h in chosen for s in h.segments]
+
+    def known(values: list[float | None]) -> list[float]:
+        return [v for v in values if v is not None]
+    doubtful = [s.no_speech_prob for s in kept if s.avg_logprob is not None
+                and s.avg_logprob < LOW_LOGPROB_FOR_NO_SPEECH]
+    return {
+        "clips": len(chosen), "kept": len(kept), "dropped": sum(h.dropped for h in chosen),
+        "clips_with_drops": sum(h.dropped > 0 for h in chosen),
+        "max_no_speech": max(known([s.no_speech_prob for s in kept]), default=None),
+        "max_no_speech_below_logprob": max(known(doubtful), default=None),
+        "min_avg_logprob": min(known([s.avg_logprob for s in kept]), default=None),
+        "max_compression_ratio": max(known([s.compression_ratio for s in kept]), default=None),
+    }
+
+
+def _print_filter(heard: list[Heard]) -> dict[str, Any]:
+    print(f"\nhallucination filter on real speech: no_speech_prob >= {NO_SPEECH_PROB} with "
+          f"avg_logprob < {LOW_LOGPROB_FOR_NO_SPEECH}, avg_logprob < {VERY_LOW_LOGPROB}, "
+          f"compression ratio > {MAX_COMPRESSION_RATIO} drop a segment")
+    print(f"{'part':9} {'clips':>5} {'kept':>5} {'dropped':>7}  {'max no_speech':>13} "
+          f"{'(logprob<' + str(LOW_LOGPROB_FOR_NO_SPEECH) + ')':>15} {'min logprob':>11} "
+          f"{'max ratio':>9}")
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+    figures = {}
+    for name in PARTS:
+        f = figures[name] = _filter_figures(heard, name)
+        print(f"{name:9} {f['clips']:>5} {f['kept']:>5} {f['dropped']:>7}  "
+              f"{shown(f['max_no_speech']):>13} {shown(f['max_no_speech_below_logprob']):>15} "
+              f"{shown(f['min_avg_logprob']):>11} {shown(f['max_compression_ratio']):>9}")
+    return figures
 
 
 def _bootstrap(base: list[Heard], other: list[Heard], seed: int = 8) -> tuple[float, float]:
@@ -206,11 +258,14 @@ async def _measure(args: argparse.Namespace) -> tuple[list[Ref], dict[str, list[
 def run(args: argparse.Namespace) -> int:
     refs, runs = asyncio.run(_measure(args))
     figures = _print_flag(refs, runs[CONDITIONS[0].name])
+    hallucination = {name: _print_filter(heard) if name == CONDITIONS[0].name
+                     else {part: _filter_figures(heard, part) for part in PARTS}
+                     for name, heard in runs.items()}
     prompts = [] if args.flag_only else _print_prompts(runs)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"review-flag-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps({
-        "flag": figures, "prompts": prompts,
+        "flag": figures, "hallucination_filter": hallucination, "prompts": prompts,
         "clips": [{"file": ref.file, "reference": ref.reference, **{
             name: {"text": h.text, "cer": round(h.cer, 4), "flag": h.flag,
                    "segments": [[s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob,

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    Update,
+)
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -13,30 +21,38 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot import callbacks
 from bot.acks import FlushFirst
+from bot.callbacks import ID
 from bot.catalog import LANGUAGES, t
-from bot.common import App, BotDeps, Context, reply
+from bot.common import App, BotDeps, Context, deps_of, reply
 from bot.errors import on_error
 from bot.handlers import (
     archive,
     hall,
     marks,
     minutes,
+    people,
     queue,
     search,
     session,
     signin,
     texts,
     voice,
+    whoami,
 )
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
-                  "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "help")
+                  "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "whoami",
+                  "help")
 PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
-                    "unit", "deadline", "title", "approve", "confirm", "help")
+                    "unit", "deadline", "title", "approve", "confirm", "whoami", "help")
+log = logging.getLogger(__name__)
+STAFF_COMMANDS = ("forget", "export")  # in the private-chat menu of staff only
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
 
@@ -87,12 +103,16 @@ def register_handlers(app: App) -> None:
         "approve": minutes.approve,
         "confirm": minutes.request_confirmations,
     }
+    app.add_handler(TypeHandler(Update, callbacks.without_message), group=-1)
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))
     app.add_handler(CommandHandler("help", session.show_help, filters=NEW))
     app.add_handler(CommandHandler("profile", signin.profile, filters=NEW))
     app.add_handler(CommandHandler("new", session.new_session, filters=NEW))
     app.add_handler(CommandHandler("minutes", archive.list_minutes, filters=NEW))
     app.add_handler(CommandHandler("search", search.search, filters=NEW))
+    app.add_handler(CommandHandler("forget", people.forget, filters=NEW))
+    app.add_handler(CommandHandler("export", people.export, filters=NEW))
+    app.add_handler(CommandHandler("whoami", whoami.whoami, filters=NEW))
     for name, callback in private_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW & filters.ChatType.PRIVATE))
     for name, callback in group_commands.items():
@@ -100,7 +120,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(CommandHandler(list(group_commands), group_only,
                                    filters=NEW & filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(signin.sign_in_button, pattern=r"^signin$"))
-    app.add_handler(CallbackQueryHandler(signin.accept_notice, pattern=r"^notice(:\d+)?$"))
+    app.add_handler(CallbackQueryHandler(signin.admission_button,
+                                         pattern=rf"^(admit|refuse):{ID}:{ID}:[rp]$"))
+    app.add_handler(CallbackQueryHandler(signin.accept_notice, pattern=r"^notice(:[0-9]{1,16})?$"))
     app.add_handler(CallbackQueryHandler(
         queue.hand_button, pattern=r"^hand:(speech|question|response|follow_up)$"))
     app.add_handler(CallbackQueryHandler(queue.lower, pattern=r"^lower$"))
@@ -108,13 +130,15 @@ def register_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(queue.call_next, pattern=r"^next$"))
     app.add_handler(CallbackQueryHandler(queue.done, pattern=r"^done$"))
     app.add_handler(CallbackQueryHandler(queue.manage_button,
-                                         pattern=r"^q:(up|skip|remove):\d+$"))
+                                         pattern=rf"^q:(up|skip|remove):{ID}$"))
     app.add_handler(CallbackQueryHandler(marks.mark_button, pattern=marks.PATTERN))
     app.add_handler(CallbackQueryHandler(minutes.draft_button,
-                                         pattern=r"^mn:((approve|force):\d+:\w+|confirm:\d+)$"))
+                                         pattern=rf"^mn:((approve|force):{ID}:[0-9a-f]{{1,64}}|confirm:{ID})$"))
     app.add_handler(CallbackQueryHandler(archive.files_button,
-                                         pattern=r"^mn:(files|public|edit):\d+$"))
-    app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=r"^cf:(ok|fix):\d+$"))
+                                         pattern=rf"^mn:(files|public|edit):{ID}$"))
+    app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=rf"^cf:(ok|fix):{ID}$"))
+    app.add_handler(CallbackQueryHandler(people.forget_button, pattern=people.PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.unknown_button))  # after every button
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
     app.add_handler(ChatMemberHandler(session.added_to_group,
                                       ChatMemberHandler.MY_CHAT_MEMBER))
@@ -128,6 +152,10 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
     app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,
                                    texts.private_text))
+    # an edit of a recorded text is its correction; an edited command or caption is not
+    app.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND
+        & (GROUPS | filters.ChatType.PRIVATE), texts.edited_text))
     app.add_error_handler(on_error)
 
 
@@ -139,3 +167,17 @@ async def publish_commands(app: App) -> None:
                              (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS)):
             commands = [BotCommand(n, t(language, f"cmd_{n}")) for n in names]
             await app.bot.set_my_commands(commands, scope=scope, language_code=code)
+        await _publish_staff_commands(app, language, code)
+
+
+async def _publish_staff_commands(app: App, language: str, code: str | None) -> None:
+    """Staff's private chats get the private menu and the staff commands; a staff member
+    who never opened a private chat with the bot cannot get one (Telegram: chat not found)."""
+    commands = [BotCommand(n, t(language, f"cmd_{n}"))
+                for n in (*PRIVATE_COMMANDS, *STAFF_COMMANDS)]
+    for user_id in sorted(deps_of(app).staff_user_ids):
+        try:
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id),
+                                          language_code=code)
+        except TelegramError as error:
+            log.info("no staff menu for %s yet: %s", user_id, error)

@@ -22,9 +22,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.acks import Ack, AckBuffer
 from bot.catalog import language_of, t
+from bot.health import Health
 from facilitation.access import Place
 from facilitation.model import ParticipantKind, TurnKind
-from facilitation.ports import Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
+from facilitation.ports import AudioFiles, Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
 from facilitation.services import Actor
 
 
@@ -50,6 +51,11 @@ class BotDeps:
     audio: AudioLimits = field(default_factory=AudioLimits)
     acks: AckBuffer = field(default_factory=AckBuffer)
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
+    audio_files: AudioFiles | None = None  # the kept audio, deleted when a person is forgotten
+    health: Health = field(default_factory=Health)  # database outages: bot/health.py
+    # updates whose handler met a database outage (update_id -> error): the poller handles
+    # them again once the database is back, unless their change was committed
+    interrupted: dict[int, BaseException] = field(default_factory=dict)
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -1,4 +1,5 @@
-"""One error handler: domain errors become friendly replies, anything else is logged."""
+"""One error handler: domain errors become friendly replies, a database outage is handed back
+to the poller, anything else is logged."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.catalog import t
 from bot.common import Context, answer, lang, reply
@@ -30,6 +32,11 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
         return
+    if error is not None and context.deps.health.unavailable(error):
+        # the database is out of reach: no "something went wrong", the poller handles this
+        # update again when it is back (bot/poller.py); no other handler runs on it now
+        context.deps.interrupted[update.update_id] = error
+        raise ApplicationHandlerStop
     language = lang(update, context)
     if isinstance(error, DomainError):
         text = describe(language, error)

@@ -6,6 +6,10 @@ handler's unit of work marks it processed in the same transaction as its change,
 poller marks the others (those that changed nothing) after the handler returns, so a crash at
 any point either re-runs an update whose change was not committed or skips one whose change
 was. Acknowledgements gathered while a batch is handled are sent after it (bot/acks.py).
+
+A database outage (bot/health.py) stops nothing: a batch that could not be stored is not
+confirmed, so getUpdates hands it out again; an update whose handler met the outage before
+committing is handled again; one handled whose mark could not be written is only marked.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -21,6 +25,7 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.common import App, deps_of, wait_or_timeout
+from bot.health import Backoff
 from facilitation.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -36,33 +41,55 @@ class InboxPort(Protocol):
 
 
 class DurablePoller:
-    def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25) -> None:
+    def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25,
+                 on_poll: Callable[[], None] | None = None) -> None:
         self._app, self._inbox, self._clock = app, inbox, clock
+        self._on_poll = on_poll  # after each getUpdates that succeeded: the heartbeat
         self._deps = deps_of(app)
+        self._health = self._deps.health
         self._poll_timeout = poll_timeout
         self.stored = 0
         self.handled = 0
         self._progress = asyncio.Condition()
         self._pruned_at: datetime | None = None
         self._fetched: dict[int, Update] = {}  # stored by the last fetch: no need to re-parse
+        self._unmarked: set[int] = set()  # handled, but the mark did not reach the database
 
     async def drain(self) -> int:
-        """Handle every stored update not handled yet, in arrival order."""
+        """Handle every stored update not handled yet, in arrival order. A database outage
+        is raised at the update it reached; the next drain goes on from there."""
         count = 0
-        acks, committed = self._deps.acks, self._deps.uow.committed
         while batch := await self._inbox.pending(limit=100):
-            for update_id, payload in batch:
-                update = self._fetched.pop(update_id, None) or Update.de_json(
-                    json.loads(payload), self._app.bot)
-                await acks.admit(update)
-                await self._app.process_update(update)
-                if not committed(update_id):  # its unit of work did not mark it
-                    await self._inbox.mark_processed(update_id, self._clock())
-            await acks.flush_all()
-            count += len(batch)
-            await self._advance(handled=len(batch))
+            handled = 0
+            try:
+                for update_id, payload in batch:
+                    await self._handle(update_id, payload)
+                    handled += 1
+            finally:
+                count += handled
+                await self._advance(handled=handled)
+                if handled:  # what is stored is acknowledged, outage or not
+                    await self._deps.acks.flush_all()
         self._fetched.clear()
         return count
+
+    async def _handle(self, update_id: int, payload: str) -> None:
+        if update_id not in self._unmarked:
+            update = self._fetched.pop(update_id, None) or Update.de_json(
+                json.loads(payload), self._app.bot)
+            await self._deps.acks.admit(update)
+            await self._app.process_update(update)
+            interrupted = self._deps.interrupted.pop(update_id, None)
+            if self._deps.uow.committed(update_id):  # its unit of work marked it
+                if interrupted is not None:
+                    log.warning("update %s: its change is stored; what came after it met the "
+                                "database outage and is not done again", update_id)
+                return
+            if interrupted is not None:
+                raise interrupted  # nothing of it is stored: handled again after the outage
+            self._unmarked.add(update_id)
+        await self._inbox.mark_processed(update_id, self._clock())
+        self._unmarked.discard(update_id)
 
     async def _advance(self, *, stored: int = 0, handled: int = 0) -> None:
         async with self._progress:
@@ -79,6 +106,7 @@ class DurablePoller:
         """One getUpdates round: store the batch, return the offset that confirms it."""
         updates = await self._app.bot.get_updates(
             offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES)
+        self._health.polled()
         if not updates:
             return offset
         fresh = await self._inbox.store(
@@ -98,24 +126,36 @@ class DurablePoller:
                 log.info("pruned %d handled updates from the inbox", removed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.drain()
+        """Until ``stop``: the stored updates first, then getUpdates, store, handle. Telegram's
+        errors and database outages are waited out with backoff; anything else is raised."""
         offset: int | None = None
-        backoff = 1.0
+        drained = False  # every stored update is handled before the next getUpdates
+        telegram, database = Backoff(1.0), Backoff()
         while not stop.is_set():
             try:
-                await self.prune()
-                offset = await self.fetch(offset)
-                backoff = 1.0
+                if drained:
+                    await self.prune()
+                    offset = await self.fetch(offset)
+                    telegram.reset()
+                    if self._on_poll is not None:
+                        self._on_poll()
+                    drained = False
+                await self.drain()
+                drained = True
+                database.reset()
+                self._health.database_up()
             except RetryAfter as exc:
                 await self._pause(stop, float(exc.retry_after if isinstance(
                     exc.retry_after, int | float) else exc.retry_after.total_seconds()))
-                continue
             except (TimedOut, NetworkError) as exc:
-                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
-                await self._pause(stop, backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            await self.drain()
+                wait = telegram.next()
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, wait)
+                await self._pause(stop, wait)
+            except Exception as error:
+                if not self._health.unavailable(error):
+                    raise
+                self._health.database_down(error, "poller")
+                await self._pause(stop, database.next())
 
     @staticmethod
     async def _pause(stop: asyncio.Event, seconds: float) -> None:

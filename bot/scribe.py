@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, TelegramError
@@ -18,9 +20,10 @@ from bot.catalog import t
 from bot.common import AudioLimits, fit, kind_label, turn_label, wait_or_timeout
 from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
+from bot.health import Backoff, Health, until_available
 from facilitation import voice
 from facilitation.errors import DomainError
-from facilitation.model import AudioKind, ContributionKind, JobStatus
+from facilitation.model import AudioKind, ContributionKind, JobStatus, Person
 from facilitation.ports import Clock, UnitOfWorkFactory
 from facilitation.services import reachable
 from facilitation.speech import AudioRejected, AudioTooLarge, Transcriber, TranscriptionRequest
@@ -28,6 +31,7 @@ from facilitation.voice import JobContext
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 3.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class ScribeOptions:
 
 class Scribe:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot: Bot, transcriber: Transcriber,
-                 options: ScribeOptions) -> None:
+                 options: ScribeOptions, health: Health | None = None) -> None:
         self._uow, self._clock, self._bot = uow, clock, bot
+        self._health = health or Health()
         self._transcriber, self._options = transcriber, options
         self._wake = asyncio.Event()
         self._busy: dict[int, asyncio.Task[None]] = {}
@@ -70,16 +75,28 @@ class Scribe:
 
     async def run(self) -> None:
         await self._start_engine()
+        backoff = Backoff()
         while True:
             self._wake.clear()
             try:
                 await self._start_due()
                 await self._purge()
                 wait = await self._seconds_to_next()
-            except Exception:
-                log.exception("scribe round failed")
-                wait = self._options.max_wait_s
+                backoff.reset()
+                self._health.database_up()
+            except Exception as error:
+                if self._health.unavailable(error):
+                    self._health.database_down(error, "scribe")
+                    wait = backoff.next()
+                else:
+                    log.exception("scribe round failed")
+                    wait = self._options.max_wait_s
             await wait_or_timeout(self._wake, wait)
+
+    async def _stored(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``attempt`` (a use case on a fresh unit of work) again until a database outage is
+        over: a transcript is never thrown away, nor an attempt counted, for an outage."""
+        return await until_available(self._health, "scribe", attempt)
 
     async def _start_due(self) -> None:
         room = self._options.workers - len(self._busy)
@@ -113,6 +130,7 @@ class Scribe:
     async def _work(self, context: JobContext) -> None:
         job = context.job
         assert job.id is not None
+        job_id = job.id
         try:
             path = await self._download(context)
             request = self._request(context)
@@ -126,13 +144,13 @@ class Scribe:
             if transcript.empty:
                 raise AudioRejected("no_speech")
             if job.kind == AudioKind.RECORDING:
-                added = await voice.complete_recording(self._uow(), job_id=job.id,
-                                                       transcript=transcript, now=self._clock())
+                added = await self._stored(lambda: voice.complete_recording(
+                    self._uow(), job_id=job_id, transcript=transcript, now=self._clock()))
                 await self._tell(context, t(context.session.language, "recording_done",
                                             count=len(added)))
             else:
-                done = await voice.complete_voice(self._uow(), job_id=job.id,
-                                                  transcript=transcript, now=self._clock())
+                done = await self._stored(lambda: voice.complete_voice(
+                    self._uow(), job_id=job_id, transcript=transcript, now=self._clock()))
                 keyboard = self._marks(done)
                 in_group = job.chat_id == context.session.chat_id
                 await self._tell(context, self._caption(done, transcript.text),
@@ -178,7 +196,9 @@ class Scribe:
         target = self._options.audio_dir / relative
         await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
         await file.download_to_drive(target)
-        await voice.keep_audio(self._uow(), job_id=job.id, path=str(relative))
+        job_id = job.id
+        await self._stored(lambda: voice.keep_audio(self._uow(), job_id=job_id,
+                                                    path=str(relative)))
         return target
 
     def _caption(self, context: JobContext, text: str) -> str:
@@ -226,20 +246,22 @@ class Scribe:
             log.warning("could not relay job %s to the group", context.job.id, exc_info=True)
 
     async def _drop(self, context: JobContext, rejected: AudioRejected) -> None:
-        assert context.job.id is not None
+        job_id = context.job.id
+        assert job_id is not None
         language = context.session.language
         reason = t(language, rejected.code, **rejected.params)
-        dropped = await voice.give_up(self._uow(), job_id=context.job.id,
-                                      status=JobStatus.DROPPED, reason=rejected.code,
-                                      now=self._clock())
+        dropped = await self._stored(lambda: voice.give_up(
+            self._uow(), job_id=job_id, status=JobStatus.DROPPED, reason=rejected.code,
+            now=self._clock()))
         await self._tell(dropped, t(language, "voice_dropped", name=context.speaker_name,
                                     reason=reason))
 
     async def _retry(self, context: JobContext, error: Exception) -> None:
-        assert context.job.id is not None
-        later, gave_up = await voice.retry_later(self._uow(), job_id=context.job.id,
-                                                 error=f"{type(error).__name__}: {error}",
-                                                 now=self._clock())
+        job_id = context.job.id
+        assert job_id is not None
+        later, gave_up = await self._stored(lambda: voice.retry_later(
+            self._uow(), job_id=job_id, error=f"{type(error).__name__}: {error}",
+            now=self._clock()))
         if not gave_up:
             return
         language = context.session.language
@@ -250,8 +272,7 @@ class Scribe:
     async def _notify_moderator(self, context: JobContext, error: str) -> None:
         text = t(context.session.language, "voice_failed_moderator",
                  name=context.speaker_name, error=error, job=context.job.id)
-        async with self._uow() as work:
-            moderator = await work.people.get(context.session.moderator_id)
+        moderator = await self._stored(partial(self._person, context.session.moderator_id))
         target = moderator.telegram_user_id if moderator and reachable(
             moderator.telegram_user_id) else None
         for chat_id in (target, context.session.chat_id):
@@ -262,6 +283,10 @@ class Scribe:
                 return
             except TelegramError:  # the moderator never started a private chat with us
                 continue
+
+    async def _person(self, person_id: int) -> Person | None:
+        async with self._uow() as work:
+            return await work.people.get(person_id)
 
     async def _purge(self) -> None:
         """Delete kept audio past the retention period (voice is personal data)."""

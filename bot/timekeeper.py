@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.catalog import t
 from bot.common import duration, wait_or_timeout
+from bot.health import Backoff, Health
 from facilitation import record
 from facilitation.ports import Clock, UnitOfWorkFactory
 from facilitation.record import TimerNotice
@@ -21,9 +22,10 @@ class Timekeeper:
     """Sends the 30-second warning and the time-up notice of every turn, once each."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot: Bot,
-                 max_wait_s: float = 30.0) -> None:
+                 max_wait_s: float = 30.0, health: Health | None = None) -> None:
         self._uow, self._clock, self._bot = uow, clock, bot
         self._max_wait_s = max_wait_s
+        self._health = health or Health()
         self._wake = asyncio.Event()
 
     def kick(self) -> None:
@@ -58,12 +60,19 @@ class Timekeeper:
         return min(max(wait, 0.0), self._max_wait_s)
 
     async def run(self) -> None:
+        backoff = Backoff()
         while True:
             self._wake.clear()
             try:
                 await self.tick()
                 wait = await self.seconds_to_next()
-            except Exception:  # the database may be briefly unavailable: keep time anyway
-                log.exception("timekeeper tick failed")
-                wait = self._max_wait_s
+                backoff.reset()
+                self._health.database_up()
+            except Exception as error:  # keep time anyway: a deadline missed is noticed late
+                if self._health.unavailable(error):
+                    self._health.database_down(error, "timekeeper")
+                    wait = backoff.next()
+                else:
+                    log.exception("timekeeper tick failed")
+                    wait = self._max_wait_s
             await wait_or_timeout(self._wake, wait)

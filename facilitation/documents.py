@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
+from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, PermissionDenied
 from facilitation.model import DEFAULT_NUMBERING, HallDocument, clean_text
 from facilitation.ports import UnitOfWork
@@ -32,6 +33,8 @@ async def set_hall_document(uow: UnitOfWork, *, chat_id: int, actor: Actor, fiel
         await _require_hall_editor(uow, chat_id, actor)
         document = _with(await uow.halls.document(chat_id), field, values)
         await uow.halls.set_document(chat_id, document)
+        await uow.audit.add(audit_entry(AuditAction.HALL, await person_for(uow, actor),
+                                        chat_id=chat_id, field=field))
         await uow.commit()
         return document
 
@@ -50,6 +53,8 @@ async def set_hall_template(uow: UnitOfWork, *, chat_id: int, actor: Actor, data
                 why = getattr(error, "reason", "cannot_fill")
                 raise InvalidInput("hall_template_bad", why=why) from error
         await uow.halls.set_template(chat_id, data)
+        await uow.audit.add(audit_entry(AuditAction.TEMPLATE, await person_for(uow, actor),
+                                        chat_id=chat_id, set=data is not None))
         await uow.commit()
 
 

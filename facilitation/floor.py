@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
 from facilitation.ports import UnitOfWork
@@ -152,6 +153,8 @@ async def call_next(
         await uow.hands.save(hand)
         turn = await uow.turns.add(turn)
         await uow.sessions.save(session)
+        await uow.audit.add(audit_entry(AuditAction.NEXT, moderator, session_id=session.id,
+                                        chat_id=chat_id, at=now, subject_id=turn.person_id))
         ended_name = await _name(uow, current.person_id) if current else None
         speaker = await uow.people.get(turn.person_id)
         await uow.commit()
@@ -166,6 +169,10 @@ async def end_turn(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime
         turn = session.end_turn(person, await uow.turns.current(session.id), now,
                                 staff=actor.is_staff)
         await uow.turns.save(turn)
+        if turn.person_id != person.id:  # the moderator cut someone's turn short
+            await uow.audit.add(audit_entry(AuditAction.ENDED_TURN, person,
+                                            session_id=session.id, chat_id=chat_id, at=now,
+                                            subject_id=turn.person_id))
         waiting = await uow.hands.count_pending(session.id)
         name = await _name(uow, turn.person_id)
         await uow.commit()
@@ -190,13 +197,15 @@ async def manage_hand(
     """The moderator moves a hand up ('up'), to the back ('skip') or out ('remove')."""
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        runner = await person_for(uow, actor)
+        session.require_runner(runner, staff=actor.is_staff)
         ordered = await _ordered(uow, session)
         if not ordered:
             raise InvalidState("queue_empty")
         if action == "skip" and position is None and hand_id is None:
             position = 1
         hand = _pick(ordered, position=position, hand_id=hand_id)
+        place = ordered.index(hand) + 1  # where it was when the moderator acted
         if action == "up":
             move_to_top(hand, ordered)
         elif action == "skip":
@@ -207,9 +216,16 @@ async def manage_hand(
         else:
             raise InvalidInput("bad_action")
         await uow.hands.save(hand)
+        await uow.audit.add(audit_entry(
+            _MANAGED[action], runner, session_id=session.id, chat_id=chat_id,
+            subject_id=hand.person_id, position=place))
         entry = (await _entries(uow, [hand]))[0]
         await uow.commit()
         return entry
+
+
+_MANAGED = {"up": AuditAction.MOVED, "skip": AuditAction.SKIPPED,
+            "remove": AuditAction.REMOVED}
 
 
 async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
@@ -230,6 +246,8 @@ async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
             hand.status = HandStatus.LOWERED
             await uow.hands.save(hand)
         await uow.sessions.save(session)
+        await uow.audit.add(audit_entry(AuditAction.CLOSED, closer, session_id=session.id,
+                                        chat_id=chat_id, at=now))
         name = await _name(uow, ended.person_id if ended else None)
         await uow.commit()
         return FloorChange(session, ended, name, None, None, 0)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from facilitation.audit import AuditAction, audit_entry
 from facilitation.draft_edits import CorrectTurn, DraftEdit, to_payload
 from facilitation.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from facilitation.model import (
@@ -95,20 +97,35 @@ async def correct_turn(uow: UnitOfWork, *, session_id: int, seq: int, text: str,
         own = editor.person_id is not None and contribution.person_id == editor.person_id
         if not editor.may_edit and not own:
             raise PermissionDenied("not_your_turn")
-        contribution.correct(clean)
-        await uow.contributions.save(contribution)
-        op, payload = to_payload(CorrectTurn(seq, clean))
-        await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
-        if own and editor.person_id is not None:
-            await uow.minutes.set_confirmation(session_id, editor.person_id,
-                                               ConfirmationStatus.CORRECTED, now)
-        elif contribution.person_id is not None:  # the speaker must look again
-            asked = await uow.minutes.confirmations(session_id)
-            if contribution.person_id in asked:
-                await uow.minutes.set_confirmation(session_id, contribution.person_id,
-                                                   ConfirmationStatus.SENT, now)
+        await record_correction(uow, contribution, clean, editor=editor.person, actor=actor,
+                                own=own, now=now)
         await uow.commit()
         return contribution
+
+
+async def record_correction(uow: UnitOfWork, contribution: Contribution, text: str, *,
+                            editor: Person | None, actor: Actor, own: bool,
+                            now: datetime, **audit_detail: Any) -> None:
+    """Correct a turn inside a unit of work, as /fix does: the original kept, the correction
+    stored as an edit of the minutes (so a draft compiled after an approval differs from
+    it), audited, and the speaker's 发言确认 brought up to date."""
+    session_id = contribution.session_id
+    contribution.correct(text)
+    await uow.contributions.save(contribution)
+    op, payload = to_payload(CorrectTurn(contribution.seq, text))
+    editor_id = editor.id if editor else None
+    await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor_id, now))
+    await uow.audit.add(audit_entry(
+        AuditAction.FIXED, editor or await person_for(uow, actor), session_id=session_id,
+        at=now, subject_id=contribution.person_id, seq=contribution.seq, **audit_detail))
+    if own and editor_id is not None:
+        await uow.minutes.set_confirmation(session_id, editor_id,
+                                           ConfirmationStatus.CORRECTED, now)
+    elif contribution.person_id is not None:  # the speaker must look again
+        asked = await uow.minutes.confirmations(session_id)
+        if contribution.person_id in asked:
+            await uow.minutes.set_confirmation(session_id, contribution.person_id,
+                                               ConfirmationStatus.SENT, now)
 
 
 async def edit_draft(uow: UnitOfWork, *, session_id: int, edit: DraftEdit, actor: Actor,
@@ -118,6 +135,9 @@ async def edit_draft(uow: UnitOfWork, *, session_id: int, edit: DraftEdit, actor
         editor = await _closed_for_editor(uow, session_id, actor)
         op, payload = to_payload(edit)
         await uow.minutes.add_edit(MinutesEdit(session_id, op, payload, editor.person_id, now))
+        await uow.audit.add(audit_entry(
+            AuditAction.EDITED, editor.person or await person_for(uow, actor),
+            session_id=session_id, at=now, op=op.value))
         await uow.commit()
 
 
@@ -159,6 +179,9 @@ async def approve(uow: UnitOfWork, *, session_id: int, body: str, actor: Actor,
         number = latest.version + 1 if latest else 1
         await uow.minutes.add_version(MinutesVersion(session_id, number, body,
                                                      editor.person_id, now))
+        await uow.audit.add(audit_entry(
+            AuditAction.APPROVED, editor.person or await person_for(uow, actor),
+            session_id=session_id, at=now, version=number))
         await uow.commit()
         return number
 

@@ -126,6 +126,7 @@ class Person:
     language: str | None = None
     has_profile: bool = False  # True once the person set it with /profile
     notice_accepted_at: datetime | None = None
+    forgotten_at: datetime | None = None  # erased on request: only a label and counts remain
     id: int | None = None
 
     def set_profile(

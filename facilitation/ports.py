@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
+from facilitation.audit import AuditEntry
 from facilitation.model import (
     Attendance,
     AudioJob,
@@ -50,6 +51,23 @@ class SearchHit:
     speaker: str | None
     snippet: str  # about 60 characters around the first word found
     rank: float  # higher is better; comparable within one search only
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Everything stored about one person: what an export shows and forgetting rewrites."""
+
+    person: Person
+    sessions: tuple[Session, ...]  # moderated, attended, or with any trace of them, by id
+    attendance: tuple[Attendance, ...]
+    hands: tuple[Hand, ...]
+    turns: tuple[Turn, ...]
+    contributions: tuple[Contribution, ...]
+    audio_jobs: tuple[AudioJob, ...]  # they sent, or of their contributions
+    confirmations: tuple[tuple[int, ConfirmationStatus], ...]  # (session id, status)
+    edits: tuple[MinutesEdit, ...]  # of draft minutes, made by them
+    approvals: tuple[MinutesVersion, ...]  # minutes versions they approved
+    audit: tuple[AuditEntry, ...]  # entries by them or about them
 
 
 class PersonRepository(Protocol):
@@ -139,6 +157,11 @@ class ContributionRepository(Protocol):
     async def add(self, contribution: Contribution) -> Contribution: ...
     async def list(self, session_id: int) -> builtins.list[Contribution]: ...
     async def count(self, session_id: int) -> int: ...
+    async def by_message(self, person_id: int, chat_id: int,
+                         message_id: int) -> Contribution | None:
+        """The person's contribution recorded from that Telegram message (the first, if it
+        made several); None when the message was not recorded as theirs."""
+        ...
 
 
 class AudioJobRepository(Protocol):
@@ -196,6 +219,45 @@ class SearchRepository(Protocol):
         ...
 
 
+class AuditRepository(Protocol):
+    async def add(self, entry: AuditEntry) -> None:
+        """Record an action (an entry without ``at`` gets the unit of work's time)."""
+        ...
+
+    async def entries(self, *, session_id: int | None = None, since: datetime | None = None,
+                      person_id: int | None = None,
+                      limit: int = 1000) -> builtins.list[AuditEntry]:
+        """Entries, the oldest first: of one session, since a time, by or about a person."""
+        ...
+
+
+class PersonalDataRepository(Protocol):
+    """What exporting and forgetting a person need beyond the other repositories."""
+
+    async def named(self, name: str) -> builtins.list[Person]:
+        """People called ``name``, now or when they signed in somewhere (by id)."""
+        ...
+
+    async def footprint(self, person: Person) -> Footprint: ...
+    async def hands(self, session_id: int) -> builtins.list[Hand]:
+        """Every hand of the session, whatever its status."""
+        ...
+
+    async def versions(self, session_id: int) -> builtins.list[MinutesVersion]: ...
+    async def set_edit_payload(self, edit_id: int, payload: dict[str, Any]) -> None: ...
+    async def set_version_body(self, session_id: int, version: int, body: str) -> None: ...
+    async def forget_updates(self, telegram_user_id: int | None, names: Sequence[str]) -> int:
+        """Empty the stored bot updates that were handled and show this user or one of
+        these names, and the one being handled now (the request to forget); how many."""
+        ...
+
+
+class AudioFiles(Protocol):
+    async def delete(self, path: str) -> bool:
+        """Delete a kept audio file (``AudioJob.audio_path``); whether it was there."""
+        ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepository
     sessions: SessionRepository
@@ -207,6 +269,8 @@ class UnitOfWork(Protocol):
     halls: HallRepository
     minutes: MinutesRepository
     search: SearchRepository
+    audit: AuditRepository
+    personal: PersonalDataRepository
 
     async def __aenter__(self) -> Self: ...
 

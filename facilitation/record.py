@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from facilitation.errors import InvalidState, NotFound
+from facilitation.errors import InvalidInput, InvalidState, NotFound
+from facilitation.minutes import record_correction
 from facilitation.model import (
+    CONTRIBUTION_MAX_CHARS,
     Attendance,
     ConfirmationStatus,
     Contribution,
@@ -66,6 +68,39 @@ async def record_group_text(
             text=text, now=now, turn=speaking_turn, chat_id=chat_id, message_id=message_id)
         contribution = await uow.contributions.add(contribution)
         await uow.sessions.save(session)
+        await uow.commit()
+        return Recorded(session, contribution, person)
+
+
+async def edit_text(
+    uow: UnitOfWork, *, chat_id: int, message_id: int, actor: Actor, text: str, now: datetime,
+) -> Recorded | None:
+    """A recorded text message edited by its author (in the group, or a written submission in
+    private chat): recorded as a correction of its turn, as /fix does, the original kept. Also
+    after the session closed, and after its minutes were approved: the draft then differs from
+    the approved version, as after a /fix. None when there is nothing to do: the message was
+    not recorded as the actor's text (sent before a session, a command, someone else's, a
+    voice message's caption) or its text did not change."""
+    async with uow:
+        person = await uow.people.by_telegram_id(actor.user_id)
+        if person is None or person.id is None:
+            return None
+        found = await uow.contributions.by_message(person.id, chat_id, message_id)
+        if found is None or found.id is None or found.source != Source.TEXT or not found.final:
+            return None
+        body = text.strip()  # as record() keeps a text (not /fix's one-line form)
+        if not body or body == found.text:
+            return None
+        if len(body) > CONTRIBUTION_MAX_CHARS:
+            raise InvalidInput("too_long", field="text", limit=CONTRIBUTION_MAX_CHARS,
+                               length=len(body))
+        # one writer at a time, as the moderator's mark buttons: read again after the lock
+        session = await uow.sessions.lock(found.session_id)
+        contribution = await uow.contributions.get(found.id)
+        if session is None or contribution is None:
+            return None
+        await record_correction(uow, contribution, body, editor=person, actor=actor, own=True,
+                                now=now, via="message_edit")
         await uow.commit()
         return Recorded(session, contribution, person)
 

@@ -6,6 +6,7 @@ results and DomainErrors into words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -171,24 +172,93 @@ async def _sign_in(
     return SignedIn(session, person, attendance, changed, show_notice, present)
 
 
-async def sign_in(
-    uow: UnitOfWork, *, actor: Actor, now: datetime, chat_id: int | None = None,
-    code: str | None = None, remote: bool = False,
-) -> SignedIn:
-    """Sign in to the chat's open session (group) or to the session of a deep-link code."""
+@dataclass(frozen=True)
+class AdmissionAsked:
+    """A deep-link sign-in by someone who is not in the hall's group: it waits for the
+    moderator (the person is stored, so the moderator's button can name them)."""
+
+    session: Session
+    person: Person
+    remote: bool
+
+
+async def sign_in(uow: UnitOfWork, *, actor: Actor, now: datetime, chat_id: int,
+                  remote: bool = False) -> SignedIn:
+    """Sign in to the chat's open session, from the group itself."""
     async with uow:
-        if code is not None:
-            session = await uow.sessions.by_code(code.strip().upper())
-            if session is None:
-                raise NotFound("bad_code")
-            found = await participant_for(uow, session, actor)
-            method = SignInMethod.DEEP_LINK
-        else:
-            assert chat_id is not None
-            session, found = await open_session_for(uow, chat_id, actor)
-            method = SignInMethod.GROUP
+        session, found = await open_session_for(uow, chat_id, actor)
         result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
-                                method=method, remote=remote)
+                                method=SignInMethod.GROUP, remote=remote)
+        await uow.commit()
+        return result
+
+
+async def sign_in_with_code(
+    uow: UnitOfWork, *, actor: Actor, now: datetime, code: str, member: bool,
+    remote: bool = False,
+) -> SignedIn | AdmissionAsked:
+    """Sign in to the session of a deep-link (or QR) code.
+
+    A code is no key by itself (it is printed, posted, forwarded): it signs in members of the
+    hall's group (``member``, as the platform says now), whoever ran or attended the session,
+    and staff; anyone else waits for the moderator's admission (``admit``)."""
+    async with uow:
+        session = await uow.sessions.by_code(code.strip().upper())
+        if session is None:
+            raise NotFound("bad_code")
+        found = await participant_for(uow, session, actor)
+        session.require_open()
+        if not (member or found.attendance is not None
+                or session.can_run(found.person, staff=actor.is_staff)):
+            await uow.commit()  # the person, for the moderator's button
+            return AdmissionAsked(session, found.person, remote)
+        result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
+                                method=SignInMethod.DEEP_LINK, remote=remote)
+        await uow.commit()
+        return result
+
+
+async def chat_of_code(uow: UnitOfWork, *, code: str) -> int:
+    """The group of the session a deep-link code opens (to ask who is in it)."""
+    async with uow:
+        session = await uow.sessions.by_code(code.strip().upper())
+        if session is None:
+            raise NotFound("bad_code")
+        return session.chat_id
+
+
+async def refuse_admission(uow: UnitOfWork, *, session_id: int, person_id: int,
+                           actor: Actor) -> Person:
+    """The moderator does not admit someone who asked from outside the group."""
+    async with uow:
+        session = await uow.sessions.get(session_id)
+        if session is None:
+            raise NotFound("no_session")
+        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        person = await uow.people.get(person_id)
+        if person is None:
+            raise NotFound("person_not_found", ref=f"#{person_id}")
+        await uow.commit()
+        return person
+
+
+async def admit(uow: UnitOfWork, *, session_id: int, person_id: int, actor: Actor,
+                now: datetime, remote: bool) -> SignedIn:
+    """The moderator admits someone who asked to sign in with the code from outside the
+    hall's group."""
+    async with uow:
+        session = await uow.sessions.lock(session_id)
+        if session is None:
+            raise NotFound("no_session")
+        moderator = await person_for(uow, actor)
+        session.require_runner(moderator, staff=actor.is_staff)
+        person = await uow.people.get(person_id)
+        if person is None or person.telegram_user_id is None:
+            raise NotFound("person_not_found", ref=f"#{person_id}")
+        existing = await uow.attendance.get(session_id, person_id)
+        result = await _sign_in(uow, session, person, now, existing=existing,
+                                method=SignInMethod.DEEP_LINK, remote=remote,
+                                proxy_by=moderator, staff=actor.is_staff)
         await uow.commit()
         return result
 
@@ -268,13 +338,12 @@ async def set_turn_limit(
 def parse_turn_limit(text: str) -> int:
     """'3' or '3m' minutes, '90s' seconds, '2.5' minutes -> seconds."""
     raw = text.strip().lower().removesuffix("分钟").removesuffix("min")
-    try:
-        if raw.endswith(("s", "秒")):
-            seconds = int(float(raw[:-1]))
-        else:
-            seconds = int(float(raw.removesuffix("m")) * 60)
-    except ValueError as exc:
-        raise InvalidInput("bad_turn_limit", low=30, high=3600) from exc
+    per_unit = 1 if raw.endswith(("s", "秒")) else 60
+    number = raw[:-1] if per_unit == 1 else raw.removesuffix("m")
+    # plain decimals only: no inf, nan, 1e400, other scripts' digits or huge values
+    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,3})?", number):
+        raise InvalidInput("bad_turn_limit", low=30, high=3600)
+    seconds = int(float(number) * per_unit)
     check_turn_limit(seconds)
     return seconds
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine as AsyncEngine  # re-exported for the wiring
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -27,7 +30,17 @@ CHECK_TIMEOUT_S = 10.0
 
 
 class DatabaseUnreachable(RuntimeError):
-    """The database named by a URL cannot be reached (the message masks the password)."""
+    """The database named by a URL cannot be reached (the message masks the password).
+
+    ``reason`` is the driver's own words (``database "x" does not exist``); ``transient``
+    says whether trying again may help (nothing answers yet, or the server is starting);
+    ``missing``, that the server answered and the database does not exist.
+    """
+
+    def __init__(self, message: str, *, reason: str = "", transient: bool = False,
+                 missing: bool = False) -> None:
+        super().__init__(message)
+        self.reason, self.transient, self.missing = reason or message, transient, missing
 
 
 def async_url(url: str | URL) -> URL:
@@ -39,6 +52,16 @@ def async_url(url: str | URL) -> URL:
             f"unsupported database URL {mask_url(parsed)}: use sqlite:///path or postgresql://..."
         )
     return parsed.set(drivername=driver)
+
+
+def check_url(url: str) -> None:
+    """Raise ValueError, saying what would do, when ``url`` is not a database URL we use."""
+    try:
+        async_url(url)
+    except ArgumentError as exc:
+        raise ValueError(
+            "not a database URL: use sqlite:///path/file.db or postgresql://user@host/db"
+        ) from exc
 
 
 def mask_url(url: str | URL) -> str:
@@ -107,12 +130,33 @@ async def check_database(url: str | URL) -> None:
     Gives up after CHECK_TIMEOUT_S (a silently dropping firewall would otherwise hold us for
     the driver's own, much longer, connect timeout).
     """
-    engine = make_engine(url)
+    engine: AsyncEngine | None = None
     try:
+        engine = make_engine(url)
         async with asyncio.timeout(CHECK_TIMEOUT_S), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:  # OS, driver and SQLAlchemy errors alike; the cause stays chained
-        reason = f"{type(exc).__name__}: {exc}"
-        raise DatabaseUnreachable(f"database {mask_url(url)} is unreachable ({reason})") from exc
+        root = _root_cause(exc)
+        reason = f"{type(root).__name__}: {root}".strip()
+        raise DatabaseUnreachable(
+            f"database {mask_url(url)} is unreachable ({reason})", reason=reason,
+            transient=isinstance(root, _TRANSIENT),
+            missing=isinstance(root, asyncpg.InvalidCatalogNameError)) from exc
     finally:
-        await engine.dispose()
+        if engine is not None:
+            await engine.dispose()
+
+
+# Nothing answers yet (refused, name not resolvable yet, silence), or the server is starting.
+_TRANSIENT = (ConnectionError, socket.gaierror, TimeoutError, asyncpg.CannotConnectNowError)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The driver's own error under SQLAlchemy's wrappers (DBAPIError.orig, __cause__)."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or getattr(exc, "orig", None)) is not None:
+        if id(inner) in seen or not isinstance(inner, BaseException):
+            break
+        seen.add(id(inner))
+        exc = inner
+    return exc

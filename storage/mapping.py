@@ -46,6 +46,7 @@ def person_values(p: Person) -> Values:
         "is_staff": False,  # unused: roles come from configuration at every action
         "has_profile": p.has_profile,
         "notice_accepted_at": p.notice_accepted_at,
+        "forgotten_at": p.forgotten_at,
     }
 
 
@@ -59,6 +60,7 @@ def to_person(r: RowLike) -> Person:
         language=r.language,
         has_profile=r.has_profile,
         notice_accepted_at=r.notice_accepted_at,
+        forgotten_at=r.forgotten_at,
         id=r.id,
     )
 

@@ -33,6 +33,13 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def is_known(revision: str) -> bool:
+    """Whether ``revision`` is among the scripts: a database upgraded by a newer version of
+    the code is at a revision this one does not know."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return any(s.revision == revision for s in script.walk_revisions())
+
+
 def upgrade(url: str | URL, revision: str = "head") -> None:
     """Bring the database at ``url`` up to ``revision``; a no-op when it is there already.
 
@@ -40,6 +47,11 @@ def upgrade(url: str | URL, revision: str = "head") -> None:
     ``upgrade_async`` / ``asyncio.to_thread``.
     """
     command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | URL, revision: str) -> None:
+    """Undo the migrations above ``revision`` (what they added is dropped). Synchronous."""
+    command.downgrade(alembic_config(url), revision)
 
 
 async def upgrade_async(url: str | URL, revision: str = "head") -> None:

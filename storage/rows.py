@@ -88,6 +88,7 @@ class PersonRow(Base):
     is_staff: Mapped[bool] = mapped_column(Boolean)
     has_profile: Mapped[bool] = mapped_column(Boolean)
     notice_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    forgotten_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class SessionRow(Base):
@@ -325,6 +326,26 @@ class MinutesFocusRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
                                            primary_key=True, autoincrement=False)
     session_id: Mapped[int] = mapped_column(_session_fk())
+
+
+class AuditRow(Base):
+    """Who did what, when: moderator and staff actions (facilitation/audit.py). Entries
+    outlive their session and the people in them (SET NULL), and hold no names or texts."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    operator: Mapped[str | None] = mapped_column(Text)  # e.g. "cli:root"
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    detail: Mapped[str] = mapped_column(Text)  # JSON object of numbers and codes
 
 
 class InboxRow(Base):

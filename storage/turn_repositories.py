@@ -108,6 +108,16 @@ class SqlAlchemyContributionRepository(RowRepository):
             .order_by(CONTRIBUTIONS.c.seq),
             mapping.to_contribution)
 
+    async def by_message(self, person_id: int, chat_id: int,
+                         message_id: int) -> Contribution | None:
+        # by the person first: person_id is indexed, (chat_id, message_id) is not
+        return await self._one(
+            select(CONTRIBUTIONS)
+            .where(CONTRIBUTIONS.c.person_id == person_id, CONTRIBUTIONS.c.chat_id == chat_id,
+                   CONTRIBUTIONS.c.message_id == message_id)
+            .order_by(CONTRIBUTIONS.c.id),
+            mapping.to_contribution)
+
 
 class SqlAlchemyAudioJobRepository(RowRepository):
     async def get(self, job_id: int) -> AudioJob | None:

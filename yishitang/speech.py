@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from facilitation.speech import Transcriber
 from yishitang.settings import Settings
+
+NO_WHISPER = ("faster-whisper is not installed: pip install 'yishitang[whisper]' for in-process "
+              "transcription, or set YISHITANG_ASR_URL to an OpenAI-compatible server")
+
+
+class SpeechEngineMissing(SystemExit):
+    """The in-process engine is asked for but not installed. A SystemExit with one line, like
+    a missing token: nothing of the bot should start without a way to transcribe."""
 
 
 def build_transcriber(settings: Settings) -> Transcriber:
@@ -13,6 +23,8 @@ def build_transcriber(settings: Settings) -> Transcriber:
 
         key = settings.asr_api_key.get_secret_value() if settings.asr_api_key else None
         return OpenAIHttpTranscriber(settings.asr_url, api_key=key)
+    if importlib.util.find_spec("faster_whisper") is None:  # the [whisper] extra is optional
+        raise SpeechEngineMissing(NO_WHISPER)
     from transcripts.whisper import WhisperOptions, WhisperTranscriber
 
     return WhisperTranscriber(WhisperOptions(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import number
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, lang, place_of, reply
 from bot.handlers.minutes import current_draft, send_draft, send_minutes
@@ -85,7 +86,7 @@ async def files_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     _, action, raw_id = query.data.split(":")
     if action == "edit":
-        await edit_session(update, context, int(raw_id))
+        await edit_session(update, context, number(raw_id))
     else:  # errors reach on_error first, which answers the press with them
-        await send_session_files(update, context, int(raw_id), public=action == "public")
+        await send_session_files(update, context, number(raw_id), public=action == "public")
     await answer(query)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.callbacks import ID, number
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, lang, uow
 from facilitation import minutes
@@ -14,7 +15,7 @@ from facilitation.model import Contribution, Mark
 
 CODES = {"s": Mark.SUGGESTION, "c": Mark.CONSENSUS, "a": Mark.ACTION}
 LETTER = {mark: letter for letter, mark in CODES.items()}
-PATTERN = r"^mark:\d+:[sca]$"
+PATTERN = rf"^mark:{ID}:[sca]$"
 
 
 def mark_keyboard(language: str, contribution: Contribution) -> InlineKeyboardMarkup:
@@ -37,7 +38,7 @@ async def mark_button(update: Update, context: Context) -> None:
         raise InvalidInput("bad_action")
     mark = CODES[code]
     contribution = await minutes.toggle_mark(uow(update, context),
-                                             contribution_id=int(contribution_id), mark=mark,
+                                             contribution_id=number(contribution_id), mark=mark,
                                              actor=actor_of(update, context))
     now_set = mark.value in (contribution.marks or ())
     await answer(query, t(language, "marked" if now_set else "unmarked",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.callbacks import number
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, fit, lang, reply, uow
 from bot.minutes_view import (
@@ -265,12 +266,12 @@ async def confirm_button(update: Update, context: Context) -> None:
     _, action, session_id = query.data.split(":")
     language = lang(update, context)
     if action == "fix":
-        session = await use.start_correcting(context.deps.uow(), session_id=int(session_id),
+        session = await use.start_correcting(context.deps.uow(), session_id=number(session_id),
                                              actor=actor_of(update, context))
         await answer(query)
         await reply(update, t(language, "confirm_how_to_fix", topic=session.topic))
         return
-    await use.confirm_turns(uow(update, context), session_id=int(session_id),
+    await use.confirm_turns(uow(update, context), session_id=number(session_id),
                             actor=actor_of(update, context), now=context.deps.clock())
     await answer(query, t(language, "confirm_thanks"))
     await query.edit_message_reply_markup(None)
@@ -280,7 +281,7 @@ async def draft_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _, action, raw_id, *rest = query.data.split(":")
-    session_id = int(raw_id)
+    session_id = number(raw_id)
     if action in ("approve", "force"):  # errors go to on_error, which answers the press
         await approve(update, context, session_id, rest[0] if rest else None,
                       anyway=action == "force")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.acks import Ack, ack_of
+from bot.callbacks import number
 from bot.catalog import t
 from bot.common import (
     Context,
@@ -192,4 +193,4 @@ async def manage_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _, action, hand_id = query.data.split(":")
-    await _manage(update, context, action, None, int(hand_id))
+    await _manage(update, context, action, None, number(hand_id))

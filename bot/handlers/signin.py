@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from bot.acks import Ack, ack_of
+from bot.callbacks import number
 from bot.catalog import t
 from bot.common import (
     Context,
@@ -98,8 +100,15 @@ async def start(update: Update, context: Context) -> None:
         await reply(update, t(language, "welcome"))
         return
     code, _, flag = context.args[0].partition("_")
-    done = await services.sign_in(uow(update, context), actor=actor_of(update, context),
-                                  now=context.deps.clock(), code=code, remote=flag == "r")
+    actor = actor_of(update, context)
+    chat_id = await services.chat_of_code(context.deps.uow(), code=code)
+    done = await services.sign_in_with_code(
+        uow(update, context), actor=actor, now=context.deps.clock(), code=code,
+        remote=flag == "r", member=await _is_member(context, chat_id, actor.user_id))
+    if isinstance(done, services.AdmissionAsked):
+        await _ask_admission(context, done)
+        await reply(update, t(language, "admission_asked", topic=done.session.topic))
+        return
     await reply(update, t(language, "signed_in_private", topic=done.session.topic))
     if done.changed:
         await context.bot.send_message(done.session.chat_id, t(
@@ -109,6 +118,57 @@ async def start(update: Update, context: Context) -> None:
     if done.show_notice:
         await chat_of(update).send_message(t(language, "notice", name=done.attendance.name),
                                            reply_markup=notice_button(language))
+
+
+async def _is_member(context: Context, chat_id: int, user_id: int) -> bool:
+    """Whether Telegram says the user is in the group now (asked at every sign-in)."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:  # not found, the bot was removed...: not known to be a member
+        return False
+    return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER) \
+        or bool(getattr(member, "is_member", False))
+
+
+async def _ask_admission(context: Context, asked: services.AdmissionAsked) -> None:
+    session, person = asked.session, asked.person
+    language, flag = session.language, "r" if asked.remote else "p"
+    assert session.id is not None and person.id is not None
+    keys = InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(language, "btn_admit"),
+                             callback_data=f"admit:{session.id}:{person.id}:{flag}"),
+        InlineKeyboardButton(t(language, "btn_refuse"),
+                             callback_data=f"refuse:{session.id}:{person.id}:{flag}")]])
+    await context.bot.send_message(session.chat_id, t(
+        language, "admission_request", name=person.display_name,
+        remote=t(language, "signed_in_remote") if asked.remote else ""), reply_markup=keys)
+
+
+async def admission_button(update: Update, context: Context) -> None:
+    """The moderator's answer to a request to sign in from outside the group."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    action, session_id, person_id, flag = query.data.split(":")
+    language = lang(update, context)
+    if action == "refuse":
+        person = await services.refuse_admission(
+            context.deps.uow(), session_id=number(session_id), person_id=number(person_id),
+            actor=actor_of(update, context))
+        await answer(query, t(language, "admission_refused", name=person.display_name))
+        await query.edit_message_reply_markup(None)
+        if person.telegram_user_id is not None:
+            await context.bot.send_message(person.telegram_user_id, t(
+                language, "admission_refused_you"))
+        return
+    done = await services.admit(uow(update, context), session_id=number(session_id),
+                                person_id=number(person_id), actor=actor_of(update, context),
+                                now=context.deps.clock(), remote=flag == "r")
+    await answer(query, t(language, "admission_done", name=done.attendance.name))
+    await query.edit_message_reply_markup(None)
+    await _announce(update, context, done)
+    if done.person.telegram_user_id is not None:
+        await context.bot.send_message(done.person.telegram_user_id, t(
+            language, "signed_in_private", topic=done.session.topic))
 
 
 async def sign_out(update: Update, context: Context) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from bot.catalog import CATALOGS, ZH, placeholders
@@ -14,3 +17,19 @@ def test_every_message_is_in_every_language_with_the_same_fields(language: str) 
     differ = {k: (placeholders(ZH[k]), placeholders(other[k])) for k in ZH
               if placeholders(ZH[k]) != placeholders(other[k])}
     assert differ == {}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+RAISED = re.compile(r"\b(?:InvalidInput|InvalidState|NotFound|PermissionDenied|DomainError)"
+                    r"\(\s*\"([a-z_0-9]+)\"")
+
+
+def test_every_domain_error_raised_has_words_in_every_language() -> None:
+    """A DomainError's code is the catalogue key the user is told; one without words would
+    reach the user as a bare key (NotFound("no_session") did)."""
+    codes = {code for package in ("facilitation", "bot", "transcripts", "storage", "yishitang")
+             for path in (ROOT / package).rglob("*.py")
+             for code in RAISED.findall(path.read_text(encoding="utf-8"))}
+    assert len(codes) > 30  # the scan finds them
+    for language, catalogue in CATALOGS.items():
+        assert sorted(codes - set(catalogue)) == [], language

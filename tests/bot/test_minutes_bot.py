@@ -277,3 +277,34 @@ async def test_a_hall_template_makes_the_minutes_in_its_layout(stage: Stage) -> 
     assert body[:2] == ["平桥县政协 协商纪要", "关于小区停车难的协商纪要"]
     assert body[2].startswith("建议1：") and body[-1] == "审核：李主席"
     assert "已恢复默认版式" in text(await stage.ask(MOD, "/template -"))
+
+
+async def test_the_public_version_hides_a_telegram_name_said_in_chinese_order(
+        tmp_path: Path, db_url: str) -> None:
+    """Issue 9: no /profile, so she is on the record as Telegram's "first last" (秀英 王); the
+    others say 王秀英 and 秀英阿姨, and she gives her phone number and village."""
+    async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber()) as stage:
+        stage.people["秀英 王"] = stage.sandbox.add_user("秀英", last_name="王",
+                                                        username="xiuying_w")
+        stage.open_group("议事堂", [MOD, "秀英 王", "王科长"])
+        for name in (MOD, "秀英 王"):
+            await stage.ask(name, "/start", stage.private(name))
+        await stage.ask(MOD, "/new 村口路灯")
+        await stage.ask("秀英 王", "/signin")
+        await stage.ask("秀英 王", "/hand")
+        await stage.ask(MOD, "/next")
+        await stage.ask("秀英 王", "我是东头村的王秀英，电话13812345678，村口路灯坏了半年了。")
+        await stage.ask(MOD, "秀英阿姨说的对，王秀英反映的路灯请 @xiuying_w 会后拍个照片。")
+        await stage.ask(MOD, "/end")
+        await stage.settled()
+        await stage.ask(MOD, "/approve", stage.private(MOD))
+        listing = await stage.ask(MOD, "/minutes")
+        before = max(m["message_id"] for m in stage.sandbox.messages(stage.group))
+        await stage.press(MOD, listing, button(listing, "mn:public:"))
+        await stage.settled()
+        files = documents(stage, stage.group, before)
+        public = next(v for n, v in files.items() if n.endswith("公开版.md")).decode()
+    # without /profile her kind is "other": 其他甲
+    assert "东头村的其他甲" in public and "其他甲说的对，其他甲反映的" in public and MOD in public
+    for leak in ("秀英", "王阿姨", "13812345678", "xiuying_w"):
+        assert leak not in public, leak

@@ -11,7 +11,7 @@ import pytest
 
 from facilitation.model import ContributionKind, SessionStatus
 from facilitation.record import load_record
-from tests.bot.messages import text
+from tests.bot.messages import button, text
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
@@ -276,3 +276,27 @@ async def test_welcome_when_added_and_session_follows_group_migration(stage: Sta
         assert await work.sessions.open_in_chat(group.id) is None
         moved = await work.sessions.open_in_chat(new_id)
     assert moved is not None and moved.topic == "停车难怎么解决"
+
+
+async def test_a_stranger_with_the_code_waits_for_the_moderator(stage: Stage) -> None:
+    """Issue 9, point 4: someone outside the group who has the code is not signed in by it:
+    the moderator is asked in the group; a member cannot admit them; until admitted their
+    texts are not relayed."""
+    await opened(stage)
+    async with stage.runtime.uow() as work:
+        session = await work.sessions.latest()
+    assert session is not None
+    private = stage.private("陌生人")  # never in the group
+    reply = await stage.ask("陌生人", f"/start {session.code}_r", private)
+    assert "已请主持人同意" in text(reply)
+    asked = await stage.sandbox.wait_for_message(stage.group.id, "请求签到")  # type: ignore[union-attr]
+    assert "陌生人" in text(asked)
+    said = await stage.ask("陌生人", "我要发言：八千元补贴", private)
+    assert text(said).startswith("您还没有签到任何进行中的议事会")
+    admit = button(asked, "admit:")
+    assert "只有本场主持人" in await stage.press("张三", asked, admit)
+    assert "已同意 陌生人 签到" in await stage.press(MOD, asked, admit)
+    await stage.sandbox.wait_for_message(private.id, "您已签到")
+    record = await load_record(stage.runtime.uow())
+    stranger = next(a for a in record.attendance if a.name == "陌生人")
+    assert stranger.remote and not [c for c in record.contributions if "八千元" in c.text]

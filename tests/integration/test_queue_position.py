@@ -5,6 +5,8 @@ use cases. Randomized with fixed seeds, so a failure names the seed that shows i
 from __future__ import annotations
 
 import random
+from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -83,10 +85,26 @@ DEPARTMENT = Actor(2, "王科长")
 PEOPLE = [Actor(n, f"居民{n}") for n in range(3, 11)]
 
 
-async def _step(uow: UnitOfWorkFactory, rng: random.Random, at_s: int) -> None:
-    """One random use case; a refusal (DomainError) changes nothing and is part of the game."""
+# The refusals each random step may meet; any other DomainError is a failure.
+REFUSALS = {
+    "hand": {"hand_already_raised"}, "next": {"queue_empty"},
+    "up": {"queue_empty", "bad_position"}, "skip": {"queue_empty", "bad_position"},
+    "remove": {"queue_empty", "bad_position"}, "lower": {"no_hand"},
+    "done": {"no_current_speaker"},
+}
+
+
+async def _state(uow: UnitOfWorkFactory) -> tuple[Any, ...]:
+    view = await floor.view_queue(uow(), chat_id=CHAT)
+    return tuple((e.position, e.hand) for e in view.entries), view.current
+
+
+async def _step(uow: UnitOfWorkFactory, rng: random.Random, at_s: int) -> tuple[str, str]:
+    """One random use case: (action, "ok" or the code of the refusal). A refusal is part of
+    the game, but only the ones the action may meet (REFUSALS), and it changes nothing."""
     who = rng.choice([DEPARTMENT, *PEOPLE])
     action = rng.choice(["hand"] * 5 + ["next", "up", "skip", "remove", "lower", "done"])
+    before = await _state(uow)
     try:
         if action == "hand":
             kind = rng.choice(KINDS)
@@ -105,8 +123,11 @@ async def _step(uow: UnitOfWorkFactory, rng: random.Random, at_s: int) -> None:
             await floor.lower_hand(uow(), chat_id=CHAT, actor=who)
         else:
             await floor.end_turn(uow(), chat_id=CHAT, actor=MOD, now=at(at_s))
-    except DomainError:
-        pass
+    except DomainError as refused:
+        assert refused.code in REFUSALS[action], (action, refused.code)
+        assert await _state(uow) == before, (action, refused.code)
+        return action, refused.code
+    return action, "ok"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -122,5 +143,7 @@ async def test_raise_hand_reports_the_place_view_queue_shows(
                                kind=ParticipantKind.DEPARTMENT, sector=None, unit="县交通局")
     for actor in (DEPARTMENT, *PEOPLE):
         await services.sign_in(uow_factory(), actor=actor, now=at(1), chat_id=CHAT)
-    for step in range(60):
-        await _step(uow_factory, rng, 10 + step)
+    outcomes = Counter([await _step(uow_factory, rng, 10 + step) for step in range(60)])
+    # every kind of step succeeded at least once, and most hands went up: the game was played
+    assert {action for action, outcome in outcomes if outcome == "ok"} == set(REFUSALS), outcomes
+    assert outcomes["hand", "ok"] >= 10, outcomes

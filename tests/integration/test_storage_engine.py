@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 
 from facilitation.ports import UnitOfWorkFactory
 from storage.engine import DatabaseUnreachable, async_url, check_database, make_engine, mask_url
+from tests.conftest import DEFAULT_POSTGRES_URL
 from tests.integration.storage_builders import BEIJING, T0, new_person
 
 
@@ -83,6 +86,25 @@ async def test_check_database_names_the_unreachable_url() -> None:
     message = str(info.value)
     assert "postgresql://postgres:***@127.0.0.1:9/nowhere" in message
     assert "hunter2" not in message
+    assert info.value.transient and not info.value.missing  # worth trying again at start
+    assert info.value.reason.startswith("ConnectionRefusedError")
+
+
+@pytest.mark.postgres
+async def test_check_database_tells_a_missing_database() -> None:
+    server = os.environ.get("YISHITANG_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    missing = make_url(server).set(database="yst_never_created").render_as_string(False)
+    with pytest.raises(DatabaseUnreachable) as info:
+        await check_database(missing)
+    assert info.value.missing and not info.value.transient  # trying again will not help
+    assert 'database "yst_never_created" does not exist' in info.value.reason
+
+
+async def test_check_database_on_an_unusable_sqlite_path(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DatabaseUnreachable) as info:
+        await check_database(f"sqlite:///{tmp_path}/a-file/y.db")
+    assert not info.value.transient and not info.value.missing
 
 
 async def test_datetimes_come_back_aware_utc(uow_factory: UnitOfWorkFactory) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tomllib
 from pathlib import Path
 
@@ -90,18 +91,16 @@ def test_migration_scripts_ship_with_the_package() -> None:
     assert needed <= shipped
 
 
-async def test_upgrade_from_0001_keeps_contributions_final(db_url: str, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/old.db" if "sqlite" in db_url else db_url
-    if "sqlite" not in db_url:
-        await migrate.upgrade_async(url, "head")
-        return  # the PostgreSQL fixture is migrated to head already; the SQLite case checks data
+async def test_upgrade_from_0001_keeps_contributions_final(empty_db_url: str) -> None:
+    url = empty_db_url
     await migrate.upgrade_async(url, "0001")
+    assert await migrate.current_async(url) == "0001"
     engine = make_engine(url)
     try:
         async with engine.begin() as connection:
             await connection.exec_driver_sql(
                 "INSERT INTO people (display_name, kind, is_staff, has_profile) "
-                "VALUES ('甲', 'other', 0, 0)")
+                "VALUES ('甲', 'other', FALSE, FALSE)")
             await connection.exec_driver_sql(
                 "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
                 "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
@@ -111,9 +110,61 @@ async def test_upgrade_from_0001_keeps_contributions_final(db_url: str, tmp_path
                 " VALUES (1, 1, '甲', 'speech', 'text', '说过的话', '2026-11-27 01:00:00')")
         await migrate.upgrade_async(url)
         async with engine.connect() as connection:
-            status = (await connection.exec_driver_sql(
-                "SELECT status FROM contributions")).scalar_one()
-            assert status == "final"
+            row = (await connection.exec_driver_sql(
+                "SELECT status, text FROM contributions")).one()
+            assert tuple(row) == ("final", "说过的话")
             assert await connection.run_sync(_differences) == []
+        assert await migrate.current_async(url) == migrate.head()
+    finally:
+        await engine.dispose()
+
+
+async def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    await asyncio.to_thread(command.downgrade, migrate.alembic_config(url), revision)
+
+
+def _columns(connection: Connection, table: str) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns(table)}
+
+
+async def test_0007_audit_log_and_forgotten_at_up_and_down(db_url: str) -> None:
+    """0007 adds the audit log and people.forgotten_at; going back to 0006 removes them and
+    keeps the people (and what refers to them), going forward again restores the schema."""
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, is_staff, has_profile, forgotten_at) "
+                "VALUES ('甲', 'other', false, false, NULL)")
+            await connection.exec_driver_sql(
+                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+                "SELECT -1, 'C', 't', id, '2026-12-10 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
+                "FROM people")
+            await connection.exec_driver_sql(
+                "INSERT INTO audit_log (at, action, session_id, actor_id, detail) "
+                "SELECT '2026-12-10 01:00:00+00', 'opened', id, moderator_id, '{}' "
+                "FROM sessions")
+        await engine.dispose()
+        await _downgrade(db_url, "0006")
+        assert await migrate.current_async(db_url) == "0006"
+        async with engine.connect() as connection:
+            assert "audit_log" not in await connection.run_sync(
+                lambda c: inspect(c).get_table_names())
+            assert "forgotten_at" not in await connection.run_sync(_columns, "people")
+            kept = await connection.exec_driver_sql(
+                "SELECT p.display_name, s.code FROM people p JOIN sessions s "
+                "ON s.moderator_id = p.id")
+            assert [tuple(row) for row in kept] == [("甲", "C")]
+        await engine.dispose()
+        await migrate.upgrade_async(db_url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM audit_log")).scalar_one() == 0
+            assert (await connection.exec_driver_sql(
+                "SELECT forgotten_at FROM people")).scalar_one() is None
     finally:
         await engine.dispose()

@@ -49,6 +49,7 @@ async def test_person_round_trip(uow_factory: UnitOfWorkFactory) -> None:
         language="zh-hans",
         has_profile=True,
         notice_accepted_at=at(1).astimezone(BEIJING),
+        forgotten_at=at(2),  # every field set, to check each one round-trips
     )
     async with uow_factory() as uow:
         added = await uow.people.add(replace(person))

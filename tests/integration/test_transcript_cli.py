@@ -17,7 +17,7 @@ from tests.fakes import FakeClock, SequentialCodes
 from yishitang.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_SCHEMA = ROOT.parent / "shared" / "formats" / "transcript.schema.json"
+SHARED_SCHEMA = ROOT / "tests" / "data" / "formats" / "transcript.schema.json"
 OUR_SCHEMA = ROOT / "yishitang" / "schemas" / "transcript.schema.json"
 CHAT = -100
 
@@ -89,7 +89,7 @@ def test_db_upgrade_and_help(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     monkeypatch.delenv("YISHITANG_DATABASE_URL", raising=False)
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "fresh" / "yishitang.db").exists()
-    assert capsys.readouterr().out.strip() == "0006"
+    assert capsys.readouterr().out.strip() == "0007"
     with pytest.raises(SystemExit) as shown:
         main(["--help"])
     assert shown.value.code == 0
@@ -103,6 +103,26 @@ def test_bad_configuration_is_reported(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("YISHITANG_LANGUAGE", "fr")
     assert main(["db", "current"]) == 2
     assert "language must be zh or en" in capsys.readouterr().err
+
+
+def test_db_downgrade_then_upgrade(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Going back a version: the schema goes down with the newer code, then up again."""
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config, head
+
+    newest = head()
+    assert newest is not None
+    before = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(newest)
+    assert before is not None and isinstance(before.down_revision, str)
+    monkeypatch.setenv("YISHITANG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("YISHITANG_DATABASE_URL", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "downgrade", before.down_revision]) == 0
+    assert capsys.readouterr().out.split() == [newest, before.down_revision]
+    assert main(["db", "upgrade"]) == 0
+    assert capsys.readouterr().out.strip() == newest
 
 
 async def _in_thread(argv: list[str]) -> int:

@@ -71,10 +71,12 @@ async def test_sign_in_is_idempotent_and_shows_notice_once(uow: FakeUowFactory,
     again = await services.sign_in(uow(), actor=A, now=clock(), chat_id=CHAT)
     assert first.changed and first.show_notice and first.present == 2
     assert not again.changed and not again.show_notice
-    by_link = await services.sign_in(uow(), actor=B, now=clock(), code="code0001", remote=True)
+    by_link = await services.sign_in_with_code(uow(), actor=B, now=clock(), code="code0001",
+                                               remote=True, member=True)
+    assert isinstance(by_link, services.SignedIn)
     assert by_link.attendance.method == SignInMethod.DEEP_LINK and by_link.attendance.remote
     with pytest.raises(NotFound):
-        await services.sign_in(uow(), actor=C, now=clock(), code="NOPE")
+        await services.sign_in_with_code(uow(), actor=C, now=clock(), code="NOPE", member=True)
 
 
 async def test_late_arrival_is_marked(uow: FakeUowFactory, clock: FakeClock) -> None:
@@ -259,3 +261,25 @@ async def test_typed_words_on_the_floor_take_the_floor_time(uow: FakeUowFactory,
     assert [u.get("duration_s") for u in utterances] == [120.0, 120.0, None]  # 4 min, 2 texts
     stats = compile_minutes(load_transcript(to_interchange(loaded, ZoneInfo("UTC")))).statistics
     assert stats.seconds == 240.0
+
+
+async def test_a_code_alone_does_not_let_a_stranger_in(uow: FakeUowFactory,
+                                                       clock: FakeClock) -> None:
+    """Issue 9, point 4: the code is printed and forwarded; outside the hall's group it asks
+    the moderator, who admits (or not); nobody else can admit."""
+    await opened(uow, clock)
+    asked = await services.sign_in_with_code(uow(), actor=C, now=clock(), code="code0001",
+                                             member=False, remote=True)
+    assert isinstance(asked, services.AdmissionAsked) and asked.remote
+    assert asked.person.id is not None and asked.session.id is not None
+    async with uow() as work:
+        assert await work.attendance.get(asked.session.id, asked.person.id) is None
+    with pytest.raises(PermissionDenied):
+        await services.admit(uow(), session_id=asked.session.id, person_id=asked.person.id,
+                             actor=A, now=clock(), remote=True)
+    done = await services.admit(uow(), session_id=asked.session.id, person_id=asked.person.id,
+                                actor=MOD, now=clock(), remote=True)
+    assert done.changed and done.attendance.remote and done.attendance.proxy_by is not None
+    again = await services.sign_in_with_code(uow(), actor=C, now=clock(), code="code0001",
+                                             member=False)
+    assert isinstance(again, services.SignedIn)  # attended: the code works for them now

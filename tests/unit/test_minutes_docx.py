@@ -21,7 +21,7 @@ from transcripts.minutes.display import title as display_title
 from transcripts.minutes.model import Action, Issuance, Minutes, load_transcript
 from transcripts.minutes.render_docx import to_docx_bytes, zh_number
 
-T1 = Path(__file__).parents[3] / "shared" / "transcripts" / "t1.json"
+T1 = Path(__file__).parents[1] / "data" / "transcripts" / "t1.json"
 SECTIONS = ["一、基本情况", "二、协商过程", "三、意见建议", "四、协商共识", "五、下一步工作"]
 ACTIONS = (
     Action("完成园区雨污管网二期改造", "县住建局", date(2026, 9, 30), "9月底前", 5),

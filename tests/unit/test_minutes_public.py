@@ -17,7 +17,9 @@ import pytest
 from tests.unit.test_minutes_compile import SHARED
 from transcripts.minutes.compile import compile_minutes
 from transcripts.minutes.model import Minutes, load_transcript
-from transcripts.minutes.public import _boundaries, _jieba, _short_forms, aliases, public_version
+from transcripts.minutes.names import ADDRESS_AFTER, boundaries, everyday, name_forms
+from transcripts.minutes.privacy import find_leaks
+from transcripts.minutes.public import aliases, public_version
 from transcripts.minutes.render_docx import to_docx_bytes
 from transcripts.minutes.render_json import to_json
 from transcripts.minutes.render_md import to_markdown
@@ -67,14 +69,15 @@ def test_given_names_and_forms_of_address_go() -> None:
 
 
 def test_short_forms() -> None:
-    assert _short_forms("王芳") == [
-        "老王", "小王", "阿王", *(f"王{p}" for p in ("师傅", "阿姨", "大爷", "大妈", "大姐",
-                                                  "大哥", "大叔", "大伯", "老板", "老师", "总",
-                                                  "先生", "女士", "叔", "伯", "婶", "嫂", "姐",
-                                                  "哥", "奶奶", "爷爷", "老伯"))]
-    assert _short_forms("欧阳海波")[:2] == ["老欧阳", "小欧阳"] and "海波阿姨" in _short_forms(
-        "欧阳海波")
-    assert _short_forms("Li") == _short_forms("Li Wei") == []
+    forms = name_forms("王芳")
+    assert forms.short == ("老王", "小王", "阿王", *(f"王{p}" for p in ADDRESS_AFTER))
+    assert "王芳" in forms.full and "王芳阿姨" in forms.full and "芳王" not in forms.full
+    assert name_forms("欧阳海波").short[:2] == ("老欧阳", "小欧阳")
+    assert "海波阿姨" in name_forms("欧阳海波").short
+    assert name_forms("Li").short == ()
+    # Latin names: both orders are the full name, each part alone a short form (whole words)
+    assert {"Li Wei", "Wei Li"} <= set(name_forms("Li Wei").full)
+    assert name_forms("Li Wei").short == ("Li", "Wei")
 
 
 def test_a_surname_shared_with_a_member_still_goes() -> None:
@@ -154,11 +157,6 @@ def docx_text(m: Minutes) -> str:
                      for p in re.findall(r"<w:p[ >].*?</w:p>", xml))
 
 
-def everyday(word: str) -> bool:
-    _, freq, tags = _jieba()
-    return freq.get(word, 0) > 0 and not tags.get(word, "").startswith("nr")
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_public_outputs_name_no_resident(path: Path) -> None:
     m = compiled(path)
@@ -168,6 +166,7 @@ def test_public_outputs_name_no_resident(path: Path) -> None:
     public_names = {a.name for a in m.transcript.attendance if a.name not in private}
     for text in (json.dumps(to_json(public), ensure_ascii=False), to_markdown(public),
                  docx_text(public)):
+        assert [str(leak) for leak in find_leaks(text, m.transcript)] == []
         for name in public_names:
             assert name in text
         rest = re.sub("|".join(sorted(public_names, key=len, reverse=True)), "", text)
@@ -183,7 +182,7 @@ def test_public_outputs_name_no_resident(path: Path) -> None:
 def test_public_versions_are_fast() -> None:
     for path in FILES[:3]:
         public_version(compiled(path))  # jieba loaded, the compiled minutes cached
-        _boundaries.cache_clear()
+        boundaries.cache_clear()
         start = time.perf_counter()
         public_version(compiled(path))
         assert time.perf_counter() - start < 0.1

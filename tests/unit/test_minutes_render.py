@@ -218,7 +218,7 @@ def test_markdown_of_an_empty_session_says_none_under_each_heading() -> None:
 def test_the_transcript_schema_documents_what_the_loader_reads() -> None:
     attendee = schema("transcript")["properties"]["attendance"]["items"]["properties"]  # type: ignore[index]
     assert attendee["absent"]["type"] == "boolean" and attendee["absent"]["description"]
-    shared = json.loads((ROOT.parent / "shared" / "formats" / "transcript.schema.json")
+    shared = json.loads((ROOT / "tests" / "data" / "formats" / "transcript.schema.json")
                         .read_text("utf-8"))
     document = {"session": {"topic": "x"},
                 "attendance": [{"name": "甲", "kind": "member", "absent": True}],

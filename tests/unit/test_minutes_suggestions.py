@@ -20,7 +20,7 @@ from transcripts.minutes.suggestions import (
     proposals,
 )
 
-SHARED = Path(__file__).parents[3] / "shared" / "transcripts"
+SHARED = Path(__file__).parents[1] / "data" / "transcripts"
 DEV = Path(__file__).parents[1] / "data" / "minutes" / "dev"
 
 

@@ -49,6 +49,9 @@ class Attendee:
     late: bool = False
     proxy: bool = False
     absent: bool = False  # invited but did not come (when known)
+    # other names the person is known by (a Telegram display name, an @username): never
+    # shown, only used to keep every form of a private person's name out of the public version
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,14 @@ def _flag(value: Any, where: str) -> bool:
     return value
 
 
+def _aliases(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise TranscriptError(f"{where}: expected a list of strings")
+    return tuple(dict.fromkeys(x.strip() for x in value if x.strip()))
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TranscriptError(f"{where}: expected an object")
@@ -278,7 +289,8 @@ def load_transcript(data: Any) -> Transcript:
             signed_in_at=_time(a.get("signed_in_at"), f"{where}.signed_in_at"),
             left_at=_time(a.get("left_at"), f"{where}.left_at"),
             remote=bool(a.get("remote", False)), late=bool(a.get("late", False)),
-            proxy=a.get("method") == "proxy", absent=bool(a.get("absent", False))))
+            proxy=a.get("method") == "proxy", absent=bool(a.get("absent", False)),
+            aliases=_aliases(a.get("aliases"), f"{where}.aliases")))
     utterances = []
     seen: set[int] = set()
     for i, raw in enumerate(data["utterances"]):

@@ -104,7 +104,9 @@ def _attendee(a: Attendee) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     out |= {"left_at": _iso(a.left_at), "remote": a.remote, "late": a.late}
-    return out | ({"method": "proxy"} if a.proxy else {}) | ({"absent": True} if a.absent else {})
+    out |= {"method": "proxy"} if a.proxy else {}
+    return out | ({"absent": True} if a.absent else {}) | (
+        {"aliases": list(a.aliases)} if a.aliases else {})
 
 
 def _utterance(u: Utterance) -> dict[str, Any]:
