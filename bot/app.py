@@ -26,7 +26,6 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.acks import FlushFirst
 from bot.callbacks import ID
 from bot.catalog import LANGUAGES, t
 from bot.common import App, BotDeps, Context, deps_of, reply
@@ -45,6 +44,7 @@ from bot.handlers import (
     voice,
     whoami,
 )
+from bot.outbox import OutboxHook
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
                   "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "whoami",
@@ -72,12 +72,15 @@ def build_application(
         .updater(None)
         .context_types(ContextTypes(context=Context))
     )
-    # Every request passes FlushFirst: pending acknowledgements go before other messages.
+    # Every request passes the outbox's hook: while an update is handled, the messages it
+    # sends become outbox rows of its transaction, sent after its commit (bot/outbox.py).
     limiter = AIORateLimiter(max_retries=3) if rate_limit else None
-    builder = builder.rate_limiter(FlushFirst(deps.acks, limiter))  # type: ignore[arg-type]
+    store = deps.outbox.store if deps.outbox is not None else None
+    builder = builder.rate_limiter(OutboxHook(limiter, store))  # type: ignore[arg-type]
     application = cast(App, builder.build())
     application.bot_data["deps"] = deps
-    deps.acks.bind(application.bot)
+    if deps.outbox is not None:
+        deps.outbox.bind(application.bot)
     register_handlers(application)
     return application
 

@@ -14,15 +14,18 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyParameters,
     Update,
     User,
 )
 from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.acks import Ack, AckBuffer
+from bot import outbox
+from bot.acks import Ack, run_key
 from bot.catalog import language_of, t
 from bot.health import Health
+from bot.outbox import Outbox
 from facilitation.access import Place
 from facilitation.model import ParticipantKind, TurnKind
 from facilitation.ports import AudioFiles, Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
@@ -49,7 +52,7 @@ class BotDeps:
     on_floor_change: Callable[[], None] = field(default=lambda: None)
     on_audio: Callable[[], None] = field(default=lambda: None)
     audio: AudioLimits = field(default_factory=AudioLimits)
-    acks: AckBuffer = field(default_factory=AckBuffer)
+    outbox: Outbox | None = None  # messages owed, sent after the commit (bot/outbox.py)
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
     audio_files: AudioFiles | None = None  # the kept audio, deleted when a person is forgotten
     health: Health = field(default_factory=Health)  # database outages: bot/health.py
@@ -140,9 +143,15 @@ async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
 
 
 async def acknowledge(update: Update, context: Context, *acks: Ack) -> None:
-    """Hand acknowledgements of ``update`` (its change committed) to the buffer that sends
-    them, coalesced with others of the same moment (bot/acks.py)."""
-    await context.deps.acks.add(chat_of(update).id, update, *acks)
+    """Owe acknowledgements of ``update``: outbox rows of its transaction, sent after it and
+    merged with others of the same kind sent at the same moment (bot/outbox.py, acks.py)."""
+    chat_id = chat_of(update).id
+    for ack in acks:
+        if not outbox.owe_ack(chat_id, ack, run_key(update)):  # not inside an update: sent as it is
+            await context.bot.send_message(chat_id, fit(ack.text), reply_markup=ack.markup,
+                                           reply_parameters=None if ack.reply_to is None
+                                           else ReplyParameters(
+                                               ack.reply_to, allow_sending_without_reply=True))
 
 
 async def answer(query: CallbackQuery | None, text: str | None = None, alert: bool = False) -> None:

@@ -65,19 +65,41 @@ class DurablePoller:
                 for update_id, payload in batch:
                     await self._handle(update_id, payload)
                     handled += 1
+                await self._send_owed()  # before they count as handled (Stage.settled)
             finally:
                 count += handled
                 await self._advance(handled=handled)
-                if handled:  # what is stored is acknowledged, outage or not
-                    await self._deps.acks.flush_all()
+        if not count:
+            await self._send_owed()  # what an earlier run owed (cut off by a crash)
         self._fetched.clear()
         return count
 
+    async def _send_owed(self) -> None:
+        """What the handled updates owe, each chat in order (bot/outbox.py)."""
+        if self._deps.outbox is not None:
+            await self._deps.outbox.send_pending()
+
     async def _handle(self, update_id: int, payload: str) -> None:
+        outbox = self._deps.outbox
+        if outbox is not None:
+            update = self._fetched.pop(update_id, None)
+            if update is None:
+                update = Update.de_json(json.loads(payload), self._app.bot)
+            message = update.effective_message
+            if message is not None and message.message_id:
+                outbox.seen(message.chat.id, message.message_id)
+            # the update's change, the messages it owes and its mark: one transaction
+            async with outbox.scope(update_id) as scope:
+                await self._app.process_update(update)
+                interrupted = self._deps.interrupted.pop(update_id, None)
+                if interrupted is not None:
+                    raise interrupted  # nothing of it is stored: handled again after it
+                await scope.commit()
+            self._deps.uow.committed(update_id)  # forget it: the scope marked it
+            return
         if update_id not in self._unmarked:
             update = self._fetched.pop(update_id, None) or Update.de_json(
                 json.loads(payload), self._app.bot)
-            await self._deps.acks.admit(update)
             await self._app.process_update(update)
             interrupted = self._deps.interrupted.pop(update_id, None)
             if self._deps.uow.committed(update_id):  # its unit of work marked it
@@ -121,6 +143,8 @@ class DurablePoller:
         now = self._clock()
         if self._pruned_at is None or now - self._pruned_at > PRUNE_EVERY:
             removed = await self._inbox.prune(now - KEEP_HANDLED)
+            if self._deps.outbox is not None:
+                removed += await self._deps.outbox.prune()
             self._pruned_at = now
             if removed:
                 log.info("pruned %d handled updates from the inbox", removed)

@@ -21,6 +21,7 @@ from bot.common import AudioLimits, fit, kind_label, turn_label, wait_or_timeout
 from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
 from bot.health import Backoff, Health, until_available
+from bot.outbox import Outbox
 from facilitation import voice
 from facilitation.errors import DomainError
 from facilitation.model import AudioKind, ContributionKind, JobStatus, Person
@@ -55,6 +56,7 @@ class Scribe:
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._purged_at = 0.0
         self.done = 0  # jobs finished by this process, for tests and benchmarks
+        self.outbox: Outbox | None = None  # where the owed "transcribing…" replies wait
         self._progress = asyncio.Condition()
 
     def kick(self) -> None:
@@ -226,6 +228,14 @@ class Scribe:
         """Edit our caption/progress message; send a new reply if there is none."""
         job = context.job
         try:
+            if job.reply_message_id is None and self.outbox is not None and job.id is not None:
+                # its "transcribing…" reply may still be owed: send it (and what comes before
+                # it in that chat) first, then edit it
+                await self.outbox.send_chat(job.chat_id)
+                async with self._uow() as work:
+                    stored = await work.audio_jobs.get(job.id)
+                if stored is not None and stored.reply_message_id is not None:
+                    job.reply_message_id = stored.reply_message_id
             if job.reply_message_id is not None:
                 await self._bot.edit_message_text(text, chat_id=job.chat_id,
                                                   message_id=job.reply_message_id,

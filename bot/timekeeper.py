@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.catalog import t
 from bot.common import duration, wait_or_timeout
 from bot.health import Backoff, Health
+from bot.outbox import Outbox
 from facilitation import record
 from facilitation.ports import Clock, UnitOfWorkFactory
 from facilitation.record import TimerNotice
@@ -22,8 +23,10 @@ class Timekeeper:
     """Sends the 30-second warning and the time-up notice of every turn, once each."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot: Bot,
-                 max_wait_s: float = 30.0, health: Health | None = None) -> None:
+                 max_wait_s: float = 30.0, health: Health | None = None,
+                 outbox: Outbox | None = None) -> None:
         self._uow, self._clock, self._bot = uow, clock, bot
+        self._outbox = outbox
         self._max_wait_s = max_wait_s
         self._health = health or Health()
         self._wake = asyncio.Event()
@@ -33,9 +36,19 @@ class Timekeeper:
         self._wake.set()
 
     async def tick(self) -> list[TimerNotice]:
-        notices = await record.due_notices(self._uow(), now=self._clock())
-        for notice in notices:
-            await self._send(notice)
+        """Mark the notices due as given and owe them, in one transaction; then send."""
+        if self._outbox is None:
+            notices = await record.due_notices(self._uow(), now=self._clock())
+            for notice in notices:
+                await self._send(notice)
+            return notices
+        async with self._outbox.scope() as scope:
+            notices = await record.due_notices(self._uow(), now=self._clock())
+            for notice in notices:
+                await self._send(notice)
+            await scope.commit()
+        if notices:
+            await self._outbox.send_pending()
         return notices
 
     async def _send(self, notice: TimerNotice) -> None:

@@ -303,3 +303,58 @@ class Clock(Protocol):
 
 class CodeGenerator(Protocol):
     def __call__(self) -> str: ...
+
+
+# ---------------------------------------------------------------- the bot's outbox (bot/outbox.py)
+@dataclass(frozen=True)
+class OwedMessage:
+    """A message owed to ``chat_id``: a request ("message") or an acknowledgement ("ack"),
+    as JSON values; its message id goes to ``audio_job_id``'s job once sent."""
+
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    update_id: int | None = None
+    audio_job_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    audio_job_id: int | None
+    attempt: dict[str, Any] | None  # put on the wire, not known to have arrived
+
+
+class OutboxStore(Protocol):
+    async def chats(self) -> list[int]: ...
+    async def pending(self, chat_id: int, limit: int = 200) -> list[PendingMessage]: ...
+    async def sent_ids(self, chat_id: int) -> tuple[int, set[int]]: ...
+    async def known(self, chat_id: int, message_id: int) -> None: ...
+    async def attempting(self, ids: Sequence[int], attempt: dict[str, Any],
+                         now: datetime) -> None: ...
+    async def sent(self, ids: Sequence[int], message_id: int | None, now: datetime) -> None: ...
+    async def failed(self, ids: Sequence[int], reason: str) -> None: ...
+    async def retry(self, ids: Sequence[int]) -> None: ...
+    async def prune(self, older_than: datetime) -> int: ...
+
+
+class OwingTransaction(Protocol):
+    """One transaction for all an update does, and the messages it owes (storage/shared.py):
+    units of work opened inside it join it."""
+
+    open_units: int
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None: ...
+
+    async def write(self, owed: Sequence[OwedMessage], known: Sequence[tuple[int, int]],
+                    update_id: int | None, now: datetime) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def commit_and_continue(self) -> None: ...

@@ -43,7 +43,6 @@ def person_values(p: Person) -> Values:
         "unit": p.unit,
         "telegram_user_id": p.telegram_user_id,
         "language": p.language,
-        "is_staff": False,  # unused: roles come from configuration at every action
         "has_profile": p.has_profile,
         "notice_accepted_at": p.notice_accepted_at,
         "forgotten_at": p.forgotten_at,

@@ -85,7 +85,6 @@ class PersonRow(Base):
     unit: Mapped[str | None] = mapped_column(Text)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     language: Mapped[str | None] = mapped_column(String(16))
-    is_staff: Mapped[bool] = mapped_column(Boolean)
     has_profile: Mapped[bool] = mapped_column(Boolean)
     notice_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     forgotten_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -359,3 +358,25 @@ class InboxRow(Base):
     payload: Mapped[str] = mapped_column(Text)  # the update as JSON text
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    """A message the bot owes: written in the transaction of the change it reports, sent
+    afterwards and marked sent (bot/outbox.py). ``attempt`` holds what was put on the wire,
+    so that a send cut off by a crash can be recognised instead of sent again."""
+
+    __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    update_id: Mapped[int | None] = mapped_column(BigInteger)  # the update it answers
+    kind: Mapped[str] = mapped_column(String(16))  # "message" (sendMessage) or "ack"
+    payload: Mapped[str] = mapped_column(Text)  # JSON: the request, or the acknowledgement
+    audio_job_id: Mapped[int | None] = mapped_column(Integer)  # its message id goes there
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempt: Mapped[str | None] = mapped_column(Text)  # JSON: text, markup, floor
+    attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    failed: Mapped[str | None] = mapped_column(Text)

@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    AsyncTransaction,
+    async_sessionmaker,
+)
 
 from facilitation.ports import (
     AttendanceRepository,
@@ -42,6 +48,7 @@ from storage.repositories import (
     SqlAlchemySessionRepository,
 )
 from storage.search import SqlAlchemySearchRepository
+from storage.shared import SharedTransaction, joined
 from storage.turn_repositories import (
     SqlAlchemyAudioJobRepository,
     SqlAlchemyContributionRepository,
@@ -92,11 +99,20 @@ class SqlAlchemyUnitOfWork:
         self._clock = clock
         self._on_commit = on_commit
         self._session: AsyncConnection | None = None
+        self._savepoint: AsyncTransaction | None = None
+        self._shared: SharedTransaction | None = None
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already in use")
-        session = self._session = await self._engine.connect().start()
+        shared = joined(self._engine)
+        if shared is not None:  # one savepoint of the update's transaction (storage/shared.py)
+            session = self._session = shared.connection
+            self._savepoint = await session.begin_nested()
+            self._shared = shared
+            shared.open_units += 1
+        else:
+            session = self._session = await self._engine.connect().start()
         self.people = SqlAlchemyPersonRepository(session)
         self.sessions = SqlAlchemySessionRepository(session)
         self.attendance = SqlAlchemyAttendanceRepository(session)
@@ -121,6 +137,14 @@ class SqlAlchemyUnitOfWork:
         session, self._session = self._session, None
         if session is None:
             return
+        savepoint, shared = self._savepoint, self._shared
+        self._savepoint, self._shared = None, None
+        if shared is not None:
+            shared.open_units -= 1
+        if savepoint is not None:
+            if savepoint.is_active:  # left without commit: undo this unit of work only
+                await savepoint.rollback()
+            return
         try:
             await session.rollback()  # a no-op after commit: nothing is left to undo
         finally:
@@ -138,11 +162,22 @@ class SqlAlchemyUnitOfWork:
         key = self.idempotency_key
         if key is not None:
             await mark_processed_in(session, key, self._clock())
+        if self._savepoint is not None and self._shared is not None:
+            await self._savepoint.commit()  # durable when the shared transaction commits
+            if key is not None:
+                on_commit = self._on_commit
+                self._shared.after_commit(lambda: on_commit(key))
+            return
         await session.commit()
         if key is not None:
             self._on_commit(key)
 
     async def rollback(self) -> None:
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                await self._savepoint.rollback()
+            self._savepoint = await self.session.begin_nested()
+            return
         await self.session.rollback()
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from bot.app import build_application, publish_commands
 from bot.common import App, AudioLimits, BotDeps
 from bot.health import HEALTH_FILE, Health
+from bot.outbox import Outbox
 from bot.poller import DurablePoller
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
@@ -25,6 +26,7 @@ from storage.availability import unavailable
 from storage.engine import AsyncEngine, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
+from storage.outbox import OutboxStore, UpdateTransaction
 from storage.uow import make_session_factory, make_uow_factory
 from yishitang.service import Heartbeat, heartbeat_path
 from yishitang.settings import Settings
@@ -80,12 +82,13 @@ async def build_runtime(
                    staff_user_ids=frozenset(settings.staff_user_ids),
                    audio=audio_limits(settings), timezone=settings.timezone,
                    audio_files=FolderAudioFiles(settings.data_dir / "audio"),
-                   health=Health(settings.data_dir / HEALTH_FILE, unavailable=unavailable))
+                   health=Health(settings.data_dir / HEALTH_FILE, unavailable=unavailable),
+                   outbox=Outbox(OutboxStore(engine), lambda: UpdateTransaction(engine), clock))
     app = build_application(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
         rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
-    timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health)
+    timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health, outbox=deps.outbox)
     deps.on_floor_change = timekeeper.kick
     inbox = Inbox(make_session_factory(engine))
     poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout,
@@ -95,6 +98,7 @@ async def build_runtime(
         audio_dir=settings.data_dir / "audio", workers=settings.asr_workers,
         language=settings.asr_language or None, glossary=tuple(settings.glossary),
         retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
+    scribe.outbox = deps.outbox
     deps.on_audio = scribe.kick
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Audio, Document, Message, Update, Video, VideoNote, Voice
 
+from bot import outbox
 from bot.catalog import t
 from bot.common import Context, actor_of, chat_of, duration, is_group, lang, reply, uow
 from facilitation import voice
@@ -67,8 +68,9 @@ async def on_audio(update: Update, context: Context) -> None:
         text = t(language, "voice_transcribing", name=accepted.person.display_name,
                  duration=duration(language, int(audio.duration_s or 0)))
     sent = await reply(update, text)
-    if sent is not None and accepted.job.id is not None:
-        await voice.set_reply_message(context.deps.uow(), job_id=accepted.job.id,
+    job_id = accepted.job.id
+    if sent is not None and job_id is not None and not outbox.link_last(audio_job=job_id):
+        await voice.set_reply_message(context.deps.uow(), job_id=job_id,
                                       message_id=sent.message_id)
     context.deps.on_audio()
 

@@ -392,7 +392,6 @@ class OwedMessages(AssertionError):
     """After a crash, a message the bot owed was lost or sent twice (the state was fine)."""
 
 
-@pytest.mark.xfail(reason=OWED_MESSAGES, raises=OwedMessages, strict=True)
 async def test_messages_owed_at_a_kill_are_sent_once(launch: Launch, sqlite_url: str) -> None:
     """The bot is killed three times while its reply to a command is on the wire: a /hand
     whose reply never reached Telegram, a /signin whose reply did (but not the recording

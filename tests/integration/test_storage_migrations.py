@@ -132,6 +132,7 @@ def _columns(connection: Connection, table: str) -> set[str]:
 async def test_0007_audit_log_and_forgotten_at_up_and_down(db_url: str) -> None:
     """0007 adds the audit log and people.forgotten_at; going back to 0006 removes them and
     keeps the people (and what refers to them), going forward again restores the schema."""
+    await _downgrade(db_url, "0007")
     engine = make_engine(db_url)
     try:
         async with engine.begin() as connection:
@@ -166,5 +167,38 @@ async def test_0007_audit_log_and_forgotten_at_up_and_down(db_url: str) -> None:
                 "SELECT count(*) FROM audit_log")).scalar_one() == 0
             assert (await connection.exec_driver_sql(
                 "SELECT forgotten_at FROM people")).scalar_one() is None
+    finally:
+        await engine.dispose()
+
+
+async def test_0008_outbox_and_no_stored_staff_flag_up_and_down(db_url: str) -> None:
+    """0008 adds the outbox and drops people.is_staff (roles come from configuration); the
+    people stay, with what refers to them. Down again, is_staff comes back as false."""
+    await _downgrade(db_url, "0007")
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, is_staff, has_profile) "
+                "VALUES ('甲', 'other', true, false)")
+        await engine.dispose()
+        await migrate.upgrade_async(db_url)
+        async with engine.connect() as connection:
+            assert "is_staff" not in await connection.run_sync(_columns, "people")
+            assert "outbox" in await connection.run_sync(lambda c: inspect(c).get_table_names())
+            assert await connection.run_sync(_differences) == []
+            assert (await connection.exec_driver_sql(
+                "SELECT display_name FROM people")).scalar_one() == "甲"
+        await engine.dispose()
+        await _downgrade(db_url, "0007")
+        async with engine.connect() as connection:
+            assert "outbox" not in await connection.run_sync(
+                lambda c: inspect(c).get_table_names())
+            assert tuple((await connection.exec_driver_sql(
+                "SELECT display_name, is_staff FROM people")).one()) == ("甲", False)
+        await engine.dispose()
+        await migrate.upgrade_async(db_url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()

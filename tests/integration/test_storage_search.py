@@ -233,8 +233,8 @@ async def _fill_at_0003(engine: AsyncEngine) -> None:
     when = "'2026-11-27 01:00:00" + ("+00'" if engine.dialect.name == "postgresql" else "'")
     async with engine.begin() as connection:
         await connection.exec_driver_sql(
-            "INSERT INTO people (display_name, kind, is_staff, has_profile) "
-            "VALUES ('甲', 'other', false, false)")
+            "INSERT INTO people (display_name, kind, has_profile) "
+            "VALUES ('甲', 'other', false)")
         await connection.exec_driver_sql(
             "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, turn_limit_s, "
             f"status, language, next_hand_seq, next_contribution_seq) VALUES (-1, 'C', '污水治理', "

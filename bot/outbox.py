@@ -1,0 +1,422 @@
+"""Messages owed are never lost and never sent twice, whatever moment the process is killed.
+
+What an update (or a timer tick) does runs in one transaction (storage/shared.py): its use
+cases, the messages its handler sends and the mark that the update was handled. The handler's
+sendMessage requests do not go out while it runs: the bot's request hook (``OutboxHook``)
+turns them into outbox rows of that transaction, and the acknowledgements of sign-ins and
+raised hands become rows too. After the commit, ``Outbox.send_pending`` sends the rows of
+each chat in order, one at a time, merging consecutive acknowledgements of one kind into one
+message (bot/acks.py), and marks each sent with its message id.
+
+Before a row goes on the wire, what is sent (text, buttons) and the highest message id the bot
+knew in that chat are stored with it. If the process dies with the request in flight, the row
+stays "attempted": at the next send the message either never reached Telegram or did. It is
+recognised by asking Telegram to edit the messages after that id, that the bot does not know,
+into exactly that text: "message is not modified" means it is there (marked sent, not sent
+again); "not found" or "can't be edited" means it is not that one. Only if none is, is it sent.
+
+A request that goes out at once while an update is handled (an answer to a button press, an
+edit, a message to a private chat) first commits what the update did so far, with the
+messages it owes and its mark: what a user did is stored before the bot answers them.
+
+Only messages to groups go through the outbox (texts, and files and photos, so that they keep
+their order); the few sent to a private chat go out at once, so that a user who never started
+the bot is found out while the handler can still tell the group. A file cut off by a crash
+cannot be recognised and is sent again. Other requests (answers to button presses, edits, chat
+lookups) go out at once: an answerCallbackQuery must come while the user waits, an edit can be
+made twice without harm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import contextvars
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import BaseRateLimiter
+from telegram.request._requestparameter import RequestParameter
+
+from bot.acks import Ack, messages
+from facilitation.ports import Clock, OutboxStore, OwedMessage, OwingTransaction
+from facilitation.ports import PendingMessage as Pending
+
+Owed = OwedMessage
+
+log = logging.getLogger(__name__)
+JSON = dict[str, Any]
+PROBE_SPAN = 20  # message ids after the last known one that may be a send cut off by a crash
+KEEP_SENT = timedelta(days=2)
+NOT_MODIFIED = "not modified"
+
+
+@dataclass
+class Capture:
+    """What the handler of one update (or one timer tick) owes, until its commit."""
+
+    update_id: int | None
+    owed: list[Owed] = field(default_factory=list)
+    known: list[tuple[int, int]] = field(default_factory=list)  # sent at once: (chat, id)
+    # commit what is done so far, before a request that goes out at once
+    checkpoint: Callable[[], Awaitable[None]] | None = None
+
+
+_CAPTURE: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
+    "outbox_capture", default=None)
+
+
+_SENDING: contextvars.ContextVar[bool] = contextvars.ContextVar("outbox_sending",
+                                                                default=False)
+
+
+def capturing() -> bool:
+    return _CAPTURE.get() is not None
+
+
+def owe_ack(chat_id: int, ack: Ack, run: str | None) -> bool:
+    """Add an acknowledgement to what the current update owes; False outside an update.
+    ``run``: the command or button of the update (acknowledgements of consecutive updates of
+    one run are merged)."""
+    capture = _CAPTURE.get()
+    if capture is None:
+        return False
+    capture.owed.append(Owed(chat_id, "ack", {**ack_json(ack), "run": run},
+                             capture.update_id))
+    return True
+
+
+def link_last(*, audio_job: int) -> bool:
+    """The message the handler just sent is the placeholder of ``audio_job``: its message id
+    is written to the job when it is sent. False outside an update (nothing captured)."""
+    capture = _CAPTURE.get()
+    if capture is None or not capture.owed or capture.owed[-1].kind != "message":
+        return False
+    last = capture.owed[-1]
+    capture.owed[-1] = Owed(last.chat_id, last.kind, last.payload, last.update_id, audio_job)
+    return True
+
+
+def ack_json(ack: Ack) -> JSON:
+    return {"kind": ack.kind, "language": ack.language, "text": ack.text, "item": ack.item,
+            "reply_to": ack.reply_to, "fields": ack.fields,
+            "markup": ack.markup.to_dict() if ack.markup is not None else None}
+
+
+def ack_of_json(data: JSON, bot: Bot) -> Ack:
+    markup = InlineKeyboardMarkup.de_json(data["markup"], bot) if data.get("markup") else None
+    return Ack(data["kind"], data["language"], data["text"], data["item"], data.get("reply_to"),
+               markup, data.get("fields") or {})
+
+
+CAPTURED = ("sendMessage", "sendDocument", "sendPhoto")
+
+
+def _plain(endpoint: str, data: JSON) -> JSON | None:
+    """The request as JSON values, a file as its bytes (base64): what the sender needs to
+    make it again. None when it cannot be kept (a file by path or a stream)."""
+    plain: JSON = {"method": endpoint}
+    for key, value in data.items():
+        if value is None:
+            continue
+        parameter = RequestParameter.from_input(key, value)
+        if parameter.input_files:
+            if not isinstance(value, InputFile) or len(parameter.input_files) != 1 or \
+                    not isinstance(value.input_file_content, bytes):
+                return None
+            plain[key] = {"file": base64.b64encode(value.input_file_content).decode(),
+                          "filename": value.filename}
+            continue
+        plain[key] = parameter.value
+    return plain
+
+
+Callback = Callable[..., Coroutine[Any, Any, bool | JSON | list[JSON]]]
+
+
+class OutboxHook(BaseRateLimiter[JSON]):
+    """The bot's request hook (PTB's rate-limiter interface sees every request): while an
+    update is handled, a sendMessage becomes an outbox row and the handler gets a stand-in
+    message (id 0); everything else goes to the real rate limiter, if there is one."""
+
+    def __init__(self, inner: BaseRateLimiter[Any] | None = None,
+                 store: OutboxStore | None = None) -> None:
+        self._inner, self._store = inner, store
+
+    async def initialize(self) -> None:
+        if self._inner is not None:
+            await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        if self._inner is not None:
+            await self._inner.shutdown()
+
+    async def process_request(
+        self, callback: Callback, args: Any, kwargs: JSON, endpoint: str, data: JSON,
+        rate_limit_args: JSON | None,
+    ) -> bool | JSON | list[JSON]:
+        capture = _CAPTURE.get()
+        chat_id = data.get("chat_id")
+        # Messages to groups: a private chat's go out at once, so that a user who never
+        # started the bot is told at once (Forbidden) where to find what was meant for them.
+        if (capture is not None and endpoint in CAPTURED and isinstance(chat_id, int)
+                and chat_id < 0 and not _SENDING.get()):
+            plain = _plain(endpoint, data)
+            if plain is not None:
+                capture.owed.append(Owed(chat_id, "message", plain, capture.update_id))
+                return {"message_id": 0, "date": int(time.time()), "text": plain.get("text"),
+                        "chat": {"id": chat_id, "type": "supergroup"}}
+        if (capture is not None and capture.checkpoint is not None and not _SENDING.get()
+                and not endpoint.startswith("get")):
+            # an answer, an edit or a private message goes out now: what the user did is
+            # stored first (and the messages owed so far with it)
+            await capture.checkpoint()
+        if self._inner is None:
+            result = await callback(*args, **kwargs)
+        else:
+            result = await self._inner.process_request(callback, args, kwargs, endpoint, data,
+                                                       rate_limit_args)
+        if (self._store is not None and endpoint.startswith(("send", "copyMessage"))
+                and isinstance(result, dict) and isinstance(chat_id, int)
+                and isinstance(result.get("message_id"), int) and not _SENDING.get()):
+            if capture is not None:  # in the update's transaction (a second one would wait)
+                capture.known.append((chat_id, result["message_id"]))
+            else:
+                await self._store.known(chat_id, result["message_id"])  # never probed as ours
+        return result
+
+
+class Scope:
+    """One update's (or tick's) transaction and the messages it owes."""
+
+    def __init__(self, shared: OwingTransaction, capture: Capture, outbox: Outbox) -> None:
+        self.shared, self.capture, self._outbox = shared, capture, outbox
+
+    @property
+    def owed(self) -> list[Owed]:
+        return self.capture.owed
+
+    async def _write(self) -> None:
+        await self.shared.write(self.capture.owed, self.capture.known, self.capture.update_id,
+                                self._outbox.clock())
+        self.capture.owed.clear()
+        self.capture.known.clear()
+
+    async def checkpoint(self) -> None:
+        """Commit what is done so far (the change, what it owes, the update's mark) and go
+        on in a new transaction; skipped inside an open unit of work."""
+        if self.shared.open_units:
+            return
+        await self._write()
+        await self.shared.commit_and_continue()
+
+    async def commit(self) -> None:
+        """The change, the messages it owes and the update's mark, durable together."""
+        await self._write()
+        await self.shared.commit()
+
+
+@dataclass(frozen=True)
+class _Send:
+    """One message to put on the wire: the rows it stands for and the request."""
+
+    ids: list[int]
+    params: JSON
+    audio: bool
+
+
+class Outbox:
+    def __init__(self, store: OutboxStore, transaction: Callable[[], OwingTransaction],
+                 clock: Clock) -> None:
+        self.store, self._transaction, self.clock = store, transaction, clock
+        self._bot: Bot | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._seen: dict[int, int] = {}  # chat -> the highest message id of it handled
+        self.sent = 0  # messages put on the wire (for tests and benchmarks)
+
+    def bind(self, bot: Bot) -> None:
+        self._bot = bot
+
+    def seen(self, chat_id: int, message_id: int) -> None:
+        """An update carried this message: a message sent later has a higher id."""
+        if message_id > self._seen.get(chat_id, 0):
+            self._seen[chat_id] = message_id
+
+    @property
+    def bot(self) -> Bot:
+        assert self._bot is not None, "Outbox.bind(bot) first"
+        return self._bot
+
+    @contextlib.asynccontextmanager
+    async def scope(self, update_id: int | None = None) -> AsyncIterator[Scope]:
+        """``async with outbox.scope(update_id) as scope: ...; await scope.commit()``;
+        leaving without commit stores nothing and owes nothing."""
+        capture = Capture(update_id)
+        async with self._transaction() as shared:
+            scope = Scope(shared, capture, self)
+            capture.checkpoint = scope.checkpoint
+            token = _CAPTURE.set(capture)
+            try:
+                yield scope
+            finally:
+                _CAPTURE.reset(token)
+
+    async def send_pending(self) -> int:
+        """Send what every chat is owed, each chat in order; return how many messages."""
+        count = 0
+        for chat_id in await self.store.chats():
+            count += await self.send_chat(chat_id)
+        return count
+
+    async def send_chat(self, chat_id: int) -> int:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        count = 0
+        async with lock:
+            while batch := await self.store.pending(chat_id):
+                head = batch[0]
+                if head.attempt is not None and await self._arrived(head):
+                    continue
+                send = self._next(batch)
+                if send is None:
+                    continue
+                count += await self._send(chat_id, send)
+        return count
+
+    # ------------------------------------------------------------------ what goes out
+    def _next(self, batch: Sequence[Pending]) -> _Send | None:
+        head = batch[0]
+        if head.kind != "ack":
+            return _Send([head.id], head.payload, head.audio_job_id is not None)
+        # the run: consecutive acknowledgements of updates that were the same command or
+        # button; of it, those of the head's kind go first, as one message (bot/acks.py)
+        run = [head]
+        for row in batch[1:]:
+            if (row.kind != "ack" or row.attempt is not None
+                    or row.payload.get("run") != head.payload.get("run")):
+                break
+            run.append(row)
+        run = [row for row in run if (row.payload["kind"], row.payload["language"])
+               == (head.payload["kind"], head.payload["language"])]
+        acks = [ack_of_json(row.payload, self.bot) for row in run]
+        text, first = messages(acks)[0]  # the first message; the rest come next round
+        taken = run[:len(_parts(acks)[0])]
+        params: JSON = {"chat_id": head.chat_id, "text": text[:MessageLimit.MAX_TEXT_LENGTH]}
+        if first.reply_to is not None:
+            params["reply_parameters"] = ReplyParameters(
+                first.reply_to, allow_sending_without_reply=True).to_dict()
+        if first.markup is not None:
+            params["reply_markup"] = first.markup.to_dict()
+        return _Send([row.id for row in taken], params, False)
+
+    async def _send(self, chat_id: int, send: _Send) -> int:
+        floor, _known = await self.store.sent_ids(chat_id)
+        quoted = (send.params.get("reply_parameters") or {}).get("message_id") or 0
+        floor = max(floor, int(quoted), self._seen.get(chat_id, 0))
+        attempt = {"text": send.params.get("text"), "floor": floor,
+                   "params": _edit_params(send.params) if "text" in send.params else None}
+        await self.store.attempting(send.ids, attempt, self.clock())
+        while True:
+            try:
+                token = _SENDING.set(True)
+                try:
+                    message = await _request(self.bot, send.params)
+                finally:
+                    _SENDING.reset(token)
+            except RetryAfter as error:
+                wait = error.retry_after
+                await asyncio.sleep(wait if isinstance(wait, int | float)
+                                    else wait.total_seconds())
+                continue
+            except (Forbidden, BadRequest) as error:  # will never arrive: blocked, chat gone
+                log.warning("message to chat %s given up: %s", chat_id, error)
+                await self.store.failed(send.ids, str(error))
+                return 0
+            except (TelegramError, NetworkError):
+                # may or may not have arrived (timed out): recognised at the next round
+                log.warning("message to chat %s: no answer from Telegram", chat_id,
+                            exc_info=True)
+                raise
+            break
+        await self.store.sent(send.ids, message.message_id, self.clock())
+        self.sent += 1
+        return 1
+
+    # ------------------------------------------------------------------ after a crash
+    async def _arrived(self, row: Pending) -> bool:
+        """A row put on the wire before a crash: find it among the bot's messages, or make it
+        sendable again. True when it was found (and marked sent)."""
+        attempt = row.attempt or {}
+        group = [p.id for p in await self.store.pending(row.chat_id)
+                 if p.attempt == row.attempt]
+        _floor, known = await self.store.sent_ids(row.chat_id)
+        floor = int(attempt.get("floor") or 0)
+        params = dict(attempt.get("params") or {})
+        span = PROBE_SPAN if params else 0  # a file cannot be recognised: it is sent again
+        for candidate in range(floor + 1, floor + 1 + span):
+            if candidate in known:
+                continue
+            try:
+                await self.bot.edit_message_text(
+                    params.get("text", ""), chat_id=row.chat_id, message_id=candidate,
+                    api_kwargs={k: v for k, v in params.items() if k != "text"})
+            except BadRequest as error:
+                if NOT_MODIFIED in str(error).lower():
+                    log.info("message %s in chat %s had arrived before the crash: not sent "
+                             "again", candidate, row.chat_id)
+                    await self.store.sent(group, candidate, self.clock())
+                    return True
+                continue  # not found, not the bot's, not text: not this one
+            except TelegramError:
+                break
+            # The edit went through: a message of the bot's it did not know of. Every message
+            # the bot sends is recorded (OutboxHook), so only another send cut off by the same
+            # crash can be one; it was rewritten, which the log says.
+            log.error("message %s in chat %s, unknown to the outbox, was rewritten while "
+                      "looking for a message cut off by a crash", candidate, row.chat_id)
+        await self.store.retry(group)
+        return False
+
+    async def prune(self) -> int:
+        return await self.store.prune(self.clock() - KEEP_SENT)
+
+
+def _parts(acks: list[Ack]) -> list[list[Ack]]:
+    """The acknowledgements of each message ``messages`` makes of ``acks``."""
+    texts = messages(acks)
+    firsts = [first for _text, first in texts]
+    parts: list[list[Ack]] = []
+    for ack in acks:
+        if any(ack is first for first in firsts):
+            parts.append([])
+        parts[-1].append(ack)
+    return parts
+
+
+async def _request(bot: Bot, params: JSON) -> Message:
+    """Make the request an outbox row holds."""
+    method = params.get("method", "sendMessage")
+    chat_id = params["chat_id"]
+    if method == "sendMessage":
+        rest = {k: v for k, v in params.items() if k not in ("chat_id", "text", "method")}
+        return await bot.send_message(chat_id, params["text"], api_kwargs=rest)
+    field_name = "document" if method == "sendDocument" else "photo"
+    kept = params[field_name]
+    upload = InputFile(base64.b64decode(kept["file"]), filename=kept["filename"])
+    rest = {k: v for k, v in params.items() if k not in ("chat_id", "method", field_name)}
+    if method == "sendDocument":
+        return await bot.send_document(chat_id, upload, api_kwargs=rest)
+    return await bot.send_photo(chat_id, upload, api_kwargs=rest)
+
+
+def _edit_params(params: JSON) -> JSON:
+    """What an editMessageText needs to find the message ``params`` sent, unchanged."""
+    keys = ("text", "parse_mode", "entities", "reply_markup", "link_preview_options")
+    return {key: params[key] for key in keys if key in params}

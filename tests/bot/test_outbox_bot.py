@@ -1,0 +1,140 @@
+"""The outbox against the sandbox: what an update owes is sent after its commit, once; a send
+cut off by a crash is recognised when it had arrived and sent when it had not (bot/outbox.py).
+The kills themselves are in tests/e2e/test_crash_recovery.py; here the state a kill leaves is
+written directly, so each case is exact."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select
+
+from bot.outbox import Outbox
+from storage import outbox as rows
+from storage.outbox import Owed
+from storage.rows import OutboxRow
+from tests.fakes import FakeTranscriber
+from yishitang.stage import Stage, staged
+
+MOD = "李主席"
+OWED = "✋ 张三 举手，排第 1 位。"
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
+    async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber()) as running:
+        running.open_group("议事堂", [MOD, "张三"])
+        await running.ask(MOD, "/new 停车难怎么解决")
+        await running.settled()
+        yield running
+
+
+def outbox_of(stage: Stage) -> Outbox:
+    outbox = stage.runtime.app.bot_data["deps"].outbox
+    assert isinstance(outbox, Outbox)
+    return outbox
+
+
+def texts(stage: Stage) -> list[str]:
+    assert stage.group is not None
+    return [m.get("text", "") for m in stage.sandbox.messages(stage.group.id)]
+
+
+async def owe(stage: Stage, text: str, *, attempt: dict[str, Any] | None = None) -> int:
+    """An outbox row for the group, as a committed update leaves it; ``attempt``: as a
+    crash with the request in flight leaves it."""
+    assert stage.group is not None
+    engine = stage.runtime.engine
+    async with engine.begin() as connection:
+        await rows.add(connection, [Owed(stage.group.id, "message",
+                                         {"chat_id": stage.group.id, "text": text})],
+                       datetime.now(UTC))
+        row_id = (await connection.execute(select(OutboxRow.id).order_by(
+            OutboxRow.id.desc()).limit(1))).scalar_one()
+    if attempt is not None:
+        await outbox_of(stage).store.attempting([row_id], attempt, datetime.now(UTC))
+    return row_id
+
+
+async def row(stage: Stage, row_id: int) -> Any:
+    async with stage.runtime.engine.connect() as connection:
+        return (await connection.execute(
+            select(OutboxRow).where(OutboxRow.id == row_id))).one()
+
+
+async def sent_behind_the_outboxs_back(stage: Stage, text: str) -> int:
+    """A message the bot sent whose sending was never recorded (the crash came first)."""
+    assert stage.group is not None
+    message = await stage.runtime.app.bot.send_message(stage.group.id, text)
+    async with stage.runtime.engine.begin() as connection:
+        await connection.execute(delete(OutboxRow).where(
+            OutboxRow.message_id == message.message_id))
+    return message.message_id
+
+
+async def test_a_send_that_arrived_before_the_crash_is_not_sent_again(stage: Stage) -> None:
+    before = len(texts(stage))
+    arrived = await sent_behind_the_outboxs_back(stage, OWED)
+    row_id = await owe(stage, OWED, attempt={"text": OWED, "floor": arrived - 1,
+                                             "params": {"text": OWED}})
+    assert await outbox_of(stage).send_pending() == 0
+    assert texts(stage)[before:] == [OWED]  # once: the one that had arrived
+    found = await row(stage, row_id)
+    assert found.message_id == arrived and found.sent_at is not None
+
+
+async def test_a_send_that_never_arrived_is_sent_once(stage: Stage) -> None:
+    before = len(texts(stage))
+    floor = max(m["message_id"] for m in stage.sandbox.messages(stage.group.id))  # type: ignore[union-attr]
+    row_id = await owe(stage, OWED, attempt={"text": OWED, "floor": floor,
+                                             "params": {"text": OWED}})
+    assert await outbox_of(stage).send_pending() == 1
+    assert texts(stage)[before:] == [OWED]
+    assert (await row(stage, row_id)).sent_at is not None
+    assert await outbox_of(stage).send_pending() == 0  # and never again
+
+
+async def test_looking_for_it_leaves_the_bots_other_messages_alone(stage: Stage) -> None:
+    """A known message of the bot's in the range looked at is never edited into the owed
+    text; the owed message, not found, is sent."""
+    assert stage.group is not None
+    floor = max(m["message_id"] for m in stage.sandbox.messages(stage.group.id))
+    other = await stage.runtime.app.bot.send_message(stage.group.id, "别的消息")
+    await owe(stage, OWED, attempt={"text": OWED, "floor": floor, "params": {"text": OWED}})
+    assert await outbox_of(stage).send_pending() == 1
+    assert stage.sandbox.message(stage.group, other.message_id)["text"] == "别的消息"  # type: ignore[index]
+    assert texts(stage)[-2:] == ["别的消息", OWED]
+
+
+async def test_nothing_is_owed_by_an_update_whose_transaction_did_not_commit(
+        stage: Stage) -> None:
+    assert stage.group is not None
+    outbox = outbox_of(stage)
+    before = len(texts(stage))
+    async with outbox.scope() as scope:
+        await stage.runtime.app.bot.send_message(stage.group.id, "未提交的回复")
+        assert [o.payload["text"] for o in scope.owed] == ["未提交的回复"]
+        # leaving without commit: as a crash or an outage before the commit
+    assert await outbox.send_pending() == 0
+    assert len(texts(stage)) == before
+    async with stage.runtime.engine.connect() as connection:
+        assert (await connection.execute(select(OutboxRow.id).where(
+            OutboxRow.payload.contains("未提交")))).first() is None
+
+
+async def test_a_reply_goes_out_after_its_change_is_stored(stage: Stage) -> None:
+    """The reply to /hand is sent only once the hand, the reply and the update's mark are
+    committed together: the row is there, marked sent with the reply's id."""
+    await stage.ask("张三", "/signin")
+    reply = await stage.ask("张三", "/hand")
+    assert reply["text"] == OWED
+    await stage.settled()
+    async with stage.runtime.engine.connect() as connection:
+        sent = (await connection.execute(select(OutboxRow.message_id, OutboxRow.update_id)
+                                         .where(OutboxRow.kind == "ack"))).all()
+    assert reply["message_id"] in {message_id for message_id, _update in sent}
+    assert all(update_id is not None for _message, update_id in sent)
