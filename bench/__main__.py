@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bench import (
     asr_accuracy,
     asr_loop_latency,
+    floor_latency,
     minutes,
     review_flag,
     roundtable_load,
@@ -36,6 +37,7 @@ BENCHMARKS = (
     Benchmark("asr-loop", asr_loop_latency.SUMMARY, asr_loop_latency.add_arguments,
               asr_loop_latency.run),
     Benchmark("voice", voice_latency.SUMMARY, voice_latency.add_arguments, voice_latency.main),
+    Benchmark("floor", floor_latency.SUMMARY, floor_latency.add_arguments, floor_latency.main),
     Benchmark("minutes", minutes.SUMMARY, minutes.add_arguments, minutes.run),
     Benchmark("review-flag", review_flag.SUMMARY, review_flag.add_arguments, review_flag.run),
 )

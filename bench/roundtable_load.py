@@ -104,11 +104,13 @@ class SandboxProcess:
 
 
 @contextlib.asynccontextmanager
-async def sandbox_process(workdir: Path) -> AsyncIterator[SandboxProcess]:
+async def sandbox_process(workdir: Path,
+                          module: str = "bot.sandbox") -> AsyncIterator[SandboxProcess]:
+    """The Bot API sandbox (``module``: it, or a benchmark's extension of it) as a child."""
     stderr_path = workdir / "sandbox.stderr"
     with stderr_path.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.sandbox", "--port", "0", "--token", TOKEN,
+            sys.executable, "-m", module, "--port", "0", "--token", TOKEN,
             "--bot-username", BOT_USERNAME, "--can-read-all-group-messages",
             cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=stderr,
             stdin=asyncio.subprocess.DEVNULL)

@@ -1,0 +1,443 @@
+"""The moderator's /queue and /next while voice notes are captioned (issue 9, point 11).
+
+With production settings (Telegram rate limiting on: Settings.rate_limit=True, i.e. the
+bot's AIORateLimiter; real Whisper, the in-process engine the production bot uses), while
+four voice notes are being captioned, the moderator's /next and /queue must be answered
+within 1.5 s p95; the first caption must arrive within 0.3 x note duration + 2 s, and no
+caption later than 20 s after its note. A group gets about 20 bot messages a minute.
+
+In one run, in this process: the Bot API sandbox as a child process (bench/floor_sandbox.py:
+``python -m bot.sandbox`` plus the control endpoints this benchmark needs), the production
+bot (build_runtime + running, fresh SQLite file, rate_limit=True, the Whisper engine
+build_transcriber makes, its model from the benchmarks' cache, loaded and warmed first), a
+supergroup with a moderator and 6 participants; /new, everyone /signin, everyone /hand.
+
+1. idle: the moderator sends /queue and /next alternately, K times (10), each when the
+   previous was answered;
+2. loaded: 4 participants send voice notes (real clips from tests/data/audio) in one go,
+   and right after that the moderator does the same K commands; each is sent when the
+   previous was answered or after at most 20 s (then it counts as 20 s, and as unanswered).
+
+Times are the sandbox's clock: a command's answer time is its message's creation to the
+bot's reply quoting it (stats created_ns/replied_ns); a caption's delay is the voice
+message's creation to the bot's request that put the caption in the group (the scribe edits
+its "正在转写……" reply into the caption, or sends the caption as a reply if that reply is not
+out yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import math
+import re
+import tempfile
+import time
+import wave
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from string import Formatter
+from typing import Any
+
+from bench.asr_accuracy import AUDIO_DIR, load_refs
+from bench.roundtable_load import (
+    OUT_DIR,
+    TOKEN,
+    Group,
+    SandboxProcess,
+    check_database,
+    environment,
+    make_group,
+    percentile,
+    sandbox_process,
+)
+from bench.voice_latency import Watched, voice_note
+from transcripts.whisper import WhisperTranscriber
+
+JSON = dict[str, Any]
+SUMMARY = ("floor: /queue and /next answer times, idle and while four voice notes are "
+           "captioned (rate limiting on, real Whisper), and the captions' delays")
+TOPIC = "老旧小区加装电梯"
+GOAL_P95_S = 1.5
+CAPTION_LATEST_S = 20.0
+COMMANDS = ("/queue", "/next")
+
+log = logging.getLogger("bench.floor")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--k", type=int, default=10,
+                        help="commands per phase, /queue and /next alternately (10)")
+    parser.add_argument("--voices", type=int, default=4, help="voice notes sent at once (4)")
+    parser.add_argument("--participants", type=int, default=6, help="besides the moderator (6)")
+    parser.add_argument("--seconds", type=float, default=0.0,
+                        help="0: each note is one real clip (the longest ones); else notes of "
+                             "this length joined from several clips")
+    parser.add_argument("--cap", type=float, default=20.0,
+                        help="longest wait for an answer before the next command (20 s)")
+    parser.add_argument("--caption-timeout", type=float, default=120.0,
+                        help="how long to wait for the captions (120 s)")
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="where the model is assembled (default: bench/out/models)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR)
+
+
+# --------------------------------------------------------------------------- voice notes
+@dataclass(frozen=True)
+class Note:
+    source: str
+    duration_s: float
+    data: bytes
+
+
+def make_notes(count: int, seconds: float) -> list[Note]:
+    """Real clips as OGG/Opus voice notes: one clip each (the longest), or joined clips."""
+    if seconds > 0:
+        return [Note(f"clips joined ({i * 7}…)", seconds, voice_note(seconds, offset=i * 7))
+                for i in range(count)]
+    clips = sorted(AUDIO_DIR.glob("*.wav"))  # the order voice_note() takes them in
+    longest = sorted(load_refs(), key=lambda ref: -ref.duration_s)[:count]
+    notes = []
+    for ref in longest:
+        with wave.open(str(AUDIO_DIR / ref.file)) as clip:
+            duration = clip.getnframes() / clip.getframerate()
+        index = clips.index(AUDIO_DIR / ref.file)
+        notes.append(Note(ref.file.removesuffix(".wav"), duration,
+                          voice_note(duration, offset=index)))
+    return notes
+
+
+# --------------------------------------------------------------------------- the sandbox
+def floor_sandbox(workdir: Path) -> contextlib.AbstractAsyncContextManager[SandboxProcess]:
+    """``python -m bench.floor_sandbox`` (the sandbox with our endpoints) as a child process."""
+    return sandbox_process(workdir, "bench.floor_sandbox")
+
+
+async def send(sandbox: SandboxProcess, group: Group, user_ids: list[int],
+               text: str) -> list[JSON]:
+    messages = [{"user_id": uid, "chat_id": group.chat_id, "text": text} for uid in user_ids]
+    sent: list[JSON] = await sandbox.call("POST", "send_texts", {"messages": messages})
+    return sent
+
+
+async def wait_replied(sandbox: SandboxProcess, sent: list[JSON],
+                       timeout: float) -> JSON:  # noqa: ASYNC109
+    """Until the bot replied to each of ``sent`` (quoting it), or ``timeout``."""
+    body = {"messages": [[m["chat_id"], m["message_id"]] for m in sent],
+            "field": "replied_ns", "timeout": timeout}
+    waited: JSON = await sandbox.call("POST", "wait_messages", body, timeout=timeout + 30)
+    return waited
+
+
+async def everyone(sandbox: SandboxProcess, group: Group, user_ids: list[int],
+                   text: str) -> None:
+    """``text`` from each of ``user_ids`` at once, then the moderator's /queue: the bot
+    handles updates in order, so its answer to that /queue means every one was handled."""
+    await send(sandbox, group, user_ids, text)
+    last = await send(sandbox, group, [group.moderator_id], "/queue")
+    if (await wait_replied(sandbox, last, 60))["timed_out"]:
+        raise RuntimeError(f"no answer to /queue after {text}\n{sandbox.stderr_tail()}")
+
+
+# --------------------------------------------------------------------------- the phases
+@dataclass
+class Probe:
+    command: str
+    message_id: int
+    created_ns: int
+    replied_ns: int | None  # None: not answered within the cap
+    transcribing: bool  # a transcription ran while it waited for its answer
+    late_s: float | None = None  # answered after the cap, this long after it was sent
+
+    def seconds(self, cap: float) -> float:
+        if self.replied_ns is None:
+            return cap
+        return min(cap, (self.replied_ns - self.created_ns) / 1e9)
+
+
+async def probe_phase(sandbox: SandboxProcess, group: Group, k: int, cap: float,
+                      watched: Watched) -> list[Probe]:
+    probes = []
+    for i in range(k):
+        command = COMMANDS[i % 2]
+        began = time.perf_counter()
+        sent = await send(sandbox, group, [group.moderator_id], command)
+        timing = (await wait_replied(sandbox, sent, cap))["timings"][0]
+        replied = timing["replied_ns"]
+        if replied is not None and (replied - timing["created_ns"]) / 1e9 > cap:
+            replied = None
+        probes.append(Probe(command, sent[0]["message_id"], timing["created_ns"], replied,
+                            watched.running_during(began, time.perf_counter())))
+    return probes
+
+
+@dataclass
+class Caption:
+    source: str
+    duration_s: float
+    message_id: int
+    created_ns: int
+    shown_ns: int | None = None
+    kind: str = "missing"  # caption | dropped | failed | missing
+    text: str = ""
+
+    @property
+    def delay_s(self) -> float | None:
+        return None if self.shown_ns is None else (self.shown_ns - self.created_ns) / 1e9
+
+
+def template_pattern(template: str) -> str:
+    """A catalogue template as a regular expression, its {fields} matching anything."""
+    parts = []
+    for literal, field, _spec, _conversion in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(".*?")
+    return "".join(parts)
+
+
+def catalogue_pattern(key: str) -> str:
+    from bot.catalog import CATALOGS
+
+    return "|".join(f"(?:^{template_pattern(c[key])}$)" for c in CATALOGS.values())
+
+
+def classify(text: str) -> str:
+    for kind, key in (("dropped", "voice_dropped"), ("failed", "voice_failed"),
+                      ("caption", "voice_caption")):
+        if re.search(catalogue_pattern(key), text, re.DOTALL):
+            return kind
+    return "other"
+
+
+async def send_voices(sandbox: SandboxProcess, group: Group, notes: list[Note]) -> list[Caption]:
+    senders = group.user_ids[-len(notes):]
+    body = {"voices": [{"user_id": uid, "chat_id": group.chat_id,
+                        "data": base64.b64encode(note.data).decode(),
+                        "duration": max(1, round(note.duration_s))}
+                       for uid, note in zip(senders, notes, strict=True)]}
+    sent = await sandbox.call("POST", "send_voices", body)
+    return [Caption(note.source, note.duration_s, m["message_id"], m["created_ns"])
+            for note, m in zip(notes, sent, strict=True)]
+
+
+async def wait_captions(sandbox: SandboxProcess, group: Group, captions: list[Caption],
+                        timeout: float) -> None:  # noqa: ASYNC109
+    body = {"messages": [[group.chat_id, c.message_id] for c in captions],
+            "pending": catalogue_pattern("voice_transcribing"), "timeout": timeout}
+    waited = await sandbox.call("POST", "wait_final", body, timeout=timeout + 30)
+    by_id = {c.message_id: c for c in captions}
+    for found in waited["found"]:
+        caption = by_id[found["message_id"]]
+        caption.shown_ns, caption.text = found["ns"], found["text"]
+        caption.kind = classify(found["text"])
+
+
+# --------------------------------------------------------------------------- one run
+async def measure(args: argparse.Namespace) -> JSON:
+    from pydantic import SecretStr
+
+    from yishitang.bootstrap import build_runtime, running
+    from yishitang.settings import Settings
+    from yishitang.speech import build_transcriber
+
+    notes = make_notes(args.voices, args.seconds)
+    models_dir = (args.models_dir or args.out / "models").resolve()
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        workdir = Path(tmp)
+        async with floor_sandbox(workdir) as sandbox:
+            group = await make_group(sandbox, args.participants)
+            settings = Settings(telegram_token=SecretStr(TOKEN),
+                                telegram_api_url=sandbox.root_url, data_dir=workdir / "data",
+                                database_url=None, rate_limit=True, model_cache_dir=models_dir)
+            # the engine production builds, watched to know when it transcribes; loaded and
+            # warmed before the bot starts (production loads it at start, in the background)
+            watched = Watched(build_transcriber(settings))
+            started = time.perf_counter()
+            await watched.start()
+            model_s = time.perf_counter() - started
+            runtime = await build_runtime(settings, transcriber=watched)
+            async with running(runtime):
+                setup = await set_up(sandbox, group, runtime)
+                idle = await probe_phase(sandbox, group, args.k, args.cap, watched)
+                # those called in phase 1 raise their hands again, for phase 2's /next
+                await everyone(sandbox, group, group.user_ids[:math.ceil(args.k / 2)], "/hand")
+                await asyncio.wait_for(runtime.poller.wait_handled(), 30)
+                setup["pending_hands_before_loaded"] = pending_hands(settings, group)
+                captions = await send_voices(sandbox, group, notes)
+                waiting = asyncio.create_task(
+                    wait_captions(sandbox, group, captions, args.caption_timeout))
+                loaded = await probe_phase(sandbox, group, args.k, args.cap, watched)
+                await waiting
+                stats = await sandbox.call("GET", "stats")
+                calls = await sandbox.call("GET", f"chat_calls?chat_id={group.chat_id}")
+    late_replies(idle + loaded, stats["messages"])
+    whisper = watched.inner.options if isinstance(watched.inner, WhisperTranscriber) else None
+    return {
+        "benchmark": "floor", "rate_limit": settings.rate_limit,
+        "engine": watched.engine, "model": watched.model,
+        "whisper_threads": whisper.threads if whisper else None,
+        "asr_workers": settings.asr_workers, "model_load_s": model_s,
+        "k": args.k, "cap_s": args.cap, "participants": args.participants, "setup": setup,
+        "idle": [asdict(p) for p in idle], "loaded": [asdict(p) for p in loaded],
+        "captions": [asdict(c) for c in captions],
+        "transcriptions": [[round(a, 3), round(b, 3)] for a, b in watched.spans],
+        "group_calls": calls,
+        "phase_calls": {"idle": calls_around(calls, phase_span(idle, [])),
+                        "loaded": calls_around(calls, phase_span(loaded, captions))},
+    }
+
+
+async def set_up(sandbox: SandboxProcess, group: Group, runtime: Any) -> JSON:
+    opened = await send(sandbox, group, [group.moderator_id], f"/new {TOPIC}")
+    if (await wait_replied(sandbox, opened, 30))["timed_out"]:
+        raise RuntimeError(f"no answer to /new\n{sandbox.stderr_tail()}")
+    await everyone(sandbox, group, group.user_ids, "/signin")
+    await everyone(sandbox, group, group.user_ids, "/hand")
+    await asyncio.wait_for(runtime.poller.wait_handled(), 30)
+    database = (runtime.settings.data_dir / "yishitang.db").resolve()
+    checked: JSON = check_database(database, group)
+    if not checked["ok"]:
+        raise RuntimeError(f"the set-up did not take: {checked}")
+    return checked
+
+
+def pending_hands(settings: Any, group: Group) -> int:
+    import sqlite3
+
+    database = (settings.data_dir / "yishitang.db").resolve()
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return int(db.execute(
+            "SELECT count(*) FROM hands h JOIN sessions s ON h.session_id = s.id "
+            "WHERE s.chat_id = ? AND h.status = 'pending'", (group.chat_id,)).fetchone()[0])
+
+
+def late_replies(probes: list[Probe], timings: list[JSON]) -> None:
+    """For commands counted as unanswered: whether and when the answer came after all."""
+    replied = {t["message_id"]: t["replied_ns"] for t in timings}
+    for probe in probes:
+        late = replied.get(probe.message_id)
+        if probe.replied_ns is None and late is not None:
+            probe.late_s = (late - probe.created_ns) / 1e9
+
+
+def phase_span(probes: list[Probe], captions: list[Caption]) -> tuple[int, int]:
+    starts = [p.created_ns for p in probes] + [c.created_ns for c in captions]
+    ends = [p.replied_ns or p.created_ns for p in probes] + \
+        [c.shown_ns or c.created_ns for c in captions]
+    return min(starts), max(ends)
+
+
+def calls_around(calls: list[JSON], span: tuple[int, int]) -> JSON:
+    """Bot API requests for the group (each passes the group's rate limiter) during a phase,
+    and in the minute before it began."""
+    start, end = span
+    during = [c for c in calls if start <= c["ts_ns"] <= end]
+    before = [c for c in calls if start - 60e9 <= c["ts_ns"] < start]
+    minutes = max((end - start) / 60e9, 1e-9)
+    return {"during": len(during), "per_minute": len(during) / minutes,
+            "in_minute_before": len(before), "seconds": (end - start) / 1e9,
+            "methods": sorted({c["method"] for c in during})}
+
+
+# --------------------------------------------------------------------------- report
+def figures(probes: list[Probe], cap: float) -> JSON:
+    values = sorted(p.seconds(cap) for p in probes)
+    return {"p50_s": percentile(values, 50), "p95_s": percentile(values, 95),
+            "max_s": values[-1] if values else math.nan,
+            "answered": sum(p.replied_ns is not None for p in probes), "count": len(probes),
+            "unanswered": sum(p.replied_ns is None for p in probes),
+            "during_transcription": sum(p.transcribing for p in probes)}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(result: JSON, cap: float) -> tuple[str, bool]:
+    idle = figures([Probe(**p) for p in result["idle"]], cap)
+    loaded = figures([Probe(**p) for p in result["loaded"]], cap)
+    captions = [Caption(**c) for c in result["captions"]]
+    result["figures"] = {"idle": idle, "loaded": loaded}
+    lines = [
+        f"production settings: rate limiting ON (Settings.rate_limit={result['rate_limit']}, "
+        "python-telegram-bot AIORateLimiter: 20 messages a minute per group)",
+        f"Whisper REAL: {result['engine']} {result['model']}, in-process worker, "
+        f"{result['asr_workers']} worker x {result['whisper_threads']} thread(s); model "
+        f"loaded and warmed in {result['model_load_s']:.1f} s before the bot started",
+        f"group: moderator + {result['participants']} participants; {result['k']} commands "
+        f"per phase (/queue, /next alternately), each after the previous answer or {cap:.0f} s",
+        "",
+        f"{'phase':<8}{'answered':>10}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'unanswered':>12}"
+        f"{'while transcribing':>20}   group calls: in phase (its length); in the minute before",
+    ]
+    for name, fig in (("idle", idle), ("loaded", loaded)):
+        calls = result["phase_calls"][name]
+        lines.append(
+            f"{name:<8}{fig['answered']:>7}/{fig['count']:<2}{fig['p50_s']:>8.2f}"
+            f"{fig['p95_s']:>8.2f}{fig['max_s']:>8.2f}{fig['unanswered']:>12}"
+            f"{fig['during_transcription']:>17}/{fig['count']:<2}"
+            f"   {calls['during']:>3} ({calls['seconds']:.1f} s); {calls['in_minute_before']}")
+    lines.append("(group calls: Bot API requests for the group, each through its rate limiter, "
+                 "which lets 20 go at once, then one every 3 s;")
+    lines.append(" the requests of the minute before a phase tell how full it was when it began)")
+    ratio = loaded["p95_s"] / idle["p95_s"] if idle["p95_s"] > 0 else math.inf
+    result["figures"]["p95_ratio"] = ratio
+    lines.append(f"loaded/idle p95 = {ratio:.1f}x   (p95 is nearest-rank: with K=10, the "
+                 "slowest; an unanswered command counts as "
+                 f"{cap:.0f} s)")
+    lines += ["", "captions (voice note created -> its caption in the group):",
+              f"{'note':<34}{'note s':>8}{'delay s':>9}  goal"]
+    shown = [c for c in captions if c.kind == "caption" and c.delay_s is not None]
+    first = min(shown, key=lambda c: c.shown_ns or 0) if shown else None
+    for c in captions:
+        delay = "-" if c.delay_s is None else f"{c.delay_s:.2f}"
+        goal = f"<= {CAPTION_LATEST_S:.0f} s"
+        if c is first:
+            goal = f"first caption: <= 0.3 x {c.duration_s:.1f} + 2 = " \
+                   f"{0.3 * c.duration_s + 2:.2f} s; and {goal}"
+        extra = "" if c.kind == "caption" else f"  [{c.kind}: {c.text[:60]!r}]"
+        lines.append(f"{c.source:<34}{c.duration_s:>8.2f}{delay:>9}  {goal}{extra}")
+    first_ok = first is not None and (first.delay_s or math.inf) <= 0.3 * first.duration_s + 2
+    all_ok = len(shown) == len(captions) and all(
+        (c.delay_s or math.inf) <= CAPTION_LATEST_S for c in shown)
+    latest = max((c.delay_s or math.inf for c in captions), default=math.nan)
+    answer_ok = loaded["p95_s"] <= GOAL_P95_S
+    goals = {"answers_p95": answer_ok, "first_caption": first_ok, "captions_20s": all_ok}
+    result["goals"] = goals
+    lines += [
+        "",
+        f"goal: /queue and /next answered within {GOAL_P95_S} s p95 while captioning: "
+        f"p95 {loaded['p95_s']:.2f} s, {loaded['unanswered']} unanswered -> "
+        f"{verdict(answer_ok)}",
+        "goal: first caption within 0.3 x note + 2 s: "
+        + (f"{first.delay_s:.2f} s for a {first.duration_s:.1f} s note (goal "
+           f"{0.3 * first.duration_s + 2:.2f} s)" if first and first.delay_s is not None
+           else "no caption") + f" -> {verdict(first_ok)}",
+        f"goal: every caption within {CAPTION_LATEST_S:.0f} s of its note: {len(shown)}/"
+        f"{len(captions)} captioned, latest {latest:.2f} s -> {verdict(all_ok)}",
+    ]
+    return "\n".join(lines), all(goals.values())
+
+
+def main(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.k < 1 or args.voices < 1 or args.participants < args.voices:
+        raise SystemExit("--k and --voices must be positive, --participants >= --voices")
+    started = datetime.now(UTC)
+    result = asyncio.run(measure(args))
+    text, passed = report(result, args.cap)
+    print(text, flush=True)
+    result.update(started=started.isoformat(), finished=datetime.now(UTC).isoformat(),
+                  environment=environment(), passed=passed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"floor-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n",
+                    encoding="utf-8")
+    print(f"figures written to {path}")
+    return 0 if passed else 1
