@@ -8,8 +8,7 @@ flight while the process is killed), see bot/sandbox/faults.py.
 
 The bot is configured with a remote speech engine (never called: no audio here), so a restart
 does not wait for the Whisper model to load; the last test uses the default in-process engine.
-The test marked xfail(strict) pins product bugs found here: once they are fixed it XPASSes,
-fails, and the mark should go.
+Messages owed at a kill (replies, notices) are sent exactly once: bot/outbox.py.
 """
 
 from __future__ import annotations
@@ -377,17 +376,7 @@ async def test_update_delivered_twice_is_processed_once(launch: Launch, sqlite_u
     await processed_once(speech, again, nudge, late)
 
 
-# ---------------------------------------------------------------------------- known gap
-OWED_MESSAGES = (
-    "product bug: (1) a command's change and its 'processed' mark commit together BEFORE its "
-    "reply is sent, so a crash while the reply is on its way loses it for good (the update is "
-    "never handled again); the same goes for what a handler sends after its reply (the "
-    "recording notice, the group announcement of a deep-link sign-in, the relay of a written "
-    "submission) and for timer notices (warned_at/timeup_at commit before the send). (2) An "
-    "update that changes nothing (/queue, /help, a refused command) is marked processed only "
-    "after its reply went out, so a crash in between answers it twice.")
-
-
+# ---------------------------------------------------------------------------- owed messages
 class OwedMessages(AssertionError):
     """After a crash, a message the bot owed was lost or sent twice (the state was fine)."""
 
