@@ -51,6 +51,7 @@ DEC = date(2026, 12, 20)  # a Sunday in December: deadlines fall in the next yea
     ("今年梅雨季节前完成加固", "今年梅雨季节前"),
     ("元旦小长假前开通", "元旦小长假前"),
     ("下周起开始整治，两周内完成", "两周内"),
+    ("到今年二月底前完成登记", "今年二月底前"),  # by then: 到 is not 截至
 ])
 def test_finds_the_deadline_as_said(text: str, said: str) -> None:
     found = find_deadline(text)
@@ -76,6 +77,9 @@ def test_finds_the_deadline_as_said(text: str, said: str) -> None:
     "5号楼前面的空地",
     "停在3号前面的那辆车",
     "每季度末检查一次",
+    "截至今年二月底，全区登记在册的犬只一万二千三百只",  # as of: a fact, not a deadline
+    "截至2月底登记率不到四成",
+    "截止到今年6月底，已完成改造四十户",
 ])
 def test_no_deadline(text: str) -> None:
     assert find_deadline(text) is None

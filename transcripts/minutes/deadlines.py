@@ -17,8 +17,8 @@ turns it into a date, or None when it names no day. Conventions (weeks run Monda
 - a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day, or
   in the year said (2028年春节前) (lunar festivals from a table for 2024-2040; outside it, None);
 - 雨季来临前, 汛期前, 开学前, 尽快 ...: kept as said, resolved to None;
-- not deadlines: the past (去年八月底), a start (下个月起; 下个月 in 下个月1号起; but
-  三季度末前开始 is by then), a bare month (8月份).
+- not deadlines: the past (去年八月底), "as of" (截至今年二月底，登记在册…), a start (下个月起;
+  下个月 in 下个月1号起; but 三季度末前开始 is by then), a bare month (8月份).
 """
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ _FESTIVALS = (r"春节|过年|元宵节?|端午节?|中秋节?|国庆节?|元旦
               r"建党节|八一|建军节|清明节?|重阳节?|除夕|十一")
 _VAGUE_SEASON = (r"开春|雨季|主汛期|汛期|梅雨季节?|梅雨期|梅汛期?|台风季节?|台汛期|开学|秋收|春耕|"
                  r"农忙|旺季|上市季|冬季|入冬|入夏|夏季|暑假|寒假|高温季节?|防汛期|收获季节?")
-_PAST = re.compile(r"(?:去年|前年|上个?月|上周|上星期|上礼拜)$")
+# Said of the past, or "as of" (截至二月底，登记在册的犬只… states a fact, sets no deadline).
+_PAST = re.compile(r"(?:去年|前年|上个?月|上周|上星期|上礼拜|截至(?:今年|本年|本月)?|"
+                   r"截止到(?:今年)?)$")
 
 _FROM = re.compile(r"起|开始|以后|之后|后(?!前)")
 _BOUND = re.compile(r"(?:前|内|为止)$")  # "三季度末前开始试行": by then, not from then
