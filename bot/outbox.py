@@ -15,16 +15,17 @@ recognised by asking Telegram to edit the messages after that id, that the bot d
 into exactly that text: "message is not modified" means it is there (marked sent, not sent
 again); "not found" or "can't be edited" means it is not that one. Only if none is, is it sent.
 
-A request that goes out at once while an update is handled (an answer to a button press, an
-edit, a message to a private chat) first commits what the update did so far, with the
-messages it owes and its mark: what a user did is stored before the bot answers them.
+Answers to button presses and edits are held until right after the commit, and so are the
+wake-ups of the timekeeper and the scribe (``when_committed``). A message to a private chat
+goes out at once, and first commits what the update did so far, with the messages it owes and
+its mark: what a user did is always stored before the bot answers them.
 
 Only messages to groups go through the outbox (texts, and files and photos, so that they keep
 their order); the few sent to a private chat go out at once, so that a user who never started
 the bot is found out while the handler can still tell the group. A file cut off by a crash
-cannot be recognised and is sent again. Other requests (answers to button presses, edits, chat
-lookups) go out at once: an answerCallbackQuery must come while the user waits, an edit can be
-made twice without harm.
+cannot be recognised and is sent again. Answers to button presses and edits are not kept in
+the table (made right after the commit, in the same process: a query expires within seconds,
+and an edit can be made twice without harm); lookups (getChatMember) go out at once.
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import BaseRateLimiter
 from telegram.request._requestparameter import RequestParameter
 
@@ -68,6 +76,9 @@ class Capture:
     known: list[tuple[int, int]] = field(default_factory=list)  # sent at once: (chat, id)
     # commit what is done so far, before a request that goes out at once
     checkpoint: Callable[[], Awaitable[None]] | None = None
+    deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    after: list[Callable[[], None]] = field(default_factory=list)  # wake-ups, after commit
+    checkpointed: bool = False  # part of it is committed (and the update marked handled)
 
 
 _CAPTURE: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
@@ -94,6 +105,20 @@ def owe_ack(chat_id: int, ack: Ack, run: str | None) -> bool:
     return True
 
 
+def when_committed(wake: Callable[[], None]) -> Callable[[], None]:
+    """``wake`` (the timekeeper's or the scribe's kick), called at once outside an update
+    and after its commit inside one: woken earlier, they would read the state before it."""
+
+    def call() -> None:
+        capture = _CAPTURE.get()
+        if capture is None:
+            wake()
+        elif wake not in capture.after:
+            capture.after.append(wake)
+
+    return call
+
+
 def link_last(*, audio_job: int) -> bool:
     """The message the handler just sent is the placeholder of ``audio_job``: its message id
     is written to the job when it is sent. False outside an update (nothing captured)."""
@@ -118,6 +143,7 @@ def ack_of_json(data: JSON, bot: Bot) -> Ack:
 
 
 CAPTURED = ("sendMessage", "sendDocument", "sendPhoto")
+DEFERRED = ("answerCallbackQuery", "editMessage", "deleteMessage")
 
 
 def _plain(endpoint: str, data: JSON) -> JSON | None:
@@ -174,10 +200,25 @@ class OutboxHook(BaseRateLimiter[JSON]):
                 capture.owed.append(Owed(chat_id, "message", plain, capture.update_id))
                 return {"message_id": 0, "date": int(time.time()), "text": plain.get("text"),
                         "chat": {"id": chat_id, "type": "supergroup"}}
+        if capture is not None and not _SENDING.get() and endpoint.startswith(DEFERRED):
+            # an answer to a button press or an edit: made right after the commit, so that
+            # what the user did is stored before they see it (and nothing is shown of a
+            # change that an outage undid: the update is then handled again)
+            inner = self._inner
+
+            async def later() -> None:
+                if inner is None:
+                    await callback(*args, **kwargs)
+                else:
+                    await inner.process_request(callback, args, kwargs, endpoint, data,
+                                                rate_limit_args)
+
+            capture.deferred.append(later)
+            return True
         if (capture is not None and capture.checkpoint is not None and not _SENDING.get()
                 and not endpoint.startswith("get")):
-            # an answer, an edit or a private message goes out now: what the user did is
-            # stored first (and the messages owed so far with it)
+            # a private message goes out now: what the user did is stored first (and the
+            # messages owed so far with it)
             await capture.checkpoint()
         if self._inner is None:
             result = await callback(*args, **kwargs)
@@ -190,7 +231,11 @@ class OutboxHook(BaseRateLimiter[JSON]):
             if capture is not None:  # in the update's transaction (a second one would wait)
                 capture.known.append((chat_id, result["message_id"]))
             else:
-                await self._store.known(chat_id, result["message_id"])  # never probed as ours
+                try:
+                    await self._store.known(chat_id, result["message_id"])  # never probed
+                except Exception:  # the message went out: that is what the caller learns
+                    log.warning("could not record message %s of chat %s", result["message_id"],
+                                chat_id, exc_info=True)
         return result
 
 
@@ -217,6 +262,23 @@ class Scope:
             return
         await self._write()
         await self.shared.commit_and_continue()
+        self.capture.checkpointed = True
+
+    @property
+    def checkpointed(self) -> bool:
+        return self.capture.checkpointed
+
+    async def answer(self) -> None:
+        """After the commit: the answers to button presses and the edits held back."""
+        after, self.capture.after = self.capture.after, []
+        for wake in after:
+            wake()
+        deferred, self.capture.deferred = self.capture.deferred, []
+        for request in deferred:
+            try:
+                await request()
+            except TelegramError as error:  # an expired query, an unchanged message …
+                log.info("an answer or edit after the commit was refused: %s", error)
 
     async def commit(self) -> None:
         """The change, the messages it owes and the update's mark, durable together."""
@@ -273,21 +335,28 @@ class Outbox:
         """Send what every chat is owed, each chat in order; return how many messages."""
         count = 0
         for chat_id in await self.store.chats():
-            count += await self.send_chat(chat_id)
+            try:
+                count += await self.send_chat(chat_id)
+            except Exception:  # one chat's trouble stops neither the others nor the bot
+                log.warning("owed messages to chat %s not sent this time", chat_id,
+                            exc_info=True)
         return count
 
     async def send_chat(self, chat_id: int) -> int:
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         count = 0
         async with lock:
-            while batch := await self.store.pending(chat_id):
-                head = batch[0]
-                if head.attempt is not None and await self._arrived(head):
-                    continue
-                send = self._next(batch)
-                if send is None:
-                    continue
-                count += await self._send(chat_id, send)
+            try:
+                while batch := await self.store.pending(chat_id):
+                    head = batch[0]
+                    if head.attempt is not None and await self._arrived(head):
+                        continue
+                    send = self._next(batch)
+                    if send is None:
+                        continue
+                    count += await self._send(chat_id, send)
+            except _Undecided as undecided:  # Telegram did not answer: the next round
+                log.warning("messages to chat %s wait: %s", chat_id, undecided)
         return count
 
     # ------------------------------------------------------------------ what goes out
@@ -335,15 +404,20 @@ class Outbox:
                 await asyncio.sleep(wait if isinstance(wait, int | float)
                                     else wait.total_seconds())
                 continue
+            except ChatMigrated as error:  # the group became a supergroup: its new id
+                send.params["chat_id"] = error.new_chat_id
+                continue
             except (Forbidden, BadRequest) as error:  # will never arrive: blocked, chat gone
                 log.warning("message to chat %s given up: %s", chat_id, error)
                 await self.store.failed(send.ids, str(error))
                 return 0
-            except (TelegramError, NetworkError):
+            except (TelegramError, NetworkError) as error:
                 # may or may not have arrived (timed out): recognised at the next round
-                log.warning("message to chat %s: no answer from Telegram", chat_id,
-                            exc_info=True)
-                raise
+                raise _Undecided(f"no answer from Telegram ({error})") from error
+            except Exception as error:  # a request that cannot be made: never retried
+                log.exception("message to chat %s cannot be sent", chat_id)
+                await self.store.failed(send.ids, repr(error))
+                return 0
             break
         await self.store.sent(send.ids, message.message_id, self.clock())
         self.sent += 1
@@ -364,9 +438,13 @@ class Outbox:
             if candidate in known:
                 continue
             try:
-                await self.bot.edit_message_text(
-                    params.get("text", ""), chat_id=row.chat_id, message_id=candidate,
-                    api_kwargs={k: v for k, v in params.items() if k != "text"})
+                token = _SENDING.set(True)
+                try:
+                    await self.bot.edit_message_text(
+                        params.get("text", ""), chat_id=row.chat_id, message_id=candidate,
+                        api_kwargs={k: v for k, v in params.items() if k != "text"})
+                finally:
+                    _SENDING.reset(token)
             except BadRequest as error:
                 if NOT_MODIFIED in str(error).lower():
                     log.info("message %s in chat %s had arrived before the crash: not sent "
@@ -374,8 +452,10 @@ class Outbox:
                     await self.store.sent(group, candidate, self.clock())
                     return True
                 continue  # not found, not the bot's, not text: not this one
-            except TelegramError:
-                break
+            except Forbidden:
+                break  # the bot is out of the chat: nothing to find
+            except TelegramError as error:  # flood control, no network: undecided yet
+                raise _Undecided(f"could not look for message cut off ({error})") from error
             # The edit went through: a message of the bot's it did not know of. Every message
             # the bot sends is recorded (OutboxHook), so only another send cut off by the same
             # crash can be one; it was rewritten, which the log says.
@@ -386,6 +466,10 @@ class Outbox:
 
     async def prune(self) -> int:
         return await self.store.prune(self.clock() - KEEP_SENT)
+
+
+class _Undecided(Exception):
+    """Telegram did not answer: whether a message arrived is known only later."""
 
 
 def _parts(acks: list[Ack]) -> list[list[Ack]]:

@@ -90,12 +90,23 @@ class DurablePoller:
                 outbox.seen(message.chat.id, message.message_id)
             # the update's change, the messages it owes and its mark: one transaction
             async with outbox.scope(update_id) as scope:
-                await self._app.process_update(update)
-                interrupted = self._deps.interrupted.pop(update_id, None)
-                if interrupted is not None:
-                    raise interrupted  # nothing of it is stored: handled again after it
-                await scope.commit()
+                try:
+                    await self._app.process_update(update)
+                    interrupted = self._deps.interrupted.pop(update_id, None)
+                    if interrupted is not None:
+                        raise interrupted
+                    await scope.commit()
+                except Exception as error:
+                    if not scope.checkpointed:
+                        raise  # nothing of it is stored: handled again after the outage
+                    # it wrote to a private chat, which committed (and marked) what came
+                    # before; what came after is not done again
+                    log.warning("update %s: its change is stored; what came after it "
+                                "failed and is not done again (%s)", update_id, error)
+                    self._deps.uow.committed(update_id)
+                    return
             self._deps.uow.committed(update_id)  # forget it: the scope marked it
+            await scope.answer()  # button answers, edits and wake-ups, now that it is stored
             return
         if update_id not in self._unmarked:
             update = self._fetched.pop(update_id, None) or Update.de_json(

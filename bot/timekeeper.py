@@ -47,6 +47,7 @@ class Timekeeper:
             for notice in notices:
                 await self._send(notice)
             await scope.commit()
+        await scope.answer()
         if notices:
             await self._outbox.send_pending()
         return notices

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from bot.app import build_application, publish_commands
 from bot.common import App, AudioLimits, BotDeps
 from bot.health import HEALTH_FILE, Health
-from bot.outbox import Outbox
+from bot.outbox import Outbox, when_committed
 from bot.poller import DurablePoller
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
@@ -89,7 +89,7 @@ async def build_runtime(
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
         rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
     timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health, outbox=deps.outbox)
-    deps.on_floor_change = timekeeper.kick
+    deps.on_floor_change = when_committed(timekeeper.kick)
     inbox = Inbox(make_session_factory(engine))
     poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout,
                            on_poll=Heartbeat(heartbeat_path(settings)))
@@ -99,7 +99,7 @@ async def build_runtime(
         language=settings.asr_language or None, glossary=tuple(settings.glossary),
         retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
     scribe.outbox = deps.outbox
-    deps.on_audio = scribe.kick
+    deps.on_audio = when_committed(scribe.kick)
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber)
 
 

@@ -138,3 +138,24 @@ async def test_a_reply_goes_out_after_its_change_is_stored(stage: Stage) -> None
                                          .where(OutboxRow.kind == "ack"))).all()
     assert reply["message_id"] in {message_id for message_id, _update in sent}
     assert all(update_id is not None for _message, update_id in sent)
+
+
+async def test_a_message_that_cannot_be_made_is_given_up_and_blocks_nothing(
+        stage: Stage) -> None:
+    """A row the sender cannot turn into a request (here a file without its bytes) is marked
+    failed; the rows after it go out, and the bot keeps answering."""
+    assert stage.group is not None
+    engine = stage.runtime.engine
+    async with engine.begin() as connection:
+        await rows.add(connection, [
+            Owed(stage.group.id, "message", {"method": "sendDocument",
+                                             "chat_id": stage.group.id}),
+            Owed(stage.group.id, "message", {"chat_id": stage.group.id, "text": OWED})],
+            datetime.now(UTC))
+    assert await outbox_of(stage).send_pending() == 1
+    assert texts(stage)[-1] == OWED
+    async with engine.connect() as connection:
+        failed = (await connection.execute(select(OutboxRow.failed).where(
+            OutboxRow.failed.is_not(None)))).scalars().all()
+    assert len(failed) == 1 and "document" in failed[0]
+    assert "发言队列" in (await stage.ask(MOD, "/queue"))["text"]
