@@ -17,11 +17,6 @@ from tests.services.test_minutes_usecases import CHAT, MOD, STAFF, A, held
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def uow() -> FakeUowFactory:
-    return FakeUowFactory()
-
-
 async def test_the_moderator_and_staff_set_the_hall_document_and_others_may_not(
         uow: FakeUowFactory) -> None:
     await held(uow, FakeClock())

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from facilitation import floor, record, services
 from facilitation.audit import AuditAction
 from facilitation.draft_edits import CorrectTurn, from_record
@@ -22,16 +20,6 @@ MOD = Actor(1, "李主席")
 A, B = Actor(2, "张三"), Actor(3, "李四")
 SAID = "建议每户每月收取三百元停车管理费。"
 MEANT = "建议每户每月收取三十元停车管理费。"
-
-
-@pytest.fixture
-def uow() -> FakeUowFactory:
-    return FakeUowFactory()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 async def opened(uow: FakeUowFactory, clock: FakeClock) -> int:

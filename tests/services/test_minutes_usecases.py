@@ -17,16 +17,6 @@ A, B = Actor(2, "张三"), Actor(3, "李四")
 STAFF = Actor(9, "何静", is_staff=True)
 
 
-@pytest.fixture
-def uow() -> FakeUowFactory:
-    return FakeUowFactory()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 async def held(uow: FakeUowFactory, clock: FakeClock, *, close: bool = True) -> int:
     """A session where 张三 and 李四 each said something, closed."""
     session = await services.open_session(uow(), chat_id=CHAT, topic="停车难", actor=MOD,

@@ -20,16 +20,6 @@ MOD = Actor(1, "李主席")
 A, B, C = Actor(2, "张三"), Actor(3, "李四"), Actor(4, "王五")
 
 
-@pytest.fixture
-def uow() -> FakeUowFactory:
-    return FakeUowFactory()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 async def opened(uow: FakeUowFactory, clock: FakeClock, *people: Actor) -> None:
     await services.open_session(uow(), chat_id=CHAT, topic="污水零直排", actor=MOD,
                                 now=clock(), new_code=SequentialCodes(), turn_limit_s=180)
