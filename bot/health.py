@@ -60,6 +60,7 @@ class Health:
         self.error: str | None = None
         self._written_at: float | None = None
         self._write_failed = False
+        self._watchers: set[asyncio.Event] = set()
 
     def unavailable(self, error: BaseException) -> bool:
         """Whether ``error`` is a database outage, to be waited out."""
@@ -109,10 +110,35 @@ class Health:
         try:
             partial.write_text(json.dumps(self.as_json(), indent=1) + "\n", encoding="utf-8")
             os.replace(partial, self.path)  # a reader never sees half a file
+            for watcher in self._watchers:
+                watcher.set()
         except OSError as error:  # a full disk must not stop the bot; it will look unhealthy
             if not self._write_failed:
                 log.warning("cannot write %s: %s", self.path, error)
                 self._write_failed = True
+
+
+async def written_until(health: Health, condition: Callable[[], bool],
+                        timeout: float) -> bool:  # noqa: ASYNC109
+    """Wait, woken by each write of the health file, until ``condition`` holds (for whoever
+    reads that file, e.g. tests); False if ``timeout`` passed first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    written = asyncio.Event()
+    health._watchers.add(written)
+    try:
+        while not condition():
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            written.clear()
+            try:
+                await asyncio.wait_for(written.wait(), left)
+            except TimeoutError:
+                return condition()
+        return True
+    finally:
+        health._watchers.discard(written)
 
 
 async def until_available(health: Health, where: str, attempt: Callable[[], Awaitable[T]],

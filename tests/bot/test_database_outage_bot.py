@@ -23,7 +23,7 @@ import pytest
 import storage.engine
 from bot.catalog import t
 from bot.common import deps_of
-from bot.health import HEALTH_FILE, health_problem
+from bot.health import HEALTH_FILE, health_problem, written_until
 from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults, running_sandbox_with_faults
 from facilitation.model import ContributionKind
@@ -56,13 +56,12 @@ class WriteLock:
         self._connection.close()
 
 
-async def eventually(condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` until it holds, failing after DEADLINE_S."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {DEADLINE_S} s")
-        await asyncio.sleep(0.02)  # polling a condition, with a deadline
+async def eventually(stage: Stage, condition: Callable[[], bool], what: str) -> None:
+    """Until ``condition`` holds, woken by each write of the health file (the health checks
+    read that file); failing after DEADLINE_S."""
+    if not await written_until(stage.runtime.app.bot_data["deps"].health, condition,
+                               DEADLINE_S):
+        raise AssertionError(f"{what}: not within {DEADLINE_S} s")
 
 
 @contextlib.asynccontextmanager
@@ -82,7 +81,7 @@ async def faulty_stage(data_dir: Path) -> AsyncIterator[tuple[Stage, Faults, Wri
                 stage.open_group("议事堂", [MOD, "张三", "李四"])
                 assert "议事会已开启" in text(await stage.ask(MOD, "/new 停车难怎么解决"))
                 await stage.settled()
-                await eventually(lambda: unhealthy(stage) is None, "healthy to begin with")
+                await eventually(stage, lambda: unhealthy(stage) is None, "healthy to begin with")
                 yield stage, faults, lock
         finally:
             lock.close()
@@ -141,7 +140,7 @@ async def test_updates_that_arrive_while_the_database_is_locked_are_handled_once
         await lock.release()
 
         await stage.settled(timeout=DEADLINE_S)
-        await eventually(lambda: unhealthy(stage) is None, "healthy once the lock is gone")
+        await eventually(stage, lambda: unhealthy(stage) is None, "healthy once the lock is gone")
         assert poller_running()
         record = await load_record(stage.runtime.uow())
         assert [(c.speaker_name, c.text, c.kind) for c in record.contributions] == [
@@ -177,12 +176,12 @@ async def test_an_update_being_handled_when_the_lock_is_taken_is_handled_once(
             "the updates were meant to arrive in one batch"
         await lock.take()
         hold.release()
-        await eventually(lambda: unhealthy(stage) is not None, "unhealthy while locked")
+        await eventually(stage, lambda: unhealthy(stage) is not None, "unhealthy while locked")
         assert deps_of(stage.runtime.app).interrupted == {} and poller_running()
         await lock.release()
 
         await stage.settled(timeout=DEADLINE_S)
-        await eventually(lambda: unhealthy(stage) is None, "healthy once the lock is gone")
+        await eventually(stage, lambda: unhealthy(stage) is None, "healthy once the lock is gone")
         record = await load_record(stage.runtime.uow())
         expected = [("张三", "我同意")]
         if interrupted == "handler":
