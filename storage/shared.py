@@ -10,6 +10,7 @@ announced at their commit (``after_commit``) is announced then.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from collections.abc import Callable
 from types import TracebackType
@@ -33,8 +34,13 @@ class SharedTransaction:
     async def __aenter__(self) -> Self:
         if _CURRENT.get() is not None:
             raise RuntimeError("a shared transaction is already open in this context")
-        connection = self._connection = await self.engine.connect().start()
-        await connection.begin()
+        connection = await self.engine.connect().start()
+        try:
+            await connection.begin()
+        except BaseException:  # cancelled or failed before it was ours to close on exit
+            await asyncio.shield(connection.close())
+            raise
+        self._connection = connection
         self._token = _CURRENT.set(self)
         return self
 
@@ -50,7 +56,8 @@ class SharedTransaction:
             if not self.committed:
                 await connection.rollback()
         finally:
-            await connection.close()
+            # shielded: a second cancellation (shutdown) must not leave it unclosed
+            await asyncio.shield(connection.close())
 
     @property
     def connection(self) -> AsyncConnection:
