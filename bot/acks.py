@@ -14,7 +14,6 @@ Several become one message listing them, replying to the first of them (split at
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,6 @@ from telegram.constants import MessageLimit
 
 from bot.catalog import t
 
-log = logging.getLogger(__name__)
 _MARGIN = 40  # room for the counts in a combined message's footer
 
 

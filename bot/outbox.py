@@ -89,10 +89,6 @@ _SENDING: contextvars.ContextVar[bool] = contextvars.ContextVar("outbox_sending"
                                                                 default=False)
 
 
-def capturing() -> bool:
-    return _CAPTURE.get() is not None
-
-
 def owe_ack(chat_id: int, ack: Ack, run: str | None) -> bool:
     """Add an acknowledgement to what the current update owes; False outside an update.
     ``run``: the command or button of the update (acknowledgements of consecutive updates of
@@ -292,7 +288,6 @@ class _Send:
 
     ids: list[int]
     params: JSON
-    audio: bool
 
 
 class Outbox:
@@ -302,7 +297,6 @@ class Outbox:
         self._bot: Bot | None = None
         self._locks: dict[int, asyncio.Lock] = {}
         self._seen: dict[int, int] = {}  # chat -> the highest message id of it handled
-        self.sent = 0  # messages put on the wire (for tests and benchmarks)
 
     def bind(self, bot: Bot) -> None:
         self._bot = bot
@@ -363,7 +357,7 @@ class Outbox:
     def _next(self, batch: Sequence[Pending]) -> _Send | None:
         head = batch[0]
         if head.kind != "ack":
-            return _Send([head.id], head.payload, head.audio_job_id is not None)
+            return _Send([head.id], head.payload)
         # the run: consecutive acknowledgements of updates that were the same command or
         # button; of it, those of the head's kind go first, as one message (bot/acks.py)
         run = [head]
@@ -383,7 +377,7 @@ class Outbox:
                 first.reply_to, allow_sending_without_reply=True).to_dict()
         if first.markup is not None:
             params["reply_markup"] = first.markup.to_dict()
-        return _Send([row.id for row in taken], params, False)
+        return _Send([row.id for row in taken], params)
 
     async def _send(self, chat_id: int, send: _Send) -> int:
         floor, _known = await self.store.sent_ids(chat_id)
@@ -420,7 +414,6 @@ class Outbox:
                 return 0
             break
         await self.store.sent(send.ids, message.message_id, self.clock())
-        self.sent += 1
         return 1
 
     # ------------------------------------------------------------------ after a crash
