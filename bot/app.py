@@ -14,7 +14,6 @@ from telegram import (
 )
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -44,6 +43,7 @@ from bot.handlers import (
     voice,
     whoami,
 )
+from bot.limits import TelegramLimits
 from bot.outbox import OutboxHook
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
@@ -74,13 +74,14 @@ def build_application(
     )
     # Every request passes the outbox's hook: while an update is handled, the messages it
     # sends become outbox rows of its transaction, sent after its commit (bot/outbox.py).
-    limiter = AIORateLimiter(max_retries=3) if rate_limit else None
+    # Telegram's limits with the moderator first (bot/limits.py)
+    limiter = TelegramLimits(max_retries=3) if rate_limit else None
     store = deps.outbox.store if deps.outbox is not None else None
     builder = builder.rate_limiter(OutboxHook(limiter, store))  # type: ignore[arg-type]
     application = cast(App, builder.build())
     application.bot_data["deps"] = deps
     if deps.outbox is not None:
-        deps.outbox.bind(application.bot)
+        deps.outbox.bind(application.bot, limiter)
     register_handlers(application)
     return application
 

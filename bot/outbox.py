@@ -35,6 +35,7 @@ import base64
 import contextlib
 import contextvars
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.request._requestparameter import RequestParameter
 
 from bot.acks import Ack, messages
+from bot.limits import Priority, TelegramLimits, priority, retry_seconds
 from facilitation.ports import Clock, OutboxStore, OwedMessage, OwingTransaction
 from facilitation.ports import PendingMessage as Pending
 
@@ -65,6 +67,7 @@ JSON = dict[str, Any]
 PROBE_SPAN = 20  # message ids after the last known one that may be a send cut off by a crash
 KEEP_SENT = timedelta(days=2)
 NOT_MODIFIED = "not modified"
+PLACEHOLDER_WAIT_S = 2.5  # "transcribing…" under rate limits: only if no caption by then
 
 
 @dataclass
@@ -79,6 +82,8 @@ class Capture:
     deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     after: list[Callable[[], None]] = field(default_factory=list)  # wake-ups, after commit
     checkpointed: bool = False  # part of it is committed (and the update marked handled)
+    # of the messages it owes (an acknowledgement and "transcribing…" are notices anyway)
+    priority: Priority = Priority.FLOOR
 
 
 _CAPTURE: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
@@ -96,7 +101,8 @@ def owe_ack(chat_id: int, ack: Ack, run: str | None) -> bool:
     capture = _CAPTURE.get()
     if capture is None:
         return False
-    capture.owed.append(Owed(chat_id, "ack", {**ack_json(ack), "run": run},
+    capture.owed.append(Owed(chat_id, "ack", {**ack_json(ack), "run": run,
+                                              "priority": int(Priority.NOTICE)},
                              capture.update_id))
     return True
 
@@ -122,7 +128,12 @@ def link_last(*, audio_job: int) -> bool:
     if capture is None or not capture.owed or capture.owed[-1].kind != "message":
         return False
     last = capture.owed[-1]
-    capture.owed[-1] = Owed(last.chat_id, last.kind, last.payload, last.update_id, audio_job)
+    # a notice, and only worth its share of the group's budget if the caption is not there
+    # soon: under rate limits it waits PLACEHOLDER_WAIT_S, and the caption that comes first
+    # takes its place (Outbox.supersede)
+    payload = {**last.payload, "priority": int(Priority.NOTICE),
+               "after": time.time() + PLACEHOLDER_WAIT_S}
+    capture.owed[-1] = Owed(last.chat_id, last.kind, payload, last.update_id, audio_job)
     return True
 
 
@@ -193,6 +204,7 @@ class OutboxHook(BaseRateLimiter[JSON]):
                 and chat_id < 0 and not _SENDING.get()):
             plain = _plain(endpoint, data)
             if plain is not None:
+                plain["priority"] = int(capture.priority)
                 capture.owed.append(Owed(chat_id, "message", plain, capture.update_id))
                 return {"message_id": 0, "date": int(time.time()), "text": plain.get("text"),
                         "chat": {"id": chat_id, "type": "supergroup"}}
@@ -200,14 +212,15 @@ class OutboxHook(BaseRateLimiter[JSON]):
             # an answer to a button press or an edit: made right after the commit, so that
             # what the user did is stored before they see it (and nothing is shown of a
             # change that an outage undid: the update is then handled again)
-            inner = self._inner
+            inner, level = self._inner, capture.priority
 
             async def later() -> None:
-                if inner is None:
-                    await callback(*args, **kwargs)
-                else:
-                    await inner.process_request(callback, args, kwargs, endpoint, data,
-                                                rate_limit_args)
+                with priority(level):
+                    if inner is None:
+                        await callback(*args, **kwargs)
+                    else:
+                        await inner.process_request(callback, args, kwargs, endpoint, data,
+                                                    rate_limit_args)
 
             capture.deferred.append(later)
             return True
@@ -288,6 +301,7 @@ class _Send:
 
     ids: list[int]
     params: JSON
+    level: Priority = Priority.FLOOR
 
 
 class Outbox:
@@ -295,11 +309,23 @@ class Outbox:
                  clock: Clock) -> None:
         self.store, self._transaction, self.clock = store, transaction, clock
         self._bot: Bot | None = None
+        self._limits: TelegramLimits | None = None
         self._locks: dict[int, asyncio.Lock] = {}
         self._seen: dict[int, int] = {}  # chat -> the highest message id of it handled
+        self._wakes: dict[int, tuple[float, asyncio.Task[None]]] = {}  # chat -> (due, task)
 
-    def bind(self, bot: Bot) -> None:
-        self._bot = bot
+    def bind(self, bot: Bot, limits: TelegramLimits | None = None) -> None:
+        """The bot that sends, and its rate limiter (None: no limits, as in the tests)."""
+        self._bot, self._limits = bot, limits
+
+    async def close(self) -> None:
+        """Stop the wake-ups of chats waiting for their budget (what they owe stays owed)."""
+        wakes, self._wakes = self._wakes, {}
+        for _due, task in wakes.values():
+            task.cancel()
+        for _due, task in wakes.values():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def seen(self, chat_id: int, message_id: int) -> None:
         """An update carried this message: a message sent later has a higher id."""
@@ -312,10 +338,12 @@ class Outbox:
         return self._bot
 
     @contextlib.asynccontextmanager
-    async def scope(self, update_id: int | None = None) -> AsyncIterator[Scope]:
+    async def scope(self, update_id: int | None = None,
+                    level: Priority = Priority.FLOOR) -> AsyncIterator[Scope]:
         """``async with outbox.scope(update_id) as scope: ...; await scope.commit()``;
-        leaving without commit stores nothing and owes nothing."""
-        capture = Capture(update_id)
+        leaving without commit stores nothing and owes nothing. ``level``: the priority of
+        the messages it owes (bot/limits.py)."""
+        capture = Capture(update_id, priority=level)
         async with self._transaction() as shared:
             scope = Scope(shared, capture, self)
             capture.checkpoint = scope.checkpoint
@@ -342,10 +370,17 @@ class Outbox:
         async with lock:
             try:
                 while batch := await self.store.pending(chat_id):
-                    head = batch[0]
-                    if head.attempt is not None and await self._arrived(head):
+                    cut_off = next((row for row in batch if row.attempt is not None), None)
+                    if cut_off is not None:  # on the wire at a crash: found, or sent again
+                        await self._arrived(cut_off)
                         continue
-                    send = self._next(batch)
+                    # the first row in order whose priority has budget now: a notice held
+                    # back for the group's budget never holds an answer up (bot/limits.py)
+                    start, wait = self._ready(batch)
+                    if start is None:
+                        self._wake_in(chat_id, wait)
+                        break
+                    send = self._next(batch[start:])
                     if send is None:
                         continue
                     count += await self._send(chat_id, send)
@@ -353,11 +388,66 @@ class Outbox:
                 log.warning("messages to chat %s wait: %s", chat_id, undecided)
         return count
 
+    def _ready(self, batch: Sequence[Pending]) -> tuple[int | None, float]:
+        """The index of the first row that may go now, or None and how long until one may."""
+        if self._limits is None:
+            return 0, 0.0
+        soonest, now = math.inf, time.time()
+        for index, row in enumerate(batch):
+            wait = max(self._limits.delay(row.chat_id, _priority(row)),
+                       float(row.payload.get("after") or 0) - now)
+            if wait <= 0:
+                return index, 0.0
+            soonest = min(soonest, wait)
+        return None, soonest
+
+    def _wake_in(self, chat_id: int, seconds: float) -> None:
+        """Try ``chat_id`` again in ``seconds`` (sooner if something new is owed to it)."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + seconds
+        current = self._wakes.get(chat_id)
+        if current is not None and current[0] <= due:
+            return
+        if current is not None:
+            current[1].cancel()
+        self._wakes[chat_id] = (due, loop.create_task(self._wake(chat_id, seconds),
+                                                      name=f"outbox-wake-{chat_id}"))
+
+    async def _wake(self, chat_id: int, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._wakes.pop(chat_id, None)  # from here on, not cancelled by a newer wake-up
+        try:
+            await self.send_chat(chat_id)
+        except Exception:  # the next update or tick tries again
+            log.warning("owed messages to chat %s not sent this time", chat_id, exc_info=True)
+
+    async def supersede(self, chat_id: int, audio_job: int, text: str,
+                        markup: InlineKeyboardMarkup | None, level: Priority) -> bool:
+        """The reply owed for ``audio_job`` ("transcribing…"), if it has not gone out yet,
+        becomes ``text`` (its caption) with ``level``; True if it did (then it is sent, now or
+        when the group's budget allows). False: it is out or on the wire; edit it."""
+        async with self._locks.setdefault(chat_id, asyncio.Lock()):
+            row = next((r for r in await self.store.pending(chat_id)
+                        if r.audio_job_id == audio_job and r.kind == "message"), None)
+            if row is None or row.attempt is not None:
+                return False
+            payload = {**row.payload, "text": text[:MessageLimit.MAX_TEXT_LENGTH],
+                       "priority": int(level)}
+            payload.pop("after", None)
+            payload.pop("reply_markup", None)
+            if markup is not None:
+                payload["reply_markup"] = markup.to_dict()
+            if not await self.store.rewrite(row.id, payload):
+                return False
+        await self.send_chat(chat_id)
+        return True
+
     # ------------------------------------------------------------------ what goes out
     def _next(self, batch: Sequence[Pending]) -> _Send | None:
         head = batch[0]
         if head.kind != "ack":
-            return _Send([head.id], head.payload)
+            return _Send([head.id], {k: v for k, v in head.payload.items()
+                                     if k not in ("priority", "after")}, _priority(head))
         # the run: consecutive acknowledgements of updates that were the same command or
         # button; of it, those of the head's kind go first, as one message (bot/acks.py)
         run = [head]
@@ -377,7 +467,7 @@ class Outbox:
                 first.reply_to, allow_sending_without_reply=True).to_dict()
         if first.markup is not None:
             params["reply_markup"] = first.markup.to_dict()
-        return _Send([row.id for row in taken], params)
+        return _Send([row.id for row in taken], params, Priority.NOTICE)
 
     async def _send(self, chat_id: int, send: _Send) -> int:
         floor, _known = await self.store.sent_ids(chat_id)
@@ -390,13 +480,12 @@ class Outbox:
             try:
                 token = _SENDING.set(True)
                 try:
-                    message = await _request(self.bot, send.params)
+                    with priority(send.level):
+                        message = await _request(self.bot, send.params)
                 finally:
                     _SENDING.reset(token)
             except RetryAfter as error:
-                wait = error.retry_after
-                await asyncio.sleep(wait if isinstance(wait, int | float)
-                                    else wait.total_seconds())
+                await asyncio.sleep(retry_seconds(error))
                 continue
             except ChatMigrated as error:  # the group became a supergroup: its new id
                 send.params["chat_id"] = error.new_chat_id
@@ -459,6 +548,14 @@ class Outbox:
 
     async def prune(self) -> int:
         return await self.store.prune(self.clock() - KEEP_SENT)
+
+
+def _priority(row: Pending) -> Priority:
+    """A row's priority (rows written before priorities existed: the floor's)."""
+    try:
+        return Priority(int(row.payload.get("priority", Priority.FLOOR)))
+    except (TypeError, ValueError):
+        return Priority.FLOOR
 
 
 class _Undecided(Exception):

@@ -26,6 +26,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.common import App, deps_of, wait_or_timeout
 from bot.health import Backoff
+from bot.limits import Priority, retry_seconds
 from facilitation.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,15 @@ class InboxPort(Protocol):
     async def pending(self, limit: int = 100) -> list[tuple[int, str]]: ...
     async def mark_processed(self, update_id: int, now: datetime) -> None: ...
     async def prune(self, older_than: datetime) -> int: ...
+
+
+def answer_or_floor(update: Update) -> Priority:
+    """What an update owes goes first when it answers a command or a button press."""
+    message = update.effective_message
+    if update.callback_query is not None or (
+            message is not None and (message.text or "").startswith("/")):
+        return Priority.ANSWER
+    return Priority.FLOOR
 
 
 class DurablePoller:
@@ -89,7 +99,7 @@ class DurablePoller:
             if message is not None and message.message_id:
                 outbox.seen(message.chat.id, message.message_id)
             # the update's change, the messages it owes and its mark: one transaction
-            async with outbox.scope(update_id) as scope:
+            async with outbox.scope(update_id, answer_or_floor(update)) as scope:
                 try:
                     await self._app.process_update(update)
                     interrupted = self._deps.interrupted.pop(update_id, None)
@@ -180,8 +190,7 @@ class DurablePoller:
                 database.reset()
                 self._health.database_up()
             except RetryAfter as exc:
-                await self._pause(stop, float(exc.retry_after if isinstance(
-                    exc.retry_after, int | float) else exc.retry_after.total_seconds()))
+                await self._pause(stop, retry_seconds(exc))
             except (TimedOut, NetworkError) as exc:
                 wait = telegram.next()
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, wait)

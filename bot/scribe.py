@@ -21,6 +21,7 @@ from bot.common import AudioLimits, fit, kind_label, turn_label, wait_or_timeout
 from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
 from bot.health import Backoff, Health, until_available
+from bot.limits import Priority, priority
 from bot.outbox import Outbox
 from facilitation import voice
 from facilitation.errors import DomainError
@@ -224,13 +225,23 @@ class Scribe:
         return mark_keyboard(context.session.language, context.contribution)
 
     async def _tell(self, context: JobContext, text: str,
-                    keyboard: InlineKeyboardMarkup | None = None) -> None:
-        """Edit our caption/progress message; send a new reply if there is none."""
+                    keyboard: InlineKeyboardMarkup | None = None,
+                    level: Priority = Priority.FLOOR) -> None:
+        """Edit our caption/progress message; send a new reply if there is none. ``level``:
+        a caption is the floor's (bot/limits.py), a progress report a notice."""
+        with priority(level):
+            await self._show(context, text, keyboard, level)
+
+    async def _show(self, context: JobContext, text: str,
+                    keyboard: InlineKeyboardMarkup | None, level: Priority) -> None:
         job = context.job
         try:
             if job.reply_message_id is None and self.outbox is not None and job.id is not None:
-                # its "transcribing…" reply may still be owed: send it (and what comes before
-                # it in that chat) first, then edit it
+                # its "transcribing…" reply may still be owed, held back for the group's
+                # budget: then this takes its place (one message instead of two)
+                if await self.outbox.supersede(job.chat_id, job.id, text, keyboard, level):
+                    return
+                # else it is going out: wait for it (and what comes before it), then edit it
                 await self.outbox.send_chat(job.chat_id)
                 async with self._uow() as work:
                     stored = await work.audio_jobs.get(job.id)
@@ -250,8 +261,9 @@ class Scribe:
                      keyboard: InlineKeyboardMarkup | None = None) -> None:
         language = context.session.language
         try:
-            await self._bot.send_message(context.session.chat_id, relay_text(
-                language, context.speaker_name, text), reply_markup=keyboard)
+            with priority(Priority.FLOOR):  # a contribution, like a caption
+                await self._bot.send_message(context.session.chat_id, relay_text(
+                    language, context.speaker_name, text), reply_markup=keyboard)
         except TelegramError:
             log.warning("could not relay job %s to the group", context.job.id, exc_info=True)
 
@@ -345,6 +357,7 @@ class ProgressReporter:
     def _edit(self, text: str) -> None:
         if self._stopped:
             return
-        task = self._loop.create_task(self._scribe._tell(self._context, text))
+        task = self._loop.create_task(self._scribe._tell(self._context, text,
+                                                         level=Priority.NOTICE))
         self._edits.add(task)
         task.add_done_callback(self._edits.discard)

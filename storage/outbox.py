@@ -109,6 +109,15 @@ class OutboxStore:
                                                   AudioJobRow.reply_message_id.is_(None))
                         .values(reply_message_id=message_id))
 
+    async def rewrite(self, row_id: int, payload: JSON) -> bool:
+        """A row not put on the wire yet says ``payload`` instead; False if it has been."""
+        async with self.engine.begin() as connection:
+            result = await connection.execute(
+                update(OutboxRow).where(OutboxRow.id == row_id, *_OPEN,
+                                        OutboxRow.attempt.is_(None))
+                .values(payload=json.dumps(payload, ensure_ascii=False)))
+            return cast(CursorResult[Any], result).rowcount == 1
+
     async def failed(self, ids: Sequence[int], reason: str) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
-from bot.common import App, AudioLimits, BotDeps
+from bot.common import App, AudioLimits, BotDeps, deps_of
 from bot.health import HEALTH_FILE, Health
 from bot.outbox import Outbox, when_committed
 from bot.poller import DurablePoller
@@ -134,6 +134,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        outbox = deps_of(app).outbox
+        if outbox is not None:
+            await outbox.close()  # its wake-ups; what is owed stays in the table
         await app.stop()
         await app.shutdown()
         await runtime.transcriber.close()

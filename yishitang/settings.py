@@ -75,8 +75,8 @@ class Settings(BaseSettings):
                               description="default turn length in seconds")
     poll_timeout: int = Field(default=25, ge=0, le=50, description="getUpdates long-poll seconds")
     rate_limit: bool = Field(
-        default=True, description="respect Telegram's flood limits (python-telegram-bot's "
-        "AIORateLimiter); off only for the local sandbox")
+        default=True, description="respect Telegram's flood limits, answers to commands "
+        "first (bot/limits.py); off only for the local sandbox")
     startup_attempts: int = Field(
         default=5, ge=1, le=20, description="tries to reach the database and Telegram at "
         "start, 1, 2, 4… s apart (a rejected token or a missing database fails at once)")

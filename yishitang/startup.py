@@ -190,12 +190,13 @@ async def with_telegram(settings: Settings, step: Callable[[], Awaitable[T]]) ->
     setMyCommands)."""
     from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
+    from bot.limits import retry_seconds
+
     root, token = settings.telegram_api_url, require_token(settings)
 
     def transient(error: Exception) -> float | None:
         if isinstance(error, RetryAfter):
-            return float(error.retry_after if isinstance(error.retry_after, int | float)
-                         else error.retry_after.total_seconds())
+            return retry_seconds(error)
         return 0.0 if isinstance(error, NetworkError) else None
 
     try:

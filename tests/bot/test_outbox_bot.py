@@ -5,6 +5,7 @@ written directly, so each case is exact."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from bot.limits import Priority, TelegramLimits
 from bot.outbox import Outbox
 from storage import outbox as rows
 from storage.outbox import Owed
@@ -159,3 +161,88 @@ async def test_a_message_that_cannot_be_made_is_given_up_and_blocks_nothing(
             OutboxRow.failed.is_not(None)))).scalars().all()
     assert len(failed) == 1 and "document" in failed[0]
     assert "发言队列" in (await stage.ask(MOD, "/queue"))["text"]
+
+
+# --------------------------------------------------------------------------- who goes first
+class FrozenClock:
+    """time.monotonic for the group budgets, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def tight_budget(stage: Stage, spent: int) -> tuple[TelegramLimits, FrozenClock]:
+    """The outbox sees Telegram's limits with ``spent`` of the group's 20 used just now."""
+    assert stage.group is not None
+    clock = FrozenClock()
+    limits = TelegramLimits(clock=clock)
+    for _ in range(spent):
+        limits._bucket(stage.group.id).take(clock())
+    outbox_of(stage).bind(stage.runtime.app.bot, limits)
+    return limits, clock
+
+
+async def owe_at(stage: Stage, text: str, level: Priority) -> int:
+    assert stage.group is not None
+    async with stage.runtime.engine.begin() as connection:
+        await rows.add(connection, [Owed(stage.group.id, "message", {
+            "chat_id": stage.group.id, "text": text, "priority": int(level)})],
+            datetime.now(UTC))
+        return int((await connection.execute(select(OutboxRow.id).order_by(
+            OutboxRow.id.desc()).limit(1))).scalar_one())
+
+
+async def test_without_limits_what_is_owed_goes_in_order(stage: Stage) -> None:
+    before = len(texts(stage))
+    await owe_at(stage, "通知一", Priority.NOTICE)
+    await owe_at(stage, "回答一", Priority.ANSWER)
+    assert await outbox_of(stage).send_pending() == 2
+    assert texts(stage)[before:] == ["通知一", "回答一"]
+
+
+async def test_a_notice_held_back_for_the_budget_does_not_hold_an_answer_up(
+        stage: Stage) -> None:
+    """15 of 20 spent: a notice must leave 6, so it waits; the answer owed after it goes."""
+    _limits, clock = tight_budget(stage, spent=15)
+    before = len(texts(stage))
+    notice = await owe_at(stage, "通知二", Priority.NOTICE)
+    answer = await owe_at(stage, "回答二", Priority.ANSWER)
+    outbox = outbox_of(stage)
+    assert await outbox.send_pending() == 1
+    assert texts(stage)[before:] == ["回答二"]
+    assert (await row(stage, answer)).sent_at is not None
+    assert (await row(stage, notice)).sent_at is None  # still owed, not lost
+    clock.now += 60.0  # the bucket has drained
+    assert await outbox.send_pending() == 1
+    assert texts(stage)[before:] == ["回答二", "通知二"]
+
+
+async def test_a_caption_ready_before_its_placeholder_went_out_takes_its_place(
+        stage: Stage) -> None:
+    """Under a tight budget "transcribing…" waits; the caption, ready first, is sent in its
+    place: one message, quoting the voice note, never the placeholder."""
+    assert stage.group is not None
+    await stage.ask("张三", "/signin")
+    await stage.settled()
+    tight_budget(stage, spent=15)
+    before = len(texts(stage))
+    calls = len(stage.sandbox.calls)
+    sent = stage.sandbox.send_voice(stage.person("张三"), stage.group,
+                                    "SAY:东门划二十个车位".encode(), 3)
+
+    def captioned(sb: Any) -> dict[str, Any] | None:
+        return next((m for m in sb.messages(stage.group)
+                     if (m.get("reply_to_message") or {}).get("message_id")
+                     == sent["message_id"] and "车位" in m.get("text", "")), None)
+
+    caption = await stage.sandbox.wait_for(captioned, 10.0, "the caption")
+    await asyncio.wait_for(stage.runtime.scribe.wait_done(1), 10)  # its bookkeeping too
+    await stage.settled()
+    after = texts(stage)[before:]
+    assert [t for t in after if "车位" in t] == [caption["text"]]
+    made = [(c.method, str(c.param("text"))) for c in stage.sandbox.calls[calls:]
+            if c.method.startswith(("send", "edit"))]
+    assert made == [("sendMessage", caption["text"])]  # no "transcribing…", no edit
