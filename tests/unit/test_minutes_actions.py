@@ -455,3 +455,98 @@ def test_a_unit_is_scored_the_same_with_or_without_its_place() -> None:
     assert not same_unit("区卫生健康局", "区市场监管局")
     assert not same_unit("区卫生健康局", "某某某某某某区卫生健康局")  # not a place name
     assert not same_unit("局", "区卫生健康局") and same_unit(None, "")
+
+
+def test_a_commitment_restated_in_the_closing_under_a_short_name_is_one_item() -> None:
+    t = Transcript(topic="道路", attendance=(Attendee("沈", "moderator"),
+                                            Attendee("孔", "department", unit="县交通运输局")),
+                   utterances=(Utterance(1, "孔", "我们局月底前完成村道破损路面的修补。",
+                                         turn="response"),
+                               Utterance(2, "沈", "会后的工作：一是县交通局月底前完成村道"
+                                                          "破损路面修补。", turn="moderator")))
+    found = find_actions(t)
+    assert [(a.unit, a.seq, a.also) for a in found] == [("县交通运输局", 1, (2,))]
+
+
+# --- rules of the cue-vocabulary pass (own example sentences) ---
+
+def test_a_thing_named_with_what_is_said_of_it_now_is_the_topic() -> None:
+    found = actions("局长", "response",
+                    "第二，东村现在还漏水的两段主管，不等资金到位，我们局半个月内全部换掉。")
+    assert [a.text for a in found] == ["东村现在还漏水的两段主管，全部换掉"]
+
+
+def test_our_own_named_thing_is_a_topic_without_the_pronoun() -> None:
+    found = actions("局长", "response", "我们局停在路边的三辆工程车，本周内全部挪走。")
+    assert [a.text for a in found] == ["停在路边的三辆工程车，全部挪走"]
+
+
+def test_our_unit_says_what_it_does_before_the_deadline_clause() -> None:
+    found = actions("局长", "response",
+                    "青山路的破损路面，我们局纳入明年的维修计划，5月底前完成修补。")
+    assert [(a.unit, a.text) for a in found] == [
+        ("县住房和城乡建设局", "青山路的破损路面，纳入明年的维修计划，完成修补")]
+
+
+def test_a_deadline_clause_that_points_back_takes_what_was_said() -> None:
+    found = actions("局长", "response",
+                    "三是小区的消防通道，划线和立牌子都由我们负责，这个两周内完成。")
+    assert len(found) == 1 and "划线和立牌子" in found[0].text
+    assert found[0].deadline == date(2026, 6, 4)
+
+
+def test_decided_is_a_pledge_not_the_past() -> None:
+    found = actions("镇长", "response", "农贸市场的摊位，我们镇里定了，6月10日前公开抽签。")
+    assert [(a.text, a.deadline) for a in found] == [
+        ("农贸市场的摊位，公开抽签", date(2026, 6, 10))]
+
+
+def test_a_hedge_or_a_wait_after_the_item_is_not_its_text() -> None:
+    found = actions("中队长", "response",
+                    "路口的斑马线，我们中队6月底前全部画好，信号灯要等电力公司把电接进来。")
+    assert [a.text for a in found] == ["路口的斑马线，全部画好"]
+
+
+def test_the_pledge_frame_is_not_the_items_text() -> None:
+    found = actions("老板", "business", "卸货的事我们公司表个态，我们公司月底前把卸货区挪到北门。")
+    assert [a.text for a in found] == ["卸货的事，把卸货区挪到北门"]
+
+
+def test_a_thing_of_the_item_paid_by_the_unit_is_not_another_units_duty() -> None:
+    found = actions("镇长", "response",
+                    "第一，东村卫生室，我们镇里7月底前建成，设备的费用镇里来出。")
+    assert [a.text for a in found] == ["东村卫生室建成，设备的费用镇里来出"]
+
+
+def test_what_follows_if_it_works_is_not_the_item() -> None:
+    found = actions("局长", "response",
+                    "县住建局6月底前在东村试点装两台智能水表，装得好再在全镇推开。")
+    assert [a.text for a in found] == ["在东村试点装两台智能水表"]
+
+
+# Round t (issue 8): general rules, each with sentences of our own.
+
+def test_a_start_said_as_a_day_is_the_deadline() -> None:
+    """"从下周一起，我们公司……" commits from that day on: it is due then."""
+    found = actions("老板", "response", "第二个，从下周一起，我们公司所有的送货车都避开上学时段。")
+    assert summary(found) == [("青山镇顺达物流有限公司", "下周一", date(2026, 5, 25))]
+    assert found[0].text.startswith("所有的送货车")
+
+
+def test_an_assignment_without_deadline_is_said_from_its_unit_on() -> None:
+    """"二是，X，请Y会同Z，把……公示": the item is what Y is asked to do (making public is a
+    task), about X."""
+    found = actions("主持人", "moderator", "二是，账目公开，请县住建局会同镇财政所，"
+                    "把每一笔维修资金在公开栏公示。")
+    assert summary(found) == [("县住建局", None, None)]
+    assert "公示" in found[0].text
+
+
+def test_a_head_that_says_what_we_can_do_carries_its_subject() -> None:
+    """"我们公司能马上做的是：本周内……": the company's own dated task."""
+    found = actions("老板", "response", "我们公司能马上做的是：本周内把园区三条路的坑洞全部补平。")
+    assert summary(found) == [("青山镇顺达物流有限公司", "本周内", date(2026, 5, 24))]
+
+
+def test_a_study_with_no_object_is_a_hedge() -> None:
+    assert actions("局长", "response", "刚才说的排水模型，我们请设计院一起研究。") == []

@@ -72,7 +72,6 @@ def test_finds_the_deadline_as_said(text: str, said: str) -> None:
     "每周一例会",
     "八月份价格跌穿",  # a bare month says when, not by when
     "一个月里面差了四倍",
-    "下个月5号起增开两班车",  # a start: not 下个月 either
     "半个小时之内送到",  # how fast it is done, not by when
     "5号楼前面的空地",
     "停在3号前面的那辆车",
@@ -276,3 +275,17 @@ def test_arabize_writes_counts_in_digits(text: str, written: str) -> None:
 ])
 def test_arabize_leaves_idioms_and_small_words(text: str) -> None:
     assert arabize(text) == text
+
+
+def test_a_deadline_said_again_more_precisely_is_the_precise_one() -> None:
+    assert find_deadline("我们局本季度内，也就是9月底前，完成改造") == ("9月底前", (11, 15))
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("从下周三起每天巡查一次", "下周三"), ("下个月5号开始试运行", "下个月5号"),
+    ("下个月5号起增开两班车", "下个月5号"),  # the day it starts, not a bare 下个月
+    ("下个月起实行", None), ("下周一以后再说", None),
+])
+def test_a_start_said_as_a_day_is_due_that_day(text: str, said: str | None) -> None:
+    found = find_deadline(text)
+    assert (found[0] if found else None) == said

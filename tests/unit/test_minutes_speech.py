@@ -76,3 +76,51 @@ def test_a_business_commits_each_of_its_points() -> None:
             "第三，汛期前对全村光伏支架做一次加固检查。"), turn="response"),))
     assert [(a.unit, a.deadline_text) for a in find_actions(t)] == [
         ("阳光新能源公司", "本周内"), ("阳光新能源公司", "月底前"), ("阳光新能源公司", "汛期前")]
+
+
+@pytest.mark.parametrize(("said", "read"), [
+    # a correction that says the wrong deadline again, and why, before the right one
+    ("我们 下周五前 哦不对 下周五前 赶不上 月底前 交方案", "我们，月底前，交方案。"),
+    # numbered things said one after another are a list; a pause before 和 stays in the list
+    ("3号 5号 8号 路灯 都不亮", "3号、5号、8号，路灯，都不亮。"),
+    ("北门 和南门 都要装", "北门和南门，都要装。"),
+])
+def test_speech_units_keep_lists_and_the_corrected_value(said: str, read: str) -> None:
+    assert prepare(said) == read
+
+
+def _spoken(attendance: tuple[Attendee, ...],
+            turns: list[tuple[str, str, str]]) -> list[tuple[str, str | None, str]]:
+    t = Transcript(topic="物业", attendance=attendance, utterances=tuple(
+        Utterance(i, who, prepare(text), turn=kind)
+        for i, (who, text, kind) in enumerate(turns, 1)))
+    return [(a.unit, a.deadline_text, a.text) for a in find_actions(t)]
+
+
+def test_a_subject_said_on_its_own_opens_the_clause_after_it() -> None:
+    # the proposal made later in the long spoken sentence is not the company's task
+    found = _spoken((Attendee("钱", "business", unit="滨河青松物业服务有限公司"),), [(
+        "钱", "我是 青松物业的 去年 接的 这个小区 东门的 路灯 坏了 好几盏 我们公司 两周内 "
+        "把东门的 路灯 全部 修好 我也提个建议 能不能 由社区 统一请 一家 检测机构", "speech")])
+    assert found == [("滨河青松物业服务有限公司", "两周内", "把东门的路灯全部修好")]
+
+
+def test_a_second_deadline_keeps_the_topic_of_the_first() -> None:
+    found = _spoken((Attendee("卢", "department", unit="滨河街道办事处"),), [(
+        "卢", "第一 东门 和西门 那两段围墙 我们街道 五天内 拉好警示带 春节前 把围墙 加固到位",
+        "response")])
+    assert [d for _, d, _ in found] == ["五天内", "春节前"]
+    assert all("东门和西门" in text for _, _, text in found)
+
+
+def test_a_known_unit_called_by_the_core_of_its_name() -> None:
+    found = _spoken((Attendee("沈", "moderator", unit="滨河街道政协工作组"),
+                     Attendee("钱", "business", unit="滨河青松物业服务有限公司")),
+                    [("沈", "会后的工作这样安排 一 请青松物业 尽快 公布 报修电话", "moderator")])
+    assert found == [("青松物业", "尽快", "公布，报修电话")]
+
+
+def test_a_correction_said_twice_and_led_by_its_right_value() -> None:
+    """"八月底 哦不是 我说错了 应该是九月底前": one correction, the value after 应该是 wins."""
+    text = prepare("由县交通局负责 八月底 哦不是 我说错了 应该是九月底前 完成两座桥的检测")
+    assert "九月底前" in text and "八月底" not in text and "县交通局" in text

@@ -336,3 +336,193 @@ def test_written_submissions_in_the_official_numbering() -> None:
     assert proposals(prepare(text)) == [
         "推广社区“四点半课堂”，依托社区党群服务中心，由社区和妇联组织志愿者看护孩子",
         "推行分层服务，每周安排两天特色课程、开学前公布课程清单"]
+
+
+@pytest.mark.parametrize(("said", "found"), [
+    # the speaker's own introduction opens the proposal: the story before it is context ...
+    ("我家楼下那条路坑坑洼洼，下雨天全是水，老人走路摔过好几次，我建议把这段路面重新铺一遍",
+     ["把这段路面重新铺一遍"]),
+    # ... but for the thing it is about, named right before
+    ("还有村口的那座桥，我建议加装护栏", ["村口的那座桥，我建议加装护栏"]),
+    # a remark first ("我补充一点") lets a later frame introduce the proposal
+    ("我补充一点，刚才大家讲的都是建设，我想讲讲管理，以前有的项目建好就没人管，我的建议是，"
+     "每个项目明确一个管护责任人", ["每个项目明确一个管护责任人"]),
+    # what the speaker's side offers, on a condition, is not proposed
+    ("我的建议是，供水管网要定期检测，我们公司如果需要，可以免费提供检测设备",
+     ["供水管网要定期检测"]),
+    ("如果我们承接了这个项目，价格我们可以降一成", []),
+    # one more point the speaker counts ("还有一条") says what is to be done
+    ("我讲个事情，去年我们小区停了三天水。还有一条，水箱要每半年清洗一次",
+     ["水箱要每半年清洗一次"]),
+    # a numbered point with 可以 after a story
+    ("我们村的情况大家都知道。一是，村集体可以把闲置的仓库改成农产品展销点。",
+     ["村集体把闲置的仓库改成农产品展销点"]),
+    # a question between two things asks
+    ("那块空地是要建停车场，还是要做绿化", []),
+    # "多少" far from 能不能 does not make it a question; next to it, it does
+    ("能不能在路口装一个红绿灯，上学的时候，多少孩子过马路，太危险了",
+     ["在路口装一个红绿灯，上学的时候，多少孩子过马路"]),
+    ("能不能说一下，一年检测多少次", []),
+    # "我讲两点管理上的意见": a header with what the points are about
+    ("我讲两点管理上的意见。一是物业要公开账目。二是业委会要定期换届。",
+     ["物业要公开账目", "业委会要定期换届"]),
+])
+def test_spoken_proposals_in_context(said: str, found: list[str]) -> None:
+    assert proposals(said) == found
+
+
+# --- rules of the cue-vocabulary pass (own example sentences) ---
+
+def test_a_choice_with_its_prohibition_is_prescribed() -> None:
+    text = "我就想说，河边那家洗车店，要么接上污水管，要么关掉，不准再往河里放水。"
+    assert proposals(text) == ["河边那家洗车店，要么接上污水管，要么关掉，不准再往河里放水"]
+
+
+def test_a_semicolon_series_after_i_propose_is_proposed_item_by_item() -> None:
+    text = "我建议把村道路灯的电费列入镇里的年度预算；保洁员的工资提高到每月一千五百元。"
+    assert proposals(text) == ["把村道路灯的电费列入镇里的年度预算", "保洁员的工资提高到每月1500元"]
+
+
+def test_a_semicolon_series_without_an_introduction_is_not_carried() -> None:
+    assert proposals("食堂的菜偏咸；老人吃了血压高。") == []
+
+
+def test_own_unit_named_offering_its_means_is_no_suggestion() -> None:
+    text = ("建议在老街设一个便民药箱。另外，县红十字会可以派人来教大家急救，"
+            "有需要随时找我们。")
+    assert proposals(text, "清河县红十字会") == ["在老街设一个便民药箱"]
+    # the same words from someone else ask the 红十字会 to act
+    assert len(proposals(text, "清河县第一中学")) == 2
+
+
+def test_a_resident_naming_where_they_live_is_not_offering() -> None:
+    text = "我们东村可以腾出一块地，建议镇里在那里建个停车场。"
+    assert proposals(text, "青山镇东村") == proposals(text)
+
+
+def test_a_request_for_the_speakers_side_is_no_offer() -> None:
+    text = "卫生院能不能给我们值夜班的配一张折叠床？"
+    assert proposals(text, "县中医院卫生院") == proposals(text)
+
+
+def test_one_more_thing_of_the_same_kind_stays_in_the_proposal() -> None:
+    text = "我想问，食堂能不能中午多开半小时，我们上夜班的，还有家里有病人的，就都能吃上热饭。"
+    assert proposals(text) == ["食堂中午多开半小时，我们上夜班的，还有家里有病人的"]
+
+
+def test_it_is_the_thing_named_before() -> None:
+    text = "我们村委会后面的旧仓库，好多年没人用了，我看能不能把它改造一下，办个村史馆。"
+    assert proposals(text) == ["把村委会后面的旧仓库改造，办个村史馆"]
+
+
+def test_a_question_after_what_is_to_be_done_says_what_it_covers() -> None:
+    text = "还有一条，合作社办起来以后，要成立一个理事会，账怎么管，钱怎么分，让社员一起监督。"
+    assert proposals(text) == [
+        "合作社办起来以后，要成立一个理事会，账怎么管，钱怎么分，让社员一起监督"]
+
+
+def test_the_speakers_own_task_after_a_proposal_is_left_out() -> None:
+    text = "还有一条，图书室要延长开放时间，我们社区下个月底前先把书架搬过去。"
+    assert proposals(text) == ["图书室要延长开放时间"]
+    # with nothing proposed before it, the task's topic is no proposal either
+    assert proposals("第二，张师傅讲的书架，我们社区下个月底前搬过去。") == []
+
+
+def test_a_restatement_that_refers_back_joins_the_first_in_other_words() -> None:
+    found = find_suggestions(session(
+        ("甲", "speech",
+         "头一个，食堂的厨师，一定要持健康证上岗，每半年体检一次，后厨还要装监控。"),
+        ("乙", "speech", "刚才王老师讲的健康证，我补充一点：厨师每年都要体检，后厨要装监控。"),
+    ))
+    assert len(found) == 1 and found[0].proposers == ("甲", "乙") and found[0].also == (2,)
+
+
+def test_different_wording_without_a_reference_stays_apart() -> None:
+    found = find_suggestions(session(
+        ("甲", "speech",
+         "头一个，食堂的厨师，一定要持健康证上岗，每半年体检一次，后厨还要装监控。"),
+        ("乙", "speech", "我建议厨师每年都要体检，后厨要装监控。"),
+    ))
+    assert len(found) == 2
+
+
+def test_a_counted_point_after_a_season_said_as_its_condition() -> None:
+    text = "还有一条，雨水多的季节，要先把村口的排水沟清一遍。"
+    assert proposals(text) == ["雨水多的季节，要先把村口的排水沟清一遍"]
+
+
+def test_a_fragment_too_short_to_say_what_to_do_is_no_proposal() -> None:
+    assert proposals("这个，缺口必须堵上，不然水就漫进来了。") == []
+    # put forward explicitly, a short proposal stands
+    assert proposals("我建议堵上缺口。") == ["堵上缺口"]
+
+
+@pytest.mark.parametrize("text", ["请区医保局回答一下。", "这个事情，街道牵个头。"])
+def test_asking_a_unit_only_to_answer_or_to_lead_is_vague(text: str) -> None:
+    assert proposals(text) == []
+
+
+# Round t (issue 8): general rules, each with sentences of our own.
+
+def test_one_more_point_after_a_proposal_is_a_proposal_too() -> None:
+    """"再一个，……" / "还有一条，……" after the speaker's points is one of them, even with a topic
+    first; one that asks ("……修不修") is not."""
+    text = ("我提两个想法：一个是，把村口的老桥加固一下。再一个，河边那一段，要装上护栏，"
+            "晚上不准停车，我们志愿队有十来个人，可以轮流去看一看。")
+    found = proposals(text)
+    assert len(found) == 2
+    assert "护栏" in found[1]
+    asked = proposals("我建议把村口的老桥加固一下。还有一个，去年冲坏的那段河堤，镇里修不修")
+    assert len(asked) == 1
+    assert proposals("我建议把老桥加固一下。还有一节课，我就先讲到这里") == ["把老桥加固"]
+
+
+def test_a_point_counted_by_its_list_proposes_without_a_cue() -> None:
+    """"我想了三条" / "从……的角度说三点" announce a list whose points propose."""
+    text = ("我想了三条，说给大家参考。一是成立一个河道保洁队，每个组出一个人。"
+            "二是保洁费由村集体和商户各出一半。三是每月评一次最干净的河段")
+    assert len(proposals(text)) == 3
+    text = ("从老年人出行安全和道路设计的角度说两点：一、公交站台加装座椅和扶手。"
+            "二、站台前后各划一段减速带")
+    assert len(proposals(text)) == 2
+
+
+def test_the_way_that_works_introduces_the_proposal() -> None:
+    """"……做的办法是，X": X is put forward; what was told before it is the problem."""
+    found = proposals("第一，垃圾桶放在路口，天天满出来，臭得很，我们在邻村看到的办法是，"
+                      "垃圾桶换成带盖的分类箱，每天早晚各清一次")
+    assert len(found) == 1 and found[0].startswith("垃圾桶换成带盖的分类箱")
+
+
+def test_a_question_after_a_proposal_ends_it() -> None:
+    """"我也建议X，我想问，……能不能……，多久能……": X is the proposal, the rest asks."""
+    found = proposals("我也建议，菜场门口要划出临时停车位，限时十五分钟，我想问，"
+                      "这个街道能不能管起来，多久能落实")
+    assert len(found) == 1
+    assert "临时停车位" in found[0] and "多久" not in found[0]
+
+
+def test_telling_a_third_party_or_an_embedded_how_is_no_question() -> None:
+    """"能不能跟X说一下" asks X to be told; "让家长看到……是怎么做的" asks nothing."""
+    found = proposals("能不能跟公交公司说一下，哪个站台改线了，站牌上就贴个通知，让大家别走冤枉路")
+    assert found and "站牌" in found[0]
+    assert proposals("能不能在后厨装个摄像头，让家长随时看到饭菜是怎么做的")
+    assert not proposals("能不能说一下，这个项目到底怎么安排的")
+
+
+def test_a_pledge_after_a_proposal_leaves_the_proposal() -> None:
+    """"我建议……，我们保证……": the pledge is the speaker's own, the proposal stands."""
+    found = proposals("我想建议，政府给每个老小区配一台移动发电机，停电时随时能用，"
+                      "我们业委会愿意安排人看管，下雨天我们保证有人在")
+    assert len(found) == 1 and "移动发电机" in found[0]
+
+
+def test_an_offer_and_its_terms_are_no_proposal() -> None:
+    """"我们愿意入股，具体多少再商量" / "我可以帮忙联系": what the speaker's side offers."""
+    assert proposals("刚才说的合作社，我们愿意入股，具体入多少要回去开会，可以再谈") == []
+    assert proposals("另外，我认识几个做屋顶防水的师傅，我可以帮忙联系") == []
+
+
+def test_circled_and_first_markers_are_list_markers() -> None:
+    found = proposals("提两点建议：① 把独居老人纳入每周走访名单。② 在楼道口贴上紧急联系电话")
+    assert found == ["把独居老人纳入每周走访名单", "在楼道口贴上紧急联系电话"]

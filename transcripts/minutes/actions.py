@@ -28,14 +28,30 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from transcripts.minutes.action_text import COLLEAGUE, LEAD, what
+from transcripts.minutes.action_text import COLLEAGUE, what
+from transcripts.minutes.cues import (
+    ASSIGN_ASK,
+    ASSIGN_BY,
+    ASSIGN_LEAD,
+    COMMIT_VERB,
+    HEDGE,
+    ITEM_LEAD,
+    ITEM_PROPOSAL,
+    NO_PLEDGE,
+    OTHERS_RULE,
+    OWN_PREDICATE,
+    POINTS_BACK,
+)
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
 from transcripts.minutes.model import Action, Transcript, Utterance
 from transcripts.minutes.numerals import arabize
 from transcripts.minutes.scoring import coverage
 from transcripts.minutes.units import (
     GROUP_UNIT,
+    OWN_UNIT,
+    VERBISH,
     Speaker,
+    abbreviates,
     as_named,
     own_unit,
     partners,
@@ -50,30 +66,15 @@ _ENUM = re.compile(  # list markers: 第一，/ 二是 / 第二个是 / 第一�
     rf"点|件)?是|(?:步|阶段)[，,、：:]?)|{_N}[是要](?!求)|其{_N}是?[，,、]?|{_N}、|\d{{1,2}}[、.．](?!\d)|"
     rf"[（(](?:{_N}|\d){{1,2}}[）)]|(?:首先|其次|再一个|另?一方面)[，,]?|(?:另外|此外|最后)[，,])")
 _COLON = re.compile(r"：|(?<!\d):|:(?!\d)")  # not the colon of a time (22:00)
-_BY = re.compile(r"(?<![理自缘经])(?:交由|交给|委托|由)(?!于)")
-_ASK = re.compile(r"(?<![申邀])(?:请|责成)(?!问|教|示|来|到|大家|各位|你们)")
 _SUBJECT_END = re.compile(r"(?:要|将|会|争取|力争|计划|确保|保证|一定|必须|能够|可以|先|在|于)+$")
 _AFTER_SUBJECT = re.compile(
     r"^(?:来)?(?:牵头|负责|会同|联合|这边|方面|要|将|会|在|于|争取|力争|计划|确保|把|完成|出台|制定|组织|开展|"
-    r"建成|拿出|提出|落实|推进|启动|实施)")
-_HEAD_LEAD = re.compile(r"^(?:我们?|我个人)?(?:希望|建议|提议|请|要求|责成|交由|由|让)")
-_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|能不能|能否|可不可以|可否|"
-                       r"是不是可以|我觉得|我想|我认为")
-_NOT_OURS = re.compile(r"(?:省|市|县|上级|国家|文件|政策)[^，]{0,3}(?:要求|规定)|按照|根据")
+    r"建成|拿出|提出|落实|推进|启动|实施|"
+    # a head over what follows its colon: "我们公司能马上做的是：……"
+    r"(?:能|可以)?(?:马上|立即|先|现在)?(?:能)?(?:做|办)的(?:是|有|就是))")
+# The words of a start around its day ("从下周一起，"): said alone, the day opens what follows.
+_START = re.compile(r"^(?:从|自)?(?:起|开始)?")
 _TOPIC_HEAD = re.compile(r"^[^，]{1,12}?的(?:事情?|问题)")  # 这个路口的事(我们……来负责)
-# No pledge: what was done or planned before, what is usual, what is doubted, asks of everyone.
-_NO_PLEDGE = re.compile(
-    r"已经(?![^，]{0,8}的)|去年|前年|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
-    r"了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
-    r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
-    r"请(?:大家|各位)")
-# A hedged reply promises nothing, wherever in the item it is said: 原则上支持, 积极争取,
-# 下一步研究, 统筹考虑, 会后商量.
-_HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|会后(?:再)?商量")
-_COMMIT = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|启动|"
-                     r"实施|研究|答复|报送|整理|修|建")
-
-
 @dataclass(frozen=True)
 class _Turn:
     seq: int
@@ -131,24 +132,45 @@ def _segments(text: str) -> list[_Segment]:
     return out
 
 
+_LEVEL_CHARS = "省市县区镇乡"  # a unit named with its level ("区城管局") may be said alone
+_OWN_SUBJECT = re.compile(r"(?:我们|咱们)(?P<rest>.{0,10}?)(?:这边|里|方面)?")
+
+
+def _subject_only(clause: str) -> bool:
+    """A clause that only says who ("我们局" "区城管局"): in speech, a pause after the subject."""
+    m = _OWN_SUBJECT.fullmatch(clause)
+    if m:
+        rest = m["rest"]
+        return not rest or re.fullmatch(OWN_UNIT, rest) is not None or (
+            len(rest) <= 6 and unit_at(rest) == rest and not VERBISH.search(rest))
+    return (clause[:1] in _LEVEL_CHARS and "的" not in clause and len(clause) <= 12
+            and unit_at(clause) == clause and not VERBISH.search(clause[1:]))
+
+
 def _groups(segment: str) -> list[list[str]]:
     """The segment's clauses, cut before each clause with a second (third ...) deadline; a
-    deadline said on its own ("下个月底前，我们……") opens the clause after it."""
+    deadline or a subject said on its own ("下个月底前，我们……" "我们局，月底前，出台……", as
+    speech pauses) opens the clause after it."""
     groups: list[list[str]] = [[]]
-    seen = bare = False
+    seen = False
+    held = ""
     for clause in (c.strip() for c in re.split(r"[，,]", segment)):
         if not clause:
             continue
-        if bare:
-            groups[-1][-1] += clause
-            bare = False
-            continue
+        clause, held = held + clause, ""
         found = find_deadline(clause)
+        rest = ITEM_LEAD.sub("", clause.replace(found[0], "")) if found else clause
+        if not rest or _START.fullmatch(rest) or _subject_only(rest):
+            held = clause
+            continue
         if found and seen:
             groups.append([])
         seen = seen or found is not None
         groups[-1].append(clause)
-        bare = found is not None and not LEAD.sub("", clause.replace(found[0], ""))
+    if held:
+        if find_deadline(held) and seen:
+            groups.append([])
+        groups[-1].append(held)
     return [g for g in groups if g]
 
 
@@ -158,7 +180,7 @@ _Named = tuple[str, str | None, int]  # the unit, the name said for it, the clau
 def _framed(clauses: list[str], turn: _Turn, last: int) -> _Named | None:
     """The unit in 由X / 请X (the moderator's assignment) up to clause ``last``, and the
     clause it is in."""
-    frames = [_BY] + ([_ASK] if turn.who.for_unit or turn.relaxed else [])
+    frames = [ASSIGN_BY] + ([ASSIGN_ASK] if turn.who.for_unit or turn.relaxed else [])
     for frame in frames:
         for i, clause in enumerate(clauses[:last + 1]):
             for m in frame.finditer(clause):
@@ -177,15 +199,15 @@ def _subject(clauses: list[str], main: int, turn: _Turn, order: list[int]) -> _N
     """The unit a clause opens with, before (or right after) its deadline or before a verb."""
     who = turn.who
     for i in order:
-        clause = _TOPIC_HEAD.sub("", LEAD.sub("", clauses[i]))
+        clause = _TOPIC_HEAD.sub("", ITEM_LEAD.sub("", clauses[i]))
         found = find_deadline(clause) if i == main else None
-        said = _HEAD_LEAD.sub("", clause[:found[1][0]]) if found else ""
+        said = ASSIGN_LEAD.sub("", clause[:found[1][0]]) if found else ""
         for head in _heads(said):
             own = own_unit(head, who)
             unit = own[0] if own else next((k for k in who.known if head.endswith(k)), None)
             if unit or unit_at(head, who.known) == head:
                 return as_named(unit or head, who), None if own else head, i
-        for opening in (clause, clause[found[1][1]:] if found else ""):
+        for opening in (clause, _START.sub("", clause[found[1][1]:], count=1) if found else ""):
             named = _opening(opening, who, found is not None)
             if named:
                 return (*named, i)
@@ -199,14 +221,25 @@ def _heads(said: str) -> list[str]:
 
 
 def _opening(text: str, who: Speaker, dated: bool) -> tuple[str, str | None] | None:
-    """The unit a clause opens with when a verb follows (after "我们", also in a dated clause)."""
+    """The unit a clause opens with when a verb follows (after "我们", also in a dated clause;
+    after "我们局" / "我们公司", whatever it says it does: "我们局纳入今年的养护计划")."""
     own = own_unit(text, who)
-    if own and (dated or _AFTER_SUBJECT.match(text[own[1]:])):
+    if own and (dated or _AFTER_SUBJECT.match(text[own[1]:])
+                or _named_own(text[:own[1]], text[own[1]:])):
         return own[0], None
     unit = unit_at(text, who.known)
     if unit and _AFTER_SUBJECT.match(text[len(unit):]):
         return as_named(unit, who), unit
     return None
+
+
+
+
+
+def _named_own(said: str, rest: str) -> bool:
+    """"我们局" / "我们公司" (the pronoun and the unit's kind), then what it does."""
+    return bool(re.fullmatch(r"(?:我们|咱们)(?:局|公司|单位|所|队|站|中心|办)(?:里|这边)?", said)
+                and OWN_PREDICATE.match(rest))
 
 
 @dataclass(frozen=True)
@@ -225,17 +258,37 @@ def _read(clauses: list[str], turn: _Turn) -> _Reading:
     named = (_framed(clauses, turn, main) or _subject(clauses, main, turn, [main, *range(main)])
              or _framed(clauses, turn, len(clauses)))
     unit, said, start = named if named else (None, None, main)
+    if _points_back(clauses[main], deadline):  # "……，这个一个月内完成": what was said before
+        start = 0
+    if not found and named:  # no deadline: the item is said from its unit's clause on
+        main = start
     return _Reading(main, deadline, unit, min(start, main), said)
 
 
-def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> Action | None:
-    """The item a group of clauses makes, or None."""
-    joined, chair = "，".join(clauses), turn.chair
+def _points_back(clause: str, deadline: str | None) -> bool:
+    """A deadline's clause that only points back to what was said ("这个一个月内完成")."""
+    rest = clause.replace(deadline, "", 1) if deadline else clause
+    back = POINTS_BACK.match(rest)
+    return back is not None and len(rest) - back.end() <= 4
+
+
+PROPOSAL_AFTER = 2  # clauses after the main one that may still put it as a proposal
+
+
+def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
+          before: list[str] | None = None) -> Action | None:
+    """The item a group of clauses makes, or None; ``before``: the topic of the item said
+    before it in the same sentence, for a group that opens with its deadline ("……，三天内拉好
+    警戒线，元旦前装好防护网": both about what was named first)."""
+    chair = turn.chair
+    # a proposal made later in a long spoken sentence ("……，我们本周内清一遍，我提个建议，……")
+    # is not this item's
+    joined = "，".join(clauses[:r.main + 1 + PROPOSAL_AFTER])
     core = "，".join(clauses[r.start:r.main + 1])
-    proposal = not chair and (_PROPOSAL.search(joined) or
-                              (r.named is None and _NOT_OURS.search(joined)))
+    proposal = not chair and (ITEM_PROPOSAL.search(joined) or
+                              (r.named is None and OTHERS_RULE.search(joined)))
     said_with = "，".join(clauses[max(r.start - 1, 0):r.main + 1])  # and the clause before
-    if not turn.relaxed and (proposal or _NO_PLEDGE.search(core) or _HEDGE.search(said_with)):
+    if not turn.relaxed and (proposal or NO_PLEDGE.search(core) or HEDGE.search(said_with)):
         return None
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
@@ -244,11 +297,18 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None) -> 
     named = r.named or (carried if turn.who.kind == "business" else None)
     if unit is None or not turn.commits(named, r.deadline) or not (r.deadline or framed):
         return None
-    text = what(clauses, r.start, r.main, r.said or unit, r.deadline)
-    if len(text) < 2 or not (r.deadline or _COMMIT.search(text)):
+    extra = before if before and r.start == 0 and _opens_with_deadline(clauses[0]) else []
+    text = what(extra + clauses, r.start + len(extra), r.main + len(extra), r.said or unit,
+                r.deadline)
+    if len(text) < 2 or not (r.deadline or COMMIT_VERB.search(text)):
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
                   partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
+
+
+def _opens_with_deadline(clause: str) -> bool:
+    found = find_deadline(clause)
+    return found is not None and found[1][0] == 0
 
 
 def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
@@ -265,6 +325,7 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
         points = points if seg.listed else None
         carried, made = pending or points, False
         groups = _groups(seg.text)
+        topic: list[str] = []  # what the last item of the sentence was about
         for group in groups:
             reading = _read(group, turn)
             if listing and not reading.deadline:
@@ -272,7 +333,8 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
             if seg.heads_list and reading.deadline and group is groups[-1]:
                 listing = replace(reading, named=reading.named or carried or turn.own)
                 continue
-            item = _item(group, reading, turn, (listing and listing.named) or carried)
+            item = _item(group, reading, turn, (listing and listing.named) or carried, topic)
+            topic = group[:reading.start] if item is not None and reading.start else topic
             carried = reading.named or carried
             items += [item] if item else []
             made = made or item is not None
@@ -287,7 +349,7 @@ def _most_committal(u: Utterance, turn: _Turn) -> Action | None:
     best, score = None, -1
     for seg in _segments(u.text):
         for group in _groups(seg.text):
-            s = sum(bool(find_deadline(c)) * 2 + bool(_COMMIT.search(c)) for c in group)
+            s = sum(bool(find_deadline(c)) * 2 + bool(COMMIT_VERB.search(c)) for c in group)
             if s > score:
                 best, score = group, s
     if best is None:
@@ -313,8 +375,17 @@ def _repeated(items: list[Action]) -> list[Action]:
     return kept
 
 
+def _same_unit(a: str | None, b: str | None) -> bool:
+    """One unit, named in full or short ("梧桐街道办事处" / "街道办事处", "区卫生健康局" /
+    "区卫健局"): the short name's characters in order in the full one, with the same end."""
+    if a is None or b is None:
+        return a == b
+    short, full = sorted((a, b), key=len)
+    return short == full or (len(short) >= 3 and abbreviates(short, full))
+
+
 def _restates(k: Action, item: Action) -> bool:
-    return (k.seq != item.seq and k.unit == item.unit and k.deadline == item.deadline
+    return (k.seq != item.seq and _same_unit(k.unit, item.unit) and k.deadline == item.deadline
             and k.deadline_text == item.deadline_text and item.origin == "auto"
             and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= 0.6)
 

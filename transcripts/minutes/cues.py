@@ -1,4 +1,7 @@
-"""Linguistic cues of a proposal in spoken Chinese (pure regular expressions, no topic words).
+"""The cue vocabulary of the minutes extractor, as data: the linguistic cues of a proposal in
+spoken Chinese and of a follow-up item (pure regular expressions, no topic words), each with
+the one-line reason it is there. suggestions.py, actions.py and action_text.py keep only the
+structure that reads them.
 
 - EXPLICIT cues put something forward as a proposal: 建议, 希望, 最好, 能不能, 是不是可以,
   有没有可能, 可以考虑, 不妨, 不如, 要是……就好了, 为什么就不能……, a request 请…….
@@ -10,7 +13,16 @@
   "先把……，别……" "……要……，不然……"). A hedge ("不一定都要") or a quantity ("要八百万")
   is no cue.
 - Not suggestions: the speaker's commitments (我们将……, 表个态) and what the speaker's own
-  side offers (我们公司可以免费……, 我再认捐……).
+  side offers (我们公司可以免费……, 我再认捐……, 我们可以轮流来当志愿者, 我们公司如果需要可以……,
+  如果我们中标，……我们可以……), nor a question between two things (是……，还是……).
+- Context: a cue clause in which the speaker introduces the proposal (我建议, 我看, 我的想法是)
+  opens it; the story before it is left out, but for the thing it is about named right
+  before. An asking word makes 能不能 a question next to it only (多少, 有没有), or anywhere
+  (什么时候, 到底 ...).
+
+- Follow-up items: who is assigned (由X, 请X), what says a pledge is none (the past, a
+  hedge, a rule of others), the verbs of a commitment, and what is and is not the item's
+  topic or text (a thing named, not a story; not what follows a condition or a wait).
 
 Also the frames that introduce proposals ("我的建议是两条" "我提个事：" "不如这样，" "我看可以
 这样，" "有两个做法值得学：") and the patterns that trim a proposal to its words (cue words,
@@ -52,7 +64,10 @@ INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])|我们�
                          r"关键是要|迫切|还是要|还得|得赶紧")
 # Cues that may only ask ("能不能告诉我们……"): with an asking word they do not propose.
 QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|是否可以|可否|是不是能)$")
-ASKING = re.compile(r"什么时候|多少|几次|哪些|(?:怎么|怎样|如何)(?!样)|有没有|到底|"
+# Asking words that ask wherever they are said, and those ("多少" "有没有") that ask only
+# next to the cue ("能不能说一下，一年有多少"; not "能不能装个闸，……，上坑多少，下坑多少").
+ASKING_NEAR = re.compile(r"多少|几次|哪些|有没有|多久|多长时间")
+ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
                     r"为什么(?!(?:就|还)?不)|谁来|归谁|进展|在于|取决于|告诉|介绍|说一下|说说|讲一下|"
                     r"讲讲|解释|回答|不知道")
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
@@ -61,15 +76,37 @@ COMMITMENT = re.compile(
 # The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
 # a commitment (a follow-up item when it names a deadline), not a proposal to others.
 OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁|请求|要求|想|觉得|认为))")
-# What the speaker's own side offers ("我们公司可以免费……" "我再认捐……"): not a suggestion.
+# What the speaker's own side offers ("我们公司可以免费……" "我再认捐……" "我可以帮忙……"): not a
+# suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
-                   r"(?:(?:可以|愿意|能)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|认捐|捐|拿出|让利)"
-                   r"|愿意)|^(?:可以|愿意|能)?(?:义务|免费|无偿)")
+                   r"(?:(?:可以|愿意|能)?(?:轮流)?(?:来|去)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|"
+                   r"认捐|捐|拿出|让利|当志愿者|做志愿者)|愿意|(?:可以|能)(?:来|去)?帮(?:着|忙))|"
+                   r"^(?:可以|愿意|能)?(?:义务|免费|无偿)|"
+                   r"^不(?:要|收)钱")
 # "如果需要，我们可以派……": what follows is put at the others' disposal, an offer
-CONDITIONAL_OFFER = re.compile(r"^(?:另外|此外)?[，,]?(?:如果|若|要是)(?:有|确有)?需要")
+CONDITIONAL_OFFER = re.compile(r"^(?:另外|此外)?[，,]?(?:如果|若|要是)(?:有|确有)?需要|"
+                               r"^(?:如果|若|要是)(?:我们|我)[^，,。]{1,10}[，,][^。]*?(?:我们|我)"
+                               r"[^，,。]{0,4}?(?:也|还|都|就)?(?:可以|能|愿意|保证)")
+# ... and after the speaker's side, later in the piece ("……，我们公司如果需要，可以……"; in
+# speech "我们公司，如果，需要，可以……"): the rest of the piece is the offer.
+SIDE_OFFER = re.compile(r"(?:^|[，,])(?:我们|我)[^，,。我你他]{0,6}?[，,]?(?:如果|若|要是)[，,]?"
+                        r"(?:有|确有)?[，,]?需要")
+# What follows the speaker's own unit, named, when it offers ("区妇联可以组织……" said by a
+# member from the 妇联): its means, not a request to others; what the unit has to give too
+# ("区文化馆有……名录，可以提供……"), not what it is asked for ("医院能不能给我们……").
+OWN_SIDE_OFFERS = re.compile(r"(?:也|还|都|就)?(?:可以|愿意|能够?(?![不否])|有)"
+                             r"(?![^，,。]*[给帮为替]我们)")
+# Links before such a clause ("另外，区妇联可以……").
+LINK = re.compile(r"^(?:另外|此外|同时|还有|那|再)[，,]?")
 # "……要……，不要……": a prescription with its prohibition.
-PROHIBITION = re.compile(r"^(?:不要|别)")
+PROHIBITION = re.compile(r"^(?:不要|别|不准|不许|不得)")
+# "要么……，要么……": a choice of what to do, prescribed with its prohibition (or else).
+CHOICE = re.compile(r"要么")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
+# "是要出租，还是要做别的": a question between two things, not a proposal.
+ALTERNATIVE = re.compile(r"是[^，,。]{1,12}[，,]还是")
+# A question said as "A不A" ("报不报" "修不修"): it asks which.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 ASKS = re.compile(r"(?<![好十])几[点个天时次]|(?<!了)多少|会不会|是不是|有没有|吗|什么|怎么|哪")
 # A clause that tells what to do with something: "先把……".
 IMPERATIVE = re.compile(r"^(?:先|再|就|都)?把")
@@ -80,19 +117,24 @@ FRAME = re.compile(
     r"[^，]{0,4}(?=提))(?P<mid>[^，：:]{0,8}?))?(?:书面|文字|补充|具体)?(?P<noun>建议|想法|意见|"
     r"看法|提议|思路|呼吁|诉求|要求|请求|意思)(?:主要)?(?:是|有|如下|以下)?"
     r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?$")
-# Clauses after which what follows is the proposal: "我建议，" "我提个事：" "不如这样，".
+# Clauses after which what follows is the proposal: "我建议，" "我提个事：" "不如这样，"
+# "好的办法是，".
 INTRO = re.compile(
     r"^(?:所以|因此|那么|那|另外|对此|为此)?(?:我|我们|本人)(?:也|还|再|就|强烈|郑重|在这里|这里)?"
+    r"(?:想(?=建议|提议))?"
     r"(?:建议|提议|呼吁|要求|请求|提一?个事(?:情|儿)?)$|^(?:所以|那|那就|我看)?(?:倒|还)?"
-    r"不如这样(?:吧|子|办)?$|^(?:所以|那)?我看(?:可以|就|还是)?这样(?:吧|子|办)?$")
+    r"不如这样(?:吧|子|办)?$|^(?:所以|那)?我看(?:可以|就|还是)?这样(?:吧|子|办)?$|"
+    # a way that works, put forward: "我们在别处做的办法是，" "解决的办法就是，"
+    r"^(?!现在|目前|以前|过去|原来|本来|当时)[^，,]{0,16}?(?:办法|做法|法子|出路)(?:就|也)?是$")
 COUNT = re.compile(r"[一两二三四五六几]+(?=条|点|个|项)")
 # A counted header that recommends what it announces: "有两个做法值得学：".
 COUNTED = re.compile(r"有(?P<count>[两二三四五六几])(?:个|条|点|项|种|件|方面)[^，,：:]{0,12}?"
                      r"(?:可以|值得|应该|不妨)")
 SAYING = re.compile(r"^(?:所以|因此|那么|那)?(?:我|我们)(?:就|也|再|还)?"
                     r"(?:想说|要说|说|想提|提)(?:一下)?(?:的是)?$")
-TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:就|再|想|简单)?(?:从[^，]{1,8})?"
-                  r"(?:讲|说|谈|提|补充)[一两二三四五六几]+(?:点|条|个方面)(?:意见|看法|体会)?$")
+TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:就|再|想|简单)?(?:从[^，]{1,16}?)?"
+                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)[一两二三四五六几]+(?:点|条|个方面)"
+                  r"(?:[^，,。]{1,6}的)?(?:意见|看法|体会)?$")
 # A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
 COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
                           r"(?:条|点|个|项|件)(?:意见|建议|想法)?$")
@@ -113,23 +155,146 @@ CUE_END = re.compile(
     r"(?:(?:就|那就|那)(?:更|太)?好了|(?:就|那|那就)?该(?:有)?多好|不可|才(?:行|好|可以))$")
 WISH = re.compile(r"^(?:要是|如果|假如|若是)(?:能)?")
 # A proposal says what to do: "希望你们认真研究" / "政府应该管一管" do not.
+# ... nor does one that only asks a unit to answer or to lead ("请医保局回答" "街道牵个头").
 VAGUE = re.compile(
-    r"^(?:你们|我们|咱们|大家|政府|领导|部门|有关|相关|单位|应该|应当|要|能|认真|好好|尽快|多|再|"
-    r"一起|进一步|切实|也|都)*(?:研究|重视|关心|关注|支持|考虑|落实|解决|努力|加油|帮忙|帮助|处理|"
-    r"管一?管|看一?看|想想?办法|抓紧|试一?试|学一?学|借鉴|推广)+(?:一下|起来)?$")
+    r"^(?:[^，,]{0,6}(?:局|所|委|办|镇里|街道|社区|村里|政府))?"
+    r"(?:你们|我们|咱们|大家|政府|领导|部门|有关|相关|单位|应该|应当|要|能|认真|好好|尽快|多|再|"
+    r"一起|一并|进一步|切实|也|都|来)*(?:研究|重视|关心|关注|支持|考虑|落实|解决|努力|加油|帮忙|帮助|"
+    r"处理|管一?管|看一?看|想想?办法|抓紧|试一?试|学一?学|借鉴|推广|回答|答复|回应|解释|"
+    r"牵(?:个|一下)?头)+(?:一下|起来)?$")
 PERSONAL = re.compile(r"[我你您咱]")
+# A cue clause in which the speaker introduces their proposal ("我们建议……" "我看，……"
+# "我就一个想法，……") opens it: what was said before it (a story, a complaint) is context,
+# but for the thing it is about, named right before ("还有东边那条路的路灯，我建议……").
+OPENS = re.compile(r"^(?:所以|因此|那么|那|但是|不过)?(?:我|我们|本人|个人)(?:也|还|就|再|只|是)?"
+                   r"(?:(?:强烈|郑重)?(?:建议|提议|呼吁)|(?<!们)看(?![着到了见])|"
+                   r"(?:的|有|就|就有|只有)?[一两几]?个?(?:建议|想法|提议|意见)(?:是|就是)?$)")
+TOPIC = re.compile(r"^(?:还有|另外|所以|那|至于|关于|对于)?[^，,我你他她]{1,14}的[^，,了的]{1,6}$")
+# A proposal that opens by pointing back ("把它利用起来"): "它" is the thing named before it
+# ("我们党群服务中心的二楼，空了快一年了，……"), named without the speaker's "我们".
+ANAPHOR = re.compile(r"^(?:把|将|让|给)?它(?!们)")
+POSSESSOR = re.compile(r"^(?:我们|咱们|你们|我|这个|那个)")
 PARTICLE = re.compile(r"(?:啊|呀|呢|吧|嘛)*$")
 NOW = re.compile(r"^(?:现在|目前|如今|其实|本来|原来|以前|过去|刚才)")
 CONCESSION = re.compile(r"^(?:不管|无论|不论)|也好$")  # "不管谁来办，" "A也好、B也好，"
 TURNING = re.compile(r"^(?:但是|但|可是|不过|所以|因此|因而|于是)")
 RATIONALE = re.compile(r"^(?:这样|因为|不然|否则|要不然|以免|免得|避免|省得|毕竟|即使|"
                        r"那样|这就|方便|便于|以便)")
+# A clause that opens a question after the proposal ("我想问，……" "请问"): the proposal ends.
+ASK_OPEN = re.compile(r"^(?:我|我们)(?:还|也|再)?(?:想|要)?问(?:一下|一句|问)?$|^请问")
 # A clause after the proposal that says what will come of it, or how the speaker feels.
 RESULT = re.compile(
     r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|"
     r"比[^，,]{1,10}(?:管用|强|好|划算)|管用|划算|没关系|不贵|也好|也算|(?:这|那)也是|"
     r"(?:也|都|就|更|才)(?:方便|放心|踏实|安心|满意|高兴|省心|省事|清楚|明白|安全)|"
     r"^我们?[^，,]{0,6}?(?:也|都|就)")
+
+# Points of a list (suggestions.py): what makes a counted point a proposal.
+# A point the speaker counts ("第二，" "二是" "还有一条，" "再一个，"): one of their own list.
+COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]|[一二三四五六七八九十]是|"
+                           r"[一二三四五六七八九十]{1,2}、|\d{1,2}[、.．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|"
+                           r"(?:但是|不过|另外)?还有一(?:个|条|点)|再一个|头一个)")
+# A point added to the speaker's own ("还有一条，" "再一个，"), not counted off a list told.
+ONE_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再一个)")
+# ... and one more point of the same list, counted as such ("再一个，" "还有一条，"; not "还有一个
+#问题" nor "还有一节课").
+POINT_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再(?:有)?一)(?:个|条|点)(?:是|呢|就是)?"
+                        r"(?![是]?(?:问题|情况|困难|疑问|事实|现象))(?=[，,：:]|$)")
+# A clause that only sets when or if ("水不够的时候，" "办起来以后，" "雨多的季节，").
+CONDITION = re.compile(r"(?:的时候|时候|以后|之后|之前|的话|时|"
+                       r"(?:的)?(?:年份|年头|季节|月份|日子|期间|阶段))$")
+# What a numbered point says may be done ("一是山塘可以……"): 可以, not "也可以" of a comment.
+MAY_DO = re.compile(r"(?<![也都还])可以(?![说看想了的])")
+# What a point the speaker adds says is to be done: 要 (not 需要/主要/要是 ...) or 可以.
+PUT = re.compile(r"(?<![需主重只就想我人还也都又])要"
+                 r"(?![是么求不紧花多几好\d两三四五六七八九十百千万])|"
+                 r"(?<![也都还])可以(?![说看想了的])")
+# An item that tells or asks rather than proposes: "我们那里……" "刚才……说" "你怎么……呢".
+ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
+# The words that open a headline's detail ("具体来说，……"): not part of the proposal.
+DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?[：:，,]?")
+
+# Follow-up items (actions.py, action_text.py): who commits, to what, and what is no pledge.
+# A unit assigned by a frame: "由县住建局负责" "交给社区" (not 理由, 自由, 经由, 由于).
+ASSIGN_BY = re.compile(r"(?<![理自缘经])(?:交由|交给|委托|由)(?!于)")
+# The moderator's request to a unit: "请县交通局牵头" (not 请问, 请大家, 申请, 邀请).
+ASSIGN_ASK = re.compile(r"(?<![申邀])(?:请|责成)(?!问|教|示|来|到|大家|各位|你们)")
+# Words that frame a unit as assigned, before its name (in the item's text, they go).
+ASSIGN_FRAME = r"(?:交由|交给|委托|由|请|责成|希望|要求)"
+# A proposal's or a request's lead before the unit named: "我建议由……" "请……".
+ASSIGN_LEAD = re.compile(r"^(?:我们?|我个人)?(?:希望|建议|提议|请|要求|责成|交由|由|让)")
+# A proposal cue in what a non-chair says: the item is proposed, not committed.
+ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|能不能|能否|可不可以|可否|"
+                           r"是不是可以|我觉得|我想|我认为")
+# What "我们局" / "我们公司" goes on to say it does ("我们局纳入……" "我们公司正在……").
+OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立即|全部|统一|正在|准备)")
+# A deadline's clause that points back to what was just said ("……，这个一个月内完成").
+POINTS_BACK = re.compile(r"^(?:这个|这些|这项|这件事?|这块|以上)(?:工作|事情?)?")
+# A duty set by others (上级要求, 按照文件): what the rules say, not a pledge of the speaker's.
+OTHERS_RULE = re.compile(r"(?:省|市|县|上级|国家|文件|政策)[^，]{0,3}(?:要求|规定)|按照|根据")
+# No pledge: what was done or planned before, what is usual, what is doubted, asks of everyone.
+NO_PLEDGE = re.compile(
+    r"已经(?![^，]{0,8}的)|去年|前年|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
+    r"(?<![定])了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
+    r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
+    r"请(?:大家|各位)")
+# A hedged reply promises nothing, wherever in the item it is said: 原则上支持, 积极争取,
+# 下一步研究, 统筹考虑, 会后商量, a study with no object (请设计单位一起研究).
+HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|会后(?:再)?商量|"
+                   r"(?:一起|再|共同|好好)研究(?:一下)?(?:[，,。；;]|$)")
+# The verbs of a commitment, for an item without a deadline (由X负责……) or the likeliest one;
+# making public (公示, 公布) is a task as much as building is.
+COMMIT_VERB = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|"
+                         r"启动|实施|研究|答复|报送|整理|修|建|公示|公布")
+# The words before an item's verb phrase that are not its "what": links, timing, modals.
+ITEM_LEAD = re.compile(r"^(?:另外|此外|同时|然后|还有|再就是|那么|下一步|会后|这次|就|先|在这里|"
+                       r"当场|请?你们|一定|确保|保证|争取|力争|务必|预计|计划|准备|打算|要|将|会(?![同议])|"
+                       r"这(?:个|件|项)(?:事情?|工作|问题))+")
+# A clause that refers back to a topic ("关于……" "刚才说的……"): its reference words go.
+TOPIC_REF = re.compile(r"^(?:关于|对于|至于)|"
+                       r"^[^，]{0,12}?(?:刚才|前面|刚刚)?(?:说|讲|提|提出|反映|[谈讲提说]到)的")
+# A clause before the item that is a story, a comment or a reply (or a speech act: 再强调一下),
+# not the topic it is about.
+NOT_TOPIC = re.compile(r"^(?:好|是的|对|谢谢|感谢)|[我你他她咱也很都还了吗呢吧啊]|大家|已经|"
+                       r"确实|其实|肯定|马上|现在|打算|准备|可以|应该|觉得|认为|[这那](?:个|样|是)|"
+                       r"没有|不是|不能|表.{0,2}态|明确|就是|说|讲|补充|回应|[是请]|以后|之后|"
+                       r"可能|理解|这边|^(?:不等|不管|不论|无论|只要|等到)|有(?:一|两|几|个|块|些|\d)|"
+                       r"强调|重申|提醒")
+# A pledge's own frame, said in the item's clause ("停车的事我们公司表个态，……"): not its "what".
+PLEDGE_FRAME = re.compile(r"(?:在这里|这里)?表(?:一?个|一下)?态")
+# ... but a thing named with what is said of it now ("油车弄现在不亮的十七盏灯", "我们电信挂在
+# 杆上的线缆") is a topic: a noun phrase, "……的" and its head, that tells no story (nor the
+# pledges: "部门今天表的态").
+THING = re.compile(r"^[^，,]{1,18}的[^，,的]{1,6}$")
+STORY = re.compile(r"[我你他她咱吗呢吧啊是]|了(?!的)|^(?:好|是的|对|谢谢|感谢)|[这那]是|不是|没有|"
+                   r"大家|表.{0,2}态")
+# A clause after the item that starts something else: an example, a reason, a condition
+# ("用得好再推开"), another speaker's or topic's turn.
+FOLLOW_STOP = re.compile(r"^(?:请|就是|也就是|比如|例如|因为|主要|这个|这样|这是|其中|我们|大家|"
+                         r"我(?:也|还|再|就)?(?:提|建议|想|觉得|认为|看)|"
+                         r"你|他|如果|要是|假如|等到?|但是|不过|所以|到时候|需要|可以|"
+                         r"[^，]{1,2}得(?:好|顺|成)|这些|那样|至于|关于|"
+                         r"[^，]{0,10}(?:要等|得等|等到|争取|力争|尽量)|"
+                         r"[^，]{1,8}的(?:事|问题)(?:情)?(?:[，,]|等|要|我们|还|再|$))")
+# Verbs of two characters that "把X……起来/出来" may carry (把台账整理出来 -> 整理台账).
+RESULTATIVE_VERBS = tuple("组建 整理 建立 确定 落实 制定 梳理 统计 搭建 筹备 编制 清理 修复 "
+                          "建设 组织 固定 排查 汇总 拿出 提出".split())
+# Another unit's duty after the item ("镇政府要配合……"): its verbs after the unit's name.
+DUTY = re.compile(r"(?:也|还)?(?:要|将|会|来|负责|牵头|配合|协助)")
+# Who helps, not what is done: "县财政局、各村配合".
+SUPPORT = re.compile(r"(?:配合|协助|参与|支持)$")
+# What says "by then" before a deadline (not the 要 of 纪要, 需要 ...).
+BEFORE_DEADLINE = r"(?:(?<![纪摘需重主只])要|将|会|争取|力争|计划|确保|保证|在|于|^是)*(?:从|自)?"
+# What says "from then on" after a day said as a start ("从下周一起"): it goes with the day.
+AFTER_DEADLINE = r"(?:起|开始)?"
+
+# A turn that takes up what another speaker said: "赞成包老师的意见，……" "宋园长讲的持证上岗，
+# 我补充一点" (a name or a title before 讲的/说的/提的): its proposal may restate theirs in
+# other words.
+REFERS = re.compile(r"(?:赞成|同意|赞同|认同)[^，,。]{0,12}?(?:意见|建议|想法|提议|说法|讲的|说的)|"
+                    r"(?:委员|老师|师傅|书记|主任|局长|所长|园长|院长|[^\s，,。我你他她]总|"
+                    r"[^\s，,。我你他她]工|[^\s，,。我你他她]老|老伯|大姐|大哥|同志|代表|教授|医生|老板|女士|先生|"
+                    r"阿姨|大爷|大妈|大叔|大家)(?:刚才|刚刚)?(?:讲|说|提)的")
 
 OFFERED = ("建议", "想法", "提议", "诉求", "要求", "请求")  # what "我有/提个……" puts forward
 LIST = 9  # items a list announced without a count may have
@@ -194,11 +359,14 @@ def _colon_head(parts: list[str], piece: str) -> Frame | None:
 
 
 def _frame_in(parts: list[str], piece: str) -> Frame | None:
-    """The frame among the clauses: the first three, and a handing-over one further on."""
+    """The frame among the clauses: the first three, and a handing-over one further on. A
+    remark that announces nothing ("我补充一点，" "我想说，") lets a later frame that introduces
+    the proposal ("……，我的建议是，……") take over."""
+    remark: Frame | None = None
     for i, spoken in enumerate(parts):
-        if i >= 3:
+        if i >= 3 or remark is not None:
             frame = _late_frame(parts, i, piece)
-            if frame is not None:
+            if frame is not None and (remark is None or frame.introduces):
                 return frame
             continue
         clause = PARTICLE.sub("", spoken)
@@ -219,11 +387,14 @@ def _frame_in(parts: list[str], piece: str) -> Frame | None:
         if TALK.match(clause):  # "我补充一点，" a remark; "我就讲两条：" two points follow
             count = COUNT.search(clause)
             number = _COUNTS.get(count.group()[0], LIST) if count else 1
-            return Frame(i + 1, number if number > 1 else 0, False,
-                         piece[piece.find(spoken) + len(spoken):][:1] in _COLON)
-        if SAYING.match(clause):  # "我想说，"
-            return Frame(i + 1, 0, False)
-    return None
+            frame = Frame(i + 1, number if number > 1 else 0, False,
+                          piece[piece.find(spoken) + len(spoken):][:1] in _COLON)
+            if frame.announces:
+                return frame
+            remark = frame
+        elif SAYING.match(clause):  # "我想说，"
+            remark = Frame(i + 1, 0, False)
+    return remark
 
 
 def _late_frame(parts: list[str], i: int, piece: str) -> Frame | None:
@@ -250,8 +421,12 @@ def prescribes(piece: str) -> bool:
     parts = clauses(piece)
     if ASKS.search(piece) or not any(PROHIBITION.match(c) or WARNING.match(c) for c in parts):
         return False
-    return any(("要" in WEAK.findall(c) or IMPERATIVE.match(c)) and not PROHIBITION.match(c)
-               for c in parts)
+    return any(("要" in WEAK.findall(c) or IMPERATIVE.match(c) or CHOICE.match(c))
+               and not PROHIBITION.match(c) for c in parts)
+
+
+# "哪个……了，……就……": whichever it is, then; a condition, not a result.
+WHICHEVER = re.compile(r"^[^，,]{0,4}哪(?:个|家|里|儿|些|位|天|条)")
 
 
 def reason(clause: str) -> bool:
@@ -259,26 +434,68 @@ def reason(clause: str) -> bool:
     that lists what the proposal covers ("停车、民宿、漂流都能在手机上预约")."""
     if RATIONALE.match(clause):
         return True
+    if WHICHEVER.search(clause):  # "哪个路段积水了，导航上就提示": a condition for what follows
+        return False
     result = RESULT.search(clause)
     return bool(result and not PROHIBITION.match(clause) and "、" not in clause[:result.start()])
 
 
+# What others are asked to do, after an offer: "……，由社区安排志愿者管理".
+OTHERS_DO = re.compile(r"^(?:再|另外|同时)?(?:由|交由|交给|请|让)")
+
+
 def without_offers(piece: str) -> str:
     """The piece without the clauses in which the speaker's own side offers something (all of
-    it after a condition: "如果需要，我们可以……")."""
+    it after a condition: "如果需要，我们可以……"), and the offer's terms after it ("我们愿意
+    入股，具体多少再谈") unless a proposal is made explicitly after it."""
     if CONDITIONAL_OFFER.match(piece):
         return ""
+    side = SIDE_OFFER.search(piece)
+    piece = piece[:side.start()] if side else piece
+    pos = 0
     for clause in clauses(piece):
+        at = piece.find(clause, pos)
+        pos = at + len(clause)
         if OFFER.search(clause):
-            piece = piece.replace(clause, "", 1)
+            after = piece[pos:]  # the offer's terms ("具体入多少要回去商量") go with it, up to
+            # what others are asked to do ("由社区安排……") or a proposal made explicitly
+            rest = next((c for c in clauses(after) if OTHERS_DO.match(c) or explicit(c)), None)
+            after = after[after.find(rest):] if rest else ""
+            piece = piece[:at] + ("，" + after if after else "")
+            pos = at
     return _PUNCT_RUN.sub(lambda m: m.group()[-1], piece).strip("，,、 ")
 
 
+ASK_REACH = 1  # clauses after a cue that may still make it a question ("能不能，告诉我们……")
+
+
+# Words that only look like asking: a question told to a third party ("跟导航公司说一下": tell
+# them, not us) or embedded after seeing or knowing ("让家长看到饭是怎么做的").
+EMBEDDED = re.compile(r"(?:跟|和|向)(?!我|咱)[^，,。]{1,8}?(?:说|讲|反映|沟通)(?:一下|一声|说)?|"
+                      r"(?<![不没])(?:看到|看得到|看见|知道|了解|清楚|明白)[^，,。]*")
+
+
 def _cues(pattern: re.Pattern[str], text: str) -> bool:
-    cues = [m.group() for m in pattern.finditer(text)]
-    if not cues:
+    """Whether the text has a cue that is not only asking: an asking word in the cue's clause,
+    or in the one after it, makes "能不能……" a question; one further on does not ("能不能装一个
+    闸，……，上坑多少，下坑多少")."""
+    found = list(pattern.finditer(text))
+    if not found:
         return False
-    return not (all(QUESTION_CUE.match(c) for c in cues) and ASKING.search(text))
+    if not all(QUESTION_CUE.match(m.group()) for m in found):
+        return True
+    return not (ASKING.search(EMBEDDED.sub("", text))
+                or any(ASKING_NEAR.search(_near(text, m.start())) for m in found))
+
+
+def _near(text: str, at: int) -> str:
+    """The text from the clause of ``at`` to the end of the next ``ASK_REACH`` clauses."""
+    start = max(text.rfind(c, 0, at) for c in "，,：:") + 1
+    end = at
+    for _ in range(ASK_REACH + 1):
+        nxt = min((i for i in (text.find(c, end) for c in "，,：:") if i >= 0), default=len(text))
+        end = nxt + 1
+    return text[start:end]
 
 
 def explicit(text: str) -> bool:

@@ -17,8 +17,9 @@ turns it into a date, or None when it names no day. Conventions (weeks run Monda
 - a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day, or
   in the year said (2028年春节前) (lunar festivals from a table for 2024-2040; outside it, None);
 - 雨季来临前, 汛期前, 开学前, 尽快 ...: kept as said, resolved to None;
-- not deadlines: the past (去年八月底), "as of" (截至今年二月底，登记在册…), a start (下个月起;
-  下个月 in 下个月1号起; but 三季度末前开始 is by then), a bare month (8月份).
+- not deadlines: the past (去年八月底), "as of" (截至今年二月底，登记在册…), a start said as a
+  month (下个月起; but 三季度末前开始 is by then; a start said as a day, 从下周一起 /
+  下个月1号开始, is due that day), a bare month (8月份).
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ _PAST = re.compile(r"(?:去年|前年|上个?月|上周|上星期|上礼拜|截�
 
 _FROM = re.compile(r"起|开始|以后|之后|后(?!前)")
 _BOUND = re.compile(r"(?:前|内|为止)$")  # "三季度末前开始试行": by then, not from then
+# A commitment that starts on a day ("从下周一起……" "下个月1号开始……") is due that day: a
+# start said as a day is its deadline (a start said as a month, "下个月起", stays none).
+# "A，也就是B": the deadline said again, more precisely, right after ("本季度内，也就是6月底前").
+_SAID_AGAIN = re.compile(r"[，,]?(?:也就是|也即|即)(?:说)?[，,]?")
+_START_DAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天1-7]$|(?:日|号)$")
+_STARTS_ON = re.compile(r"起|开始")
 
 Resolver = Callable[[re.Match[str], date], date | None]
 
@@ -297,20 +304,27 @@ def _spans(patterns: tuple[re.Pattern[str], ...], text: str) -> list[tuple[int, 
     bad: list[tuple[int, int]] = []
     for pattern in patterns:
         for m in pattern.finditer(text):
-            starts = _FROM.match(text, m.end()) and not _BOUND.search(m.group())
+            starts = (_FROM.match(text, m.end()) and not _BOUND.search(m.group())
+                      and not (_START_DAY.search(m.group()) and _STARTS_ON.match(text, m.end())))
             (bad if starts or _PAST.search(text[:m.start()]) else good).append(m.span())
     return [s for s in good if not any(b[0] <= s[0] and s[1] <= b[1] for b in bad)]
 
 
 @lru_cache(maxsize=4096)
 def find_deadline(text: str) -> tuple[str, tuple[int, int]] | None:
-    """The deadline said in a clause (leftmost, longest; concrete before vague) and its span."""
+    """The deadline said in a clause (leftmost, longest; concrete before vague) and its span;
+    when it is said again right after, more precisely ("本季度内，也就是6月底前"), the latter."""
     if not _HINT.search(text) or not _ANY.search(text):
         return None
     spans = _spans(_CONCRETE, text) or _spans((VAGUE,), text)
     if not spans:
         return None
     start, end = min(spans, key=lambda s: (s[0], -s[1]))
+    said = _SAID_AGAIN.match(text, end)  # "本季度内，也就是6月底前": the speaker's own precision
+    if said is not None:
+        later = [s for s in spans if s[0] == said.end()]
+        if later:
+            start, end = max(later, key=lambda s: s[1])
     return text[start:end], (start, end)
 
 

@@ -14,6 +14,10 @@ PUNCT = re.compile(r"[\s，,、：:；;“”\"'（）()]")  # what two wordings
 
 
 RESTATED = 0.4  # bigram overlap (Dice) from which another speaker's proposal is the same one
+# ... when the later turn says it takes up what another said ("赞成X的意见" "X讲的……"): a
+# lower overlap, or this share of the shorter wording's bigrams found in the other's.
+RESTATED_REFERRED = 0.25
+CONTAINED_REFERRED = 0.4
 
 
 def _bigrams(text: str) -> set[str]:
@@ -21,18 +25,30 @@ def _bigrams(text: str) -> set[str]:
     return {bare[i:i + 2] for i in range(len(bare) - 1)}
 
 
-def _restates(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= RESTATED
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def merge_restated(found: list[Suggestion]) -> list[Suggestion]:
+def _restates(a: set[str], b: set[str], referred: bool = False) -> bool:
+    if not referred:
+        return _dice(a, b) >= RESTATED
+    return bool(a and b) and (_dice(a, b) >= RESTATED_REFERRED
+                              or len(a & b) / min(len(a), len(b)) >= CONTAINED_REFERRED)
+
+
+def merge_restated(found: list[Suggestion], referring: frozenset[int] = frozenset()
+                   ) -> list[Suggestion]:
     """One proposal made again by other speakers is one item: first made first, with every
-    proposer and the turns that restated it (a speaker repeating themself is not merged)."""
+    proposer and the turns that restated it (a speaker repeating themself is not merged).
+    ``referring``: the turns that say they take up what another said; their proposals join
+    the closest earlier one on lower terms."""
     merged: list[tuple[Suggestion, set[str]]] = []
     for s in found:
         grams = _bigrams(s.text)
-        same = next((i for i, (m, g) in enumerate(merged)
-                     if s.proposers[0] not in m.proposers and _restates(grams, g)), None)
+        referred = s.seq in referring
+        same = max((i for i, (m, g) in enumerate(merged)
+                    if s.proposers[0] not in m.proposers and _restates(grams, g, referred)),
+                   key=lambda i: _dice(grams, merged[i][1]), default=None)
         if same is None:
             merged.append((s, grams))
         else:

@@ -15,16 +15,17 @@ _LEADING_PUNCT = re.compile(r"^[\s。！？!?；;，,：:、…—-]+")
 _PIECE_END = re.compile(r"[\s，,、]+$")
 _SPEECH_LABEL = re.compile(r"^\s*【[^】]{1,10}】")
 
-# Ordinal markers: they start an item of a list ("第一，" "二是" "另一个是").
+# Ordinal markers: they start an item of a list ("第一，" "二是" "另一个是" "①" "头一个").
 ORDINAL = re.compile(
     r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面)?(?:是|呢|就是)?"
     r"|首先|其次|最后一(?:个|条|点)|最后(?=[，,：:])"
     r"|[一二三四五六七八九十]是|[一两二]?(?:个|条|点)(?:是)|另一(?:个|条|点)(?:是)?"
-    r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)])"
+    r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]|头一(?:个|条|点)(?:是)?)"
     r"(?:呢|啊)?[，,：:]?")
 # Continuation markers: they add one more item but do not count ("另外" "还有").
 CONTINUATION = re.compile(
-    r"^(?:另外|此外|再一个|再有|再就是|还有一(?:个|条|点)|还有就是|还有)"
+    r"^(?:(?:但是|不过|另外)?还有一(?:个|条|点)|另外|此外|再一个|再有|再就是|还有就是|还有)"
     r"(?:呢|啊|的话|就是)?[，,：:]?")
 
 _FILLERS = (
@@ -49,6 +50,18 @@ def sentences(text: str) -> list[str]:
     return [p + "：" if colon else p for p, colon in parts if p]
 
 
+_SERIES_END = re.compile(r"[；;]\s*$")
+
+
+def in_series(text: str) -> list[bool]:
+    """For each of :func:`sentences`, whether it ends in a semicolon: the next one goes on
+    with the same series ("我建议……；……。")."""
+    text = _SPEECH_LABEL.sub("", text)
+    parts = ((_TRAILING_PUNCT.sub("", _LEADING_PUNCT.sub("", p)), bool(_SERIES_END.search(p)))
+             for p in _SENTENCE_END.split(text))
+    return [semi for p, semi in parts if p]
+
+
 def clauses(sentence: str) -> list[str]:
     """Comma- and colon-separated clauses (the 、 of a list stays inside its clause)."""
     return [c.strip() for c in _CLAUSE_SEP.split(sentence) if c.strip()]
@@ -59,17 +72,26 @@ def marker(clause: str) -> re.Match[str] | None:
     return ORDINAL.match(clause) or CONTINUATION.match(clause)
 
 
+# "还有" before one more thing of the kind just named ("我们倒班的，还有家里临时有事的"): the
+# same list of things goes on, no new item.
+_ALIKE = re.compile(r"^还有(?!一|个|就是|呢|啊)[^，,]{1,12}的$")
+
+
+def _one_more_alike(before: str, clause: str) -> bool:
+    return before.endswith("的") and _ALIKE.match(clause) is not None
+
+
 def split_items(sentence: str) -> list[str]:
     """Cut a sentence before each clause that starts an item ("……，第二，……").
 
     The pieces keep their own punctuation, but not the comma before the next item.
     """
-    cuts, pos = [0], 0
+    cuts, pos, before = [0], 0, ""
     for clause in clauses(sentence):
         at = sentence.find(clause, pos)
-        if marker(clause) and at > 0:
+        if marker(clause) and at > 0 and not _one_more_alike(before, clause):
             cuts.append(at)
-        pos = at + len(clause)
+        pos, before = at + len(clause), clause
     pieces = (sentence[a:b] for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True))
     return [p for p in (_PIECE_END.sub("", _LEADING_PUNCT.sub("", p)) for p in pieces) if p]
 

@@ -15,7 +15,11 @@ each turn is *prepared* (the record and the verbatim annex keep what was said):
 - **self-corrections** (哦不对, 不对不对, 我说错了, 说错了, 口误, 更正一下, 哦不): the corrected
   value wins. When the words after the correction start with a deadline or a number and the
   words before it hold one, that one is replaced in place (十一月底前 哦不对 12月底前 完成 →
-  12月底前完成); otherwise the short piece before the correction is dropped.
+  12月底前完成); otherwise the short piece before the correction is dropped. When the words
+  after it only say the wrong deadline again, and why (月底前 哦不对 月底前 来不及 下个月十号前),
+  the next deadline of the following few pieces is the corrected one;
+- **lists of things**: numbered things said one after another ("5栋 9栋 14栋") read as a list
+  (5栋、9栋、14栋), and a pause before 和/以及 stays inside the list.
 
 Written text (punctuated, no runs of spaces) goes through unchanged but for self-corrections.
 """
@@ -46,6 +50,9 @@ _FILLER = re.compile(r"^(?:嗯|啊|呃|哦|唉|额|噢|哎|那个|这个|就是|
 _LEAD_FILLER = re.compile(r"^(?:嗯|啊|呃|额|噢)+")
 CORRECTION = re.compile(r"^(?:哦不对|噢不对|啊不对|不对不对|不对|我说错了|说错了|口误|更正一下"
                         r"|哦不是|哦不)[，,]?")
+# What leads the right value after a correction: "哦不对 应该是十月底前" "说错了 是三百".
+RIGHT_LEAD = re.compile(r"^(?:应该是|应当是|应是|是)"
+                        r"(?=[0-9０-９零〇一二两三四五六七八九十百千万本下这今明年月周])")
 _NUMBER = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]{1,8}")
 _SPEECH = re.compile(rf"[{_HAN}][ \t\u3000]+[{_HAN}]")
 _PUNCT = "，。！？；：、,.!?;:"
@@ -118,6 +125,7 @@ def _units(text: str) -> list[tuple[str, str]]:
 def _correct(before: str, after: str) -> tuple[str, str] | None:
     """``before`` with its deadline or number replaced by the one ``after`` starts with, and
     what is left of ``after``; None when they hold nothing alike."""
+    after = RIGHT_LEAD.sub("", after, count=1)
     said = find_deadline(after)
     if said is not None and said[1][0] == 0:
         old = find_deadline(before)
@@ -146,7 +154,8 @@ def _resolve_corrections(pieces: list[str]) -> list[str]:
             continue
         rest = piece[m.end():].lstrip("，, ")
         if not rest:  # the correction stands alone: the next piece says the right value
-            out.append("\0")
+            if out[-1] != "\0":  # "哦不是 我说错了": one correction said twice
+                out.append("\0")
             continue
         out = _apply(out, rest)
     return out
@@ -167,20 +176,58 @@ def _apply(out: list[str], rest: str) -> list[str]:
 
 
 def _pending(pieces: list[str]) -> list[str]:
-    """A standalone correction (``\\0``) applied with the piece that follows it."""
+    """A standalone correction (``\\0``) applied with the piece that follows it; when that
+    piece only says the wrong deadline again ("月底前 哦不对 月底前 来不及 下个月十号前"), with
+    the next piece (of the next few) that starts with another one: the words between are why."""
     out: list[str] = []
-    for piece in pieces:
+    skip_to = -1
+    for i, piece in enumerate(pieces):
+        if i < skip_to:
+            continue
         if out and out[-1] == "\0":
+            later = _restated_value(pieces, i, out[-2] if len(out) > 1 else "")
+            if later is not None:
+                piece, skip_to = pieces[later], later + 1
             out = _apply(out, piece)
         else:
             out.append(piece)
     return [p for p in out if p != "\0"]
 
 
+RESTATED_WINDOW = 3  # pieces after a repeated wrong value in which the right one may come
+
+
+def _restated_value(pieces: list[str], i: int, before: str) -> int | None:
+    """Where the corrected deadline comes when ``pieces[i]`` repeats the wrong one."""
+    said, old = find_deadline(pieces[i]), find_deadline(before)
+    if said is None or old is None or said[0] != old[0]:
+        return None
+    for j in range(i + 1, min(i + 1 + RESTATED_WINDOW, len(pieces))):
+        new = find_deadline(pieces[j])
+        if new is not None and new[1][0] == 0 and new[0] != old[0]:
+            return j
+    return None
+
+
+# A short numbered thing ("5栋" "十二号" "三组"): said one after another, they are a list.
+_NUMBERED = re.compile(r"^[0-9一二三四五六七八九十]{1,3}[^\s0-9一二三四五六七八九十，。]$")
+
+
+# A pause before "和" / "以及" / "及" is inside a list of things.
+_JOINS = re.compile(r"^(?:和|以及|及)(?!大家|各位|我们|你们)")
+
+
 def _punctuate(pieces: list[tuple[str, str]]) -> str:
     text = ""
     numeral = False
-    for piece, end in pieces:
+    for k, (piece, end) in enumerate(pieces):
+        following = pieces[k + 1][0] if k + 1 < len(pieces) else ""
+        if end == " " and _NUMBERED.match(piece) and _NUMBERED.match(following):
+            text += piece + "、"
+            continue
+        if end == " " and _JOINS.match(following) and piece[-1] not in _PUNCT:
+            text += piece  # "东门 和西门": one thing and another, not two clauses
+            continue
         if numeral:
             text += piece + (end if end != " " else "，")
             numeral = False

@@ -17,29 +17,48 @@ turn's kind. Unmarked turns (and marks of other kinds) leave extraction automati
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from transcripts.minutes.categories import categorize
 from transcripts.minutes.consensus import chairs, consensus_points, find_consensus
 from transcripts.minutes.cues import (
+    A_NOT_A,
+    ALTERNATIVE,
+    ANAPHOR,
     ANNOUNCES,
+    ASIDE,
+    ASK_OPEN,
+    ASKING,
+    ASKS,
     COMMITMENT,
     CONCESSION,
+    CONDITION,
+    COUNTED_POINT,
     CUE_END,
+    DETAIL_LEAD,
     EXPLICIT,
     INTENSIFIER,
     LEAD,
+    LINK,
     LIST,
     MAY,
+    MAY_DO,
     MODAL,
     NOW,
     OBLIGATION,
+    ONE_MORE,
+    OPENS,
+    OWN_SIDE_OFFERS,
     OWN_TASK,
     PERSONAL,
+    POINT_MORE,
+    POSSESSOR,
+    PUT,
     RECAP,
+    REFERS,
     TALK,
+    TOPIC,
     TURNING,
     VAGUE,
     WEAK,
@@ -58,22 +77,28 @@ from transcripts.minutes.restated import PUNCT, merge_restated
 from transcripts.minutes.sentences import (
     ORDINAL,
     clauses,
+    in_series,
     marker,
     sentences,
     split_items,
     strip_fillers,
     strip_marker,
 )
+from transcripts.minutes.units import unit_at
 
 __all__ = ["best_sentence", "consensus_points", "find_consensus", "find_suggestions",
            "proposals"]
 
 PROPOSING_TURNS = ("speech", "question", "follow_up", "written", "comment")
 SILENT_KINDS = ("department", "moderator", "staff")  # their turns answer, chair or record
+# Kinds who speak from a workplace (a resident's or an elder's unit is where they live).
+OFFERING_KINDS = ("member", "expert", "business", "other")
 
-# An item that tells or asks rather than proposes: "我们那里……" "刚才……说" "你怎么……呢".
-ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
 MAX_CHARS = 60
+# Fewer characters than this, found only by an obligation or a weak cue, say too little to be
+# a proposal: a fragment of one ("镇里回答", "街道牵个头"); one put forward (建议, a list's
+# item: "增加公交班次") may be short.
+MIN_CHARS = 7
 
 
 @dataclass
@@ -85,6 +110,7 @@ class _State:
     remarks: bool = False  # a proposal was made or points announced: "第二，要……" may be one
     colon: bool = False  # the list follows its header's colon: it ends with its last item
     done: bool = False  # such a list's last item was just read: what follows is a new point
+    proposed: bool = False  # the speaker has made a proposal in this turn
 
 
 @dataclass(frozen=True)
@@ -92,6 +118,7 @@ class _Found:
     text: str
     explicit: bool  # put forward as a proposal (建议, a frame ...), not only "要/必须 ……"
     item: int  # the enumerated point it belongs to; 0: before any enumeration marker
+    put: bool = True  # put forward as a proposal, by a cue, a frame or a list: not a fragment
 
 
 def _cue_index(parts: list[str]) -> int:
@@ -103,9 +130,16 @@ def _cue_index(parts: list[str]) -> int:
 
 
 def _listed(piece: str, state: _State) -> bool:
-    """An item of an announced list, which proposes unless it tells or asks."""
-    return (state.left > 0 and (bool(ORDINAL.match(piece)) or state.after_header)
-            and not ASIDE.search(strip_marker(piece)))
+    """An item of an announced list, which proposes unless it tells or asks; one more point
+    added ("再一个，……" "还有一条，……") after the list's points or the speaker's proposals is
+    one of them too, unless it asks ("……报不报")."""
+    body = strip_marker(piece)
+    if ASIDE.search(body):
+        return False
+    if state.left > 0 and (bool(ORDINAL.match(piece)) or state.after_header):
+        return True
+    return (bool(POINT_MORE.match(piece)) and (state.left > 0 or state.proposed)
+            and not (ASKS.search(body) or ASKING.search(body) or A_NOT_A.search(body)))
 
 
 def _own_task(piece: str) -> bool:
@@ -117,16 +151,45 @@ def _own_task(piece: str) -> bool:
 def _is_proposal(piece: str, state: _State) -> bool:
     if COMMITMENT.search(piece) or _own_task(piece):
         return False
+    if ALTERNATIVE.search(piece) and not explicit(piece):  # "是……，还是……": asks
+        return False
     if (strong(piece) or _listed(piece, state) or (state.remarks and MAY.search(piece))
             or prescribes(piece)):
         return True
     return bool(WEAK.search(piece)) and (
         bool(INTENSIFIER.search(piece)) or ((state.left > 0 or state.remarks)
-                                            and marker(piece) is not None))
+                                            and marker(piece) is not None)
+        or _counted_point(piece))
 
 
-def _read(piece: str, state: _State) -> tuple[str, bool] | None:
-    """The proposal in one piece of a turn, and whether it is explicit; ``state``: the list."""
+def _counted_point(piece: str) -> bool:
+    """A point the speaker counts (一是, 第二, 还有一条 ...) that says what is to be done in its
+    first clause ("一是山塘要装上……"), or after when or if ("还有一条，旱的年份，水不够的时候，
+    要先保……"); not a point that tells a problem ("一是排队难，……要等一个半小时")."""
+    counted = COUNTED_POINT.match(piece)
+    if counted is None:
+        return False
+    body = strip_marker(piece)
+    if ASIDE.search(body):
+        return False
+    # a numbered point that says what "要" be may be a requirement told ("有两个要求：一是
+    # 供货要稳定"); "还有一条，……要……" adds a point of the speaker's own. A question after
+    # what is to be done says what it covers ("要成立一个理事会，账怎么管，让村民监督").
+    put = PUT if ONE_MORE.match(counted.group()) else MAY_DO
+    for clause in clauses(body):
+        if ASKS.search(clause):
+            return False
+        if put.search(clause):
+            return True
+        if not CONDITION.search(clause):
+            return False
+    return False
+
+
+def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
+    """The proposal in one piece of a turn, whether it is explicit and whether it is put
+    forward as such (explicitly, or by a frame or the list it is an item of); ``state``: the
+    list."""
     listed = _listed(piece, state)
     body = strip_marker(piece)
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
@@ -152,9 +215,10 @@ def _read(piece: str, state: _State) -> tuple[str, bool] | None:
     if listed or not state.left or ORDINAL.match(piece):  # another proposal within the same
         # point ("（一）……。建议……") does not use up one of the points announced
         state.left = max(state.left - 1, 0) if state.left or not ORDINAL.match(piece) else LIST - 1
-    state.remarks = True
+    state.remarks = state.proposed = True
     text = _trim(clauses(body), whole=whole)
-    return (text, bool(frame and frame.introduces) or explicit(body)) if text else None
+    put = bool(frame and frame.introduces) or explicit(body)
+    return (text, put, put or listed or frame is not None) if text else None
 
 
 def _context(clause: str, following: str) -> bool:
@@ -169,9 +233,12 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int]:
     start = cue
     while start > 0 and not _context(parts[start - 1], parts[start]):
         start -= 1
+    if start < cue and OPENS.match(parts[cue]) and len(LEAD.sub("", "".join(parts[cue:]))) > 6:
+        start = max(start, cue - 1 if TOPIC.match(parts[cue - 1]) else cue)
     if len(CUE_END.sub("", strip_fillers(parts[cue]))) < 2:  # "要是……，……，那就好了"
         start = next((i for i in range(cue - 1, -1, -1) if WISH.match(parts[i])), start)
-    end = next((i for i, c in enumerate(parts) if i > cue and reason(c)), len(parts))
+    end = next((i for i, c in enumerate(parts) if i > cue and (reason(c) or ASK_OPEN.match(c))),
+               len(parts))
     return start, cue, end
 
 
@@ -198,10 +265,24 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     kept = [(c, is_cue) for c, is_cue in kept if c]
     words = [_unframe(c, is_cue, i == 0, wish) for i, (c, is_cue) in enumerate(kept)]
     words = [w for w in words if w]
+    if words and ANAPHOR.match(words[0]):
+        words[0] = _named_back(words[0], parts[max(start - ANAPHOR_REACH, 0):start])
     while len(words) > 2 and sum(map(len, words)) > MAX_CHARS:
         words.pop()
     text = "，".join(words)
     return None if not text or VAGUE.match(text) else arabize(text)
+
+
+ANAPHOR_REACH = 3  # clauses back in which the thing "它" points to may be named
+
+
+def _named_back(words: str, before: list[str]) -> str:
+    """"把它利用起来" with "它" the thing named in the clauses before ("党群服务中心的二楼")."""
+    for clause in reversed(before):
+        thing = POSSESSOR.sub("", strip_fillers(clause))
+        if TOPIC.match(thing):
+            return words.replace("它", thing, 1)
+    return words
 
 
 def _prefer_explicit(found: list[_Found]) -> list[_Found]:
@@ -220,29 +301,121 @@ def _distinct(texts: list[str]) -> list[str]:
 
 
 HEADLINE = 20  # characters: a point's first sentence this short is its headline
-_DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?[：:，,]?")
 
 
-def proposals(text: str) -> list[str]:
-    """The proposals made in one turn's text, in order."""
+_LEVEL = "省市县区镇乡"
+# A unit named after a place it serves (村, 社区 ...): a resident's "unit" is where they live,
+# and "村里可以……" from them asks, not offers.
+_PLACE_UNIT = ("村", "社区", "镇", "乡", "街道", "居委会", "村委会")
+
+
+def _names_own(name: str, own: str) -> bool:
+    """Does ``name`` call the speaker's own unit, in full or short ("区妇联" for 枫林区妇女联合会,
+    "县文化馆" for 云岙县文化馆): the characters past its level, in order, in the unit's name?"""
+    core = name.lstrip(_LEVEL)
+    chars = iter(own)
+    return len(core) >= 2 and all(c in chars for c in core)
+
+
+def without_own_offers(piece: str, own: str | None) -> str:
+    """The piece up to a clause in which the speaker's own unit, named, offers its means
+    ("区妇联可以组织巾帼志愿者……"): what the speaker's side will do is no suggestion."""
+    if not own or own.endswith(_PLACE_UNIT):
+        return piece
+    pos = 0
+    for clause in clauses(piece):
+        at = piece.find(clause, pos)
+        pos = at + len(clause)
+        body = LINK.sub("", clause)
+        offers = OWN_SIDE_OFFERS.search(body)
+        name = body[:offers.start()] if offers else ""
+        if name and unit_at(name) == name and _names_own(name, own):
+            return piece[:at].rstrip("，,、：: ")
+    return piece
+
+
+def _task(clause: str, following: str) -> bool:
+    """The speaker's side taking on a task by a deadline, said in the clause or, when it
+    ends at its deadline (a pause: "我们社区下周三前，把……"), with the next one; not what
+    was done ("我上半年，跑了四趟")."""
+    if not _own_task(clause):
+        return False
+    found = find_deadline(clause)
+    said = clause if found is None or len(clause) - found[1][1] >= 2 else clause + following
+    return "了" not in said
+
+
+def without_later_commitments(piece: str) -> str:
+    """The piece up to a later clause in which the speaker's side pledges ("……，建议政府给每个
+    小区配一台泵，……，我们保证人在岗上"), when a proposal is made explicitly before it: the
+    pledge is the speaker's own, the proposal stands."""
+    pos = 0
+    for clause in clauses(piece):
+        at = piece.find(clause, pos)
+        pos = at + len(clause)
+        if at > 0 and COMMITMENT.search(clause):
+            before = piece[:at].rstrip("，,、：: ")
+            return before if explicit(before) else piece
+    return piece
+
+
+def without_own_tasks(piece: str) -> str:
+    """The piece up to a later clause in which the speaker's side takes on a task by a
+    deadline ("……，让家长参与监督，我们社区下周三前摸一遍底"): theirs, not the proposal's.
+    Without a cue before it, what comes first is the task's topic ("胡伯讲的流转，我们……"):
+    nothing is proposed. What the speaker did ("我上半年跑了四趟") is no task."""
+    pos, parts = 0, clauses(piece)
+    for i, clause in enumerate(parts):
+        at = piece.find(clause, pos)
+        pos = at + len(clause)
+        if at > 0 and _task(clause, parts[i + 1] if i + 1 < len(parts) else ""):
+            before = piece[:at].rstrip("，,、：: ")
+            return before if strong(before) or WEAK.search(before) else ""
+    return piece
+
+
+def proposals(text: str, own: str | None = None) -> list[str]:
+    """The proposals made in one turn's text, in order; ``own``: the unit the speaker works
+    for, whose offers are left out."""
     state, found, item = _State(), [], 0
-    said = sentences(text)
+    said, series = sentences(text), in_series(text)
     detail_of: set[int] = set()  # sentences read as the detail of the point before them
+    scope = False  # "我建议……；" scopes over the series its semicolon goes on with
     for n, sentence in enumerate(said):
         if n in detail_of:
             continue
-        for piece in filter(None, map(without_offers, split_items(sentence))):
+        pieces = (without_own_tasks(without_own_offers(without_offers(
+            without_later_commitments(p)), own))
+                  for p in split_items(sentence))
+        carried, scope = scope, False
+        for piece in filter(None, pieces):
             item += marker(piece) is not None or state.done
             state.done = False
-            got = _read(piece, state)
+            got = _read(piece, state) or (_in_scope(piece) if carried else None)
+            scope = bool(got and series[n] and (carried or _opens(piece)))
             if got:
                 words = got[0]
                 if piece == sentence and marker(piece) and len(words) <= HEADLINE:
                     whole = _with_detail(words, said[n + 1] if n + 1 < len(said) else "")
                     detail_of |= {n + 1} if whole != words else set()
                     words = whole
-                found.append(_Found(words, got[1], item))
-    return _distinct([f.text for f in _prefer_explicit(found)])
+                found.append(_Found(words, got[1], item, got[2]))
+    return _distinct([f.text for f in _prefer_explicit(found)
+                      if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+
+
+def _opens(piece: str) -> bool:
+    """A piece in which the speaker introduces their proposal ("我建议……")."""
+    return any(OPENS.match(c) for c in clauses(strip_marker(piece))[:2])
+
+
+def _in_scope(piece: str) -> tuple[str, bool, bool] | None:
+    """A sentence in the series after "我建议……；": one more proposal, unless it tells or asks."""
+    body = strip_marker(piece)
+    if ASIDE.search(body) or ASKS.search(body) or find_frame(body):
+        return None
+    text = _trim(clauses(body), whole=True)
+    return (text, True, True) if text else None
 
 
 def _with_detail(headline: str, following: str) -> str:
@@ -251,7 +424,7 @@ def _with_detail(headline: str, following: str) -> str:
     if not following or marker(following) or TALK.match(following) or find_frame(following) \
             or RECAP.match(following) or explicit(following) or PERSONAL.search(following):
         return headline
-    detail = _trim(clauses(_DETAIL_LEAD.sub("", following)), whole=True)
+    detail = _trim(clauses(DETAIL_LEAD.sub("", following)), whole=True)
     return f"{headline}，{detail}" if detail else headline
 
 
@@ -280,11 +453,13 @@ def _silent(u: Utterance, transcript: Transcript) -> bool:
 
 def _turn_suggestions(u: Utterance, transcript: Transcript) -> Iterator[tuple[str, Origin]]:
     """(text, origin) for each suggestion the turn yields."""
+    who = transcript.attendee(u.speaker)
+    own = who.unit if who is not None and who.kind in OFFERING_KINDS else None
     if "suggestion" not in (u.marks or ()):
         if not _silent(u, transcript):
-            yield from ((p, "auto") for p in proposals(u.text))
+            yield from ((p, "auto") for p in proposals(u.text, own))
         return
-    found = proposals(u.text) or [t for t in [best_sentence(u.text)] if t]
+    found = proposals(u.text, own) or [t for t in [best_sentence(u.text)] if t]
     yield from ((p, "mark") for p in found)
 
 
@@ -296,4 +471,5 @@ def find_suggestions(transcript: Transcript) -> list[Suggestion]:
             found.append(Suggestion(
                 number=len(found) + 1, text=text, proposers=(u.speaker,), seq=u.seq,
                 category=categorize(text), origin=origin))
-    return merge_restated(found)
+    referring = frozenset(u.seq for u in transcript.utterances if REFERS.search(u.text))
+    return merge_restated(found, referring)

@@ -86,7 +86,23 @@ def unit_at(text: str, known: tuple[str, ...] = ()) -> str | None:
     named = next((k for k in known if text.startswith(k)), None)
     if named and (generic is None or len(named) >= len(generic)):
         return named
-    return generic
+    return generic or _short_name(run, known)
+
+
+SHORT_NAME = 4  # characters: a shorter part of a known unit's name says too little
+
+
+def _short_name(run: str, known: tuple[str, ...]) -> str | None:
+    """A known unit called by the core of its name ("惠民物业" for 岑州惠民物业服务有限公司):
+    the longest start of ``run`` that is part of one known name, but not its end (a bare kind,
+    "委员工作室", is read by :func:`as_named`)."""
+    if _NOT_UNIT.match(run):
+        return None
+    for end in range(min(len(run), 12), SHORT_NAME - 1, -1):
+        inside = [k for k in known if run[:end] in k]
+        if inside:
+            return None if any(k.endswith(run[:end]) for k in inside) else run[:end]
+    return None
 
 
 def place_names(names: Iterable[str | None]) -> frozenset[str]:
@@ -106,10 +122,10 @@ def as_named(name: str, who: Speaker) -> str:
     own = who.unit
     if not own or not who.owns or is_proper(name, who) or GROUP_UNIT.fullmatch(name):
         return name
-    return own if name in own or name[-2:] in own or _abbreviates(name, own) else name
+    return own if name in own or name[-2:] in own or abbreviates(name, own) else name
 
 
-def _abbreviates(name: str, unit: str) -> bool:
+def abbreviates(name: str, unit: str) -> bool:
     """交通局 for 县交通运输局, 居委会 for 河滨社区居民委员会: the same ending, and every
     character of the short name in the unit's name, in order."""
     chars = iter(unit)
