@@ -71,6 +71,9 @@ SUMMARY = ("floor: /queue and /next answer times, idle and while four voice note
            "captioned (rate limiting on, real Whisper), and the captions' delays")
 TOPIC = "老旧小区加装电梯"
 GOAL_P95_S = 1.5
+# in a group whose budget is spent one request goes every 3 s: an answer must take the next
+# slot, not wait behind captions and notices (first come, first served gave 11.6 s)
+DRAINED_P95_S = 3.5
 CAPTION_LATEST_S = 20.0
 COMMANDS = ("/queue", "/next")
 
@@ -462,6 +465,8 @@ def report(result: JSON, cap: float) -> tuple[str, bool]:
     latest = max((c.delay_s or math.inf for c in captions), default=math.nan)
     answer_ok = loaded["p95_s"] <= GOAL_P95_S
     goals = {"answers_p95": answer_ok, "first_caption": first_ok, "captions_20s": all_ok}
+    if drained:
+        goals["drained_next_slot"] = result["figures"]["drained"]["p95_s"] <= DRAINED_P95_S
     result["goals"] = goals
     lines += [
         "",
@@ -475,6 +480,11 @@ def report(result: JSON, cap: float) -> tuple[str, bool]:
         f"goal: every caption within {CAPTION_LATEST_S:.0f} s of its note: {len(shown)}/"
         f"{len(captions)} captioned, latest {latest:.2f} s -> {verdict(all_ok)}",
     ]
+    if drained:
+        p95 = result["figures"]["drained"]["p95_s"]
+        lines.append(f"goal: in the drained group, answers in the next free slot (p95 <= "
+                     f"{DRAINED_P95_S} s): p95 {p95:.2f} s -> "
+                     f"{verdict(goals['drained_next_slot'])}")
     return "\n".join(lines), all(goals.values())
 
 

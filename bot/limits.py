@@ -8,11 +8,11 @@ second in all. Lookups (getChatMember, getFile) and answers to button presses
 
 Each group's budget is a leaky bucket like python-telegram-bot's AIORateLimiter (20 at once,
 then one every 3 s), but shared by priority (``Priority``): an answer to a command or a button
-press may use the whole bucket; the floor's messages (captions, the timer's notices, a
-relayed contribution) leave ``RESERVE[FLOOR]`` requests in it for answers; notices and
-acknowledgements (sign-ins, raised hands, "transcribing…") leave ``RESERVE[NOTICE]``. So
-when a burst of voice notes and sign-ins has used the budget, the moderator's next command is
-still answered first, and the rest follow as the bucket drains.
+press, and the turn timer's notices (the moderator's own tool), may use the whole bucket; the
+floor's messages (captions, a relayed contribution) leave ``RESERVE[FLOOR]`` requests in it
+for answers; notices and acknowledgements (sign-ins, raised hands, "transcribing…") leave
+``RESERVE[NOTICE]``. So when a burst of voice notes and sign-ins has used the budget, the
+moderator's next command is still answered first, and the rest follow as the bucket drains.
 
 The outbox's sender asks ``delay(chat, priority)`` before it takes a row and sends the first
 row in order that may go now (bot/outbox.py), so a notice held back never holds an answer up;
@@ -41,8 +41,8 @@ JSON = dict[str, Any]
 
 
 class Priority(IntEnum):
-    ANSWER = 0  # the answer to a command or a button press
-    FLOOR = 1  # captions, the timer's notices, relayed contributions
+    ANSWER = 0  # the answer to a command or a button press; the turn timer's notices
+    FLOOR = 1  # captions, relayed contributions
     NOTICE = 2  # acknowledgements, "transcribing…", notices
 
 
@@ -53,6 +53,8 @@ OVERALL_PER_S = 30
 #: the requests that change a chat's messages (and so share its budget)
 METERED = ("send", "edit", "copyMessage", "forwardMessage", "deleteMessage", "stopPoll",
            "pinChatMessage", "unpinChatMessage", "setMessageReaction")
+
+UNMETERED = frozenset({"sendChatAction"})  # "typing…": shown, not a message
 
 _PRIORITY: contextvars.ContextVar[Priority] = contextvars.ContextVar(
     "request_priority", default=Priority.NOTICE)
@@ -138,7 +140,7 @@ class TelegramLimits(BaseRateLimiter[int]):
     async def _turn(self, chat_id: object, endpoint: str) -> None:
         """Wait for this request's turn: its group's budget at its priority, then the total."""
         # waiting for a budget to refill is waiting for time itself: asyncio.sleep is right
-        if is_group(chat_id) and endpoint.startswith(METERED):
+        if is_group(chat_id) and endpoint.startswith(METERED) and endpoint not in UNMETERED:
             bucket, reserve = self._bucket(_key(chat_id)), RESERVE[_PRIORITY.get()]
             while (wait := bucket.delay(reserve, self._clock())) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
@@ -151,7 +153,7 @@ class TelegramLimits(BaseRateLimiter[int]):
         self, callback: Callable[..., Coroutine[Any, Any, bool | JSON | list[JSON]]],
         args: Any, kwargs: JSON, endpoint: str, data: JSON, rate_limit_args: int | None,
     ) -> bool | JSON | list[JSON]:
-        retries = rate_limit_args or self._max_retries
+        retries = rate_limit_args if isinstance(rate_limit_args, int) else self._max_retries
         for attempt in range(retries + 1):
             await self._resume.wait()
             await self._turn(data.get("chat_id"), endpoint)

@@ -313,17 +313,22 @@ class Outbox:
         self._locks: dict[int, asyncio.Lock] = {}
         self._seen: dict[int, int] = {}  # chat -> the highest message id of it handled
         self._wakes: dict[int, tuple[float, asyncio.Task[None]]] = {}  # chat -> (due, task)
+        self._waking: set[asyncio.Task[None]] = set()  # every wake-up task, running ones too
+        self._closed = False
 
     def bind(self, bot: Bot, limits: TelegramLimits | None = None) -> None:
         """The bot that sends, and its rate limiter (None: no limits, as in the tests)."""
         self._bot, self._limits = bot, limits
 
     async def close(self) -> None:
-        """Stop the wake-ups of chats waiting for their budget (what they owe stays owed)."""
-        wakes, self._wakes = self._wakes, {}
-        for _due, task in wakes.values():
+        """Stop the wake-ups of chats waiting for their budget, sleeping or sending, and
+        schedule no more (what they owe stays owed for the next start)."""
+        self._closed = True
+        self._wakes.clear()
+        tasks, self._waking = list(self._waking), set()
+        for task in tasks:
             task.cancel()
-        for _due, task in wakes.values():
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
@@ -403,6 +408,8 @@ class Outbox:
 
     def _wake_in(self, chat_id: int, seconds: float) -> None:
         """Try ``chat_id`` again in ``seconds`` (sooner if something new is owed to it)."""
+        if self._closed:
+            return
         loop = asyncio.get_running_loop()
         due = loop.time() + seconds
         current = self._wakes.get(chat_id)
@@ -410,8 +417,10 @@ class Outbox:
             return
         if current is not None:
             current[1].cancel()
-        self._wakes[chat_id] = (due, loop.create_task(self._wake(chat_id, seconds),
-                                                      name=f"outbox-wake-{chat_id}"))
+        task = loop.create_task(self._wake(chat_id, seconds), name=f"outbox-wake-{chat_id}")
+        self._waking.add(task)
+        task.add_done_callback(self._waking.discard)
+        self._wakes[chat_id] = (due, task)
 
     async def _wake(self, chat_id: int, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -427,13 +436,15 @@ class Outbox:
         becomes ``text`` (its caption) with ``level``; True if it did (then it is sent, now or
         when the group's budget allows). False: it is out or on the wire; edit it."""
         async with self._locks.setdefault(chat_id, asyncio.Lock()):
-            row = next((r for r in await self.store.pending(chat_id)
-                        if r.audio_job_id == audio_job and r.kind == "message"), None)
-            if row is None or row.attempt is not None:
+            row = await self.store.owed_for_job(audio_job)
+            if row is None or row.attempt is not None or row.kind != "message":
                 return False
             payload = {**row.payload, "text": text[:MessageLimit.MAX_TEXT_LENGTH],
                        "priority": int(level)}
             payload.pop("after", None)
+            if isinstance(payload.get("reply_parameters"), dict):  # the note may be gone
+                payload["reply_parameters"] = {**payload["reply_parameters"],
+                                               "allow_sending_without_reply": True}
             payload.pop("reply_markup", None)
             if markup is not None:
                 payload["reply_markup"] = markup.to_dict()
@@ -522,9 +533,11 @@ class Outbox:
             try:
                 token = _SENDING.set(True)
                 try:
-                    await self.bot.edit_message_text(
-                        params.get("text", ""), chat_id=row.chat_id, message_id=candidate,
-                        api_kwargs={k: v for k, v in params.items() if k != "text"})
+                    with priority(_priority(row)):
+                        await self.bot.edit_message_text(
+                            params.get("text", ""), chat_id=row.chat_id,
+                            message_id=candidate,
+                            api_kwargs={k: v for k, v in params.items() if k != "text"})
                 finally:
                     _SENDING.reset(token)
             except BadRequest as error:

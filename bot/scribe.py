@@ -4,6 +4,7 @@ time, and puts the text where the voice message was."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -143,7 +144,7 @@ class Scribe:
                 transcript = await self._transcriber.transcribe(path, request, progress)
             finally:
                 if progress is not None:
-                    progress.stop()
+                    await progress.stop()
             if transcript.empty:
                 raise AudioRejected("no_speech")
             if job.kind == AudioKind.RECORDING:
@@ -241,8 +242,10 @@ class Scribe:
                 # budget: then this takes its place (one message instead of two)
                 if await self.outbox.supersede(job.chat_id, job.id, text, keyboard, level):
                     return
-                # else it is going out: wait for it (and what comes before it), then edit it
+                # else it is out, or was on the wire at a crash: found, or made sendable again
                 await self.outbox.send_chat(job.chat_id)
+                if await self.outbox.supersede(job.chat_id, job.id, text, keyboard, level):
+                    return
                 async with self._uow() as work:
                     stored = await work.audio_jobs.get(job.id)
                 if stored is not None and stored.reply_message_id is not None:
@@ -340,9 +343,17 @@ class ProgressReporter:
         self._stopped = False
         self._edits: set[asyncio.Task[None]] = set()
 
-    def stop(self) -> None:
-        """No more edits: the final message must not be overwritten by a late one."""
+    async def stop(self) -> None:
+        """No more edits: the final message must not be overwritten by a late one (one still
+        waiting for the group's budget is cancelled: under rate limits a progress report is
+        a notice, and the final message, the floor's, would overtake it)."""
         self._stopped = True
+        edits, self._edits = list(self._edits), set()
+        for task in edits:
+            task.cancel()
+        for task in edits:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def __call__(self, fraction: float) -> None:
         """Called from any thread with the fraction done."""

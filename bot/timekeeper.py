@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.catalog import t
 from bot.common import duration, wait_or_timeout
 from bot.health import Backoff, Health
+from bot.limits import Priority
 from bot.outbox import Outbox
 from facilitation import record
 from facilitation.ports import Clock, UnitOfWorkFactory
@@ -42,7 +43,8 @@ class Timekeeper:
             for notice in notices:
                 await self._send(notice)
             return notices
-        async with self._outbox.scope() as scope:
+        # the timer is the moderator's: its notices go with the answers, in their order
+        async with self._outbox.scope(level=Priority.ANSWER) as scope:
             notices = await record.due_notices(self._uow(), now=self._clock())
             for notice in notices:
                 await self._send(notice)

@@ -71,6 +71,19 @@ class OutboxStore:
                             row.audio_job_id, json.loads(row.attempt) if row.attempt else None)
                     for row in rows]
 
+    async def owed_for_job(self, audio_job_id: int) -> Pending | None:
+        """The message still owed for an audio job (its "transcribing…" reply), if any."""
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(
+                select(OutboxRow.id, OutboxRow.chat_id, OutboxRow.kind, OutboxRow.payload,
+                       OutboxRow.audio_job_id, OutboxRow.attempt)
+                .where(OutboxRow.audio_job_id == audio_job_id, *_OPEN)
+                .order_by(OutboxRow.id).limit(1))).first()
+        if row is None:
+            return None
+        return Pending(row.id, row.chat_id, row.kind, json.loads(row.payload), row.audio_job_id,
+                       json.loads(row.attempt) if row.attempt else None)
+
     async def sent_ids(self, chat_id: int) -> tuple[int, set[int]]:
         """The highest message id the bot is known to have sent in the chat, and all of them
         above ``floor`` (for recognising a send cut off by a crash)."""

@@ -29,4 +29,6 @@ def test_the_floor_benchmark_runs_in_a_tiny_configuration(tmp_path: Path) -> Non
     assert len(result["loaded"]) == 2
     [caption] = result["captions"]
     assert caption["kind"] == "caption" and caption["shown_ns"] > caption["created_ns"]
-    assert set(result["goals"]) == {"answers_p95", "first_caption", "captions_20s"}
+    assert set(result["goals"]) == {"answers_p95", "first_caption", "captions_20s",
+                                    "drained_next_slot"}
+    assert len(result["drained"]["loaded"]) == 2  # the group whose budget phase 1 spent

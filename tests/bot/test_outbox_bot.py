@@ -6,6 +6,7 @@ written directly, so each case is exact."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,3 +247,21 @@ async def test_a_caption_ready_before_its_placeholder_went_out_takes_its_place(
     made = [(c.method, str(c.param("text"))) for c in stage.sandbox.calls[calls:]
             if c.method.startswith(("send", "edit"))]
     assert made == [("sendMessage", caption["text"])]  # no "transcribing…", no edit
+    [call] = [c for c in stage.sandbox.calls[calls:] if c.method == "sendMessage"]
+    # it still goes out if the voice note has been deleted meanwhile
+    parameters = call.param("reply_parameters")
+    if isinstance(parameters, str):
+        parameters = json.loads(parameters)
+    assert parameters["allow_sending_without_reply"] is True
+
+
+async def test_a_closed_outbox_schedules_no_more_wake_ups(stage: Stage) -> None:
+    """After shutdown began, a chat short of budget is not tried again by this process: what
+    it owes stays in the table for the next start."""
+    tight_budget(stage, spent=20)
+    outbox = outbox_of(stage)
+    await outbox.close()
+    row_id = await owe_at(stage, "通知三", Priority.NOTICE)
+    assert await outbox.send_pending() == 0
+    assert not outbox._waking
+    assert (await row(stage, row_id)).sent_at is None

@@ -168,3 +168,26 @@ def test_what_a_command_or_a_button_press_owes_is_an_answer() -> None:
              "from": {"id": 5, "is_bot": False, "first_name": "李"}}
     assert answer_or_floor(update(callback_query=press)) is Priority.ANSWER
     assert answer_or_floor(update(message=message("我建议在东门划车位"))) is Priority.FLOOR
+
+
+async def test_a_progress_report_still_waiting_is_cancelled_before_the_final_message() -> None:
+    """A recording's progress edit held back for the budget (a notice) must not land after
+    the final message (the floor's, which would overtake it): stopping cancels it."""
+    from types import SimpleNamespace
+
+    from bot.scribe import ProgressReporter
+
+    started, shown = asyncio.Event(), []
+
+    class HeldScribe:
+        async def _tell(self, _context: Any, text: str, **_kw: Any) -> None:
+            started.set()
+            await asyncio.Event().wait()  # waiting for the group's budget
+            shown.append(text)
+
+    context = SimpleNamespace(session=SimpleNamespace(language="zh-hans"))
+    reporter = ProgressReporter(HeldScribe(), context)  # type: ignore[arg-type]
+    reporter(0.5)
+    await started.wait()
+    await reporter.stop()
+    assert shown == [] and not reporter._edits
