@@ -29,6 +29,8 @@ from facilitation.model import (
     TurnKind,
 )
 from facilitation.session import Session
+from facilitation.tracking import ItemEvent, TrackedItem
+from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName
 
 
 @dataclass(frozen=True)
@@ -360,3 +362,88 @@ class OwingTransaction(Protocol):
     async def commit(self) -> None: ...
 
     async def commit_and_continue(self) -> None: ...
+
+
+# ------------------------------------------------------- following items up (facilitation.tracking)
+@dataclass(frozen=True)
+class ScheduledReminder:
+    """A reminder of an item kept by storage: due at ``due_at``, sent once (``sent_at``)."""
+
+    item_id: int
+    key: str  # facilitation.reminders.Reminder.key: unique within the item
+    due_at: datetime
+    sent_at: datetime | None = None
+    id: int | None = None
+
+
+class UnitRepository(Protocol):
+    """The directory of responsible units, the mappings staff made, the names still unknown."""
+
+    async def get(self, unit_id: int) -> Unit | None: ...
+    async def list(self) -> builtins.list[Unit]: ...
+    async def directory(self) -> UnitDirectory:
+        """Every unit and every mapping: what facilitation.units.resolve_unit takes."""
+        ...
+
+    async def add(self, unit: Unit) -> Unit: ...
+    async def save(self, unit: Unit) -> None: ...
+    async def by_liaison(self, telegram_user_id: int) -> builtins.list[Unit]: ...
+    async def add_mapping(self, mapping: UnitMapping) -> None: ...
+    async def unknown(self) -> builtins.list[UnknownUnitName]:
+        """Names waiting to be mapped, one per normalised form, the oldest first."""
+        ...
+
+    async def add_unknown(self, name: UnknownUnitName) -> None:
+        """Record a name that did not resolve (nothing when its normalised form is there)."""
+        ...
+
+    async def drop_unknown(self, written: str) -> None:
+        """Forget the waiting names with the normalised form of ``written`` (it was mapped)."""
+        ...
+
+
+class TrackedItemRepository(Protocol):
+    """Tracked items with their events. ``add`` stores an item and its history; ``save``
+    writes back its state and appends the events not stored yet: stored events are never
+    changed or deleted."""
+
+    async def get(self, item_id: int) -> TrackedItem | None: ...
+    async def lock(self, item_id: int) -> TrackedItem | None:
+        """Load the item for update (one writer of an item at a time on PostgreSQL)."""
+        ...
+
+    async def for_session(self, session_id: int) -> builtins.list[TrackedItem]:
+        """Every item of the session, withdrawn ones too, in the order of the minutes."""
+        ...
+
+    async def open_items(self, *, unit_id: int | None = None, session_id: int | None = None,
+                         chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """Items not settled nor withdrawn, narrowed to a unit, a session or a hall."""
+        ...
+
+    async def add(self, item: TrackedItem) -> TrackedItem: ...
+    async def save(self, item: TrackedItem) -> None: ...
+    async def events(self, item_id: int) -> builtins.list[ItemEvent]: ...
+
+
+class ReminderRepository(Protocol):
+    async def schedule(self, item_id: int, reminders: Sequence[ScheduledReminder]) -> None:
+        """Keep these as the item's unsent reminders (replacing unsent ones with other keys;
+        a key already sent is never scheduled again)."""
+        ...
+
+    async def due(self, now: datetime, limit: int = 100) -> builtins.list[ScheduledReminder]:
+        """Unsent reminders due at ``now`` or before, the oldest first."""
+        ...
+
+    async def mark_sent(self, reminder_id: int, at: datetime) -> bool:
+        """Record that it was sent; False when it already was (another process sent it)."""
+        ...
+
+
+class TrackingUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also follows items up."""
+
+    units: UnitRepository
+    tracked: TrackedItemRepository
+    reminders: ReminderRepository
