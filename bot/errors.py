@@ -11,7 +11,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.catalog import t
 from bot.common import Context, answer, lang, reply
-from facilitation.errors import DomainError
+from bot.outbox import not_first
+from facilitation.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ async def on_error(update: object, context: Context) -> None:
         context.deps.interrupted[update.update_id] = error
         raise ApplicationHandlerStop
     language = lang(update, context)
+    if isinstance(error, PermissionDenied):
+        not_first()  # a refusal does not take the moderator's share of the group's budget
     if isinstance(error, DomainError):
         text = describe(language, error)
     else:

@@ -42,7 +42,7 @@ JSON = dict[str, Any]
 
 class Priority(IntEnum):
     ANSWER = 0  # the answer to a command or a button press; the turn timer's notices
-    FLOOR = 1  # captions, relayed contributions
+    FLOOR = 1  # captions, relayed contributions; answers to participants (outbox.not_first)
     NOTICE = 2  # acknowledgements, "transcribing…", notices
 
 

@@ -121,6 +121,24 @@ def when_committed(wake: Callable[[], None]) -> Callable[[], None]:
     return call
 
 
+async def cancel_all(tasks: Sequence[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` and wait until each has stopped."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def not_first(level: Priority = Priority.FLOOR) -> None:
+    """What the current update still owes goes at ``level`` or later, not first: the answer to
+    someone who does not run the session (a participant's /queue, a refused command). Never
+    raises a priority; nothing outside an update."""
+    capture = _CAPTURE.get()
+    if capture is not None and level > capture.priority:
+        capture.priority = level
+
+
 def link_last(*, audio_job: int) -> bool:
     """The message the handler just sent is the placeholder of ``audio_job``: its message id
     is written to the job when it is sent. False outside an update (nothing captured)."""
@@ -326,11 +344,7 @@ class Outbox:
         self._closed = True
         self._wakes.clear()
         tasks, self._waking = list(self._waking), set()
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(tasks)
 
     def seen(self, chat_id: int, message_id: int) -> None:
         """An update carried this message: a message sent later has a higher id."""

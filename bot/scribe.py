@@ -4,7 +4,6 @@ time, and puts the text where the voice message was."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,7 +22,7 @@ from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
 from bot.health import Backoff, Health, until_available
 from bot.limits import Priority, priority
-from bot.outbox import Outbox
+from bot.outbox import Outbox, cancel_all
 from facilitation import voice
 from facilitation.errors import DomainError
 from facilitation.model import AudioKind, ContributionKind, JobStatus, Person
@@ -349,11 +348,7 @@ class ProgressReporter:
         a notice, and the final message, the floor's, would overtake it)."""
         self._stopped = True
         edits, self._edits = list(self._edits), set()
-        for task in edits:
-            task.cancel()
-        for task in edits:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(edits)
 
     def __call__(self, fraction: float) -> None:
         """Called from any thread with the fraction done."""

@@ -21,6 +21,7 @@ from bot.common import (
     uow,
 )
 from bot.handlers.session import parse_position
+from bot.outbox import not_first
 from bot.parsing import parse_hand
 from facilitation import floor
 from facilitation.floor import FloorChange, QueueView
@@ -113,6 +114,8 @@ async def show_queue(update: Update, context: Context) -> None:
     view = await floor.view_queue(context.deps.uow(), chat_id=chat_of(update).id,
                                   actor=actor_of(update, context))
     left = view.current.remaining_s(context.deps.clock()) if view.current else None
+    if not view.viewer_can_run:
+        not_first()  # under Telegram's limits the moderator's answers go first (bot/limits.py)
     await answer(update.callback_query)
     await reply(update, render_queue(language, view, left),
                 reply_markup=queue_keyboard(language, view))

@@ -265,3 +265,24 @@ async def test_a_closed_outbox_schedules_no_more_wake_ups(stage: Stage) -> None:
     assert await outbox.send_pending() == 0
     assert not outbox._waking
     assert (await row(stage, row_id)).sent_at is None
+
+
+async def last_owed_priority(stage: Stage) -> Priority:
+    async with stage.runtime.engine.connect() as connection:
+        payload = (await connection.execute(
+            select(OutboxRow.payload).where(OutboxRow.kind == "message")
+            .order_by(OutboxRow.id.desc()).limit(1))).scalar_one()
+    return Priority(json.loads(payload)["priority"])
+
+
+async def test_the_moderators_answers_go_first_not_a_participants_or_a_refusal(
+        stage: Stage) -> None:
+    await stage.ask("张三", "/signin")
+    await stage.settled()
+    await stage.ask(MOD, "/queue")
+    assert await last_owed_priority(stage) is Priority.ANSWER
+    await stage.ask("张三", "/queue")  # anyone may look; only the moderator's goes first
+    assert await last_owed_priority(stage) is Priority.FLOOR
+    refusal = await stage.ask("张三", "/next")  # not theirs to do
+    assert "主持人" in refusal["text"]
+    assert await last_owed_priority(stage) is Priority.FLOOR
