@@ -150,10 +150,13 @@ async def test_private_voice_is_a_written_submission_relayed(stage: Stage) -> No
     assert (said.kind, said.source) == (ContributionKind.WRITTEN, Source.VOICE)
 
 
-async def test_recording_from_the_moderator(stage: Stage) -> None:
+async def test_recording_from_the_moderator(stage: Stage, ears: FakeTranscriber) -> None:
+    # held, so that the acknowledgement is seen before the result takes its place (a result
+    # ready before the acknowledgement went out is sent instead of it: bot/outbox.py)
     sent = stage.sandbox.send_audio(stage.person(MOD), stage.group,
-                                    "SAY:第一段讲话|第二段讲话".encode(), 7200)
+                                    "HOLD:第一段讲话|第二段讲话".encode(), 7200)
     assert "收到会议录音" in text(await stage.sandbox.wait_for_reply(sent))
+    ears.release()
     await caption(stage, sent, "2 段")
     record = await load_record(stage.runtime.uow())
     assert [(c.speaker_name, c.source, c.text) for c in record.contributions] == [
