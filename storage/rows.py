@@ -6,11 +6,12 @@ The migrations in migrations/versions/ must produce exactly this schema (a test 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -39,6 +40,7 @@ NAMING_CONVENTION = {
 SESSION_NOT_CLOSED = "status <> 'closed'"
 HAND_PENDING = "status = 'pending'"
 TURN_ACTIVE = "ended_at IS NULL"
+REMINDER_UNSENT = "sent_at IS NULL"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -380,3 +382,140 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     failed: Mapped[str | None] = mapped_column(Text)
+
+
+# ------------------------------------------------------ following items up (facilitation.tracking)
+class UnitRow(Base):
+    """A responsible unit (责任单位) of the directory (facilitation/units.py)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # canonical, written exactly
+    level: Mapped[str] = mapped_column(String(16))
+
+
+class UnitAliasRow(Base):
+    """Another name of a unit: an exact name identifies one unit, so aliases are unique
+    across units (normalised forms may be shared: see facilitation.units.unit_key)."""
+
+    __tablename__ = "unit_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # keeps the aliases' order
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class UnitLiaisonRow(Base):
+    """A unit's liaison (联络员), by Telegram user id; one person may serve several units."""
+
+    __tablename__ = "unit_liaisons"
+    __table_args__ = (UniqueConstraint("unit_id", "telegram_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # keeps the liaisons' order
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class UnitMappingRow(Base):
+    """Staff said once that a written unit name means this unit: one per normalised form."""
+
+    __tablename__ = "unit_mappings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    written: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # unit_key(written)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class UnknownUnitNameRow(Base):
+    """A unit name from minutes no unit answers to, waiting for staff: one per normalised
+    form, as first seen."""
+
+    __tablename__ = "unknown_unit_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    written: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # unit_key(written)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tracked_items.id", ondelete="SET NULL"))
+    seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    candidates: Mapped[str] = mapped_column(Text)  # unit ids, comma-separated, when ambiguous
+
+
+class TrackedItemRow(Base):
+    """A suggestion or follow-up item of approved minutes, followed up until settled.
+
+    The item is its events (item_events, replayed by facilitation.tracking.replay); these
+    columns are a snapshot of the replayed state, written with every save, for queries.
+    """
+
+    __tablename__ = "tracked_items"
+    __table_args__ = (
+        Index("ix_tracked_items_session", "session_id", "seq"),
+        Index("ix_tracked_items_unit", "unit_id", "status", "deadline"),
+        Index("ix_tracked_items_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(_session_fk())
+    kind: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)  # the source turn of the record
+    number: Mapped[int | None] = mapped_column(Integer)  # the suggestion's number
+    text: Mapped[str] = mapped_column(Text)
+    proposers: Mapped[str] = mapped_column(Text)  # names as in the minutes, one per line
+    category: Mapped[str | None] = mapped_column(Text)
+    # No cascade: a unit with items cannot go.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_name: Mapped[str | None] = mapped_column(Text)  # as written, or as referred
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    conversion: Mapped[str | None] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    reopens: Mapped[int] = mapped_column(Integer)
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int | None] = mapped_column(Integer)  # of the minutes
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)  # its first event's time
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)  # its last event's time
+
+
+class ItemEventRow(Base):
+    """One change of a tracked item. Append-only: rows are inserted, never updated."""
+
+    __tablename__ = "item_events"
+    __table_args__ = (UniqueConstraint("item_id", "n"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("tracked_items.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 ... within the item
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    operator: Mapped[str | None] = mapped_column(Text)  # e.g. "cli:root"
+    from_status: Mapped[str | None] = mapped_column(String(16))  # None for "created"
+    to_status: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)  # JSON object
+
+
+class ScheduledReminderRow(Base):
+    """A reminder of an item's deadline (facilitation/reminders.py), sent once: the sender
+    claims it by setting sent_at where it is still NULL."""
+
+    __tablename__ = "scheduled_reminders"
+    __table_args__ = (
+        UniqueConstraint("item_id", "key"),
+        Index("ix_scheduled_reminders_due", "due_at",
+              sqlite_where=text(REMINDER_UNSENT), postgresql_where=text(REMINDER_UNSENT)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("tracked_items.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))  # e.g. 2026-12-31/before/7
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -31,11 +31,14 @@ from facilitation.ports import (
     MinutesRepository,
     PersonalDataRepository,
     PersonRepository,
+    ReminderRepository,
     SearchRepository,
     SessionRepository,
+    TrackedItemRepository,
+    TrackingUnitOfWork,
     TurnRepository,
-    UnitOfWork,
     UnitOfWorkFactory,
+    UnitRepository,
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
 from storage.inbox import mark_processed_in
@@ -49,12 +52,17 @@ from storage.repositories import (
 )
 from storage.search import SqlAlchemySearchRepository
 from storage.shared import SharedTransaction, joined
+from storage.tracking_repository import (
+    SqlAlchemyReminderRepository,
+    SqlAlchemyTrackedItemRepository,
+)
 from storage.turn_repositories import (
     SqlAlchemyAudioJobRepository,
     SqlAlchemyContributionRepository,
     SqlAlchemyHallRepository,
     SqlAlchemyTurnRepository,
 )
+from storage.unit_repository import SqlAlchemyUnitRepository
 
 
 def utc_now() -> datetime:
@@ -71,6 +79,7 @@ class SqlAlchemyUnitOfWork:
 
     With an ``idempotency_key`` (a Telegram update_id), ``commit()`` also marks that update
     processed in the inbox, in the same transaction as the changes it caused.
+    It is a TrackingUnitOfWork: it also holds the units, tracked items and reminders.
     """
 
     people: PersonRepository
@@ -85,6 +94,9 @@ class SqlAlchemyUnitOfWork:
     search: SearchRepository
     audit: AuditRepository
     personal: PersonalDataRepository
+    units: UnitRepository
+    tracked: TrackedItemRepository
+    reminders: ReminderRepository
 
     def __init__(
         self,
@@ -126,6 +138,9 @@ class SqlAlchemyUnitOfWork:
         audit = SqlAlchemyAuditRepository(session, self._clock)
         self.audit = audit
         self.personal = SqlAlchemyPersonalDataRepository(session, audit, self.idempotency_key)
+        self.units = SqlAlchemyUnitRepository(session)
+        self.tracked = SqlAlchemyTrackedItemRepository(session)
+        self.reminders = SqlAlchemyReminderRepository(session)
         return self
 
     async def __aexit__(
@@ -194,7 +209,7 @@ class SqlAlchemyUnitOfWorkFactory:
         self._clock = clock
         self._committed: set[int] = set()
 
-    def __call__(self, idempotency_key: int | None = None) -> UnitOfWork:
+    def __call__(self, idempotency_key: int | None = None) -> TrackingUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, idempotency_key, clock=self._clock,
                                     on_commit=self._committed.add)
 

@@ -202,3 +202,70 @@ async def test_0008_outbox_and_no_stored_staff_flag_up_and_down(db_url: str) -> 
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+TRACKING_TABLES = {"units", "unit_aliases", "unit_liaisons", "unit_mappings",
+                   "unknown_unit_names", "tracked_items", "item_events", "scheduled_reminders"}
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _index_where(connection: Connection, table: str, name: str) -> str | None:
+    for index in inspect(connection).get_indexes(table):
+        if index["name"] == name:
+            options = index.get("dialect_options", {})
+            return str(options.get("postgresql_where") or options.get("sqlite_where"))
+    return None
+
+
+async def test_0009_tracking_up_and_down(db_url: str) -> None:
+    """0009 adds the tables of following items up; back to 0008 they go (with what they
+    held) and the sessions and people stay; up again, the schema is the row classes'."""
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as connection:
+            assert TRACKING_TABLES <= await connection.run_sync(_tables)
+            assert "sent_at IS NULL" in str(await connection.run_sync(
+                _index_where, "scheduled_reminders", "ix_scheduled_reminders_due"))
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, has_profile) "
+                "VALUES ('甲', 'other', false)")
+            await connection.exec_driver_sql(
+                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+                "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
+                "FROM people")
+            await connection.exec_driver_sql(
+                "INSERT INTO units (name, level) VALUES ('县住建局', 'county')")
+            await connection.exec_driver_sql(
+                "INSERT INTO tracked_items (session_id, kind, seq, text, proposers, unit_id, "
+                "status, reopens, created_at, updated_at) SELECT s.id, 'follow_up', 1, '修路', "
+                "'', u.id, 'referred', 0, '2026-12-14 01:00:00+00', '2026-12-14 01:00:00+00' "
+                "FROM sessions s, units u")
+            await connection.exec_driver_sql(
+                "INSERT INTO item_events (item_id, n, kind, at, to_status, detail) "
+                "SELECT id, 1, 'created', '2026-12-14 01:00:00+00', 'referred', '{}' "
+                "FROM tracked_items")
+            await connection.exec_driver_sql(
+                "INSERT INTO scheduled_reminders (item_id, key, due_at) "
+                "SELECT id, '2026-12-31/before/7', '2026-12-24 01:00:00+00' FROM tracked_items")
+        await engine.dispose()
+        await _downgrade(db_url, "0008")
+        assert await migrate.current_async(db_url) == "0008"
+        async with engine.connect() as connection:
+            assert not TRACKING_TABLES & await connection.run_sync(_tables)
+            kept = await connection.exec_driver_sql(
+                "SELECT p.display_name, s.code FROM people p JOIN sessions s "
+                "ON s.moderator_id = p.id")
+            assert [tuple(row) for row in kept] == [("甲", "C")]
+        await engine.dispose()
+        await migrate.upgrade_async(db_url)
+        assert await migrate.current_async(db_url) == migrate.head()
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM tracked_items")).scalar_one() == 0
+    finally:
+        await engine.dispose()

@@ -11,6 +11,7 @@ import pytest
 from facilitation import floor, record, services
 from facilitation.model import ParticipantKind, TurnKind
 from facilitation.services import Actor
+from storage import migrate
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
 from tests.fakes import FakeClock, SequentialCodes
@@ -89,7 +90,7 @@ def test_db_upgrade_and_help(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     monkeypatch.delenv("YISHITANG_DATABASE_URL", raising=False)
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "fresh" / "yishitang.db").exists()
-    assert capsys.readouterr().out.strip() == "0008"
+    assert capsys.readouterr().out.strip() == migrate.head() == "0009"
     with pytest.raises(SystemExit) as shown:
         main(["--help"])
     assert shown.value.code == 0

@@ -1,0 +1,163 @@
+"""Tracked items with their append-only events, and the reminders of their deadlines.
+
+An item is its events: reading replays them (facilitation.tracking.replay), so what is read
+is exactly what the domain would have made. The item's row is a snapshot of the replayed
+state, rewritten by every ``save``, for the queries (open items of a unit, overdue ones...).
+Events are only ever inserted: ``save`` appends those numbered after the last one stored and
+never writes a stored one again. A writer whose item is stale (another one appended since it
+read it) is refused (StaleItem); two appending at the same moment collide on the unique
+(item_id, n) (sqlalchemy.exc.IntegrityError); ``lock`` keeps them apart beforehand.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Select, and_, case, delete, insert, select, update
+
+from facilitation.ports import ScheduledReminder
+from facilitation.tracking import SETTLED, ItemEvent, ItemKind, ItemStatus, TrackedItem
+from storage import tracking_mapping as m
+from storage.repositories import SESSIONS, RowRepository, table_of
+from storage.rows import ItemEventRow, ScheduledReminderRow, TrackedItemRow
+
+ITEMS = table_of(TrackedItemRow)
+EVENTS = table_of(ItemEventRow)
+REMINDERS = table_of(ScheduledReminderRow)
+
+CHUNK = 5000  # ids per IN (...): well under the drivers' limits on bound parameters
+OPEN_STATUSES = tuple(sorted(s.value for s in ItemStatus
+                             if s not in SETTLED and s != ItemStatus.WITHDRAWN))
+# The order of the minutes: suggestions, then follow-up items, each by source turn; items of
+# one turn by age (what facilitation.tracking_sync takes as "the older item").
+_MINUTES_ORDER = (case((ITEMS.c.kind == ItemKind.SUGGESTION.value, 0), else_=1),
+                  ITEMS.c.seq, ITEMS.c.id)
+# The earliest deadline first: those overdue come before the rest; no deadline last.
+_DEADLINE_ORDER = (ITEMS.c.deadline.is_(None), ITEMS.c.deadline, ITEMS.c.session_id,
+                   ITEMS.c.seq, ITEMS.c.id)
+
+
+class StaleItem(RuntimeError):
+    """The item in hand does not go on from its stored history: someone changed it since it
+    was read (read it with ``lock`` to be its only writer)."""
+
+
+class SqlAlchemyTrackedItemRepository(RowRepository):
+    async def get(self, item_id: int) -> TrackedItem | None:
+        found = await self._items(select(ITEMS.c.id).where(ITEMS.c.id == item_id))
+        return found[0] if found else None
+
+    async def lock(self, item_id: int) -> TrackedItem | None:
+        """SELECT ... FOR UPDATE on PostgreSQL; on SQLite, BEGIN IMMEDIATE already serialises."""
+        statement = select(ITEMS.c.id).where(ITEMS.c.id == item_id)
+        if self._postgres:
+            statement = statement.with_for_update()
+        found = await self._items(statement)
+        return found[0] if found else None
+
+    async def for_session(self, session_id: int) -> builtins.list[TrackedItem]:
+        return await self._items(select(ITEMS.c.id).where(ITEMS.c.session_id == session_id)
+                                 .order_by(*_MINUTES_ORDER))
+
+    async def open_items(self, *, unit_id: int | None = None, session_id: int | None = None,
+                         chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """Open items, the earliest deadline first (so the overdue ones lead), then those
+        without a deadline; narrowed to a unit, a session or a hall (its chat)."""
+        statement = select(ITEMS.c.id).where(ITEMS.c.status.in_(OPEN_STATUSES))
+        if unit_id is not None:
+            statement = statement.where(ITEMS.c.unit_id == unit_id)
+        if session_id is not None:
+            statement = statement.where(ITEMS.c.session_id == session_id)
+        if chat_id is not None:
+            statement = statement.join(SESSIONS, and_(SESSIONS.c.id == ITEMS.c.session_id,
+                                                      SESSIONS.c.chat_id == chat_id))
+        return await self._items(statement.order_by(*_DEADLINE_ORDER))
+
+    async def add(self, item: TrackedItem) -> TrackedItem:
+        """Store a new item with its history (at least its creation)."""
+        if not item.history:
+            raise ValueError("an item's history starts with its creation")
+        item.id = await self._insert(ITEMS, m.item_values(item))
+        await self._append(item.id, item.history)
+        return item
+
+    async def save(self, item: TrackedItem) -> None:
+        """Append its events not stored yet and write back its snapshot. The history in
+        hand must go on from the stored one (its event numbered like the last stored one is
+        that event), else StaleItem and nothing is written."""
+        if item.id is None:
+            raise ValueError("cannot save to tracked_items: the item has no id")
+        last = (await self._session.execute(
+            select(EVENTS).where(EVENTS.c.item_id == item.id)
+            .order_by(EVENTS.c.n.desc()).limit(1))).first()
+        if last is None:  # every stored item has its creation
+            raise LookupError(f"no row {item.id} in tracked_items")
+        stored = int(last.n)
+        if stored > len(item.history) or m.to_event(last) != item.history[stored - 1]:
+            raise StaleItem(f"item {item.id}: its history in hand does not go on from the "
+                            f"{stored} events stored")
+        await self._append(item.id, item.history[stored:])
+        await self._update(ITEMS, item.id, m.item_values(item))
+
+    async def events(self, item_id: int) -> builtins.list[ItemEvent]:
+        return await self._all(select(EVENTS).where(EVENTS.c.item_id == item_id)
+                               .order_by(EVENTS.c.n), m.to_event)
+
+    # ------------------------------------------------------------------ the machinery
+    async def _append(self, item_id: int, events: Sequence[ItemEvent]) -> None:
+        if events:
+            await self._session.execute(insert(EVENTS),
+                                        [m.event_values(item_id, e) for e in events])
+
+    async def _items(self, ids: Select[Any]) -> builtins.list[TrackedItem]:
+        """The items whose ids ``ids`` selects, in its order, each replayed from its events:
+        one query for the ids, one for the events of every CHUNK of them."""
+        order = [row[0] for row in await self._session.execute(ids)]
+        history: dict[int, builtins.list[ItemEvent]] = defaultdict(builtins.list)
+        for start in range(0, len(order), CHUNK):
+            for row in await self._session.execute(
+                    select(EVENTS).where(EVENTS.c.item_id.in_(order[start:start + CHUNK]))
+                    .order_by(EVENTS.c.item_id, EVENTS.c.n)):
+                history[row.item_id].append(m.to_event(row))
+        return [m.to_item(item_id, history[item_id]) for item_id in order]
+
+
+class SqlAlchemyReminderRepository(RowRepository):
+    async def schedule(self, item_id: int, reminders: Sequence[ScheduledReminder]) -> None:
+        """The item's unsent reminders become ``reminders``: unsent ones with other keys go,
+        kept keys take the new due time, a key already sent is left as it is."""
+        wanted = {r.key: r for r in reminders}
+        if any(r.item_id != item_id for r in reminders):
+            raise ValueError(f"reminders of another item than {item_id}")
+        await self._session.execute(delete(REMINDERS).where(
+            REMINDERS.c.item_id == item_id, REMINDERS.c.sent_at.is_(None),
+            REMINDERS.c.key.not_in(list(wanted))))
+        stored = {row.key: row for row in await self._session.execute(
+            select(REMINDERS.c.id, REMINDERS.c.key, REMINDERS.c.due_at, REMINDERS.c.sent_at)
+            .where(REMINDERS.c.item_id == item_id))}
+        new = [m.reminder_values(item_id, r) for key, r in wanted.items() if key not in stored]
+        for key, r in wanted.items():
+            row = stored.get(key)
+            if row is not None and row.sent_at is None and row.due_at != r.due_at:
+                await self._session.execute(update(REMINDERS).where(REMINDERS.c.id == row.id)
+                                            .values(due_at=r.due_at))
+        if new:
+            await self._session.execute(insert(REMINDERS), new)
+
+    async def due(self, now: datetime, limit: int = 100) -> builtins.list[ScheduledReminder]:
+        return await self._all(
+            select(REMINDERS).where(REMINDERS.c.sent_at.is_(None), REMINDERS.c.due_at <= now)
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(limit), m.to_reminder)
+
+    async def mark_sent(self, reminder_id: int, at: datetime) -> bool:
+        """Compare and set: only the first caller finds sent_at NULL (on PostgreSQL a second
+        UPDATE waits for the first's transaction, then matches no row; on SQLite writers are
+        serialised by BEGIN IMMEDIATE). Durable with the unit of work's commit."""
+        result = await self._session.execute(
+            update(REMINDERS).where(REMINDERS.c.id == reminder_id,
+                                    REMINDERS.c.sent_at.is_(None)).values(sent_at=at))
+        return cast(CursorResult[Any], result).rowcount == 1
