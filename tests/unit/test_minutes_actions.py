@@ -550,3 +550,15 @@ def test_a_head_that_says_what_we_can_do_carries_its_subject() -> None:
 
 def test_a_study_with_no_object_is_a_hedge() -> None:
     assert actions("局长", "response", "刚才说的排水模型，我们请设计院一起研究。") == []
+
+
+def test_a_units_judgement_before_it_takes_the_task_on() -> None:
+    """"镇里认为应该办，由X负责，……前把……": the judgement is no proposal, the task is an item."""
+    found = actions("镇长", "response", "第一，东村的桥，镇里认为应该修，由青山镇人民政府负责，"
+                    "从项目资金里出一部分，10月底前把桥修好。")
+    assert summary(found) == [("青山镇人民政府", "10月底前", date(2026, 10, 31))]
+
+
+def test_a_unit_named_before_contacting_another() -> None:
+    """"请X联系Y，……": X is the unit, Y is not part of its name."""
+    assert unit_at("青山镇志愿者协会联系镇卫生院") == "青山镇志愿者协会"

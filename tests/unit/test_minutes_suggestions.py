@@ -526,3 +526,69 @@ def test_an_offer_and_its_terms_are_no_proposal() -> None:
 def test_circled_and_first_markers_are_list_markers() -> None:
     found = proposals("提两点建议：① 把独居老人纳入每周走访名单。② 在楼道口贴上紧急联系电话")
     assert found == ["把独居老人纳入每周走访名单", "在楼道口贴上紧急联系电话"]
+
+
+# Round u (issue 8): village talk.
+
+def test_said_and_told_asks_for_information() -> None:
+    """"能不能……讲一讲/说一说" asks to be told, it proposes nothing."""
+    assert proposals("能不能把修桥的钱怎么花的，给大伙讲一讲？") == []
+
+
+def test_a_can_we_between_questions_is_one_more_question() -> None:
+    """"能不能……" between two questions for information asks whether it may be done."""
+    text = "我问一下镇里。合作社的地租算不算集体收入？能不能拿来给社员发年货？发年货有没有标准？"
+    assert proposals(text) == []
+    assert proposals("能不能拿地租给社员发年货。") != []
+
+
+def test_an_estimate_with_should_is_no_obligation() -> None:
+    """"应该……左右" estimates a figure; it obliges no one."""
+    assert proposals("这口塘正常一年应该能蓄八万方左右，今年只有五万。") == []
+
+
+def test_the_first_of_the_speakers_points_said_the_spoken_way() -> None:
+    """"头一个，我说……不要……": the speaker's own first point, a prohibition, proposes."""
+    found = proposals("头一个，我说修路的钱不要按人头分掉，分了就啥也不剩。")
+    assert len(found) == 1 and "修路的钱不要按人头分掉" in found[0]
+
+
+def test_a_bare_frame_before_counted_points_heads_them() -> None:
+    """"所以我的建议，一是……；二是……": the counted points are the proposals."""
+    found = proposals("所以我的建议，一是每年从租金里留出两成，作为水渠维修的钱；"
+                      "二是管水员要定期巡渠。")
+    assert len(found) == 2 and "留出两成" in found[0]
+
+
+def test_a_frame_said_as_this_way_introduces() -> None:
+    """"我的想法是这样的：……" introduces the proposal that follows."""
+    found = proposals("我的想法是这样的：村里的空房统一收回来，租给做茶的年轻人。")
+    assert found and "租给做茶的年轻人" in found[0]
+
+
+def test_the_parts_of_one_proposal_stay_one_item() -> None:
+    """A proposal announced in parts ("分两块：头一块……第二块……") is one item, with its parts."""
+    found = proposals("我的想法是这样的：每年的租金拿出三成，设一笔养老金，分两块用：头一块占七成，"
+                      "给七十岁以上的老人发米面。第二块占三成，请医生上门量血压。")
+    assert len(found) == 1
+    assert "岁以上的老人发米面" in found[0] and "请医生上门量血压" in found[0]
+
+
+def test_an_offer_to_help_with_something_is_no_proposal() -> None:
+    """"我们可以帮村里装……" offers the speaker's help; its terms go with it."""
+    assert proposals("至于监控，我们可以帮村里装，价钱上可以便宜点。") == []
+
+
+def test_a_long_point_keeps_its_explicit_proposal_not_its_story() -> None:
+    """Too long a point keeps "建议……" and drops the story before it."""
+    found = proposals("我提两点：一是这几年河边的垃圾越堆越多，一到夏天臭得没法过，苍蝇蚊子满天飞，"
+                      "孩子们不敢去河边玩，建议在河边每隔一百米放一个分类垃圾桶并且每天清运。"
+                      "二是要有人管。")
+    assert found and "分类垃圾桶" in found[0]
+
+
+def test_points_that_tell_the_speakers_troubles_propose_nothing() -> None:
+    """"我们难处也有，一是……二是……" tells problems."""
+    text = ("这个大家可以去打听。我们难处也有，一是钱，收鸡蛋要付现钱，一季要垫几十万。"
+            "二是人，喂鸡的师傅都六十多岁了。")
+    assert proposals(text) == []

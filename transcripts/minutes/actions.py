@@ -283,7 +283,10 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     chair = turn.chair
     # a proposal made later in a long spoken sentence ("……，我们本周内清一遍，我提个建议，……")
     # is not this item's
-    joined = "，".join(clauses[:r.main + 1 + PROPOSAL_AFTER])
+    # a unit's own judgement before it takes the task on ("乡里认为应该办，由乡政府负责，……")
+    # is no proposal: what it commits to is said from the clause that assigns it
+    first = r.start if turn.own is not None and _assigned_here(clauses, r) else 0
+    joined = "，".join(clauses[first:r.main + 1 + PROPOSAL_AFTER])
     core = "，".join(clauses[r.start:r.main + 1])
     proposal = not chair and (ITEM_PROPOSAL.search(joined) or
                               (r.named is None and OTHERS_RULE.search(joined)))
@@ -304,6 +307,12 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
                   partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
+
+
+def _assigned_here(clauses: list[str], r: _Reading) -> bool:
+    """The item's unit named in a clause that assigns it ("由X负责"), past the first clause."""
+    return (r.named is not None and 0 < r.start < len(clauses)
+            and ASSIGN_BY.search(clauses[r.start]) is not None)
 
 
 def _opens_with_deadline(clause: str) -> bool:

@@ -47,8 +47,11 @@ _SUBJECT_MAY = (r"^(?!现在|目前|如今|以前|过去|原来|本来|平时|�
                 r"[^\s，,。：:我你他她它这那是就都才能也还\d一二两三四五六七八九十百千万几]{2,8}"
                 r"(?:也|还|完全)?可以(?!说|看|想象|理解|了|的)"
                 r"(?![^，,。]{0,3}[\d一二两三四五六七八九十百千几]+多?(?:个人|辆|吨|人|位|斤|米|块|元))")
+# "应该发五十万度左右": 应该 before a figure with 左右/上下 estimates, it does not oblige.
+_ESTIMATE = r"(?![^，,。]{0,4}[\d一二两三四五六七八九十百千万几]+[^，,。]{0,4}?(?:左右|上下))"
 OBLIGATION = re.compile(
-    r"应该(?!是(?!由)|会|不会|没|差不多|够|还)|应当|务必|必须|(?<!不)一定(?:要|得)|亟需|急需|尽快|"
+    r"应该(?!是(?!由)|会|不会|没|差不多|够|还)" + _ESTIMATE
+    + r"|应当|务必|必须|(?<!不)一定(?:要|得)|亟需|急需|尽快|"
     r"尽早|非得|(?:咱们|大家)(?:还|就|也)?得(?![到了很出益罪知分过])|"
     r"(?:^|[，,])(?:还|就)?得[^，,。]{1,24}?才(?:行|好|可以)|"
     r"(?:^|[，,]|我们|咱们|大家|政府|部门|[镇乡村县区市]里|社区|街道)(?:也|还|完全)?"
@@ -69,7 +72,7 @@ QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|�
 ASKING_NEAR = re.compile(r"多少|几次|哪些|有没有|多久|多长时间")
 ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
                     r"为什么(?!(?:就|还)?不)|谁来|归谁|进展|在于|取决于|告诉|介绍|说一下|说说|讲一下|"
-                    r"讲讲|解释|回答|不知道")
+                    r"讲讲|[说讲]一[说讲]|解释|回答|不知道")
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
 COMMITMENT = re.compile(
     r"(?:我们|我|本)(?:局|局里|单位|部门|镇里|乡里)?(?:将|会|马上|立即|一定会|争取|保证)|表个?态")
@@ -80,7 +83,7 @@ OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁
 # suggestion.
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
                    r"(?:(?:可以|愿意|能)?(?:轮流)?(?:来|去)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|"
-                   r"认捐|捐|拿出|让利|当志愿者|做志愿者)|愿意|(?:可以|能)(?:来|去)?帮(?:着|忙))|"
+                   r"认捐|捐|拿出|让利|当志愿者|做志愿者)|愿意|(?:可以|能)(?:来|去)?帮(?:着|忙|(?!我|你|他)[^，,。]{1,4}?(?:装|修|建|搞|弄|做|办|跑|联系|对接)))|"
                    r"^(?:可以|愿意|能)?(?:义务|免费|无偿)|"
                    r"^不(?:要|收)钱")
 # "如果需要，我们可以派……": what follows is put at the others' disposal, an offer
@@ -116,7 +119,7 @@ FRAME = re.compile(
     r"^(?:所以|因此|那么|那|这里|另外|还有|最后|对此|为此)?(?:呢)?(?:(?:我|本人|个人|[^，]{1,4}组|"
     r"[^，]{0,4}(?=提))(?P<mid>[^，：:]{0,8}?))?(?:书面|文字|补充|具体)?(?P<noun>建议|想法|意见|"
     r"看法|提议|思路|呼吁|诉求|要求|请求|意思)(?:主要)?(?:是|有|如下|以下)?"
-    r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?$")
+    r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?(?P<so>这样(?:的|子)?)?$")
 # Clauses after which what follows is the proposal: "我建议，" "我提个事：" "不如这样，"
 # "好的办法是，".
 INTRO = re.compile(
@@ -194,8 +197,13 @@ RESULT = re.compile(
 COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]|[一二三四五六七八九十]是|"
                            r"[一二三四五六七八九十]{1,2}、|\d{1,2}[、.．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|"
                            r"(?:但是|不过|另外)?还有一(?:个|条|点)|再一个|头一个)")
-# A point added to the speaker's own ("还有一条，" "再一个，"), not counted off a list told.
-ONE_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再一个)")
+# A piece that announces problems, not proposals ("我们难处也有，" "困难主要是两个："): the points
+# counted after it tell what is hard, unless one proposes explicitly.
+TROUBLES = re.compile(r"^[^，,]{0,6}(?:难处|困难|难题|苦处|难点)(?:也|还|主要|就)?(?:有|是|在于)"
+                      r"(?:[两二三四五六几](?:个|条|点|方面))?[：:]?$")
+# A point added to the speaker's own ("还有一条，" "再一个，"), or the first of the speaker's own
+# said the spoken way ("头一个，"), not counted off a list told.
+ONE_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再一个|头一(?:个|条|点))")
 # ... and one more point of the same list, counted as such ("再一个，" "还有一条，"; not "还有一个
 #问题" nor "还有一节课").
 POINT_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再(?:有)?一)(?:个|条|点)(?:是|呢|就是)?"
@@ -210,7 +218,13 @@ PUT = re.compile(r"(?<![需主重只就想我人还也都又])要"
                  r"(?![是么求不紧花多几好\d两三四五六七八九十百千万])|"
                  r"(?<![也都还])可以(?![说看想了的])")
 # An item that tells or asks rather than proposes: "我们那里……" "刚才……说" "你怎么……呢".
+# "我说这钱……" / "我看这事……" at a point's start: the speaker's lead-in, not a story of theirs.
+SPEAKER_LEAD = re.compile(r"^(?:我|我们)(?:就|是|还是)?(?:说|看|觉得|认为)(?![了过的着到见])")
 ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
+# A proposal announced in parts ("基金分三块用：头一块……"): what follows as "第二块……" "第三块……"
+# are its parts, one proposal with it, not points of their own.
+PARTS = re.compile(r"分(?:成|为)?[两二三四五六几](?:块|部分|份|档|笔|类)")
+PART = re.compile(r"^(?:头一|第[一二三四五六七八九十])(?:块|部分|份|档|笔|类)")
 # The words that open a headline's detail ("具体来说，……"): not part of the proposal.
 DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?[：:，,]?")
 
@@ -318,7 +332,8 @@ def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
     count = m.group("count") or next(iter(COUNT.findall(m.group("mid") or "")), None)
     after = piece.find(spoken) + len(spoken)
     number = _COUNTS.get(count[0], LIST) if count else 1  # "补充一点意见": a remark
-    introduces = (clause.endswith(("是", "如下")) or piece[after:after + 1] in _COLON
+    introduces = (clause.endswith(("是", "如下")) or bool(m.group("so"))
+                  or piece[after:after + 1] in _COLON
                   or (number == 1 and m.group("noun") in OFFERED
                       and any(v in (m.group("mid") or "") for v in "有提")))  # 我有个想法，
     announced = number if number > 1 else int(introduces)

@@ -51,14 +51,19 @@ from transcripts.minutes.cues import (
     OPENS,
     OWN_SIDE_OFFERS,
     OWN_TASK,
+    PART,
+    PARTS,
     PERSONAL,
     POINT_MORE,
     POSSESSOR,
     PUT,
+    QUESTION_CUE,
     RECAP,
     REFERS,
+    SPEAKER_LEAD,
     TALK,
     TOPIC,
+    TROUBLES,
     TURNING,
     VAGUE,
     WEAK,
@@ -111,6 +116,7 @@ class _State:
     colon: bool = False  # the list follows its header's colon: it ends with its last item
     done: bool = False  # such a list's last item was just read: what follows is a new point
     proposed: bool = False  # the speaker has made a proposal in this turn
+    troubles: bool = False  # the points being counted tell problems ("难处也有，一是……")
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,7 @@ def _listed(piece: str, state: _State) -> bool:
     """An item of an announced list, which proposes unless it tells or asks; one more point
     added ("再一个，……" "还有一条，……") after the list's points or the speaker's proposals is
     one of them too, unless it asks ("……报不报")."""
-    body = strip_marker(piece)
+    body = SPEAKER_LEAD.sub("", strip_marker(piece))
     if ASIDE.search(body):
         return False
     if state.left > 0 and (bool(ORDINAL.match(piece)) or state.after_header):
@@ -169,7 +175,7 @@ def _counted_point(piece: str) -> bool:
     counted = COUNTED_POINT.match(piece)
     if counted is None:
         return False
-    body = strip_marker(piece)
+    body = SPEAKER_LEAD.sub("", strip_marker(piece))
     if ASIDE.search(body):
         return False
     # a numbered point that says what "要" be may be a requirement told ("有两个要求：一是
@@ -190,6 +196,10 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     """The proposal in one piece of a turn, whether it is explicit and whether it is put
     forward as such (explicitly, or by a frame or the list it is an item of); ``state``: the
     list."""
+    if marker(piece) is None:
+        state.troubles = bool(TROUBLES.search(clauses(piece)[-1])) if clauses(piece) else False
+    elif state.troubles and not strong(piece):
+        return None
     listed = _listed(piece, state)
     body = strip_marker(piece)
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
@@ -202,6 +212,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
         body = "，".join(clauses(body)[frame.taken:])
         if not body or not (frame.introduces or WEAK.search(body) or _is_proposal(body, state)):
             state.left, state.after_header = frame.announces, frame.announces > 0
+            if not body and not frame.announces:  # "所以我的建议，一是……": counted points follow
+                state.left = LIST
             state.colon = frame.colon
             return None
         whole = frame.introduces and not strong(body)
@@ -264,11 +276,18 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts) if start <= i < end]
     kept = [(c, is_cue) for c, is_cue in kept if c]
     words = [_unframe(c, is_cue, i == 0, wish) for i, (c, is_cue) in enumerate(kept)]
+    # a clause that puts the proposal forward explicitly (建议, 能不能 ...), also within a point
+    cued = [explicit(c) for (c, _), w in zip(kept, words, strict=True) if w]
     words = [w for w in words if w]
     if words and ANAPHOR.match(words[0]):
         words[0] = _named_back(words[0], parts[max(start - ANAPHOR_REACH, 0):start])
     while len(words) > 2 and sum(map(len, words)) > MAX_CHARS:
-        words.pop()
+        if not cued[0] and any(cued):  # too long: the story before "建议……" goes first
+            words.pop(0)
+            cued.pop(0)
+        else:
+            words.pop()
+            cued.pop()
     text = "，".join(words)
     return None if not text or VAGUE.match(text) else arabize(text)
 
@@ -382,7 +401,7 @@ def proposals(text: str, own: str | None = None) -> list[str]:
     detail_of: set[int] = set()  # sentences read as the detail of the point before them
     scope = False  # "我建议……；" scopes over the series its semicolon goes on with
     for n, sentence in enumerate(said):
-        if n in detail_of:
+        if n in detail_of or _asked_among(said, n):
             continue
         pieces = (without_own_tasks(without_own_offers(without_offers(
             without_later_commitments(p)), own))
@@ -399,9 +418,41 @@ def proposals(text: str, own: str | None = None) -> list[str]:
                     whole = _with_detail(words, said[n + 1] if n + 1 < len(said) else "")
                     detail_of |= {n + 1} if whole != words else set()
                     words = whole
+                if PARTS.search(piece):
+                    parts = _parts(said, n + 1)
+                    detail_of |= set(range(n + 1, n + 1 + len(parts)))
+                    words = "，".join([words, *parts])
                 found.append(_Found(words, got[1], item, got[2]))
     return _distinct([f.text for f in _prefer_explicit(found)
                       if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+
+
+def _parts(said: list[str], start: int) -> list[str]:
+    """The parts of a proposal announced in parts ("分三块：头一块……"), said in the sentences
+    from ``start`` on ("第二块……" "第三块……"): each trimmed whole."""
+    found: list[str] = []
+    for sentence in said[start:]:
+        if not PART.match(sentence):
+            break
+        text = _trim(clauses(sentence), whole=True)
+        if text:
+            found.append(text)
+    return found
+
+
+def _asks(sentence: str) -> bool:
+    """A sentence that asks for information ("算不算……" "有没有……"), proposing nothing."""
+    return bool(ASKS.search(sentence) or A_NOT_A.search(sentence)) and not strong(sentence)
+
+
+def _asked_among(said: list[str], n: int) -> bool:
+    """A "能不能……" sentence between two questions for information ("……算不算……？能不能……？
+    ……有没有……？") is one more of them: it asks whether it may be, it proposes nothing."""
+    if not 0 < n < len(said) - 1 or OBLIGATION.search(said[n]):
+        return False
+    cues = [m.group() for m in EXPLICIT.finditer(said[n])]
+    return (bool(cues) and all(QUESTION_CUE.match(c) for c in cues)
+            and _asks(said[n - 1]) and _asks(said[n + 1]))
 
 
 def _opens(piece: str) -> bool:
