@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes import FakeClock, FakeUowFactory
+from tests.services.tracking_fakes import FakeTrackingUowFactory
 
 
 @pytest.fixture
@@ -15,3 +16,8 @@ def uow() -> FakeUowFactory:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def tracking() -> FakeTrackingUowFactory:
+    return FakeTrackingUowFactory()
