@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from facilitation import floor, record, services
 from facilitation.errors import DomainError, InvalidInput, InvalidState, NotFound, PermissionDenied
 from facilitation.ports import ScheduledReminder
 from facilitation.reminders import ReminderKind
@@ -38,13 +37,10 @@ from facilitation.tracking_services import (
 from facilitation.tracking_units import add_liaison, add_unit, map_unit_name, waiting_names
 from facilitation.tracking_views import open_items
 from facilitation.units import UnitLevel
-from tests.fakes import FakeClock, SequentialCodes
+from tests.fakes import FakeClock
+from tests.services.scenes import MOD, STAFF, A, B, held
 from tests.services.tracking_fakes import FakeTrackingUowFactory
 
-CHAT = -1001
-MOD = Actor(1, "李主席")
-A, B = Actor(2, "张三"), Actor(3, "李四")
-STAFF = Actor(9, "何静", is_staff=True)
 LIAISON = Actor(7, "住建局联络员")
 TZ = timezone(timedelta(hours=8))
 ROLES = LiveRoles()
@@ -68,22 +64,13 @@ V1_BODY = json.dumps(V1, ensure_ascii=False)
 async def world(uow: FakeTrackingUowFactory, clock: FakeClock) -> int:
     """A closed session where 张三 (turn 1) and 李四 (turn 2) spoke, and the unit 县住房和城乡
     建设局 (also called 县住建局) with a liaison."""
-    session = await services.open_session(uow(), chat_id=CHAT, topic="停车难", actor=MOD,
-                                          now=clock(), new_code=SequentialCodes(),
-                                          turn_limit_s=180)
-    for actor in (A, B):
-        await services.sign_in(uow(), actor=actor, now=clock(), chat_id=CHAT)
-    for actor, text in ((A, "建议在小区东门划20个临时停车位。"), (B, "夜里违停太多了。")):
-        await record.record_group_text(uow(), chat_id=CHAT, actor=actor, text=text,
-                                       now=clock())
-    await floor.close_session(uow(), chat_id=CHAT, actor=MOD, now=clock())
+    session_id = await held(uow, clock)
     added = await add_unit(uow(), name="县住房和城乡建设局", level=UnitLevel.COUNTY,
                            aliases=["县住建局"], actor=STAFF, roles=ROLES, now=NOW, tz=TZ)
     assert added.unit.id is not None
     await add_liaison(uow(), unit=added.unit.id, telegram_user_id=LIAISON.user_id, actor=STAFF,
                       roles=ROLES)
-    assert session.id is not None
-    return session.id
+    return session_id
 
 
 async def approved(uow: FakeTrackingUowFactory, session_id: int, body: str, version: int,
