@@ -28,8 +28,15 @@ from bot.health import Health
 from bot.outbox import Outbox
 from facilitation.access import Place
 from facilitation.model import ParticipantKind, TurnKind
-from facilitation.ports import AudioFiles, Clock, CodeGenerator, UnitOfWork, UnitOfWorkFactory
+from facilitation.ports import (
+    AudioFiles,
+    Clock,
+    CodeGenerator,
+    TrackingUnitOfWorkFactory,
+    UnitOfWork,
+)
 from facilitation.services import Actor
+from facilitation.tracking_approval import FollowUpOptions
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ class AudioLimits:
 class BotDeps:
     """Everything handlers need, built once by the composition root."""
 
-    uow: UnitOfWorkFactory
+    uow: TrackingUnitOfWorkFactory
     clock: Clock
     new_code: CodeGenerator
     turn_seconds: int = 180
@@ -54,6 +61,7 @@ class BotDeps:
     audio: AudioLimits = field(default_factory=AudioLimits)
     outbox: Outbox | None = None  # messages owed, sent after the commit (bot/outbox.py)
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
+    follow_up: FollowUpOptions = field(default_factory=FollowUpOptions)  # reminders, deadlines
     audio_files: AudioFiles | None = None  # the kept audio, deleted when a person is forgotten
     health: Health = field(default_factory=Health)  # database outages: bot/health.py
     # updates whose handler met a database outage (update_id -> error): the poller handles

@@ -425,6 +425,11 @@ class TrackedItemRepository(Protocol):
     async def save(self, item: TrackedItem) -> None: ...
     async def events(self, item_id: int) -> builtins.list[ItemEvent]: ...
 
+    async def untracked_approvals(self) -> builtins.list[tuple[int, int]]:
+        """(session id, its latest approved version) of every session whose items were
+        tracked for no version as recent (or never), by session: what is still to track."""
+        ...
+
 
 class ReminderRepository(Protocol):
     async def schedule(self, item_id: int, reminders: Sequence[ScheduledReminder]) -> None:
@@ -447,3 +452,9 @@ class TrackingUnitOfWork(UnitOfWork, Protocol):
     units: UnitRepository
     tracked: TrackedItemRepository
     reminders: ReminderRepository
+
+
+class TrackingUnitOfWorkFactory(UnitOfWorkFactory, Protocol):
+    def __call__(self, idempotency_key: int | None = None) -> TrackingUnitOfWork:
+        """A fresh unit of work that also follows items up."""
+        ...

@@ -17,17 +17,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, case, delete, insert, select, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from facilitation.ports import ScheduledReminder
 from facilitation.tracking import SETTLED, ItemEvent, ItemKind, ItemStatus, TrackedItem
 from storage import tracking_mapping as m
 from storage.repositories import SESSIONS, RowRepository, table_of
-from storage.rows import ItemEventRow, ScheduledReminderRow, TrackedItemRow
+from storage.rows import ItemEventRow, MinutesVersionRow, ScheduledReminderRow, TrackedItemRow
 
 ITEMS = table_of(TrackedItemRow)
 EVENTS = table_of(ItemEventRow)
 REMINDERS = table_of(ScheduledReminderRow)
+VERSIONS = table_of(MinutesVersionRow)
 
 CHUNK = 5000  # ids per IN (...): well under the drivers' limits on bound parameters
 OPEN_STATUSES = tuple(sorted(s.value for s in ItemStatus
@@ -106,6 +117,19 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
     async def events(self, item_id: int) -> builtins.list[ItemEvent]:
         return await self._all(select(EVENTS).where(EVENTS.c.item_id == item_id)
                                .order_by(EVENTS.c.n), m.to_event)
+
+    async def untracked_approvals(self) -> builtins.list[tuple[int, int]]:
+        """One grouped query over versions and items (both indexed by session)."""
+        latest = (select(VERSIONS.c.session_id, func.max(VERSIONS.c.version).label("v"))
+                  .group_by(VERSIONS.c.session_id).subquery())
+        tracked = (select(ITEMS.c.session_id, func.max(ITEMS.c.version).label("t"))
+                   .group_by(ITEMS.c.session_id).subquery())
+        rows = await self._session.execute(
+            select(latest.c.session_id, latest.c.v)
+            .outerjoin(tracked, tracked.c.session_id == latest.c.session_id)
+            .where(func.coalesce(tracked.c.t, 0) < latest.c.v)
+            .order_by(latest.c.session_id))
+        return [(int(row.session_id), int(row.v)) for row in rows]
 
     # ------------------------------------------------------------------ the machinery
     async def _append(self, item_id: int, events: Sequence[ItemEvent]) -> None:

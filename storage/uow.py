@@ -36,8 +36,8 @@ from facilitation.ports import (
     SessionRepository,
     TrackedItemRepository,
     TrackingUnitOfWork,
+    TrackingUnitOfWorkFactory,
     TurnRepository,
-    UnitOfWorkFactory,
     UnitRepository,
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
@@ -220,6 +220,7 @@ class SqlAlchemyUnitOfWorkFactory:
         return False
 
 
-def make_uow_factory(engine: AsyncEngine, *, clock: Clock = utc_now) -> UnitOfWorkFactory:
+def make_uow_factory(engine: AsyncEngine, *,
+                     clock: Clock = utc_now) -> TrackingUnitOfWorkFactory:
     """A factory of fresh units of work on ``engine``: ``factory(idempotency_key=None)``."""
     return SqlAlchemyUnitOfWorkFactory(engine, clock=clock)

@@ -13,13 +13,15 @@ from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
 from bot.common import App, AudioLimits, BotDeps, deps_of
+from bot.follow_up import catch_up
 from bot.health import HEALTH_FILE, Health
 from bot.outbox import Outbox, when_committed
 from bot.poller import DurablePoller
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
-from facilitation.ports import Clock, CodeGenerator, UnitOfWorkFactory
+from facilitation.ports import Clock, CodeGenerator, TrackingUnitOfWorkFactory
 from facilitation.speech import Transcriber
+from facilitation.tracking_approval import FollowUpOptions
 from storage import search
 from storage.audio_files import FolderAudioFiles
 from storage.availability import unavailable
@@ -50,13 +52,19 @@ def new_session_code() -> str:
 class Runtime:
     settings: Settings
     engine: AsyncEngine
-    uow: UnitOfWorkFactory
+    uow: TrackingUnitOfWorkFactory
     inbox: Inbox
     app: App
     timekeeper: Timekeeper
     poller: DurablePoller
     scribe: Scribe
     transcriber: Transcriber
+
+
+def follow_up_options(settings: Settings) -> FollowUpOptions:
+    return FollowUpOptions(lead_days=tuple(settings.reminder_lead_days),
+                           remind_at=settings.reminder_time,
+                           deadline_days=settings.referral_deadline_days)
 
 
 def audio_limits(settings: Settings) -> AudioLimits:
@@ -81,6 +89,7 @@ async def build_runtime(
                    language=settings.language,
                    staff_user_ids=frozenset(settings.staff_user_ids),
                    audio=audio_limits(settings), timezone=settings.timezone,
+                   follow_up=follow_up_options(settings),
                    audio_files=FolderAudioFiles(settings.data_dir / "audio"),
                    health=Health(settings.data_dir / HEALTH_FILE, unavailable=unavailable),
                    outbox=Outbox(OutboxStore(engine), lambda: UpdateTransaction(engine), clock))
@@ -108,6 +117,8 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     """Start the bot, its poller and timekeeper; yield the event that stops them."""
     stop = asyncio.Event()
     app = runtime.app
+    # approvals whose tracking a failure or a stop cut short: tracked now (one query if none)
+    await catch_up(deps_of(app))
     # a hiccup between the checks (yishitang/startup.py) and here is tried again as well
     await with_telegram(runtime.settings, app.initialize)
     await app.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -115,6 +116,17 @@ class Settings(BaseSettings):
                                        description="longest whole-meeting recording")
     audio_retention_days: int = Field(default=180, ge=0,
                                       description="days audio files are kept; 0: not kept")
+    # following items up
+    reminder_lead_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [7, 1], description="days before an item's deadline its "
+        "unit's liaison and staff are reminded (then on the first overdue day and weekly "
+        "after): `7,1` or a JSON list; 0 is the deadline day itself")
+    reminder_time: time = Field(
+        default=time(9, 0), description="local time of day reminders go out at, in the "
+        "halls' time zone (HH:MM)")
+    referral_deadline_days: int = Field(
+        default=30, ge=1, le=366, description="days an item referred (交办) to a unit without "
+        "a deadline has, from the day it is referred")
 
     @field_validator("language")
     @classmethod
@@ -178,6 +190,29 @@ class Settings(BaseSettings):
     @classmethod
     def _glossary_words(cls, value: Any) -> Any:
         return _words(value, ",，、;；")
+
+    @field_validator("reminder_lead_days", mode="before")
+    @classmethod
+    def _lead_days_words(cls, value: Any) -> Any:
+        return _words(value, ",;，、")
+
+    @field_validator("reminder_lead_days")
+    @classmethod
+    def _lead_days(cls, value: list[int]) -> list[int]:
+        from facilitation.errors import InvalidInput
+        from facilitation.reminders import MAX_LEAD_DAYS, lead_days_of
+
+        try:
+            return list(lead_days_of(value))
+        except InvalidInput as exc:
+            raise ValueError(f"give whole days from 0 to {MAX_LEAD_DAYS}, e.g. 7,1") from exc
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _wall_time(cls, value: time) -> time:
+        if value.tzinfo is not None:  # the halls' time zone applies
+            raise ValueError("give a local time without a zone, e.g. 09:00")
+        return value
 
     @field_validator("timezone")
     @classmethod

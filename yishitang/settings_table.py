@@ -3,6 +3,7 @@ in effect (`yishitang settings`), both read from the Settings class itself."""
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ def _shown(value: Any) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, list):
         return "empty" if not value else f"`{','.join(map(str, value))}`"
+    if isinstance(value, time):
+        return f"`{value.isoformat('minutes')}`"
     if isinstance(value, Path):
         return f"`{value.as_posix()}`" if value.is_absolute() else f"`./{value.as_posix()}`"
     return f"`{value}`"

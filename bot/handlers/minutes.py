@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.callbacks import number
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, fit, lang, reply, uow
+from bot.follow_up import follow_up, follow_up_note
 from bot.minutes_view import (
     approve_anyway_keyboard,
     chunks,
@@ -201,9 +202,10 @@ async def approve(update: Update, context: Context, session_id: int | None = Non
                     reply_markup=approve_anyway_keyboard(language, session_id,
                                                          draft.fingerprint))
         return
+    tracked = follow_up_note(language, await follow_up(context.deps, session_id, version))
     approved = await _approved(context, session_id, version)
-    await reply(update, t(language, "minutes_approved", version=version,
-                          topic=approved.heading.topic))
+    said = t(language, "minutes_approved", version=version, topic=approved.heading.topic)
+    await reply(update, "\n".join(filter(None, (said, tracked))))
     await send_minutes(context, actor.user_id, approved, t(
         language, "minutes_files_version", version=version, topic=approved.heading.topic),
         session_id)

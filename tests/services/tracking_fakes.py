@@ -156,6 +156,15 @@ class FakeTrackedItems:
     async def events(self, item_id: int) -> list[ItemEvent]:
         return list(self._s.items.get(item_id, []))
 
+    async def untracked_approvals(self) -> list[tuple[int, int]]:
+        latest: dict[int, int] = {}
+        for v in self._uow.state.minutes.versions:
+            latest[v.session_id] = max(v.version, latest.get(v.session_id, 0))
+        tracked: dict[int, int] = {}
+        for t in self._all():
+            tracked[t.session_id] = max(t.version or 0, tracked.get(t.session_id, 0))
+        return sorted((s, v) for s, v in latest.items() if tracked.get(s, 0) < v)
+
 
 class FakeReminders:
     def __init__(self, uow: FakeTrackingUnitOfWork) -> None:

@@ -106,3 +106,19 @@ def test_a_bad_value_in_dotenv_is_one_line(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("yishitang: configuration: YISHITANG_TIMEZONE='Peking': unknown")
+
+
+@pytest.mark.parametrize(("written", "days"), [("7,1", [7, 1]), ("1, 7, 7", [7, 1]),
+                                               ("[3, 0]", [3, 0])])
+def test_reminder_lead_days_as_people_write_them(monkeypatch: pytest.MonkeyPatch,
+                                                 written: str, days: list[int]) -> None:
+    monkeypatch.setenv("YISHITANG_REMINDER_LEAD_DAYS", written)
+    assert Settings().reminder_lead_days == days
+
+
+@pytest.mark.parametrize("written", ["-1", "400", "x"])
+def test_reminder_lead_days_out_of_range_are_refused(monkeypatch: pytest.MonkeyPatch,
+                                                     written: str) -> None:
+    monkeypatch.setenv("YISHITANG_REMINDER_LEAD_DAYS", written)
+    with pytest.raises(ValidationError):
+        Settings()
