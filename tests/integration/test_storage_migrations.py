@@ -125,6 +125,10 @@ async def _downgrade(url: str, revision: str) -> None:
     await asyncio.to_thread(command.downgrade, migrate.alembic_config(url), revision)
 
 
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
 def _columns(connection: Connection, table: str) -> set[str]:
     return {column["name"] for column in inspect(connection).get_columns(table)}
 
@@ -152,8 +156,7 @@ async def test_0007_audit_log_and_forgotten_at_up_and_down(db_url: str) -> None:
         await _downgrade(db_url, "0006")
         assert await migrate.current_async(db_url) == "0006"
         async with engine.connect() as connection:
-            assert "audit_log" not in await connection.run_sync(
-                lambda c: inspect(c).get_table_names())
+            assert "audit_log" not in await connection.run_sync(_tables)
             assert "forgotten_at" not in await connection.run_sync(_columns, "people")
             kept = await connection.exec_driver_sql(
                 "SELECT p.display_name, s.code FROM people p JOIN sessions s "
@@ -185,15 +188,14 @@ async def test_0008_outbox_and_no_stored_staff_flag_up_and_down(db_url: str) -> 
         await migrate.upgrade_async(db_url)
         async with engine.connect() as connection:
             assert "is_staff" not in await connection.run_sync(_columns, "people")
-            assert "outbox" in await connection.run_sync(lambda c: inspect(c).get_table_names())
+            assert "outbox" in await connection.run_sync(_tables)
             assert await connection.run_sync(_differences) == []
             assert (await connection.exec_driver_sql(
                 "SELECT display_name FROM people")).scalar_one() == "甲"
         await engine.dispose()
         await _downgrade(db_url, "0007")
         async with engine.connect() as connection:
-            assert "outbox" not in await connection.run_sync(
-                lambda c: inspect(c).get_table_names())
+            assert "outbox" not in await connection.run_sync(_tables)
             assert tuple((await connection.exec_driver_sql(
                 "SELECT display_name, is_staff FROM people")).one()) == ("甲", False)
         await engine.dispose()
@@ -206,10 +208,6 @@ async def test_0008_outbox_and_no_stored_staff_flag_up_and_down(db_url: str) -> 
 
 TRACKING_TABLES = {"units", "unit_aliases", "unit_liaisons", "unit_mappings",
                    "unknown_unit_names", "tracked_items", "item_events", "scheduled_reminders"}
-
-
-def _tables(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names())
 
 
 def _index_where(connection: Connection, table: str, name: str) -> str | None:
