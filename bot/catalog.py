@@ -5,6 +5,8 @@ from __future__ import annotations
 from string import Formatter
 from typing import Any
 
+from bot import catalog_figures, catalog_liaison, catalog_reminders, catalog_tracking
+
 ZH: dict[str, str] = {
     # errors (domain codes)
     "domain_error": "操作未完成，请检查后重试。",
@@ -699,6 +701,20 @@ EN: dict[str, str] = {
     "whoami_sender_chat": "You are posting as “{title}” (id {chat_id}), not as yourself. To see your own id, send /whoami to the bot in a private chat from your own account.",
 }
 
+
+
+def _merge(*parts: tuple[dict[str, str], dict[str, str]]) -> None:
+    """The texts of one feature kept in a module of its own (bot/catalog_*.py), joined here;
+    a key defined twice is a mistake caught at import."""
+    for zh, en in parts:
+        for ours, theirs in ((ZH, zh), (EN, en)):
+            if clash := ours.keys() & theirs.keys():
+                raise ValueError(f"catalogue keys defined twice: {sorted(clash)}")
+            ours.update(theirs)
+
+
+_merge((catalog_tracking.ZH, catalog_tracking.EN), (catalog_liaison.ZH, catalog_liaison.EN),
+       (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN))
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 LANGUAGES = tuple(CATALOGS)
 

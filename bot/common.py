@@ -58,6 +58,9 @@ class BotDeps:
     staff_user_ids: frozenset[int] = frozenset()
     on_floor_change: Callable[[], None] = field(default=lambda: None)
     on_audio: Callable[[], None] = field(default=lambda: None)
+    # a followed-up item changed (committed): wakes the sender of the notices its events owe
+    # (bot/item_notices.py) and of reminders (bot/reminder_sender.py)
+    on_item_change: Callable[[], None] = field(default=lambda: None)
     audio: AudioLimits = field(default_factory=AudioLimits)
     outbox: Outbox | None = None  # messages owed, sent after the commit (bot/outbox.py)
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes

@@ -40,6 +40,7 @@ NAMING_CONVENTION = {
 SESSION_NOT_CLOSED = "status <> 'closed'"
 HAND_PENDING = "status = 'pending'"
 TURN_ACTIVE = "ended_at IS NULL"
+EVENT_UNNOTIFIED = "notified_at IS NULL"
 REMINDER_UNSENT = "sent_at IS NULL"
 
 
@@ -246,6 +247,9 @@ class HallRow(Base):
     doc_issuer: Mapped[str | None] = mapped_column(Text)  # 落款
     doc_numbering: Mapped[str | None] = mapped_column(Text)  # 期号, e.g. 平桥议事〔{year}〕{n}号
     doc_template: Mapped[bytes | None] = mapped_column(LargeBinary)  # the hall's .docx (红头)
+    town: Mapped[str | None] = mapped_column(Text)  # 乡镇/街道 of the figures; None: from its name
+    # tell the group when every item of one of its sessions is settled (None: no)
+    settled_notice: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AudioJobRow(Base):
@@ -417,6 +421,22 @@ class UnitLiaisonRow(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
+class UnitInviteRow(Base):
+    """A one-time deep link (/start u_<code>) that makes whoever opens it a liaison of the
+    unit, until it expires or is used."""
+
+    __tablename__ = "unit_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger)  # the liaison's Telegram user id
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class UnitMappingRow(Base):
     """Staff said once that a written unit name means this unit: one per normalised form."""
 
@@ -485,10 +505,16 @@ class TrackedItemRow(Base):
 
 
 class ItemEventRow(Base):
-    """One change of a tracked item. Append-only: rows are inserted, never updated."""
+    """One change of a tracked item. Append-only: rows are inserted, never updated, but for
+    ``notified_at``, set once the notices the change owes (to liaisons, proposers, the group)
+    are written to the outbox, in that same transaction."""
 
     __tablename__ = "item_events"
-    __table_args__ = (UniqueConstraint("item_id", "n"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "n"),
+        Index("ix_item_events_unnotified", "id",
+              sqlite_where=text(EVENT_UNNOTIFIED), postgresql_where=text(EVENT_UNNOTIFIED)),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("tracked_items.id", ondelete="CASCADE"))
@@ -501,6 +527,7 @@ class ItemEventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))  # None for "created"
     to_status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)  # JSON object
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ScheduledReminderRow(Base):

@@ -267,3 +267,56 @@ async def test_0009_tracking_up_and_down(db_url: str) -> None:
                 "SELECT count(*) FROM tracked_items")).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_0010_invites_and_hall_follow_up_up_and_down(db_url: str) -> None:
+    """0010 adds unit invitations, a hall's town and settled notice, and the events' notified
+    mark; back to 0009 they go and the halls keep what they had; up again, events already
+    there count as notified (nobody is told of old news) and the schema is the row
+    classes'."""
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as connection:
+            assert "unit_invites" in await connection.run_sync(_tables)
+            await connection.exec_driver_sql(
+                "INSERT INTO halls (chat_id, glossary, town, settled_notice) "
+                "VALUES (-7, '竹坞', '平桥镇', true)")
+            await connection.exec_driver_sql(
+                "INSERT INTO units (name, level) VALUES ('县住建局', 'county')")
+            await connection.exec_driver_sql(
+                "INSERT INTO unit_invites (code, unit_id, created_at, expires_at) "
+                "SELECT 'abc', id, '2026-12-14 01:00:00+00', '2026-12-21 01:00:00+00' "
+                "FROM units")
+        await engine.dispose()
+        await _downgrade(db_url, "0009")
+        async with engine.begin() as connection:
+            assert "unit_invites" not in await connection.run_sync(_tables)
+            kept = await connection.exec_driver_sql("SELECT chat_id, glossary FROM halls")
+            assert [tuple(row) for row in kept] == [(-7, "竹坞")]
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, has_profile) "
+                "VALUES ('甲', 'other', false)")
+            await connection.exec_driver_sql(
+                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+                "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
+                "FROM people")
+            await connection.exec_driver_sql(
+                "INSERT INTO tracked_items (session_id, kind, seq, text, proposers, "
+                "status, reopens, created_at, updated_at) SELECT id, 'follow_up', 1, '修路', "
+                "'', 'referred', 0, '2026-12-14 01:00:00+00', '2026-12-14 01:00:00+00' "
+                "FROM sessions")
+            await connection.exec_driver_sql(
+                "INSERT INTO item_events (item_id, n, kind, at, to_status, detail) "
+                "SELECT id, 1, 'created', '2026-12-14 01:00:00+00', 'referred', '{}' "
+                "FROM tracked_items")
+        await engine.dispose()
+        await migrate.upgrade_async(db_url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM item_events WHERE notified_at IS NULL")).scalar_one() == 0
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM unit_invites")).scalar_one() == 0
+    finally:
+        await engine.dispose()
