@@ -17,6 +17,7 @@ from bench import (
     minutes,
     review_flag,
     roundtable_load,
+    tracking,
     voice_latency,
 )
 
@@ -40,6 +41,7 @@ BENCHMARKS = (
     Benchmark("floor", floor_latency.SUMMARY, floor_latency.add_arguments, floor_latency.main),
     Benchmark("minutes", minutes.SUMMARY, minutes.add_arguments, minutes.run),
     Benchmark("review-flag", review_flag.SUMMARY, review_flag.add_arguments, review_flag.run),
+    Benchmark("tracking", tracking.SUMMARY, tracking.add_arguments, tracking.run),
 )
 
 

@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot import callbacks, liaison_view, tracking_view
 from bot.callbacks import ID
 from bot.catalog import LANGUAGES, t
 from bot.common import App, BotDeps, Context, deps_of, reply
@@ -32,6 +32,7 @@ from bot.errors import on_error
 from bot.handlers import (
     archive,
     hall,
+    liaison,
     marks,
     minutes,
     people,
@@ -39,7 +40,10 @@ from bot.handlers import (
     search,
     session,
     signin,
+    stats,
     texts,
+    tracking,
+    units,
     voice,
     whoami,
 )
@@ -50,9 +54,11 @@ GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue
                   "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "whoami",
                   "help")
 PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
-                    "unit", "deadline", "title", "approve", "confirm", "whoami", "help")
+                    "unit", "deadline", "title", "approve", "confirm", "mine", "reply",
+                    "progress", "rate", "whoami", "help")
 log = logging.getLogger(__name__)
-STAFF_COMMANDS = ("forget", "export")  # in the private-chat menu of staff only
+STAFF_COMMANDS = ("forget", "export",  # in the private-chat menu of staff only
+                  "track", "refer", "convert", "reserve", "due", "units", "stats", "summary")
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
 
@@ -106,6 +112,12 @@ def register_handlers(app: App) -> None:
         "deadline": minutes.set_deadline, "title": minutes.set_title,
         "approve": minutes.approve,
         "confirm": minutes.request_confirmations,
+        # liaisons and proposers (bot/handlers/liaison.py)
+        "mine": liaison.mine, "reply": liaison.reply_command,
+        "progress": liaison.progress_command, "rate": liaison.rate_command,
+        # following items up (staff; /track also a liaison's, for their units)
+        "track": tracking.track, "refer": tracking.refer, "convert": tracking.convert,
+        "reserve": tracking.reserve, "due": tracking.due, "units": units.units,
     }
     app.add_handler(TypeHandler(Update, callbacks.without_message), group=-1)
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))
@@ -116,6 +128,8 @@ def register_handlers(app: App) -> None:
     app.add_handler(CommandHandler("search", search.search, filters=NEW))
     app.add_handler(CommandHandler("forget", people.forget, filters=NEW))
     app.add_handler(CommandHandler("export", people.export, filters=NEW))
+    app.add_handler(CommandHandler("stats", stats.stats, filters=NEW))  # private: it says so
+    app.add_handler(CommandHandler("summary", stats.summary, filters=NEW))
     app.add_handler(CommandHandler("whoami", whoami.whoami, filters=NEW))
     for name, callback in private_commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW & filters.ChatType.PRIVATE))
@@ -142,6 +156,9 @@ def register_handlers(app: App) -> None:
                                          pattern=rf"^mn:(files|public|edit):{ID}$"))
     app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=rf"^cf:(ok|fix):{ID}$"))
     app.add_handler(CallbackQueryHandler(people.forget_button, pattern=people.PATTERN))
+    app.add_handler(CallbackQueryHandler(tracking.button, pattern=tracking_view.PATTERN))
+    app.add_handler(CallbackQueryHandler(liaison.item_button, pattern=liaison_view.ITEM_PATTERN))
+    app.add_handler(CallbackQueryHandler(liaison.rate_button, pattern=liaison_view.RATE_PATTERN))
     app.add_handler(CallbackQueryHandler(callbacks.unknown_button))  # after every button
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, session.chat_migrated))
     app.add_handler(ChatMemberHandler(session.added_to_group,
@@ -150,10 +167,18 @@ def register_handlers(app: App) -> None:
                                    & filters.CaptionRegex(r"^/template(?:@\w+)?\s*$"),
                                    hall.template))
     app.add_handler(MessageHandler(NEW & filters.COMMAND, session.unknown_command))
+    # an answer to an item's prompt or notice: a progress note, a reply, a reply document
+    app.add_handler(MessageHandler(
+        NEW & filters.ChatType.PRIVATE & liaison_view.ANSWERS
+        & ((filters.TEXT & ~filters.COMMAND) | filters.Document.ALL), liaison.answer_to_item))
     app.add_handler(MessageHandler(
         NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.VIDEO
                | filters.Document.ALL), voice.on_audio))
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
+    # the reason a question of /track's buttons asked for, replied to it (before texts)
+    app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND
+                                   & filters.ChatType.PRIVATE & tracking.ANSWERS_QUESTION,
+                                   tracking.reason_reply))
     app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,
                                    texts.private_text))
     # an edit of a recorded text is its correction; an edited command or caption is not

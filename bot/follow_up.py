@@ -23,13 +23,15 @@ log = logging.getLogger(__name__)
 async def follow_up(deps: BotDeps, session_id: int, version: int) -> TrackingResult | None:
     """Track an approved version's items; None when that failed (logged, caught up later)."""
     try:
-        return await track_version(deps.uow, session_id=session_id, version=version,
-                                   now=deps.clock(), options=deps.follow_up,
-                                   tz=ZoneInfo(deps.timezone))
+        result = await track_version(deps.uow, session_id=session_id, version=version,
+                                     now=deps.clock(), options=deps.follow_up,
+                                     tz=ZoneInfo(deps.timezone))
     except Exception:  # the approval is committed: it stands whatever tracking met
         log.exception("tracking version %s of session %s failed; the next start catches up",
                       version, session_id)
         return None
+    deps.on_item_change()  # items and their reminders were made or changed
+    return result
 
 
 async def catch_up(deps: BotDeps) -> list[TrackingResult]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from facilitation.audit import AuditEntry
 from facilitation.model import (
@@ -31,6 +31,10 @@ from facilitation.model import (
 from facilitation.session import Session
 from facilitation.tracking import ItemEvent, TrackedItem
 from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName
+
+if TYPE_CHECKING:  # the figures' types import this module's Protocols
+    from facilitation.tracking_documents import HeldMinutes, ItemRecord, ItemsQuery
+    from facilitation.tracking_figures import Figures, FiguresQuery, Hall
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,12 @@ class HallRepository(Protocol):
     async def move(self, old_chat_id: int, new_chat_id: int) -> None:
         """The hall's settings follow its group to a new chat id (kept there if it has any)."""
         ...
+
+    async def settled_notice(self, chat_id: int) -> bool:
+        """Whether the group is told when every item of one of its sessions is settled."""
+        ...
+
+    async def set_settled_notice(self, chat_id: int, on: bool) -> None: ...
 
 
 class MinutesRepository(Protocol):
@@ -376,6 +386,21 @@ class ScheduledReminder:
     id: int | None = None
 
 
+@dataclass(frozen=True)
+class UnitInvite:
+    """A one-time link that makes whoever opens it a liaison of the unit
+    (facilitation.tracking_invites); ``used_by`` is their Telegram user id."""
+
+    code: str
+    unit_id: int
+    created_at: datetime
+    expires_at: datetime
+    created_by: int | None = None  # the staff member's person id
+    used_by: int | None = None
+    used_at: datetime | None = None
+    id: int | None = None
+
+
 class UnitRepository(Protocol):
     """The directory of responsible units, the mappings staff made, the names still unknown."""
 
@@ -401,6 +426,22 @@ class UnitRepository(Protocol):
         """Forget the waiting names with the normalised form of ``written`` (it was mapped)."""
         ...
 
+    async def add_invite(self, invite: UnitInvite) -> UnitInvite: ...
+    async def invite(self, code: str) -> UnitInvite | None: ...
+    async def use_invite(self, code: str, telegram_user_id: int, at: datetime) -> bool:
+        """Mark the invite used by that user; False (nothing changed) when it already was,
+        also by another writer at the same moment."""
+        ...
+
+
+@dataclass(frozen=True)
+class UnnotifiedEvent:
+    """An item's event whose notices are still owed: ``event_id`` orders them as stored."""
+
+    event_id: int
+    item_id: int
+    n: int  # the event's number within its item (ItemEvent.n)
+
 
 class TrackedItemRepository(Protocol):
     """Tracked items with their events. ``add`` stores an item and its history; ``save``
@@ -421,6 +462,13 @@ class TrackedItemRepository(Protocol):
         """Items not settled nor withdrawn, narrowed to a unit, a session or a hall."""
         ...
 
+    async def open_snapshots(self, *, unit_id: int | None = None,
+                             session_id: int | None = None,
+                             chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """The same items read from their stored state, not replayed: without history,
+        reply or reason (for lists that only read them; never to act on)."""
+        ...
+
     async def add(self, item: TrackedItem) -> TrackedItem: ...
     async def save(self, item: TrackedItem) -> None: ...
     async def events(self, item_id: int) -> builtins.list[ItemEvent]: ...
@@ -428,6 +476,17 @@ class TrackedItemRepository(Protocol):
     async def untracked_approvals(self) -> builtins.list[tuple[int, int]]:
         """(session id, its latest approved version) of every session whose items were
         tracked for no version as recent (or never), by session: what is still to track."""
+        ...
+
+    async def unnotified(self, *, after: int = 0, session_id: int | None = None,
+                         limit: int = 100) -> builtins.list[UnnotifiedEvent]:
+        """Events whose notices are not written yet (facilitation.tracking_notifying), in
+        the order they were stored; those after the event ``after``, of one session."""
+        ...
+
+    async def mark_notified(self, event_id: int, at: datetime) -> bool:
+        """Record that the event's notices are written; False when another writer did it
+        first (then its notices are theirs to write)."""
         ...
 
 
@@ -441,8 +500,36 @@ class ReminderRepository(Protocol):
         """Unsent reminders due at ``now`` or before, the oldest first."""
         ...
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest unsent reminder is due; None when there is none."""
+        ...
+
     async def mark_sent(self, reminder_id: int, at: datetime) -> bool:
         """Record that it was sent; False when it already was (another process sent it)."""
+        ...
+
+
+class FiguresRepository(Protocol):
+    """The read side of the figures and the follow-up documents: SQL aggregates and joins
+    (facilitation/tracking_figures.py defines each figure; tracking_documents.py the rows)."""
+
+    async def halls(self, *, until: datetime) -> builtins.list[Hall]:
+        """Every hall (group chat) that held a session before ``until``, with its name (its
+        latest session's hall text) and its town as set, by chat id."""
+        ...
+
+    async def counts(self, query: FiguresQuery) -> dict[int, Figures]:
+        """The figures of each hall (by chat id) that held a session in the period."""
+        ...
+
+    async def items(self, query: ItemsQuery) -> builtins.list[ItemRecord]:
+        """Items (never withdrawn ones) by session, kind and turn; or those of
+        ``query.item_ids`` (found ones only)."""
+        ...
+
+    async def minutes_held(self, chat_id: int, start: datetime,
+                           end: datetime) -> builtins.list[HeldMinutes]:
+        """The hall's sessions held in [start, end) whose minutes are approved, by time."""
         ...
 
 
@@ -452,6 +539,7 @@ class TrackingUnitOfWork(UnitOfWork, Protocol):
     units: UnitRepository
     tracked: TrackedItemRepository
     reminders: ReminderRepository
+    figures: FiguresRepository
 
 
 class TrackingUnitOfWorkFactory(UnitOfWorkFactory, Protocol):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from facilitation.errors import InvalidState, PermissionDenied
+from facilitation.model import Person
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
 from facilitation.tracking import ItemKind, TrackedItem
@@ -48,16 +49,29 @@ class LiveRoles:
         person = await uow.people.by_telegram_id(actor.user_id)
         if person is None or person.id is None:
             return False
-        if item.kind == ItemKind.FOLLOW_UP:
-            session = await uow.sessions.get(item.session_id)
-            return session is not None and session.moderator_id == person.id
-        turns = [c for c in await uow.contributions.list(item.session_id) if c.seq == item.seq]
-        if any(c.person_id == person.id for c in turns):
-            return True
-        # a joint suggestion names its other proposers; names are only trusted for people
-        # who signed in to that session
-        return (person.display_name in item.proposers
-                and await uow.attendance.get(item.session_id, person.id) is not None)
+        return any(p.id == person.id for p in await proposers_of(uow, item))
+
+
+async def proposers_of(uow: TrackingUnitOfWork, item: TrackedItem) -> list[Person]:
+    """Who may evaluate the item's reply, and so is told how it goes (bot/item_notices.py):
+    for a suggestion, the speaker of the turn it came from, then the participants of the
+    session named among its proposers (names are trusted only for people who signed in to
+    that session); for a follow-up item (work the meeting set), the session's moderator.
+    The one place this is decided, for the access check and the notices alike."""
+    if item.kind == ItemKind.FOLLOW_UP:
+        session = await uow.sessions.get(item.session_id)
+        moderator = await uow.people.get(session.moderator_id) if session else None
+        return [moderator] if moderator is not None else []
+    ids = [c.person_id for c in await uow.contributions.list(item.session_id)
+           if c.seq == item.seq and c.person_id is not None]
+    named: list[int] = []
+    if item.proposers:
+        named = [a.person_id for a in await uow.attendance.list(item.session_id)]
+    people = await uow.people.get_many(list(dict.fromkeys([*ids, *named])))
+    found = [people[i] for i in ids if i in people]
+    found += [people[i] for i in named
+              if i in people and people[i].display_name in item.proposers]
+    return list({p.id: p for p in found}.values())
 
 
 def require_staff(roles: TrackingRoles, actor: Actor) -> None:
@@ -77,3 +91,14 @@ async def require_proposer(uow: TrackingUnitOfWork, roles: TrackingRoles, actor:
                            item: TrackedItem) -> None:
     if not await roles.is_proposer(uow, actor, item):
         raise PermissionDenied("item_not_proposer", item=item.id)
+
+
+async def require_party(uow: TrackingUnitOfWork, roles: TrackingRoles, actor: Actor,
+                        item: TrackedItem) -> None:
+    """Staff, a liaison of the item's unit, or its proposer: who may read its reply."""
+    if roles.is_staff(actor):
+        return
+    if item.unit_id is not None and await roles.is_liaison(uow, actor, item.unit_id):
+        return
+    if not await roles.is_proposer(uow, actor, item):
+        raise PermissionDenied("item_not_party", item=item.id)

@@ -75,6 +75,7 @@ class DueReminder:
     reminder: ScheduledReminder
     item: TrackedItem
     unit: Unit  # its liaisons are the ones to remind
+    topic: str | None = None  # of the session the item came from (take_due_reminders)
 
     @property
     def kind(self) -> ReminderKind:
@@ -84,6 +85,12 @@ class DueReminder:
     def days(self) -> int:
         """Before: days before the deadline; overdue: weeks since it became overdue."""
         return int(self.reminder.key.split("/")[2])
+
+    def days_left(self, now: datetime, tz: tzinfo) -> int:
+        """Days to the deadline from today in the hall; negative: days overdue. Said as of
+        when it goes out, not as of its key (a reminder sent late says the truth)."""
+        assert self.item.deadline is not None
+        return (self.item.deadline - now.astimezone(tz).date()).days
 
 
 def _current(reminder: ScheduledReminder, item: TrackedItem | None) -> bool:
@@ -127,3 +134,39 @@ async def mark_reminder_sent(uow: TrackingUnitOfWork, *, reminder_id: int, item_
             await uow.reminders.schedule(item_id, wanted(item, now, reminding))
         await uow.commit()
         return True
+
+
+async def take_due_reminders(uow: TrackingUnitOfWork, now: datetime, reminding: Reminding,
+                             limit: int = 100) -> list[DueReminder]:
+    """The reminders due at ``now``, each marked sent and followed by its item's next one, in
+    one unit of work: the caller owes their messages in the same transaction (the outbox's,
+    bot/reminder_sender.py), so a reminder is sent exactly once whatever moment the process
+    dies. Every due reminder leaves the due ones: one of an item no longer with a unit is
+    cleared, one that is not current (another deadline, its unit gone) gives way to the
+    item's next; one another sender marked first is skipped."""
+    async with uow:
+        taken: list[DueReminder] = []
+        for reminder in await uow.reminders.due(now, limit):
+            item = await uow.tracked.lock(reminder.item_id)
+            if item is None or item.unit_id is None or holding(item) is None:
+                await uow.reminders.schedule(reminder.item_id, [])
+                continue
+            unit = await uow.units.get(item.unit_id)
+            if unit is None or not _current(reminder, item):
+                await uow.reminders.schedule(reminder.item_id, wanted(item, now, reminding))
+                continue
+            assert reminder.id is not None
+            if not await uow.reminders.mark_sent(reminder.id, now):
+                continue
+            await uow.reminders.schedule(reminder.item_id, wanted(item, now, reminding))
+            session = await uow.sessions.get(item.session_id)
+            taken.append(DueReminder(reminder, item, unit,
+                                     session.topic if session is not None else None))
+        await uow.commit()
+        return taken
+
+
+async def next_reminder_due(uow: TrackingUnitOfWork) -> datetime | None:
+    """When the earliest unsent reminder is due: the sender sleeps until then."""
+    async with uow:
+        return await uow.reminders.next_due()

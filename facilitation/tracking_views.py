@@ -73,7 +73,7 @@ async def open_items(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRo
         unit_id = (await unit_by_ref(uow, unit)).id if unit is not None else None
         found: dict[int, TrackedItem] = {}
         for visible in await _visible_units(uow, actor, roles, unit_id):
-            for item in await uow.tracked.open_items(unit_id=visible, session_id=session):
+            for item in await uow.tracked.open_snapshots(unit_id=visible, session_id=session):
                 if item.id is not None:
                     found[item.id] = item
         names = {u.id: u.name for u in await uow.units.list() if u.id is not None}

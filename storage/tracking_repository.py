@@ -29,8 +29,16 @@ from sqlalchemy import (
     update,
 )
 
-from facilitation.ports import ScheduledReminder
-from facilitation.tracking import SETTLED, ItemEvent, ItemKind, ItemStatus, TrackedItem
+from facilitation.ports import ScheduledReminder, UnnotifiedEvent
+from facilitation.tracking import (
+    SETTLED,
+    Conversion,
+    ItemEvent,
+    ItemKind,
+    ItemStatus,
+    Satisfaction,
+    TrackedItem,
+)
 from storage import tracking_mapping as m
 from storage.repositories import SESSIONS, RowRepository, table_of
 from storage.rows import ItemEventRow, MinutesVersionRow, ScheduledReminderRow, TrackedItemRow
@@ -50,6 +58,33 @@ _MINUTES_ORDER = (case((ITEMS.c.kind == ItemKind.SUGGESTION.value, 0), else_=1),
 # The earliest deadline first: those overdue come before the rest; no deadline last.
 _DEADLINE_ORDER = (ITEMS.c.deadline.is_(None), ITEMS.c.deadline, ITEMS.c.session_id,
                    ITEMS.c.seq, ITEMS.c.id)
+
+
+def _open(statement: Select[Any], unit_id: int | None, session_id: int | None,
+          chat_id: int | None) -> Select[Any]:
+    """Open items (by the index on status and deadline), narrowed, the earliest deadline first."""
+    statement = statement.where(ITEMS.c.status.in_(OPEN_STATUSES))
+    if unit_id is not None:
+        statement = statement.where(ITEMS.c.unit_id == unit_id)
+    if session_id is not None:
+        statement = statement.where(ITEMS.c.session_id == session_id)
+    if chat_id is not None:
+        statement = statement.join(SESSIONS, and_(SESSIONS.c.id == ITEMS.c.session_id,
+                                                  SESSIONS.c.chat_id == chat_id))
+    return statement.order_by(*_DEADLINE_ORDER)
+
+
+_SNAPSHOT = [c for c in ITEMS.c if c.name not in ("created_at", "updated_at")]
+
+
+def _snapshot(r: Any) -> TrackedItem:
+    """An item as its row's snapshot columns have it (storage.tracking_mapping.item_values)."""
+    return TrackedItem(
+        r.session_id, ItemKind(r.kind), r.seq, r.text, ItemStatus(r.status), r.number,
+        tuple(p for p in r.proposers.split("\n") if p), r.category, r.unit_name, r.unit_id,
+        r.deadline, Conversion(r.conversion) if r.conversion else None, r.reference,
+        satisfaction=Satisfaction(r.satisfaction) if r.satisfaction else None,
+        reopens=r.reopens, settled_at=r.settled_at, version=r.version, id=r.id)
 
 
 class StaleItem(RuntimeError):
@@ -78,15 +113,16 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
                          chat_id: int | None = None) -> builtins.list[TrackedItem]:
         """Open items, the earliest deadline first (so the overdue ones lead), then those
         without a deadline; narrowed to a unit, a session or a hall (its chat)."""
-        statement = select(ITEMS.c.id).where(ITEMS.c.status.in_(OPEN_STATUSES))
-        if unit_id is not None:
-            statement = statement.where(ITEMS.c.unit_id == unit_id)
-        if session_id is not None:
-            statement = statement.where(ITEMS.c.session_id == session_id)
-        if chat_id is not None:
-            statement = statement.join(SESSIONS, and_(SESSIONS.c.id == ITEMS.c.session_id,
-                                                      SESSIONS.c.chat_id == chat_id))
-        return await self._items(statement.order_by(*_DEADLINE_ORDER))
+        return await self._items(_open(select(ITEMS.c.id), unit_id, session_id, chat_id))
+
+    async def open_snapshots(self, *, unit_id: int | None = None,
+                             session_id: int | None = None,
+                             chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """As ``open_items``, read from the items' snapshot columns, not replayed: one query,
+        no events (replaying every open item's events took most of /track's time). The items
+        carry no history, reply nor reservation reason: for lists that only read them."""
+        return await self._all(_open(select(*_SNAPSHOT), unit_id, session_id, chat_id),
+                               _snapshot)
 
     async def add(self, item: TrackedItem) -> TrackedItem:
         """Store a new item with its history (at least its creation)."""
@@ -130,6 +166,26 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
             .where(func.coalesce(tracked.c.t, 0) < latest.c.v)
             .order_by(latest.c.session_id))
         return [(int(row.session_id), int(row.v)) for row in rows]
+
+    # ------------------------------------------------------------------ notices owed
+    async def unnotified(self, *, after: int = 0, session_id: int | None = None,
+                         limit: int = 100) -> builtins.list[UnnotifiedEvent]:
+        """By the partial index of the events not notified (ix_item_events_unnotified)."""
+        statement = (select(EVENTS.c.id, EVENTS.c.item_id, EVENTS.c.n)
+                     .where(EVENTS.c.notified_at.is_(None), EVENTS.c.id > after))
+        if session_id is not None:
+            statement = statement.join(ITEMS, and_(ITEMS.c.id == EVENTS.c.item_id,
+                                                   ITEMS.c.session_id == session_id))
+        rows = await self._session.execute(statement.order_by(EVENTS.c.id).limit(limit))
+        return [UnnotifiedEvent(int(row.id), int(row.item_id), int(row.n)) for row in rows]
+
+    async def mark_notified(self, event_id: int, at: datetime) -> bool:
+        """Compare and set, as ``SqlAlchemyReminderRepository.mark_sent``: a second writer
+        finds it set (on PostgreSQL after waiting for the first's transaction)."""
+        result = await self._session.execute(
+            update(EVENTS).where(EVENTS.c.id == event_id, EVENTS.c.notified_at.is_(None))
+            .values(notified_at=at))
+        return cast(CursorResult[Any], result).rowcount == 1
 
     # ------------------------------------------------------------------ the machinery
     async def _append(self, item_id: int, events: Sequence[ItemEvent]) -> None:
@@ -176,6 +232,12 @@ class SqlAlchemyReminderRepository(RowRepository):
         return await self._all(
             select(REMINDERS).where(REMINDERS.c.sent_at.is_(None), REMINDERS.c.due_at <= now)
             .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(limit), m.to_reminder)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest unsent reminder is due (the partial index on due_at)."""
+        result = await self._session.execute(
+            select(func.min(REMINDERS.c.due_at)).where(REMINDERS.c.sent_at.is_(None)))
+        return cast(datetime | None, result.scalar_one())
 
     async def mark_sent(self, reminder_id: int, at: datetime) -> bool:
         """Compare and set: only the first caller finds sent_at NULL (on PostgreSQL a second

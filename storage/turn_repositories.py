@@ -193,7 +193,15 @@ class SqlAlchemyHallRepository(RowRepository):
             await self._session.execute(
                 HALLS.update().where(HALLS.c.chat_id == old_chat_id).values(chat_id=new_chat_id))
 
-    async def _upsert(self, chat_id: int, **values: str | bytes | None) -> None:
+    async def settled_notice(self, chat_id: int) -> bool:
+        on = await self._session.scalar(
+            select(HALLS.c.settled_notice).where(HALLS.c.chat_id == chat_id))
+        return bool(on)
+
+    async def set_settled_notice(self, chat_id: int, on: bool) -> None:
+        await self._upsert(chat_id, settled_notice=on)
+
+    async def _upsert(self, chat_id: int, **values: str | bytes | bool | None) -> None:
         updated = await self._session.execute(
             HALLS.update().where(HALLS.c.chat_id == chat_id).values(**values))
         if cast(CursorResult[Any], updated).rowcount == 0:

@@ -1,5 +1,6 @@
 """The directory of responsible units (facilitation/units.py): units with their aliases and
-liaisons, the mappings staff made of written names, and the names still waiting for one.
+liaisons, the mappings staff made of written names, the names still waiting for one, and the
+one-time invites that make whoever opens them a unit's liaison.
 
 A unit is three tables; reading n units is three queries, never one per unit. Exact names
 are unique in the database too: a second unit with a taken canonical name or alias fails
@@ -12,16 +13,20 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import CursorResult, Select, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from facilitation.ports import UnitInvite
 from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName, unit_key
 from storage import tracking_mapping as m
 from storage.repositories import RowRepository, table_of
 from storage.rows import (
     UnitAliasRow,
+    UnitInviteRow,
     UnitLiaisonRow,
     UnitMappingRow,
     UnitRow,
@@ -33,6 +38,7 @@ ALIASES = table_of(UnitAliasRow)
 LIAISONS = table_of(UnitLiaisonRow)
 MAPPINGS = table_of(UnitMappingRow)
 UNKNOWN = table_of(UnknownUnitNameRow)
+INVITES = table_of(UnitInviteRow)
 
 
 class SqlAlchemyUnitRepository(RowRepository):
@@ -87,6 +93,25 @@ class SqlAlchemyUnitRepository(RowRepository):
     async def drop_unknown(self, written: str) -> None:
         await self._session.execute(delete(UNKNOWN).where(UNKNOWN.c.key == unit_key(written)))
 
+    # ------------------------------------------------------------------ invites
+    async def add_invite(self, invite: UnitInvite) -> UnitInvite:
+        """A code already taken fails (IntegrityError): codes are unique."""
+        row_id = await self._insert(INVITES, {
+            "code": invite.code, "unit_id": invite.unit_id, "created_by": invite.created_by,
+            "created_at": invite.created_at, "expires_at": invite.expires_at,
+            "used_by": invite.used_by, "used_at": invite.used_at})
+        return replace(invite, id=row_id)
+
+    async def invite(self, code: str) -> UnitInvite | None:
+        return await self._one(select(INVITES).where(INVITES.c.code == code), _to_invite)
+
+    async def use_invite(self, code: str, telegram_user_id: int, at: datetime) -> bool:
+        """One conditional UPDATE: of two writers at once, one finds it unused."""
+        result = await self._session.execute(
+            update(INVITES).where(INVITES.c.code == code, INVITES.c.used_at.is_(None))
+            .values(used_by=telegram_user_id, used_at=at))
+        return cast(CursorResult[Any], result).rowcount == 1
+
     async def list(self) -> builtins.list[Unit]:
         """Every unit, in the order they were added."""
         return await self._units(select(UNITS).order_by(UNITS.c.id))
@@ -123,3 +148,9 @@ class SqlAlchemyUnitRepository(RowRepository):
         if liaisons:
             await self._session.execute(insert(LIAISONS), [
                 {"unit_id": unit_id, "telegram_user_id": user} for user in liaisons])
+
+
+def _to_invite(r: Any) -> UnitInvite:
+    return UnitInvite(code=r.code, unit_id=r.unit_id, created_at=r.created_at,
+                      expires_at=r.expires_at, created_by=r.created_by, used_by=r.used_by,
+                      used_at=r.used_at, id=r.id)

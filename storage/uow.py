@@ -26,6 +26,7 @@ from facilitation.ports import (
     AuditRepository,
     Clock,
     ContributionRepository,
+    FiguresRepository,
     HallRepository,
     HandRepository,
     MinutesRepository,
@@ -41,6 +42,7 @@ from facilitation.ports import (
     UnitRepository,
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
+from storage.figures_repository import SqlAlchemyFiguresRepository
 from storage.inbox import mark_processed_in
 from storage.minutes_repository import SqlAlchemyMinutesRepository
 from storage.personal_repository import SqlAlchemyPersonalDataRepository
@@ -79,7 +81,8 @@ class SqlAlchemyUnitOfWork:
 
     With an ``idempotency_key`` (a Telegram update_id), ``commit()`` also marks that update
     processed in the inbox, in the same transaction as the changes it caused.
-    It is a TrackingUnitOfWork: it also holds the units, tracked items and reminders.
+    It is a TrackingUnitOfWork: it also holds the units, tracked items, reminders and the
+    figures' read side.
     """
 
     people: PersonRepository
@@ -97,6 +100,7 @@ class SqlAlchemyUnitOfWork:
     units: UnitRepository
     tracked: TrackedItemRepository
     reminders: ReminderRepository
+    figures: FiguresRepository
 
     def __init__(
         self,
@@ -141,6 +145,7 @@ class SqlAlchemyUnitOfWork:
         self.units = SqlAlchemyUnitRepository(session)
         self.tracked = SqlAlchemyTrackedItemRepository(session)
         self.reminders = SqlAlchemyReminderRepository(session)
+        self.figures = SqlAlchemyFiguresRepository(session)
         return self
 
     async def __aexit__(

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,8 +15,10 @@ from bot.app import build_application, publish_commands
 from bot.common import App, AudioLimits, BotDeps, deps_of
 from bot.follow_up import catch_up
 from bot.health import HEALTH_FILE, Health
+from bot.item_notices import ItemNotifier
 from bot.outbox import Outbox, when_committed
 from bot.poller import DurablePoller
+from bot.reminder_sender import ReminderSender
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, TrackingUnitOfWorkFactory
@@ -59,6 +61,16 @@ class Runtime:
     poller: DurablePoller
     scribe: Scribe
     transcriber: Transcriber
+    reminders: ReminderSender | None = None  # of deadlines (bot/reminder_sender.py)
+    notices: ItemNotifier | None = None  # of items' changes (bot/item_notices.py)
+
+
+def fan_out(*calls: Callable[[], None]) -> Callable[[], None]:
+    """One hook that calls several (``on_item_change``: the reminders, the notices)."""
+    def call() -> None:
+        for each in calls:
+            each()
+    return call
 
 
 def follow_up_options(settings: Settings) -> FollowUpOptions:
@@ -99,6 +111,10 @@ async def build_runtime(
         rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
     timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health, outbox=deps.outbox)
     deps.on_floor_change = when_committed(timekeeper.kick)
+    assert deps.outbox is not None
+    reminders = ReminderSender(deps, deps.outbox)
+    notices = ItemNotifier(deps, deps.outbox)
+    deps.on_item_change = fan_out(when_committed(reminders.kick), when_committed(notices.kick))
     inbox = Inbox(make_session_factory(engine))
     poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout,
                            on_poll=Heartbeat(heartbeat_path(settings)))
@@ -109,7 +125,8 @@ async def build_runtime(
         retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
     scribe.outbox = deps.outbox
     deps.on_audio = when_committed(scribe.kick)
-    return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber)
+    return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,
+                   reminders=reminders, notices=notices)
 
 
 @contextlib.asynccontextmanager
@@ -126,6 +143,11 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
              asyncio.create_task(runtime.scribe.run(), name="scribe"),
+             *([asyncio.create_task(runtime.reminders.run(), name="reminders")]
+               if runtime.reminders is not None else []),
+             # catches up at start: what changes of items owe and a stop left unwritten
+             *([asyncio.create_task(runtime.notices.run(), name="item-notices")]
+               if runtime.notices is not None else []),
              # the word segmenter's dictionary (about 1 s), loaded before the first search
              asyncio.create_task(asyncio.to_thread(search.warm), name="warm-up")]
 

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.catalog import t
 from bot.common import Context, actor_of, chat_of, lang, reply, uow
-from facilitation import documents
+from facilitation import documents, tracking_notifying
 from facilitation.errors import InvalidInput
 from facilitation.model import HallDocument
 from transcripts.minutes.render_template import MAX_TEMPLATE_BYTES, check_template
@@ -15,6 +15,9 @@ from transcripts.minutes.render_template import MAX_TEMPLATE_BYTES, check_templa
 # what people type for each field, in either language
 FIELDS = {"主送": "to", "抄送": "cc", "落款": "issuer", "编号": "numbering", "期号": "numbering",
           "to": "to", "cc": "cc", "issuer": "issuer", "numbering": "numbering"}
+# the group told when every item of a session is settled (bot/item_notices.py)
+SETTLED_WORDS = ("办结通知", "settled")
+SWITCH = {"开": True, "关": False, "on": True, "off": False}
 
 
 def _shown(language: str, document: HallDocument) -> str:
@@ -31,7 +34,11 @@ async def hall_document(update: Update, context: Context) -> None:
     args = list(context.args or [])
     if not args:
         document = await documents.hall_document(context.deps.uow(), chat_id=chat_id)
-        await reply(update, _shown(language, document))
+        on = await tracking_notifying.settled_notice(context.deps.uow(), chat_id=chat_id)
+        await reply(update, _shown(language, document) + "\n" + _settled(language, on))
+        return
+    if args[0].lower() in SETTLED_WORDS:
+        await settled_notice(update, context, args[1:])
         return
     field = FIELDS.get(args[0].lower())
     if field is None:
@@ -41,6 +48,23 @@ async def hall_document(update: Update, context: Context) -> None:
         uow(update, context), chat_id=chat_id, actor=actor_of(update, context), field=field,
         values=values)
     await reply(update, t(language, "hall_document_set") + "\n" + _shown(language, document))
+
+
+def _settled(language: str, on: bool) -> str:
+    return t(language, "hall_settled_state",
+             state=t(language, "hall_settled_on" if on else "hall_settled_off"))
+
+
+async def settled_notice(update: Update, context: Context, args: list[str]) -> None:
+    """/hall 办结通知 开|关: whether the group hears that a session's items are all settled;
+    set by whoever may set the hall's other settings."""
+    on = SWITCH.get(args[0].lower()) if len(args) == 1 else None
+    if on is None:
+        raise InvalidInput("usage_hall_settled")
+    await tracking_notifying.set_settled_notice(uow(update, context), chat_id=chat_of(update).id,
+                                                actor=actor_of(update, context), on=on)
+    language = lang(update, context)
+    await reply(update, t(language, "hall_settled_set", state=_settled(language, on)))
 
 
 async def template(update: Update, context: Context) -> None:

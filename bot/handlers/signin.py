@@ -21,6 +21,7 @@ from bot.common import (
     uow,
     user_of,
 )
+from bot.handlers import units
 from bot.parsing import REMOTE_WORDS, optional, parse_kind
 from facilitation import services
 from facilitation.services import SignedIn
@@ -98,6 +99,9 @@ async def start(update: Update, context: Context) -> None:
         return
     if not context.args:
         await reply(update, t(language, "welcome"))
+        return
+    if context.args[0].startswith(units.INVITE_PREFIX):  # a liaison's invite (/units invite)
+        await units.redeem(update, context, context.args[0].removeprefix(units.INVITE_PREFIX))
         return
     code, _, flag = context.args[0].partition("_")
     actor = actor_of(update, context)

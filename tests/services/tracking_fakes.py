@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from facilitation.ports import ScheduledReminder
+from facilitation.ports import ScheduledReminder, UnitInvite
 from facilitation.tracking import (
     SETTLED,
     ItemEvent,
@@ -36,6 +36,7 @@ class TrackingStore(Store):
     unknown: list[UnknownUnitName] = field(default_factory=list)
     items: dict[int, list[ItemEvent]] = field(default_factory=dict)  # item id -> its history
     reminders: dict[int, ScheduledReminder] = field(default_factory=dict)
+    invites: dict[str, UnitInvite] = field(default_factory=dict)  # by code
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TrackingStore:
         """Events are immutable and hold read-only mappings (which cannot be copied): a copy
@@ -94,6 +95,23 @@ class FakeUnits:
     async def drop_unknown(self, written: str) -> None:
         self._s.unknown = [n for n in self._s.unknown if n.key != unit_key(written)]
 
+    async def add_invite(self, invite: UnitInvite) -> UnitInvite:
+        if invite.code in self._s.invites:
+            raise RuntimeError("unique violation: an invite's code")
+        stored = replace(invite, id=next(self._s.ids))
+        self._s.invites[invite.code] = stored
+        return stored
+
+    async def invite(self, code: str) -> UnitInvite | None:
+        return self._s.invites.get(code)
+
+    async def use_invite(self, code: str, telegram_user_id: int, at: datetime) -> bool:
+        found = self._s.invites.get(code)
+        if found is None or found.used_at is not None:
+            return False
+        self._s.invites[code] = replace(found, used_by=telegram_user_id, used_at=at)
+        return True
+
 
 def _minutes_order(item: TrackedItem) -> tuple[int, int, int]:
     return (0 if item.kind == ItemKind.SUGGESTION else 1, item.seq, item.id or 0)
@@ -137,6 +155,13 @@ class FakeTrackedItems:
                        and (session_id is None or t.session_id == session_id)
                        and (chat_id is None or chats.get(t.session_id) == chat_id)),
                       key=_deadline_order)
+
+    async def open_snapshots(self, *, unit_id: int | None = None,
+                             session_id: int | None = None,
+                             chat_id: int | None = None) -> list[TrackedItem]:
+        """As storage's: the open items without their history (nor reply, nor reason)."""
+        return [replace(t, history=[], reply=None, reason=None) for t in await self.open_items(
+            unit_id=unit_id, session_id=session_id, chat_id=chat_id)]
 
     async def add(self, item: TrackedItem) -> TrackedItem:
         if not item.history:
@@ -201,6 +226,9 @@ class FakeReminders:
                        if r.sent_at is None and r.due_at <= now),
                       key=lambda r: (r.due_at, r.id or 0))[:limit]
 
+    async def next_due(self) -> datetime | None:
+        return min((r.due_at for r in self._rows.values() if r.sent_at is None), default=None)
+
     async def mark_sent(self, reminder_id: int, at: datetime) -> bool:
         row = self._rows.get(reminder_id)
         if row is None or row.sent_at is not None:
@@ -220,7 +248,7 @@ class FakeTrackingUnitOfWork(FakeUnitOfWork):
 
     async def commit(self) -> None:
         await super().commit()
-        for name in ("units", "mappings", "unknown", "items", "reminders"):
+        for name in ("units", "mappings", "unknown", "items", "reminders", "invites"):
             setattr(self.store, name, getattr(self.state, name))
 
 

@@ -1,0 +1,150 @@
+"""The read side of staff's desk for following items up: /track in pages, one item for a
+button's follow-up question, the units an item may be referred to (those its text names
+first), and the directory with its open items (/units).
+
+Access is decided here, as in facilitation.tracking_views (whose access rule /track uses):
+staff only, but for /track, which a liaison may also read for their units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from facilitation.errors import NotFound
+from facilitation.ports import TrackingUnitOfWork
+from facilitation.services import Actor
+from facilitation.tracking import TrackedItem
+from facilitation.tracking_access import TrackingRoles, require_staff
+from facilitation.tracking_services import unit_by_ref
+from facilitation.tracking_views import TrackRow, open_items
+from facilitation.units import Unit, UnknownUnitName, resolve_unit, unit_key
+
+PAGE_SIZE = 8
+OVERDUE_WORDS = frozenset({"逾期", "超期", "overdue"})
+
+
+@dataclass(frozen=True)
+class TrackScope:
+    """Which open items: all, the overdue ones, a unit's (id, "#id" or name), a session's."""
+
+    overdue: bool = False
+    unit: int | str | None = None
+    session: int | None = None
+
+    @classmethod
+    def said(cls, words: str) -> TrackScope:
+        """As staff type it after /track: nothing (all), 逾期, a session's number (ASCII
+        digits), else a unit (a name, an alias or #id)."""
+        said = " ".join(words.split())
+        if not said:
+            return cls()
+        if said.lower() in OVERDUE_WORDS:
+            return cls(overdue=True)
+        if said.isascii() and said.isdigit() and len(said) <= 10:
+            return cls(session=int(said))
+        return cls(unit=said)
+
+
+@dataclass(frozen=True)
+class TrackPage:
+    rows: tuple[TrackRow, ...]  # this page's
+    page: int  # 1-based, within 1..pages
+    pages: int
+    total: int
+    overdue: int  # of all the pages
+    scope: TrackScope  # its unit, if any, by id
+    unit_name: str | None  # the unit's, when narrowed to one
+    can_manage: bool  # staff (may refer, convert, reserve, change deadlines)
+
+
+async def track_page(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRoles,
+                     scope: TrackScope, page: int = 1, page_size: int = PAGE_SIZE,
+                     now: datetime, tz: tzinfo) -> TrackPage:
+    """One page of the open items the actor may see (tracking_views.open_items' rule and
+    order); a page past the last is the last."""
+    unit: Unit | None = None
+    if scope.unit is not None:
+        async with uow:
+            unit = await unit_by_ref(uow, scope.unit)
+    rows = await open_items(uow, actor=actor, roles=roles,
+                            unit=unit.id if unit is not None else None, session=scope.session,
+                            overdue_only=scope.overdue, now=now, tz=tz)
+    pages = max(1, math.ceil(len(rows) / page_size))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * page_size
+    return TrackPage(tuple(rows[start:start + page_size]), page, pages, len(rows),
+                     sum(r.overdue for r in rows),
+                     TrackScope(scope.overdue, unit.id if unit else None, scope.session),
+                     unit.name if unit else None, roles.is_staff(actor))
+
+
+async def staff_item(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
+                     roles: TrackingRoles) -> TrackedItem:
+    """An item as staff see it, before a button asks them what to do with it."""
+    require_staff(roles, actor)
+    async with uow:
+        item = await uow.tracked.get(item_id)
+    if item is None:
+        raise NotFound("item_not_found", item=item_id)
+    return item
+
+
+@dataclass(frozen=True)
+class ReferChoices:
+    item: TrackedItem
+    units: tuple[Unit, ...]  # those the item names first, then the directory's order
+    named: int  # how many of them the item names
+
+
+def _named(item: TrackedItem, units: list[Unit], by_name: Unit | None) -> list[Unit]:
+    """The units the item's unit name (when it resolves) or its text names, in the order
+    its text names them."""
+    text = unit_key(item.text)
+    found = {u.id: text.find(unit_key(n)) for u in units for n in u.names
+             if len(unit_key(n)) >= 2 and unit_key(n) in text}
+    named = sorted((u for u in units if u.id in found), key=lambda u: found[u.id])
+    if by_name is not None:
+        named = [by_name, *(u for u in named if u.id != by_name.id)]
+    return named
+
+
+async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
+                        roles: TrackingRoles) -> ReferChoices:
+    """The units to offer for referring an item: the one its minutes name first."""
+    require_staff(roles, actor)
+    async with uow:
+        item = await uow.tracked.get(item_id)
+        if item is None:
+            raise NotFound("item_not_found", item=item_id)
+        directory = await uow.units.directory()
+    units = list(directory.units)
+    by_name = resolve_unit(item.unit_name, directory).unit if item.unit_name else None
+    named = _named(item, units, by_name)
+    ids = {u.id for u in named}
+    return ReferChoices(item, (*named, *(u for u in units if u.id not in ids)), len(named))
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: Unit
+    open_items: int
+
+
+@dataclass(frozen=True)
+class UnitsOverview:
+    units: tuple[UnitSummary, ...]  # in the order they were added
+    waiting: tuple[UnknownUnitName, ...]  # names of minutes no unit answers to, oldest first
+
+
+async def units_overview(uow: TrackingUnitOfWork, *, actor: Actor,
+                         roles: TrackingRoles) -> UnitsOverview:
+    """Staff: every unit with its open items, and the names waiting to be mapped."""
+    require_staff(roles, actor)
+    async with uow:
+        units = await uow.units.list()
+        counts = Counter(t.unit_id for t in await uow.tracked.open_items())
+        waiting = await uow.units.unknown()
+    return UnitsOverview(tuple(UnitSummary(u, counts[u.id]) for u in units), tuple(waiting))
