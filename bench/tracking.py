@@ -14,7 +14,8 @@ per item). Then, each timed ``--repeat`` times after one untimed run (best and m
 - ``report xlsx``: `yishitang report --format xlsx` for the county: the figures and the
   workbook (three sheets); goal < 1 s;
 - ``track``: /track for a staff member: facilitation.tracking_views.open_items (every open
-  item, replayed from its events, overdue first) and its first page; goal < 200 ms;
+  item, read from the items' snapshot columns, overdue first) and its first page; goal
+  < 200 ms;
 - ``track replayed``: for comparison, no goal: the open items replayed from their events
   (TrackedItemRepository.open_items), which /track read before it read the snapshots;
 - baselines, same database, same run: ``count``, SELECT count(*) FROM tracked_items; and

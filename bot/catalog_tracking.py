@@ -24,6 +24,12 @@ ZH: dict[str, str] = {
     "usage_convert": "用法：/convert 事项号 提案|社情民意|专报 [编号]，例如 /convert 12 提案 〔2027〕3号。",
     "usage_reserve": "用法：/reserve 事项号 理由，例如 /reserve 12 已在推进中，暂不立项。",
     "usage_due": "用法：/due 事项号 日期 理由，例如 /due 12 2027-01-31 需协调资金。",
+    # the fields of an item a too long or empty text is refused for (facilitation/tracking.py)
+    "field_reason": "理由",
+    "field_note": "办理进展",
+    "field_reply": "办理答复",
+    "field_document": "答复文件名",
+    "field_reference": "编号",
     "usage_units": "单位目录：/units 查看 · /units add 名称 [别名…] [level=县级|乡镇|村社区|企业] 添加 · /units map 写法 单位 对应纪要里的单位名称 · /units invite 单位 邀请联络员",
     # labels
     "tk_status_pending": "待处理",
@@ -115,6 +121,12 @@ EN: dict[str, str] = {
     "usage_convert": "Usage: /convert <item> proposal|opinion|report [number], e.g. /convert 12 proposal 2027-3.",
     "usage_reserve": "Usage: /reserve <item> <reason>",
     "usage_due": "Usage: /due <item> <date> <reason>, e.g. /due 12 2027-01-31 funding to arrange.",
+    # the fields of an item a too long or empty text is refused for (facilitation/tracking.py)
+    "field_reason": "reason",
+    "field_note": "progress note",
+    "field_reply": "reply",
+    "field_document": "reply document's name",
+    "field_reference": "reference number",
     "usage_units": "Units: /units to list · /units add <name> [aliases…] [level=county|town|village|company] · /units map <as written> <unit> to map a name of the minutes · /units invite <unit> to invite a liaison",
     "tk_status_pending": "pending",
     "tk_status_converted": "converted",

@@ -4,7 +4,7 @@ Every change of an item is an event stored unnotified (item_events.notified_at N
 sender is woken by ``BotDeps.on_item_change`` after a change committed (a liaison's button, a
 staff command, an approval), looks every ``max_wait_s`` anyway (the command line changes
 items from another process) and catches up at start. In one transaction (the outbox's,
-bot/outbox.py) it claims the next events, works out what each owes
+bot/sending.owe) it claims the next events, works out what each owes
 (facilitation/tracking_notifying.py, the rules in facilitation/tracking_notices.py) and writes
 the messages as outbox rows, private chats included (written directly, not through the bot's
 request hook, which would send them at once); after the commit the outbox sends them. Killed
@@ -24,12 +24,13 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot import sending
 from bot.catalog import t
-from bot.common import BotDeps, fit, wait_or_timeout
-from bot.health import Backoff
+from bot.common import BotDeps, fit
 from bot.liaison_view import document_name, liaison_keyboard, rating_keyboard
-from bot.limits import Priority
+from bot.minutes_view import short
 from bot.outbox import Outbox, Owed
+from bot.sending import notice_row
 from facilitation.tracking import ItemKind, ItemStatus
 from facilitation.tracking_notices import NoticeKind
 from facilitation.tracking_notifying import ItemBrief, Notice, Taken, take_notices
@@ -37,10 +38,6 @@ from facilitation.tracking_notifying import ItemBrief, Notice, Taken, take_notic
 log = logging.getLogger(__name__)
 ITEM_TEXT_CHARS = 300  # of an item's text in a notice
 REPLY_TEXT_CHARS = 2500  # of a reply's text: the rest of a message stays within its limit
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _date(language: str, brief: ItemBrief, which: str = "deadline") -> str:
@@ -56,7 +53,7 @@ def _unit(language: str, brief: ItemBrief) -> str:
 
 def _item(language: str, brief: ItemBrief) -> str:
     return t(language, "tell_item", what=t(language, f"tell_what_{brief.kind.value}"),
-             item=brief.item_id, text=_cut(brief.text, ITEM_TEXT_CHARS))
+             item=brief.item_id, text=short(brief.text, ITEM_TEXT_CHARS))
 
 
 def _source(language: str, brief: ItemBrief) -> str:
@@ -103,8 +100,8 @@ def _to_proposer(language: str, notice: Notice) -> list[str]:
     lines = [t(language, f"tell_replied_{brief.kind.value}", unit=unit), _item(language, brief),
              _source(language, brief)]
     if brief.reply is not None and brief.reply.text:
-        lines.append(t(language, "tell_reply_text", text=_cut(brief.reply.text,
-                                                              REPLY_TEXT_CHARS)))
+        lines.append(t(language, "tell_reply_text",
+                       text=short(brief.reply.text, REPLY_TEXT_CHARS)))
     if brief.reply is not None and brief.reply.document:
         lines.append(t(language, "tell_reply_document",
                        name=document_name(brief.reply.document)))
@@ -153,12 +150,8 @@ def owed_messages(notices: tuple[Notice, ...], default_language: str) -> list[Ow
     owed = []
     for notice in notices:
         language = notice.to.language or default_language
-        payload = {"method": "sendMessage", "chat_id": notice.to.chat_id,
-                   "text": notice_text(language, notice), "priority": int(Priority.NOTICE)}
-        markup = notice_markup(language, notice)
-        if markup is not None:
-            payload["reply_markup"] = markup.to_dict()
-        owed.append(Owed(notice.to.chat_id, "message", payload))
+        owed.append(notice_row(notice.to.chat_id, notice_text(language, notice),
+                               notice_markup(language, notice)))
     return owed
 
 
@@ -180,12 +173,13 @@ class ItemNotifier:
         """Claim the next batch of events and write the notices they owe, in one
         transaction; nothing is sent here."""
         deps = self._deps
-        async with self._outbox.scope(level=Priority.NOTICE) as scope:
+
+        async def take() -> tuple[Taken, list[Owed]]:
             taken = await take_notices(deps.uow(), now=deps.clock(), staff=deps.staff_user_ids,
                                        tz=ZoneInfo(deps.timezone), limit=self._batch)
-            scope.owed.extend(owed_messages(taken.notices, deps.language))
-            await scope.commit()
-        return taken
+            return taken, owed_messages(taken.notices, deps.language)
+
+        return await sending.owe(self._outbox, take)
 
     async def tick(self) -> int:
         """Every event owed, batch after batch; then send. Returns the notices written."""
@@ -201,20 +195,10 @@ class ItemNotifier:
         return written
 
     async def run(self) -> None:
-        backoff = Backoff()
-        health = self._deps.health
-        while True:
-            self._wake.clear()
-            try:
-                await self.tick()
-                wait = self._max_wait_s
-                backoff.reset()
-                health.database_up()
-            except Exception as error:  # keep going: a notice late is better than none
-                if health.unavailable(error):
-                    health.database_down(error, "item notices")
-                    wait = backoff.next()
-                else:
-                    log.exception("writing the notices of items failed")
-                    wait = self._max_wait_s
-            await wait_or_timeout(self._wake, wait)
+        async def tick() -> float:
+            await self.tick()
+            return self._max_wait_s
+
+        await sending.keep_ticking(tick, wake=self._wake, health=self._deps.health,
+                                   where="item notices", retry_s=self._max_wait_s, logger=log,
+                                   failed="writing the notices of items failed")

@@ -12,6 +12,7 @@ from telegram.ext import filters
 
 from bot.callbacks import ID
 from bot.catalog import CATALOGS, t
+from bot.minutes_view import one_line
 from facilitation.tracking import REFERENCE_MAX_CHARS, ItemStatus, Satisfaction
 from facilitation.tracking_views import TrackRow
 
@@ -133,11 +134,6 @@ def _when(language: str, row: TrackRow) -> str:
     return t(language, "liaison_left", days=row.days_left)
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS - 1] + "…"
-
-
 def mine_text(language: str, rows: list[TrackRow]) -> str:
     if not rows:
         return t(language, "liaison_mine_empty")
@@ -145,7 +141,8 @@ def mine_text(language: str, rows: list[TrackRow]) -> str:
     for row in rows[:MINE_ROWS]:
         deadline = (t(language, "tell_date", year=row.deadline.year, month=row.deadline.month,
                       day=row.deadline.day) if row.deadline else t(language, "tell_no_deadline"))
-        lines.append(t(language, "liaison_mine_row", item=row.item_id, text=_short(row.text),
+        lines.append(t(language, "liaison_mine_row", item=row.item_id,
+                       text=one_line(row.text, TEXT_CHARS),
                        status=t(language, f"liaison_status_{row.status.value}"),
                        unit=row.unit or t(language, "tell_unit_unknown"), deadline=deadline,
                        when=_when(language, row)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -19,6 +20,11 @@ ITEM_CHARS = 70
 
 def short(text: str, limit: int = ITEM_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` with its runs of white space (line breaks too) as one space, shortened."""
+    return short(" ".join(text.split()), limit)
 
 
 def day_text(value: date) -> str:
@@ -73,15 +79,22 @@ def draft_text(language: str, draft: Draft) -> str:
 
 def chunks(text: str, limit: int = 4096) -> list[str]:
     """Split at line breaks into messages within Telegram's limit (a long line is cut)."""
+    return pack((piece for line in text.split("\n")
+                 for piece in [line[i:i + limit] for i in range(0, len(line), limit)] or [""]),
+                limit)
+
+
+def pack(pieces: Iterable[str], limit: int, separator: str = "\n") -> list[str]:
+    """Consecutive pieces (each within ``limit``) joined by ``separator`` into as few texts
+    within ``limit`` as their order allows."""
     parts: list[str] = []
     current = ""
-    for line in text.split("\n"):
-        for piece in [line[i:i + limit] for i in range(0, len(line), limit)] or [""]:
-            if current and len(current) + 1 + len(piece) > limit:
-                parts.append(current)
-                current = piece
-            else:
-                current = f"{current}\n{piece}" if current else piece
+    for piece in pieces:
+        if current and len(current) + len(separator) + len(piece) > limit:
+            parts.append(current)
+            current = piece
+        else:
+            current = f"{current}{separator}{piece}" if current else piece
     return [*parts, current] if current else parts
 
 

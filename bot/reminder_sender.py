@@ -3,7 +3,7 @@
 The reminders are kept by storage, one unsent per item (facilitation/tracking_reminding.py).
 The sender sleeps until the earliest is due (at most ``max_wait_s``: another process, the
 command line, may have scheduled one since; a change of an item wakes it at once through
-``BotDeps.on_item_change``). Then, in one transaction (the outbox's, bot/outbox.py), it marks
+``BotDeps.on_item_change``). Then, in one transaction (the outbox's, bot/sending.owe), it marks
 the due reminders sent, schedules each item's next one and writes the messages they owe as
 outbox rows; after the commit the outbox sends them. Killed before the commit, nothing of it
 happened (the reminders are still due and sent later); after it, the outbox sends each row
@@ -29,11 +29,12 @@ from zoneinfo import ZoneInfo
 
 from telegram.constants import MessageLimit
 
+from bot import sending
 from bot.catalog import t
-from bot.common import BotDeps, wait_or_timeout
-from bot.health import Backoff
-from bot.limits import Priority
+from bot.common import BotDeps
+from bot.minutes_view import one_line, pack
 from bot.outbox import Outbox, Owed
+from bot.sending import notice_row
 from facilitation.services import reachable
 from facilitation.tracking_reminding import (
     DueReminder,
@@ -87,11 +88,6 @@ def _when(language: str, days_left: int) -> str:
     return t(language, "reminder_overdue", days=-days_left)
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= ITEM_TEXT_CHARS else text[:ITEM_TEXT_CHARS - 1] + "…"
-
-
 def entry(language: str, due: DueReminder, *, staff_only: bool, now: datetime,
           tz: tzinfo) -> str:
     """One item of a reminder: its text, unit, deadline and how near, the session it came
@@ -100,7 +96,7 @@ def entry(language: str, due: DueReminder, *, staff_only: bool, now: datetime,
     assert item.deadline is not None
     deadline = t(language, "reminder_date", year=item.deadline.year, month=item.deadline.month,
                  day=item.deadline.day)
-    lines = [t(language, "reminder_item", item=item.id, text=_short(item.text)),
+    lines = [t(language, "reminder_item", item=item.id, text=one_line(item.text, ITEM_TEXT_CHARS)),
              t(language, "reminder_unit", unit=due.unit.name),
              t(language, "reminder_deadline", date=deadline,
                when=_when(language, due.days_left(now, tz)))]
@@ -123,16 +119,7 @@ def messages(language: str, owed: _Owed, *, now: datetime, tz: tzinfo,
         foot.append(t(language, "reminder_hint_staff"))
     blocks = [head, *(entry(language, due, staff_only=staff_only, now=now, tz=tz)
                       for due, staff_only in items), "\n".join(foot)]
-    texts: list[str] = []
-    current = ""
-    for block in (b for b in blocks if b):
-        block = block[:limit]
-        if current and len(current) + 2 + len(block) > limit:
-            texts.append(current)
-            current = block
-        else:
-            current = f"{current}\n\n{block}" if current else block
-    return [*texts, current] if current else texts
+    return pack((b[:limit] for b in blocks if b), limit, "\n\n")
 
 
 def owed_messages(taken: list[DueReminder], staff: frozenset[int], language: str, *,
@@ -140,10 +127,7 @@ def owed_messages(taken: list[DueReminder], staff: frozenset[int], language: str
     """The outbox rows the reminders taken owe, to each person in private."""
     owed = []
     for user_id, what in sorted(recipients(taken, staff).items()):
-        for text in messages(language, what, now=now, tz=tz):
-            owed.append(Owed(user_id, "message", {
-                "method": "sendMessage", "chat_id": user_id, "text": text,
-                "priority": int(Priority.NOTICE)}))
+        owed += [notice_row(user_id, text) for text in messages(language, what, now=now, tz=tz)]
     told = {o.chat_id for o in owed}
     unheard = [d.item.id for d in taken if not told & {*d.unit.liaisons, *staff}]
     if unheard:
@@ -179,41 +163,27 @@ class ReminderSender:
         options = deps.follow_up
         reminding = Reminding.of(tz, options.lead_days, options.remind_at)
         now = deps.clock()
-        async with self._outbox.scope(level=Priority.NOTICE) as scope:
+
+        async def take() -> tuple[list[DueReminder], list[Owed]]:
             taken = await take_due_reminders(deps.uow(), now, reminding, self._batch)
-            scope.owed.extend(owed_messages(taken, deps.staff_user_ids, deps.language,
-                                            now=now, tz=tz))
-            await scope.commit()
+            return taken, owed_messages(taken, deps.staff_user_ids, deps.language, now=now,
+                                        tz=tz)
+
+        taken = await sending.owe(self._outbox, take)
         if taken:
             log.info("%d reminders of deadlines sent", len(taken))
             await self._outbox.send_pending()
         return taken
 
     async def seconds_to_next(self) -> float:
-        due = await next_reminder_due(self._deps.uow())
-        if due is None:
-            return self._max_wait_s
-        wait = (due - self._deps.clock()).total_seconds()
-        return min(max(wait, 0.0), self._max_wait_s)
+        return sending.seconds_until(await next_reminder_due(self._deps.uow()),
+                                     self._deps.clock(), self._max_wait_s)
 
     async def run(self) -> None:
-        backoff = Backoff()
-        health = self._deps.health
-        while True:
-            self._wake.clear()
-            try:
-                await self.tick()
-                wait = await self.seconds_to_next()
-                backoff.reset()
-                health.database_up()
-            except Exception as error:  # keep going: a reminder late is better than none
-                if health.unavailable(error):
-                    health.database_down(error, "reminders")
-                    wait = backoff.next()
-                else:
-                    log.exception("sending reminders failed")
-                    wait = self._max_wait_s
-            if not self._wake.is_set():
-                self.idle.set()
-            await wait_or_timeout(self._wake, wait)
-            self.idle.clear()
+        async def tick() -> float:
+            await self.tick()
+            return await self.seconds_to_next()
+
+        await sending.keep_ticking(tick, wake=self._wake, health=self._deps.health,
+                                   where="reminders", retry_s=self._max_wait_s, logger=log,
+                                   failed="sending reminders failed", idle=self.idle)

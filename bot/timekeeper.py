@@ -9,10 +9,11 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.catalog import t
-from bot.common import duration, wait_or_timeout
-from bot.health import Backoff, Health
+from bot.common import duration
+from bot.health import Health
 from bot.limits import Priority
 from bot.outbox import Outbox
+from bot.sending import keep_ticking, seconds_until
 from facilitation import record
 from facilitation.ports import Clock, UnitOfWorkFactory
 from facilitation.record import TimerNotice
@@ -69,26 +70,14 @@ class Timekeeper:
             log.warning("timer notice for turn %s not delivered", turn.id, exc_info=True)
 
     async def seconds_to_next(self) -> float:
-        deadline = await record.next_deadline(self._uow())
-        if deadline is None:
-            return self._max_wait_s
-        wait = (deadline - self._clock()).total_seconds()
-        return min(max(wait, 0.0), self._max_wait_s)
+        return seconds_until(await record.next_deadline(self._uow()), self._clock(),
+                             self._max_wait_s)
 
     async def run(self) -> None:
-        backoff = Backoff()
-        while True:
-            self._wake.clear()
-            try:
-                await self.tick()
-                wait = await self.seconds_to_next()
-                backoff.reset()
-                self._health.database_up()
-            except Exception as error:  # keep time anyway: a deadline missed is noticed late
-                if self._health.unavailable(error):
-                    self._health.database_down(error, "timekeeper")
-                    wait = backoff.next()
-                else:
-                    log.exception("timekeeper tick failed")
-                    wait = self._max_wait_s
-            await wait_or_timeout(self._wake, wait)
+        async def tick() -> float:
+            await self.tick()
+            return await self.seconds_to_next()
+
+        await keep_ticking(tick, wake=self._wake, health=self._health, where="timekeeper",
+                           retry_s=self._max_wait_s, logger=log,
+                           failed="timekeeper tick failed")

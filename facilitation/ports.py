@@ -33,8 +33,9 @@ from facilitation.tracking import ItemEvent, TrackedItem
 from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName
 
 if TYPE_CHECKING:  # the figures' types import this module's Protocols
+    from facilitation.tracking_counts import Figures, FiguresQuery
     from facilitation.tracking_documents import HeldMinutes, ItemRecord, ItemsQuery
-    from facilitation.tracking_figures import Figures, FiguresQuery, Hall
+    from facilitation.tracking_figures import Hall
 
 
 @dataclass(frozen=True)
@@ -469,6 +470,11 @@ class TrackedItemRepository(Protocol):
         reply or reason (for lists that only read them; never to act on)."""
         ...
 
+    async def open_per_unit(self) -> dict[int, int]:
+        """How many open items each unit has (units with none left out): counted, not
+        loaded."""
+        ...
+
     async def add(self, item: TrackedItem) -> TrackedItem: ...
     async def save(self, item: TrackedItem) -> None: ...
     async def events(self, item_id: int) -> builtins.list[ItemEvent]: ...
@@ -511,7 +517,7 @@ class ReminderRepository(Protocol):
 
 class FiguresRepository(Protocol):
     """The read side of the figures and the follow-up documents: SQL aggregates and joins
-    (facilitation/tracking_figures.py defines each figure; tracking_documents.py the rows)."""
+    (facilitation/tracking_counts.py defines each figure; tracking_documents.py the rows)."""
 
     async def halls(self, *, until: datetime) -> builtins.list[Hall]:
         """Every hall (group chat) that held a session before ``until``, with its name (its

@@ -9,7 +9,6 @@ staff only, but for /track, which a liaison may also read for their units.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -18,7 +17,7 @@ from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
 from facilitation.tracking import TrackedItem
 from facilitation.tracking_access import TrackingRoles, require_staff
-from facilitation.tracking_services import unit_by_ref
+from facilitation.tracking_services import MAX_ROW_ID, item_by_id, unit_by_ref
 from facilitation.tracking_views import TrackRow, open_items
 from facilitation.units import Unit, UnknownUnitName, resolve_unit, unit_key
 
@@ -44,6 +43,8 @@ class TrackScope:
         if said.lower() in OVERDUE_WORDS:
             return cls(overdue=True)
         if said.isascii() and said.isdigit() and len(said) <= 10:
+            if not 0 < int(said) <= MAX_ROW_ID:
+                raise NotFound("no_session")
             return cls(session=int(said))
         return cls(unit=said)
 
@@ -86,10 +87,7 @@ async def staff_item(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
     """An item as staff see it, before a button asks them what to do with it."""
     require_staff(roles, actor)
     async with uow:
-        item = await uow.tracked.get(item_id)
-    if item is None:
-        raise NotFound("item_not_found", item=item_id)
-    return item
+        return await item_by_id(uow, item_id)
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,7 @@ async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
     """The units to offer for referring an item: the one its minutes name first."""
     require_staff(roles, actor)
     async with uow:
-        item = await uow.tracked.get(item_id)
-        if item is None:
-            raise NotFound("item_not_found", item=item_id)
+        item = await item_by_id(uow, item_id)
         directory = await uow.units.directory()
     units = list(directory.units)
     by_name = resolve_unit(item.unit_name, directory).unit if item.unit_name else None
@@ -145,6 +141,7 @@ async def units_overview(uow: TrackingUnitOfWork, *, actor: Actor,
     require_staff(roles, actor)
     async with uow:
         units = await uow.units.list()
-        counts = Counter(t.unit_id for t in await uow.tracked.open_items())
+        counts = await uow.tracked.open_per_unit()
         waiting = await uow.units.unknown()
-    return UnitsOverview(tuple(UnitSummary(u, counts[u.id]) for u in units), tuple(waiting))
+    return UnitsOverview(tuple(UnitSummary(u, counts.get(u.id, 0) if u.id is not None else 0)
+                               for u in units), tuple(waiting))

@@ -4,7 +4,7 @@ and followup_xlsx.py), staff only, like the figures:
 - 办理情况汇总表 (:func:`summary`): every item referred to a unit (follow-up items included,
   withdrawn ones left out) from the sessions held in a period, grouped by unit: the item, its
   hall and session, its status, deadline and reply; overdue and on time as the figures count
-  them (facilitation/tracking_figures.py).
+  them (facilitation/tracking_counts.py).
 - 专报 "金点子·好建议" (:func:`special_report`): the suggestions staff chose, by item id.
 - 报送单 (:func:`cover`): a hall's approved minutes of a period (topic, date, version, issue
   number) and their items, sent to the 主送 / 抄送 of the hall's document settings.
@@ -27,15 +27,9 @@ from facilitation.tracking import (
     ItemStatus,
     Satisfaction,
 )
-from facilitation.tracking_figures import (
-    REPLIED,
-    Hall,
-    Period,
-    Requester,
-    choose_halls,
-    overdue_through,
-    require_staff,
-)
+from facilitation.tracking_counts import REPLIED, overdue_through
+from facilitation.tracking_figures import Hall, Period, Requester, choose_halls, require_staff
+from facilitation.tracking_services import MAX_ROW_ID
 
 if TYPE_CHECKING:
     from facilitation.ports import TrackingUnitOfWork
@@ -176,6 +170,9 @@ async def special_report(uow: TrackingUnitOfWork, *, by: Requester, item_ids: Se
         raise InvalidInput("report_no_items")
     if len(wanted) > MAX_REPORT_ITEMS:
         raise InvalidInput("report_too_many", limit=MAX_REPORT_ITEMS)
+    for item_id in wanted:
+        if not 0 < item_id <= MAX_ROW_ID:  # no row has it (and PostgreSQL refuses it)
+            raise NotFound("item_not_found", item=item_id)
     async with uow:
         records = {r.item_id: r for r in await uow.figures.items(ItemsQuery(item_ids=wanted))}
         halls = {h.chat_id: h for h in await uow.figures.halls(until=now)}

@@ -156,22 +156,28 @@ def parse_level(said: str) -> UnitLevel:
     return found
 
 
-# A name's level is said by its place word; a company's name by what it is, wherever its
-# place word stands (县供电公司); a county body's may also start with its place (县乡村振兴局).
+# A name's level is the lowest place it names (平桥镇东头村村委会 is the village's); words
+# that only hold a place character (城乡, 乡村, 农村, 乡镇) name no place, so
+# 平桥县住房和城乡建设局 and 县农业农村局 stay the county's. A company's name says what it is,
+# wherever its place word stands (县供电公司). A name with no place word but 局 is a county
+# bureau.
 _COMPANY = re.compile(r"公司|集团|企业|有限|厂$")
-_COUNTY_FIRST = re.compile(r"^(?:县|市|区)")
-_VILLAGE = re.compile(r"村|社区|居委会")
-_TOWN = re.compile(r"镇|乡|街道")
-_COUNTY = re.compile(r"县|市|区|局$")
+_NOT_A_PLACE = re.compile(r"城乡|乡村|农村|乡镇")
+_LEVELS_BY_DEPTH = ((re.compile(r"社区|居委会|村"), UnitLevel.VILLAGE),
+                    (re.compile(r"街道|镇|乡"), UnitLevel.TOWN),
+                    (re.compile(r"县|市|区"), UnitLevel.COUNTY))
 
 
 def guess_level(name: str) -> UnitLevel | None:
     """The level a unit's name says (县/市 → county, 镇/乡/街道 → town, 村/社区 → village,
     公司/集团/企业 → company); None when it says none (交警队)."""
     text = unicodedata.normalize("NFKC", name)
-    for pattern, level in ((_COMPANY, UnitLevel.COMPANY), (_COUNTY_FIRST, UnitLevel.COUNTY),
-                           (_VILLAGE, UnitLevel.VILLAGE), (_TOWN, UnitLevel.TOWN),
-                           (_COUNTY, UnitLevel.COUNTY)):
-        if pattern.search(text):
+    if _COMPANY.search(text):
+        return UnitLevel.COMPANY
+    places = _NOT_A_PLACE.sub("", text)
+    for pattern, level in _LEVELS_BY_DEPTH:
+        if pattern.search(places):
             return level
+    if text.endswith("局"):
+        return UnitLevel.COUNTY
     return None

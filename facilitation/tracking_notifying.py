@@ -51,19 +51,15 @@ from facilitation.tracking_notices import (
     settles_session,
     users_told,
 )
+from facilitation.tracking_services import item_by_id
+from facilitation.tracking_views import ItemHead
 from facilitation.units import Unit
 
 
 @dataclass(frozen=True)
-class ItemBrief:
+class ItemBrief(ItemHead):
     """What a notice says of its item, as the event left it."""
 
-    item_id: int
-    session_id: int
-    kind: ItemKind
-    number: int | None  # the suggestion's number in the minutes
-    text: str
-    status: ItemStatus
     unit: str | None  # the unit's name in the directory, else as written
     deadline: date | None
     topic: str  # of the session it came from
@@ -237,19 +233,12 @@ async def set_settled_notice(uow: UnitOfWork, *, chat_id: int, actor: Actor, on:
 
 
 # ------------------------------------------------------------------ what the buttons read
-async def _item(uow: TrackingUnitOfWork, item_id: int) -> TrackedItem:
-    item = await uow.tracked.get(item_id)
-    if item is None:
-        raise NotFound("item_not_found", item=item_id)
-    return item
-
-
 async def item_for_liaison(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
                            roles: TrackingRoles) -> TrackedItem:
     """The item, to a liaison of its unit only: what the 办理中 and 办结 buttons check before
     they ask for the note or the reply (the command that follows checks again)."""
     async with uow:
-        item = await _item(uow, item_id)
+        item = await item_by_id(uow, item_id)
         await require_liaison(uow, roles, actor, item)
         return item
 
@@ -259,7 +248,7 @@ async def reply_document(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
     """The reference of the document of the item's reply, to staff, the unit's liaisons and
     the proposer."""
     async with uow:
-        item = await _item(uow, item_id)
+        item = await item_by_id(uow, item_id)
         await require_party(uow, roles, actor, item)
         if item.reply is None or item.reply.document is None:
             raise NotFound("liaison_no_document", item=item_id)

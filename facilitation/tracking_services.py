@@ -35,9 +35,16 @@ from facilitation.tracking_access import (
 )
 from facilitation.tracking_reminding import Holding, Reminding, holding, reschedule
 from facilitation.tracking_sync import apply_plan, minutes_items, plan_tracking, unresolved
-from facilitation.units import Resolution, Unit, resolve_unit, unknown_name
+from facilitation.units import (
+    UNIT_NAME_MAX_CHARS,
+    Resolution,
+    Unit,
+    resolve_unit,
+    unknown_name,
+)
 
 DEFAULT_DEADLINE_DAYS = 30  # 交办 without a deadline named: a month, unless settings say else
+MAX_ROW_ID = 2**31 - 1  # the database's integer keys: a larger id as typed names no row
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,14 @@ async def _locked(uow: TrackingUnitOfWork, item_id: int) -> TrackedItem:
     return item
 
 
+async def item_by_id(uow: TrackingUnitOfWork, item_id: int) -> TrackedItem:
+    """The item, to read (not locked); NotFound when there is none."""
+    item = await uow.tracked.get(item_id)
+    if item is None:
+        raise NotFound("item_not_found", item=item_id)
+    return item
+
+
 async def _store(uow: TrackingUnitOfWork, item: TrackedItem, before: Holding, now: datetime,
                  reminding: Reminding | None) -> None:
     await uow.tracked.save(item)
@@ -162,7 +177,7 @@ async def unit_by_ref(uow: TrackingUnitOfWork, unit: int | str) -> Unit:
     if isinstance(unit, str) and (by_id := re.fullmatch(r"#([0-9]{1,12})", unit.strip())):
         unit = int(by_id.group(1))
     if isinstance(unit, int):
-        found = await uow.units.get(unit)
+        found = await uow.units.get(unit) if 0 < unit <= MAX_ROW_ID else None
         if found is None:
             raise NotFound("unit_not_found", unit=f"#{unit}")
         return found
@@ -171,7 +186,7 @@ async def unit_by_ref(uow: TrackingUnitOfWork, unit: int | str) -> Unit:
         raise InvalidInput("unit_ambiguous", unit=unit,
                            units="、".join(u.name for u in resolution.candidates))
     if resolution.unit is None:
-        raise NotFound("unit_not_found", unit=unit)
+        raise NotFound("unit_not_found", unit=unit[:UNIT_NAME_MAX_CHARS])
     return resolution.unit
 
 

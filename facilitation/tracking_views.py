@@ -16,19 +16,27 @@ from facilitation.tracking_services import unit_by_ref
 
 
 @dataclass(frozen=True)
-class TrackRow:
+class ItemHead:
+    """What every list and notice of items says of one first (TrackRow here, the notices'
+    ItemBrief in facilitation.tracking_notifying)."""
+
     item_id: int
     session_id: int
     kind: ItemKind
     number: int | None  # the suggestion's number in the minutes
     text: str
     status: ItemStatus
+
+
+@dataclass(frozen=True)
+class TrackRow(ItemHead):
+    """An open item in a list. No proposer's name: a liaison reads these too."""
+
     unit_id: int | None
     unit: str | None  # the unit's name; the name as written while no unit answers to it
     deadline: date | None
     overdue: bool
     days_left: int | None  # to the deadline, in the hall's days; negative once overdue
-    proposers: tuple[str, ...]
     reopens: int
 
 
@@ -39,8 +47,7 @@ def _row(item: TrackedItem, names: dict[int, str], now: datetime, tz: tzinfo) ->
     return TrackRow(item.id, item.session_id, item.kind, item.number, item.text, item.status,
                     item.unit_id, unit or item.unit_name, item.deadline,
                     item.is_overdue(now, tz),
-                    (item.deadline - today).days if item.deadline else None,
-                    item.proposers, item.reopens)
+                    (item.deadline - today).days if item.deadline else None, item.reopens)
 
 
 def _order(row: TrackRow) -> tuple[bool, bool, date, int, int]:

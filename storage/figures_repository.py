@@ -2,7 +2,7 @@
 
 Each figure is a SUM(CASE ...) over the snapshot columns of tracked_items (status, kind,
 conversion, deadline, settled_at, satisfaction), GROUP BY the hall (sessions.chat_id): the
-items are never loaded one by one. facilitation/tracking_figures.py defines the figures; what
+items are never loaded one by one. facilitation/tracking_counts.py defines the figures; what
 the conditions below rest on is said there (e.g. "ever referred" is a set of statuses).
 
 Times: sessions are held in [start, end) by their start (else the opening of their sign-in),
@@ -41,8 +41,9 @@ from facilitation.tracking import (
     ItemStatus,
     Satisfaction,
 )
+from facilitation.tracking_counts import REFERRED, REPLIED, Figures, FiguresQuery
 from facilitation.tracking_documents import HeldMinutes, ItemRecord, ItemsQuery
-from facilitation.tracking_figures import REFERRED, REPLIED, Figures, FiguresQuery, Hall
+from facilitation.tracking_figures import Hall
 from storage.repositories import ATTENDANCE, SESSIONS, RowRepository, table_of
 from storage.rows import (
     HallRow,

@@ -124,6 +124,14 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
         return await self._all(_open(select(*_SNAPSHOT), unit_id, session_id, chat_id),
                                _snapshot)
 
+    async def open_per_unit(self) -> dict[int, int]:
+        """One aggregate over the index on status."""
+        rows = await self._session.execute(
+            select(ITEMS.c.unit_id, func.count().label("n"))
+            .where(ITEMS.c.status.in_(OPEN_STATUSES), ITEMS.c.unit_id.is_not(None))
+            .group_by(ITEMS.c.unit_id))
+        return {int(row.unit_id): int(row.n) for row in rows}
+
     async def add(self, item: TrackedItem) -> TrackedItem:
         """Store a new item with its history (at least its creation)."""
         if not item.history:

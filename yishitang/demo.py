@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.common import deps_of
+from facilitation import tracking_documents as documents
+from facilitation.audit import Operator
 from facilitation.record import SessionRecord, load_record
+from facilitation.tracking import ItemKind
+from facilitation.tracking_figures import report_figures, this_year
 from transcripts.export import to_interchange, to_markdown
+from transcripts.minutes import followup_docx, followup_xlsx
 from transcripts.minutes.drafts import approved_minutes, load_draft
 from transcripts.minutes.public import public_version
 from transcripts.minutes.render_docx import to_docx_bytes
@@ -25,6 +31,8 @@ from yishitang.stage import Stage, staged
 TOPIC = "三四线城市楼市去库存与刚需购房：限购调整、公积金支持、房企让利"
 HALL = "平桥县民生议事堂"
 MODERATOR = "李主席"
+STAFF = "陈秘书"  # 县政协办公室: the one staff member (YISHITANG_STAFF_USER_IDS)
+STAFF_ID = 1_900_000_001
 PROFILES = {
     "张大妈": "群众代表 - 城关社区",
     "王建国": "部门 - 县住建局",
@@ -188,6 +196,7 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _mark(stage, n, closing, "c")
     await _step(stage, n, MODERATOR, "/end")
     await _minutes(stage, n)
+    await _follow_up(stage, n)
 
 
 async def _mark(stage: Stage, n: Narrator, sent: dict[str, Any], code: str) -> None:
@@ -222,6 +231,61 @@ async def _minutes(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, MODERATOR, "/approve", private=True)
     await _step(stage, n, "刘芳", "/minutes")
     await _step(stage, n, "刘芳", "/search 公积金 首付")
+
+
+async def _notices(stage: Stage, n: Narrator) -> None:
+    """Let the notices of items' changes go out now (their sender also runs by itself)."""
+    assert stage.runtime.notices is not None and stage.runtime.app is not None
+    await stage.runtime.notices.tick()
+    outbox = deps_of(stage.runtime.app).outbox
+    assert outbox is not None
+    await outbox.send_pending()
+    n.bot_messages(_chats(stage))
+
+
+def _last_with(stage: Stage, name: str, data: str) -> dict[str, Any]:
+    """The latest message in ``name``'s private chat with a button carrying ``data``."""
+    return next(m for m in reversed(stage.sandbox.messages(stage.private(name).id))
+                if any(b.get("callback_data") == data for row in
+                       m.get("reply_markup", {}).get("inline_keyboard", []) for b in row))
+
+
+async def _follow_up(stage: Stage, n: Narrator) -> None:
+    """After approval: staff map a unit and invite its liaison, refer one suggestion and
+    convert another; the liaison accepts and answers; the proposer rates; the figures."""
+    if not n.quiet:
+        print("\n—— 会后：意见建议的跟踪办理 ——")
+    stage.person(STAFF, user_id=STAFF_ID)
+    await _step(stage, n, STAFF, "/units", private=True)
+    await _step(stage, n, STAFF, "/units add 平桥县住房和城乡建设局 县住建局 住建局", private=True)
+    await _notices(stage, n)
+    await _step(stage, n, STAFF, "/units invite 县住建局", private=True)
+    invite = next(m["text"] for m in reversed(stage.sandbox.messages(stage.private(STAFF).id))
+                  if "start=u_" in (m.get("text") or ""))
+    payload = invite.split("start=", 1)[1].split()[0]
+    await _step(stage, n, "王建国", f"/start {payload}", private=True)
+    record = await load_record(stage.runtime.uow())
+    assert record.session.id is not None
+    async with stage.runtime.uow() as work:
+        items = await work.tracked.for_session(record.session.id)
+    seq_of = {c.speaker_name: c.seq for c in record.contributions}
+    asked = next(i.id for i in items if i.kind == ItemKind.SUGGESTION and i.seq == seq_of["张大妈"])
+    talent = next(i.id for i in items if i.kind == ItemKind.SUGGESTION and i.seq == seq_of["刘芳"])
+    await _step(stage, n, STAFF, "/track", private=True)
+    await _step(stage, n, STAFF, f"/refer {asked} 县住建局 2027-01-31", private=True)
+    await _step(stage, n, STAFF, f"/convert {talent} 提案 平政协提〔2026〕15号", private=True)
+    await _notices(stage, n)
+    await _press(stage, n, "王建国", _last_with(stage, "王建国", f"lia:acc:{asked}"),
+                 f"lia:acc:{asked}", "✅ 接收")
+    await _step(stage, n, "王建国", "/mine", private=True)
+    await _step(stage, n, "王建国", f"/reply {asked} 已拟定放开外地户籍职工首套房限购的方案，"
+                "经县政府常务会议研究同意：在县城就业、连续缴纳社保满一年的外地户籍职工可购买"
+                "首套商品住房，2027年1月1日起施行。", private=True)
+    await _notices(stage, n)
+    await _press(stage, n, "张大妈", _last_with(stage, "张大妈", f"rate:{asked}:s"),
+                 f"rate:{asked}:s", "😊 满意")
+    await _step(stage, n, STAFF, "/stats", private=True)
+    await _step(stage, n, STAFF, "/summary", private=True)
 
 
 async def _timers(stage: Stage, n: Narrator) -> None:
@@ -270,6 +334,24 @@ async def _save_minutes(stage: Stage, output: Path, session_id: int,
     return written
 
 
+async def _save_follow_up(stage: Stage, output: Path, tz: ZoneInfo) -> list[Path]:
+    """The year's figures (report.xlsx) and the 办理情况汇总表 (DOCX, XLSX), as `yishitang
+    report` and `yishitang documents summary` write them."""
+    now = stage.clock()
+    period = this_year(now, tz)
+    by = Operator("demo")
+    report = await report_figures(stage.runtime.uow(), by=by, period=period, now=now, tz=tz)
+    summary = await documents.summary(stage.runtime.uow(), by=by, period=period, now=now, tz=tz)
+    written = []
+    for name, data in (("report.xlsx", followup_xlsx.figures_xlsx(report)),
+                       ("办理情况汇总表.docx", followup_docx.summary_docx(summary)),
+                       ("办理情况汇总表.xlsx", followup_xlsx.summary_xlsx(summary))):
+        path = output / name
+        await asyncio.to_thread(path.write_bytes, data)
+        written.append(path)
+    return written
+
+
 async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int:
     database = _fresh_database(output)
     speech = settings.model_dump(include={
@@ -281,13 +363,14 @@ async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int
     async with staged(output, database_url=f"sqlite+aiosqlite:///{database.resolve()}",
                       turn_seconds=180, language=settings.language,
                       timezone=settings.timezone, model_cache_dir=settings.models_dir.resolve(),
-                      **speech) as stage:
+                      staff_user_ids=[STAFF_ID], **speech) as stage:
         narrator = Narrator(stage, quiet)
         await _script(stage, narrator)
         record = await load_record(stage.runtime.uow())
         assert record.session.id is not None
         written = await _save_minutes(stage, output, record.session.id,
                                       ZoneInfo(settings.timezone))
+        written += await _save_follow_up(stage, output, ZoneInfo(settings.timezone))
     _save(output, record, ZoneInfo(settings.timezone))
     kinds = sorted({str(c.kind) for c in record.contributions})
     voices = sum(1 for c in record.contributions if c.source == "voice" and c.final)

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from yishitang.cli_common import failures_told, now, operator, with_uow
 from yishitang.settings import Settings
 
 if TYPE_CHECKING:
-    from facilitation.audit import Operator
     from facilitation.people import AuditLine, Forgotten, PersonRef
-    from facilitation.ports import Footprint, UnitOfWorkFactory
-
-T = TypeVar("T")
+    from facilitation.ports import Footprint
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,51 +60,13 @@ def _ref(args: argparse.Namespace) -> PersonRef:
     return PersonRef(args.person_id, args.telegram_id, args.name)
 
 
-def _operator() -> Operator:
-    from facilitation.audit import Operator
-
-    try:
-        return Operator(getpass.getuser())
-    except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        return Operator("unknown")
-
-
-async def _with_uow(settings: Settings, work: Callable[[UnitOfWorkFactory], Awaitable[T]]) -> T:
-    from storage.engine import make_engine
-    from storage.migrate import upgrade_async
-    from storage.uow import make_uow_factory
-
-    await upgrade_async(settings.db_url)
-    engine = make_engine(settings.db_url)
-    try:
-        return await work(make_uow_factory(engine))
-    finally:
-        await engine.dispose()
-
-
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.errors import describe
-    from facilitation.errors import DomainError
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        if args.command == "audit":
-            return _audit(settings, args)
-        if args.person_command == "export":
-            return _export(settings, args)
-        return _forget(settings, args)
-    except DomainError as error:
-        print(describe("en", error), file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-
-
-def _now() -> datetime:
-    from storage.uow import utc_now
-
-    return utc_now()
+    if args.command == "audit":
+        return failures_told(lambda: _audit(settings, args))
+    if args.person_command == "export":
+        return failures_told(lambda: _export(settings, args))
+    return failures_told(lambda: _forget(settings, args))
 
 
 def _forget(settings: Settings, args: argparse.Namespace) -> int:
@@ -116,12 +74,12 @@ def _forget(settings: Settings, args: argparse.Namespace) -> int:
     from storage.audio_files import FolderAudioFiles
 
     if not args.yes:
-        found = asyncio.run(_with_uow(settings, lambda uow: people.footprint(
-            uow(), ref=_ref(args), by=_operator())))
+        found = asyncio.run(with_uow(settings, lambda uow: people.footprint(
+            uow(), ref=_ref(args), by=operator())))
         print(_preview(found), file=sys.stderr)
         return 1
-    done = asyncio.run(_with_uow(settings, lambda uow: people.forget_person(
-        uow(), ref=_ref(args), by=_operator(), now=_now(),
+    done = asyncio.run(with_uow(settings, lambda uow: people.forget_person(
+        uow(), ref=_ref(args), by=operator(), now=now(),
         audio=FolderAudioFiles(settings.data_dir / "audio"))))
     print(_forgotten(done))
     return 0
@@ -152,10 +110,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     from facilitation import people
     from facilitation.personal_data import personal_data_json
 
-    now = _now()
-    found = asyncio.run(_with_uow(settings, lambda uow: people.export_person(
-        uow(), ref=_ref(args), by=_operator(), now=now)))
-    document = personal_data_json(found, now)
+    at = now()
+    found = asyncio.run(with_uow(settings, lambda uow: people.export_person(
+        uow(), ref=_ref(args), by=operator(), now=at)))
+    document = personal_data_json(found, at)
     if args.output is None:
         sys.stdout.write(document)
         return 0
@@ -181,8 +139,8 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
 
     tz = ZoneInfo(settings.timezone)
     since = _since(args.since, tz)
-    lines = asyncio.run(_with_uow(settings, lambda uow: people.read_audit(
-        uow(), by=_operator(), session_id=args.session, since=since, limit=args.limit)))
+    lines = asyncio.run(with_uow(settings, lambda uow: people.read_audit(
+        uow(), by=operator(), session_id=args.session, since=since, limit=args.limit)))
     for line in lines:
         print(_audit_json(line, tz) if args.json else _audit_line(line, tz))
     return 0

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from yishitang.cli_common import failures_told, now, operator, with_uow
 from yishitang.settings import Settings
 
 if TYPE_CHECKING:
-    from facilitation.audit import Operator
     from facilitation.ports import TrackingUnitOfWorkFactory
     from facilitation.tracking_figures import Period
-
-T = TypeVar("T")
 PERIOD_HELP = "2026 (a year), 2026Q4 (a quarter) or 2026-12 (a month), in the halls' time " \
               "zone (YISHITANG_TIMEZONE); default: this year"
 HALL_HELP = "one hall (its name, part of it, or its chat id) or a town (乡镇/街道); " \
@@ -38,7 +34,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "report", help="the halls' figures (sessions, suggestions, conversions, referrals, "
                        "settled, on time, overdue, satisfaction) per hall, town and county",
         description="The figures of every hall, each town and the county for a period; each "
-                    "figure is defined in facilitation/tracking_figures.py. XLSX: sheets "
+                    "figure is defined in facilitation/tracking_counts.py. XLSX: sheets "
                     "按议事堂, 按乡镇, 汇总.")
     report.add_argument("--period", help=PERIOD_HELP)
     report.add_argument("--hall", help=HALL_HELP)
@@ -72,29 +68,6 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     cover.add_argument("-o", "--output", type=Path, required=True, help="file to write (docx)")
 
 
-def _operator() -> Operator:
-    from facilitation.audit import Operator
-
-    try:
-        return Operator(getpass.getuser())
-    except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        return Operator("unknown")
-
-
-async def _with_uow(settings: Settings,
-                    work: Callable[[TrackingUnitOfWorkFactory], Awaitable[T]]) -> T:
-    from storage.engine import make_engine
-    from storage.migrate import upgrade_async
-    from storage.uow import make_uow_factory
-
-    await upgrade_async(settings.db_url)
-    engine = make_engine(settings.db_url)
-    try:
-        return await work(make_uow_factory(engine))
-    finally:
-        await engine.dispose()
-
-
 def _period(text: str | None, now: datetime, tz: ZoneInfo) -> Period:
     from facilitation.tracking_figures import parse_period, this_year
 
@@ -102,23 +75,17 @@ def _period(text: str | None, now: datetime, tz: ZoneInfo) -> Period:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.errors import describe
-    from facilitation.errors import DomainError
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if args.command == "report" and args.format == "xlsx" and args.output is None:
         print("--format xlsx writes a binary file: give -o FILE", file=sys.stderr)
         return 2
-    try:
-        data = asyncio.run(_with_uow(settings, lambda uow: _render(
-            uow, args, datetime.now(UTC), ZoneInfo(settings.timezone))))
-        _write(data, args.output)
-    except DomainError as error:
-        print(describe("en", error), file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+    return failures_told(lambda: _report(settings, args))
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    data = asyncio.run(with_uow(settings, lambda uow: _render(
+        uow, args, now(), ZoneInfo(settings.timezone))))
+    _write(data, args.output)
     return 0
 
 
@@ -128,7 +95,7 @@ async def _render(uow: TrackingUnitOfWorkFactory, args: argparse.Namespace, now:
     from facilitation.tracking_figures import report_figures
     from transcripts.minutes import figures_tables, followup_docx, followup_xlsx
 
-    by = _operator()
+    by = operator()
     if args.command == "report":
         report = await report_figures(uow(), by=by, period=_period(args.period, now, tz),
                                       hall=args.hall, now=now, tz=tz)

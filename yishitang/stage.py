@@ -59,9 +59,11 @@ class Stage:
     group: SandboxChat | None = None
     people: dict[str, SandboxUser] = field(default_factory=dict)
 
-    def person(self, name: str, language: str = "zh-hans") -> SandboxUser:
+    def person(self, name: str, language: str = "zh-hans",
+               user_id: int | None = None) -> SandboxUser:
         if name not in self.people:
-            self.people[name] = self.sandbox.add_user(name, language_code=language)
+            self.people[name] = self.sandbox.add_user(name, language_code=language,
+                                                      user_id=user_id)
         return self.people[name]
 
     def open_group(self, title: str, members: list[str], *, admin: bool = True) -> SandboxChat:

@@ -15,8 +15,8 @@ from telegram import InputFile, Update
 from bot.catalog import t
 from bot.common import Context, actor_of, chat_of, fit, is_group, kind_label, lang, reply
 from facilitation import tracking_documents
+from facilitation.tracking_counts import Figures
 from facilitation.tracking_figures import (
-    Figures,
     Line,
     Period,
     Report,
@@ -92,12 +92,20 @@ def stats_text(language: str, report: Report) -> str:
     return "\n".join(lines)
 
 
+async def _private_request(update: Update, context: Context) -> tuple[Period, str | None] | None:
+    """(the period, the hall or town) asked for; None in a group, told that the figures are
+    for a private chat (they name halls and units)."""
+    if is_group(update):
+        await reply(update, t(lang(update, context), "stats_private_only"))
+        return None
+    return _request(list(context.args or []), context)
+
+
 async def stats(update: Update, context: Context) -> None:
     language = lang(update, context)
-    if is_group(update):
-        await reply(update, t(language, "stats_private_only"))
+    if (asked := await _private_request(update, context)) is None:
         return
-    period, hall = _request(list(context.args or []), context)
+    period, hall = asked
     report = await report_figures(context.deps.uow(), by=actor_of(update, context),
                                   period=period, hall=hall, now=context.deps.clock(),
                                   tz=ZoneInfo(context.deps.timezone))
@@ -114,10 +122,9 @@ def _render(summary: tracking_documents.Summary) -> tuple[bytes, bytes]:
 async def summary(update: Update, context: Context) -> None:
     """The 办理情况汇总表, rendered off the event loop (CPU work)."""
     language = lang(update, context)
-    if is_group(update):
-        await reply(update, t(language, "stats_private_only"))
+    if (asked := await _private_request(update, context)) is None:
         return
-    period, hall = _request(list(context.args or []), context)
+    period, hall = asked
     found = await tracking_documents.summary(
         context.deps.uow(), by=actor_of(update, context), period=period, hall=hall,
         now=context.deps.clock(), tz=ZoneInfo(context.deps.timezone))

@@ -129,7 +129,8 @@ async def read_params(request: web.Request) -> Params:
     form = await request.post()
     for key, value in form.items():
         if isinstance(value, web.FileField):
-            data = value.file.read()
+            with value.file as file:  # closed now: a spooled file left open warns when collected
+                data = file.read()
             files[key] = UploadedFile(key, value.filename, value.content_type, data)
         elif isinstance(value, bytes):
             files[key] = UploadedFile(key, None, None, value)

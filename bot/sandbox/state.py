@@ -115,8 +115,14 @@ class SandboxState:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "zh-hans",
+        user_id: int | None = None,
     ) -> SandboxUser:
-        user = SandboxUser(self._allocate_user_id(), first_name, last_name, username, language_code)
+        """A user; ``user_id`` when a script must know it beforehand (e.g. to configure
+        them as staff)."""
+        if user_id is not None and user_id in self.users:
+            raise SandboxUsageError(f"user id already registered: {user_id}")
+        user = SandboxUser(user_id or self._allocate_user_id(), first_name, last_name, username,
+                           language_code)
         self.users[user.id] = user
         return user
 

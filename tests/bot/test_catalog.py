@@ -33,3 +33,18 @@ def test_every_domain_error_raised_has_words_in_every_language() -> None:
     assert len(codes) > 30  # the scan finds them
     for language, catalogue in CATALOGS.items():
         assert sorted(codes - set(catalogue)) == [], language
+
+
+FIELDS = re.compile(r"\bfield(?:_name)?=\"([a-z_]+)\"|\b_text\([^()]*?,\s*\"([a-z_]+)\"")
+
+
+def test_every_field_a_text_is_refused_for_has_a_name_in_every_language() -> None:
+    """``empty_field`` and ``too_long`` name the field ({field} -> field_<name>); a field
+    without words would read as the generic error inside the sentence."""
+    fields = {name for path in (ROOT / "facilitation").rglob("*.py")
+              for found in FIELDS.findall(path.read_text(encoding="utf-8"))
+              for name in found if name}
+    fields -= {"settled_notice"}  # an audit entry's field, not a refused text
+    assert {"reason", "note", "reply", "document", "reference", "text"} <= fields
+    for language, catalogue in CATALOGS.items():
+        assert sorted(f for f in fields if f"field_{f}" not in catalogue) == [], language

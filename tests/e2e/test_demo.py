@@ -85,3 +85,36 @@ def test_the_public_version_names_residents_by_kind(demo: Path) -> None:
     assert "张大妈" not in public and "吴女士" not in public
     assert "王建国" in public and "县住建局" in public
 
+
+
+def test_the_demo_follows_items_up_after_approval(demo: Path) -> None:
+    """Staff referred 张大妈's suggestion and converted 刘芳's; the liaison (王建国, bound by an
+    invite) accepted and replied; she rated it 满意; the figures and 汇总表 were written."""
+    from openpyxl import load_workbook
+
+    from storage.engine import make_engine
+
+    async def rows() -> tuple[list[Any], list[Any]]:
+        engine = make_engine(f"sqlite+aiosqlite:///{demo / 'demo.db'}")
+        try:
+            async with engine.connect() as connection:
+                items = list(await connection.exec_driver_sql(
+                    "SELECT i.kind, i.status, i.conversion, i.reference, i.satisfaction, "
+                    "u.name FROM tracked_items i LEFT JOIN units u ON u.id = i.unit_id "
+                    "WHERE i.status IN ('converted', 'evaluated') ORDER BY i.id"))
+                events = list(await connection.exec_driver_sql(
+                    "SELECT e.kind FROM item_events e JOIN tracked_items i ON i.id = e.item_id "
+                    "WHERE i.status = 'evaluated' ORDER BY e.n"))
+                return items, events
+        finally:
+            await engine.dispose()
+
+    items, events = asyncio.run(rows())
+    assert [tuple(r) for r in items] == [
+        ("suggestion", "evaluated", None, None, "satisfied", "平桥县住房和城乡建设局"),
+        ("suggestion", "converted", "proposal", "平政协提〔2026〕15号", None, None)]
+    assert [e for (e,) in events] == ["created", "referred", "accepted", "replied", "evaluated"]
+    sheets = load_workbook(demo / "report.xlsx", read_only=True).sheetnames
+    assert {"按议事堂", "按乡镇", "汇总"} <= set(sheets)
+    for name in ("办理情况汇总表.docx", "办理情况汇总表.xlsx"):
+        assert (demo / name).stat().st_size > 0, name

@@ -23,15 +23,8 @@ from facilitation.errors import NotFound, PermissionDenied
 from facilitation.ports import UnitOfWorkFactory
 from facilitation.services import Actor
 from facilitation.tracking import EventKind, ItemStatus
-from facilitation.tracking_figures import (
-    Figures,
-    Period,
-    Report,
-    item_figures,
-    parse_period,
-    report_figures,
-    total,
-)
+from facilitation.tracking_counts import Figures, item_figures, total
+from facilitation.tracking_figures import Period, Report, parse_period, report_figures
 from storage.uow import SqlAlchemyUnitOfWork
 
 TZ = ZoneInfo("Asia/Shanghai")

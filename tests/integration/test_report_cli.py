@@ -20,8 +20,9 @@ from bench.tracking_data import Generated, Shape, generate, write
 from facilitation.audit import Operator
 from facilitation.model import HallDocument
 from facilitation.tracking import ItemKind, ItemStatus
+from facilitation.tracking_counts import Figures
 from facilitation.tracking_documents import summary
-from facilitation.tracking_figures import Figures, Report, parse_period, report_figures
+from facilitation.tracking_figures import Report, parse_period, report_figures
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
 from transcripts.minutes.render_docx import zh_number
@@ -141,6 +142,10 @@ async def test_mistakes_are_one_line_and_an_exit_code(
     assert f"Item #{follow_up.id} is not a suggestion" in capsys.readouterr().err
     assert not out.exists()
     assert await _cli("documents", "report", "999999", "-o", str(out)) == 1
+    capsys.readouterr()
+    # past the database's keys (PostgreSQL would refuse the query): not found, in one line
+    assert await _cli("documents", "report", "99999999999", "-o", str(out)) == 1
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 async def test_the_summary_as_docx_and_xlsx_holds_every_referred_item(

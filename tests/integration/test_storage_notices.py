@@ -13,25 +13,25 @@ from facilitation.tracking import Satisfaction, TrackedItem, Who, new_follow_up,
 from facilitation.tracking_notices import NoticeKind
 from facilitation.tracking_notifying import take_notices
 from facilitation.units import Unit, UnitLevel
-from storage.uow import SqlAlchemyUnitOfWork
-from tests.integration.storage_builders import BEIJING, add_person, add_session, at
+from tests.integration.storage_builders import (
+    BEIJING,
+    add_person,
+    add_session,
+    at,
+    claimed_by_two_writers,
+    tracking_uow,
+)
 
 STAFF, LIAISON = Who(operator="cli:root"), Who(operator="cli:liaison")
 LIAISON_ID, STAFF_ID = 2**40 + 50, 2**40 + 60
 DUE = date(2026, 12, 31)
 
 
-def _tracking(uow_factory: UnitOfWorkFactory) -> SqlAlchemyUnitOfWork:
-    uow = uow_factory()
-    assert isinstance(uow, SqlAlchemyUnitOfWork)
-    return uow
-
-
 async def _world(uow_factory: UnitOfWorkFactory, chat_id: int = -100,
                  code: str = "ABC123") -> tuple[int, list[TrackedItem]]:
     """A session with a follow-up item referred to a unit that has a liaison, and a pending
     suggestion: (session id, the items)."""
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         moderator = await uow.people.by_telegram_id(2**40 + 1) or await add_person(uow)
         session = await add_session(uow, moderator, chat_id=chat_id, code=code)
         assert session.id is not None
@@ -50,7 +50,7 @@ async def test_unnotified_events_in_order_filtered_and_claimed_once(
         uow_factory: UnitOfWorkFactory) -> None:
     first, (action, _suggestion) = await _world(uow_factory)
     second, (other, _) = await _world(uow_factory, chat_id=-200, code="XYZ789")
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         everything = await uow.tracked.unnotified()
         assert [e.item_id for e in everything] == [action.id, _suggestion.id, other.id,
                                                    _.id]
@@ -63,7 +63,7 @@ async def test_unnotified_events_in_order_filtered_and_claimed_once(
         assert await uow.tracked.mark_notified(everything[0].event_id, at(2))
         assert not await uow.tracked.mark_notified(everything[0].event_id, at(3))
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert [e.item_id for e in await uow.tracked.unnotified(session_id=first)] == [
             _suggestion.id]
         # a new event of a notified item is owed again
@@ -73,7 +73,7 @@ async def test_unnotified_events_in_order_filtered_and_claimed_once(
         item.accept(who=LIAISON, at=at(4))
         await uow.tracked.save(item)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         owed = await uow.tracked.unnotified(session_id=first)
         assert [(e.item_id, e.n) for e in owed] == [(_suggestion.id, 1), (action.id, 2)]
 
@@ -81,26 +81,10 @@ async def test_unnotified_events_in_order_filtered_and_claimed_once(
 async def test_an_event_is_claimed_once_by_two_writers_at_the_same_moment(
         uow_factory: UnitOfWorkFactory) -> None:
     await _world(uow_factory)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         event_id = (await uow.tracked.unnotified())[0].event_id
-    first_marked, second_starting = asyncio.Event(), asyncio.Event()
-    results: dict[str, bool] = {}
-
-    async def first() -> None:
-        async with _tracking(uow_factory) as uow:
-            results["first"] = await uow.tracked.mark_notified(event_id, at(1))
-            first_marked.set()
-            await second_starting.wait()
-            await uow.commit()
-
-    async def second() -> None:
-        await first_marked.wait()
-        second_starting.set()
-        async with _tracking(uow_factory) as uow:
-            results["second"] = await uow.tracked.mark_notified(event_id, at(2))
-            await uow.commit()
-
-    await asyncio.gather(first(), second())
+    results = await claimed_by_two_writers(
+        uow_factory, lambda uow, when: uow.tracked.mark_notified(event_id, when))
     assert results == {"first": True, "second": False}
 
 
@@ -127,9 +111,9 @@ async def test_many_takers_write_each_notice_once(uow_factory: UnitOfWorkFactory
     for n in range(3):
         await _world(uow_factory, chat_id=-100 - n, code=f"CODE{n}")
     taken = await asyncio.gather(*(take_notices(
-        _tracking(uow_factory), now=at(5), staff=[STAFF_ID], tz=BEIJING, limit=2)
+        tracking_uow(uow_factory), now=at(5), staff=[STAFF_ID], tz=BEIJING, limit=2)
         for _ in range(4)))
-    while (more := await take_notices(_tracking(uow_factory), now=at(6), staff=[STAFF_ID],
+    while (more := await take_notices(tracking_uow(uow_factory), now=at(6), staff=[STAFF_ID],
                                       tz=BEIJING, limit=2)).events:
         taken.append(more)
     written = [(n.kind, n.to.chat_id, n.item.item_id) for t in taken for n in t.notices]
@@ -137,14 +121,14 @@ async def test_many_takers_write_each_notice_once(uow_factory: UnitOfWorkFactory
     assert {(kind, chat) for kind, chat, _item in written} == {(NoticeKind.ASSIGNED,
                                                                  LIAISON_ID)}
     assert len(written) == 3
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.tracked.unnotified() == []
 
 
 async def _act(uow_factory: UnitOfWorkFactory, item_id: int | None, *actions: str,
                minute: int) -> None:
     assert item_id is not None
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         item = await uow.tracked.lock(item_id)
         assert item is not None
         when = at(60 * minute)
@@ -164,7 +148,7 @@ async def _act(uow_factory: UnitOfWorkFactory, item_id: int | None, *actions: st
 async def test_the_group_hears_once_when_every_item_of_its_session_is_settled(
         uow_factory: UnitOfWorkFactory) -> None:
     session_id, (action, suggestion) = await _world(uow_factory)
-    take = lambda: take_notices(_tracking(uow_factory), now=at(9000),  # noqa: E731
+    take = lambda: take_notices(tracking_uow(uow_factory), now=at(9000),  # noqa: E731
                                 staff=[STAFF_ID], tz=BEIJING)
     await take()
     async with uow_factory() as uow:

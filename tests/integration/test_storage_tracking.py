@@ -34,18 +34,15 @@ from facilitation.units import (
     unknown_name,
 )
 from storage.tracking_repository import StaleItem
-from storage.uow import SqlAlchemyUnitOfWork
-from tests.integration.storage_builders import BEIJING, add_person, add_session, at
+from tests.integration.storage_builders import (
+    BEIJING,
+    add_person,
+    add_session,
+    at,
+    tracking_uow,
+)
 
 STAFF = Who(operator="cli:root")
-
-
-def _tracking(uow_factory: UnitOfWorkFactory) -> SqlAlchemyUnitOfWork:
-    """A unit of work of the factory: a TrackingUnitOfWork (mypy checks the factory's
-    ``__call__`` says so), with its connection at hand for the tests' own queries."""
-    uow = uow_factory()
-    assert isinstance(uow, SqlAlchemyUnitOfWork)
-    return uow
 
 
 async def _session(uow_factory: UnitOfWorkFactory, code: str = "ABC123",
@@ -61,7 +58,7 @@ async def _session(uow_factory: UnitOfWorkFactory, code: str = "ABC123",
 
 async def _unit(uow_factory: UnitOfWorkFactory, name: str, *aliases: str,
                 level: UnitLevel = UnitLevel.COUNTY) -> Unit:
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         unit = await uow.units.add(new_unit(name, level, aliases))
         await uow.commit()
     return unit
@@ -72,11 +69,11 @@ async def test_unit_round_trip_and_save(uow_factory: UnitOfWorkFactory) -> None:
     unit = new_unit("县住房和城乡建设局", UnitLevel.COUNTY, ["县住建局", "住建局"])
     unit.add_liaison(2**40 + 9)
     unit.add_liaison(7)  # kept in the order added, not by number
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         added = await uow.units.add(replace(unit))
         await uow.commit()
     assert added.id is not None
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.units.get(added.id) == added
         assert await uow.units.list() == [added]
         assert await uow.units.by_liaison(7) == [added]
@@ -87,7 +84,7 @@ async def test_unit_round_trip_and_save(uow_factory: UnitOfWorkFactory) -> None:
         added.add_liaison(8)
         await uow.units.save(added)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.units.get(added.id) == added
         assert await uow.units.by_liaison(2**40 + 9) == []
         assert [u.id for u in await uow.units.by_liaison(8)] == [added.id]
@@ -97,44 +94,44 @@ async def test_units_list_in_the_order_added_with_their_names(
         uow_factory: UnitOfWorkFactory) -> None:
     first = await _unit(uow_factory, "县民政局", "民政局")
     second = await _unit(uow_factory, "平桥镇城建办", level=UnitLevel.TOWN)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         second.add_liaison(11)
         first.add_liaison(11)  # one person, two units
         await uow.units.save(first)
         await uow.units.save(second)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.units.list() == [first, second]
         assert await uow.units.by_liaison(11) == [first, second]
 
 
 async def test_alias_and_name_are_unique_across_units(uow_factory: UnitOfWorkFactory) -> None:
     await _unit(uow_factory, "县住房和城乡建设局", "住建局")
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         with pytest.raises(IntegrityError):
             await uow.units.add(Unit("住建部门", UnitLevel.COUNTY, aliases=("住建局",)))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         with pytest.raises(IntegrityError):
             await uow.units.add(Unit("县住房和城乡建设局", UnitLevel.TOWN))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         other = await uow.units.add(Unit("县交通运输局", UnitLevel.COUNTY))
         other.add_alias("住建局")
         with pytest.raises(IntegrityError):
             await uow.units.save(other)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert [u.name for u in await uow.units.list()] == ["县住房和城乡建设局"]
 
 
 async def test_mapping_is_remembered_and_resolves(uow_factory: UnitOfWorkFactory) -> None:
     roads = await _unit(uow_factory, "县交通运输局", "交通局")
     person = (await _session(uow_factory))[1]
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         directory = await uow.units.directory()
         assert resolve_unit("路政所", directory).match == Match.UNKNOWN
         mapping = map_name("路政所", roads, by=person, at=at(5), directory=directory)
         await uow.units.add_mapping(mapping)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         directory = await uow.units.directory()
         assert directory.mappings == (UnitMapping("路政所", roads.id or 0, person, at(5)),)
         assert directory.units == (roads,)
@@ -148,7 +145,7 @@ async def test_unknown_names_once_per_form_until_mapped(uow_factory: UnitOfWorkF
     session_id, _ = await _session(uow_factory)
     a = await _unit(uow_factory, "区城建办", level=UnitLevel.COUNTY)
     b = await _unit(uow_factory, "县城建办", level=UnitLevel.COUNTY)  # the same form 城建办
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         directory = await uow.units.directory()
         vague = unknown_name(resolve_unit("城建办", directory), session_id=session_id,
                              item_id=None, at=at(10))
@@ -159,12 +156,12 @@ async def test_unknown_names_once_per_form_until_mapped(uow_factory: UnitOfWorkF
         await uow.units.add_unknown(vague)
         await uow.units.add_unknown(replace(vague, written="城建办 ", seen_at=at(30)))
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.units.unknown() == [vague, lost]  # the oldest first
         assert set(vague.candidates) == {a.id, b.id}
         await uow.units.drop_unknown("城建办公室")  # 办公室 is read as 办: the same form
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.units.unknown() == [lost]
         assert lost == UnknownUnitName("水务站", seen_at=at(20))
 
@@ -182,7 +179,7 @@ async def test_item_round_trip_through_its_whole_life(uow_factory: UnitOfWorkFac
     assert unit.id is not None
     liaison = Who(person_id=person)
     item = _suggestion(session_id)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         await uow.tracked.add(item)
         await uow.commit()
     assert item.id is not None
@@ -198,14 +195,14 @@ async def test_item_round_trip_through_its_whole_life(uow_factory: UnitOfWorkFac
         lambda t: t.evaluate(Satisfaction.BASICALLY, who=Who(person_id=person), at=at(800)),
     ]
     for step in steps:  # one unit of work per action, as the use cases will do
-        async with _tracking(uow_factory) as uow:
+        async with tracking_uow(uow_factory) as uow:
             loaded = await uow.tracked.lock(item.id)
             assert loaded == item
             step(item)
             step(loaded)
             await uow.tracked.save(loaded)
             await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         stored = await uow.tracked.get(item.id)
         events = await uow.tracked.events(item.id)
     assert stored == item
@@ -231,11 +228,11 @@ async def test_other_lives_round_trip(uow_factory: UnitOfWorkFactory) -> None:
     follow.map_unit(unit.id, who=Who(person_id=person), at=at(150))
     withdrawn = _suggestion(session_id, 4, "建议延长公交末班车")
     withdrawn.withdraw(version=2, who=STAFF, at=at(160), reason="纪要第2版删去")
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         for item in (converted, reserved, follow, withdrawn):
             await uow.tracked.add(item)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         stored = await uow.tracked.for_session(session_id)
     assert stored == [converted, reserved, withdrawn, follow]  # suggestions, then the rest
     assert stored[0].reference == "政协提案第12号" and stored[2].status == ItemStatus.WITHDRAWN
@@ -244,7 +241,7 @@ async def test_other_lives_round_trip(uow_factory: UnitOfWorkFactory) -> None:
 async def test_events_are_append_only(uow_factory: UnitOfWorkFactory) -> None:
     session_id, _ = await _session(uow_factory)
     item = _suggestion(session_id)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         await uow.tracked.add(item)
         await uow.tracked.save(item)  # nothing new: nothing appended
         item.reserve("已有类似项目", who=STAFF, at=at(200))
@@ -255,15 +252,15 @@ async def test_events_are_append_only(uow_factory: UnitOfWorkFactory) -> None:
     original = item.events
     # an earlier event changed in hand is not written back
     item.history[0] = replace(item.history[0], at=at(1), who=Who(operator="forged"))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         await uow.tracked.save(item)
         await uow.commit()
     # the last stored one changed in hand: the history does not go on from the stored one
     item.history[1] = replace(item.history[1], detail=MappingProxyType({"reason": "改写"}))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         with pytest.raises(StaleItem):
             await uow.tracked.save(item)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert tuple(await uow.tracked.events(item.id)) == original
         assert await uow.tracked.get(item.id) == replace(item, history=list(original))
         count = (await uow.session.execute(text(
@@ -274,20 +271,20 @@ async def test_events_are_append_only(uow_factory: UnitOfWorkFactory) -> None:
 async def test_a_stale_item_is_refused(uow_factory: UnitOfWorkFactory) -> None:
     session_id, _ = await _session(uow_factory)
     item = _suggestion(session_id)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         await uow.tracked.add(item)
         await uow.commit()
     assert item.id is not None
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         stale = await uow.tracked.get(item.id)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         fresh = await uow.tracked.lock(item.id)
         assert fresh is not None
         fresh.reserve("留作参考", who=STAFF, at=at(200))
         await uow.tracked.save(fresh)
         await uow.commit()
     assert stale is not None
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         with pytest.raises(StaleItem):
             await uow.tracked.save(stale)  # fewer events than are stored
         stale.convert(Conversion.OPINION, "社情民意第3期", who=STAFF, at=at(210))
@@ -297,7 +294,7 @@ async def test_a_stale_item_is_refused(uow_factory: UnitOfWorkFactory) -> None:
             await uow.tracked.save(replace(stale, id=item.id + 100))
         with pytest.raises(ValueError, match="no id"):
             await uow.tracked.save(replace(stale, id=None))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         assert await uow.tracked.get(item.id) == fresh
         assert await uow.tracked.get(item.id + 100) is None
         assert await uow.tracked.events(item.id + 100) == []
@@ -323,21 +320,23 @@ async def test_open_items_overdue_first(uow_factory: UnitOfWorkFactory) -> None:
     done.accept(who=STAFF, at=at(10))
     done.reply_with("已完成", who=STAFF, at=at(11))
     pending = _suggestion(session_id, 7)
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         for item in (late, soon, undated, earliest, elsewhere, done, pending):
             await uow.tracked.add(item)
         await uow.commit()
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         by_unit = await uow.tracked.open_items(unit_id=roads.id)
         in_session = await uow.tracked.open_items(session_id=session_id)
         in_hall = await uow.tracked.open_items(chat_id=-200)
         everywhere = await uow.tracked.open_items()
         both = await uow.tracked.open_items(unit_id=roads.id, session_id=session_id)
+        per_unit = await uow.tracked.open_per_unit()
     assert by_unit == [earliest, late, soon, undated]
     assert in_session == [elsewhere, late, soon, pending]
     assert in_hall == [earliest, undated]
     assert everywhere == [elsewhere, earliest, late, soon, pending, undated]
     assert both == [late, soon]
+    assert per_unit == {roads.id: 4, water.id: 1}
     now = datetime(2026, 11, 15, tzinfo=UTC)
     assert [t.is_overdue(now, BEIJING) for t in by_unit] == [True, True, False, False]
 
@@ -348,14 +347,14 @@ async def test_lock_serialises_writers_of_an_item(uow_factory: UnitOfWorkFactory
     item = new_follow_up(session_id, 1, "疏通排水沟", unit_name=unit.name, unit_id=unit.id,
                          deadline=date(2026, 12, 1), at=at(1))
     item.accept(who=STAFF, at=at(2))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         await uow.tracked.add(item)
         await uow.commit()
     assert item.id is not None
     item_id = item.id
 
     async def note(k: int) -> None:
-        async with _tracking(uow_factory) as uow:
+        async with tracking_uow(uow_factory) as uow:
             locked = await uow.tracked.lock(item_id)
             assert locked is not None
             locked.progress(f"进展{k}", who=STAFF, at=at(10 + k))
@@ -363,7 +362,7 @@ async def test_lock_serialises_writers_of_an_item(uow_factory: UnitOfWorkFactory
             await uow.commit()
 
     await asyncio.gather(*(note(k) for k in range(8)))
-    async with _tracking(uow_factory) as uow:
+    async with tracking_uow(uow_factory) as uow:
         stored = await uow.tracked.get(item_id)
     assert stored is not None and stored.status == ItemStatus.IN_PROGRESS
     assert [e.n for e in stored.events] == list(range(1, 11))

@@ -85,6 +85,12 @@ async def test_only_staff_invite(tracking: FakeTrackingUowFactory, clock: FakeCl
     assert denied.value.code == "not_staff"
     with pytest.raises(NotFound):
         await create_invite(tracking(), unit="环保局", actor=STAFF, roles=ROLES, now=NOW)
+    with pytest.raises(NotFound) as beyond:  # past the database's keys: never looked up
+        await create_invite(tracking(), unit="#99999999999", actor=STAFF, roles=ROLES, now=NOW)
+    assert (beyond.value.code, beyond.value.params["unit"]) == ("unit_not_found", "#99999999999")
+    with pytest.raises(NotFound) as long_name:  # a name said back no longer than a unit's
+        await create_invite(tracking(), unit="环" * 500, actor=STAFF, roles=ROLES, now=NOW)
+    assert long_name.value.params["unit"] == "环" * 64
     assert tracking.store.invites == {}
 
 
@@ -165,3 +171,7 @@ def test_what_track_is_narrowed_to_as_staff_type_it() -> None:
     assert TrackScope.said("#3") == TrackScope(unit="#3")
     assert TrackScope.said("县 住建局") == TrackScope(unit="县 住建局")
     assert TrackScope.said("１２") == TrackScope(unit="１２")  # not ASCII digits: a name
+    for beyond in ("0", "2147483648", "9999999999"):  # no session has it: none is looked up
+        with pytest.raises(NotFound) as refused:
+            TrackScope.said(beyond)
+        assert refused.value.code == "no_session"

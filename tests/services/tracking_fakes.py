@@ -6,6 +6,7 @@ only the events not stored yet and refuses an item that does not go on from what
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
@@ -162,6 +163,9 @@ class FakeTrackedItems:
         """As storage's: the open items without their history (nor reply, nor reason)."""
         return [replace(t, history=[], reply=None, reason=None) for t in await self.open_items(
             unit_id=unit_id, session_id=session_id, chat_id=chat_id)]
+
+    async def open_per_unit(self) -> dict[int, int]:
+        return dict(Counter(t.unit_id for t in await self.open_items() if t.unit_id is not None))
 
     async def add(self, item: TrackedItem) -> TrackedItem:
         if not item.history:

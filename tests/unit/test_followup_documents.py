@@ -13,9 +13,10 @@ from docx import Document
 
 from facilitation.model import HallDocument
 from facilitation.tracking import Conversion, ItemKind, ItemStatus, Satisfaction
+from facilitation.tracking_counts import Figures
 from facilitation.tracking_documents import Cover, CoverMinutes, HeldMinutes, ItemLine, ItemRecord
 from facilitation.tracking_documents import Summary as SummaryDoc
-from facilitation.tracking_figures import Figures, Line, Report, parse_period
+from facilitation.tracking_figures import Line, Report, parse_period
 from transcripts.minutes import figures_tables
 from transcripts.minutes.followup_docx import cover_docx, special_report_docx, summary_docx
 from transcripts.minutes.followup_xlsx import summary_xlsx
@@ -76,6 +77,18 @@ def test_the_summary_xlsx_has_dates_a_filter_and_totals() -> None:
     assert rows[3][4] == "2 个单位，共 3 件：已答复 1 件（按期 0 件），逾期 1 件"
     assert sheet.auto_filter.ref == "A2:O5" and sheet["J3"].number_format == "yyyy-mm-dd"
     assert sheet["A6"].font.b is True
+
+
+def test_a_text_that_looks_like_a_formula_stays_text_in_the_xlsx() -> None:
+    """Item texts and replies are anyone's words: "=..." is never a formula to Excel."""
+    record = replace(RECORD, text="=HYPERLINK(\"http://x\",\"点此\")", reply="=1+1",
+                     status=ItemStatus.DONE)
+    summary = SummaryDoc(parse_period("2026"), None, (("县住建局", (_line(record),)),), AT,
+                         date(2026, 12, 6))
+    sheet = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary))).active
+    text, reply = sheet["E3"], sheet["L3"]
+    assert (text.value, text.data_type) == ("=HYPERLINK(\"http://x\",\"点此\")", "s")
+    assert (reply.value, reply.data_type) == ("=1+1", "s")
 
 
 def test_the_special_report_says_who_proposed_where_and_how_it_is_handled() -> None:

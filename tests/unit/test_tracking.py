@@ -28,31 +28,15 @@ from facilitation.tracking import (
     ItemWithdrawn,
     Satisfaction,
     TrackedItem,
-    Who,
     new_follow_up,
-    new_suggestion,
     overdue_from,
     replay,
     snapshot,
 )
+from tests.tracking_builders import DUE, LIAISON, PROPOSER, STAFF, T0, follow_up, suggestion
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-STAFF = Who(person_id=1)
-LIAISON = Who(person_id=2)
-PROPOSER = Who(person_id=3)
-DUE = date(2026, 12, 31)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = ItemStatus
-
-
-def suggestion() -> TrackedItem:
-    return new_suggestion(7, 12, "建议在老街口增设夜间路灯", number=1, proposers=("张三",),
-                          category="基础设施", version=1, at=T0)
-
-
-def follow_up(unit_id: int | None = 5) -> TrackedItem:
-    return new_follow_up(7, 20, "县住建局牵头完成老街口路灯安装", unit_name="县住建局",
-                         unit_id=unit_id, deadline=DUE, version=1, at=T0)
 
 
 # Paths from a new suggestion to every state.

@@ -1,6 +1,6 @@
-"""The figures' definitions (facilitation/tracking_figures.py): periods, towns, what one item
-adds up to by the domain's own predicates, the last overdue deadline, choosing halls, and
-towns summed from halls."""
+"""The figures' definitions (facilitation/tracking_counts.py, tracking_figures.py): periods,
+towns, what one item adds up to by the domain's own predicates, the last overdue deadline,
+choosing halls, and towns summed from halls."""
 
 from __future__ import annotations
 
@@ -20,17 +20,14 @@ from facilitation.tracking import (
     new_suggestion,
     overdue_from,
 )
+from facilitation.tracking_counts import Figures, item_figures, overdue_through, total
 from facilitation.tracking_figures import (
-    Figures,
     Hall,
     build_report,
     choose_halls,
-    item_figures,
     looks_like_period,
-    overdue_through,
     parse_period,
     this_year,
-    total,
     town_of,
 )
 

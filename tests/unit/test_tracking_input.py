@@ -100,6 +100,10 @@ def test_quick_deadlines_run_from_the_later_of_today_and_the_deadline() -> None:
 @pytest.mark.parametrize(("name", "level"), [
     ("县住房和城乡建设局", UnitLevel.COUNTY),
     ("县乡村振兴局", UnitLevel.COUNTY),  # a county body whose name holds 乡 and 村
+    ("平桥县住房和城乡建设局", UnitLevel.COUNTY),  # the 乡 of 城乡 names no place
+    ("县农业农村局", UnitLevel.COUNTY),
+    ("平桥镇城乡建设办公室", UnitLevel.TOWN),
+    ("平桥镇东头村村委会", UnitLevel.VILLAGE),  # the lowest place it names
     ("区城管局", UnitLevel.COUNTY),
     ("市场监管局", UnitLevel.COUNTY),
     ("住建局", UnitLevel.COUNTY),

@@ -3,7 +3,7 @@ one event, the item as that event left it, and the chats that could be told."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,9 +15,6 @@ from facilitation.tracking import (
     ItemStatus,
     Satisfaction,
     TrackedItem,
-    Who,
-    new_follow_up,
-    new_suggestion,
     replay,
 )
 from facilitation.tracking_notices import (
@@ -34,24 +31,12 @@ from facilitation.tracking_notices import (
     stale,
     users_told,
 )
+from tests.tracking_builders import DUE, LIAISON, PROPOSER, STAFF, T0, follow_up, suggestion
 
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-DUE = date(2026, 12, 31)
-STAFF, LIAISON, PROPOSER = Who(person_id=1), Who(person_id=2), Who(person_id=3)
 L1, L2 = Recipient(701, "zh"), Recipient(702, "en")
 P1 = Recipient(301)
 S1 = Recipient(901)
 A, N, K, G = Audience, NoticeKind, ItemStatus, EventKind
-
-
-def suggestion() -> TrackedItem:
-    return new_suggestion(7, 12, "建议在老街口增设夜间路灯", number=1, proposers=("张三",),
-                          version=1, at=T0)
-
-
-def follow_up(unit_id: int | None = 5) -> TrackedItem:
-    return new_follow_up(7, 20, "县住建局牵头完成老街口路灯安装", unit_name="县住建局",
-                         unit_id=unit_id, deadline=DUE, version=1, at=T0)
 
 
 def at(minutes: int) -> datetime:

@@ -10,7 +10,8 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from facilitation.tracking_figures import Figures, Line, Report
+from facilitation.tracking_counts import Figures
+from facilitation.tracking_figures import Line, Report
 from transcripts.minutes.followup_text import scope_text
 from transcripts.minutes.model import KIND_ZH, KINDS
 

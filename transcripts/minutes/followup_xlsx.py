@@ -66,6 +66,8 @@ class _Styled:
         row = ws._current_row  # max_row looks at every cell: quadratic over a long sheet
         for i, number_format in enumerate(formats, 1):
             cell = ws.cell(row=row, column=i)
+            if cell.data_type == "f":  # a text that starts with "=" (an item, a reply) is text:
+                cell.data_type = "s"  # these sheets hold no formula of ours
             key = (number_format, total, wrap)
             made = self._made.get(key)
             if made is not None:
