@@ -32,8 +32,8 @@ from facilitation.ports import (
     AudioFiles,
     Clock,
     CodeGenerator,
+    TrackingUnitOfWork,
     TrackingUnitOfWorkFactory,
-    UnitOfWork,
 )
 from facilitation.services import Actor
 from facilitation.tracking_approval import FollowUpOptions
@@ -123,7 +123,7 @@ def lang(update: Update, context: Context) -> str:
     return language_of(user.language_code if user else None, context.deps.language)
 
 
-def uow(update: Update, context: Context) -> UnitOfWork:
+def uow(update: Update, context: Context) -> TrackingUnitOfWork:
     """A unit of work whose commit also marks this update as handled."""
     return context.deps.uow(update.update_id)
 

@@ -3,9 +3,11 @@
 Forgetting erases who they are and keeps what they did: the person row stays (sessions,
 counts and the audit log point at it) under a label, ``匿名发言人<id>``, that replaces their
 name everywhere it is stored in the sessions they took part in: their sign-ins and turns,
-the texts of everyone's turns, the draft edits, and the approved minutes kept in the database
+the texts of everyone's turns, the draft edits, the approved minutes kept in the database
 (so the bot never sends their name again, in the full or the public version; copies already
-sent out cannot be recalled). Their Telegram identity goes (user id, language, the stored
+sent out cannot be recalled), and the tracked items made from those minutes: their texts and
+proposers, and the texts of their histories (the one rewrite of an item's events:
+facilitation/tracking.py). Their Telegram identity goes (user id, language, the stored
 updates showing them), and so do their profile fields (界别; 单位 too, except a department's:
 it is the office they spoke for, which follow-up items name) and their audio files. A turn
 still waiting for its transcript is dropped. Forgetting twice changes nothing more.
@@ -28,10 +30,11 @@ from facilitation.model import (
     ParticipantKind,
     Person,
 )
-from facilitation.ports import AudioFiles, Footprint, UnitOfWork
+from facilitation.ports import AudioFiles, Footprint, TrackingUnitOfWork, UnitOfWork
 from facilitation.redact import (
     Rename,
     redact_contribution,
+    redact_item,
     redact_value,
     renamer,
     replaced_forms,
@@ -69,6 +72,7 @@ class Forgotten:
     texts: int = 0  # contributions (theirs and others') whose text named them
     versions: int = 0  # approved minutes versions rewritten
     updates: int = 0  # stored bot updates emptied
+    items: int = 0  # tracked items whose texts (now or in their history) named them
 
 
 Requester = Actor | Operator
@@ -121,8 +125,8 @@ async def export_person(uow: UnitOfWork, *, ref: PersonRef, by: Requester,
         return found
 
 
-async def forget_person(uow: UnitOfWork, *, ref: PersonRef, by: Requester, now: datetime,
-                        audio: AudioFiles) -> Forgotten:
+async def forget_person(uow: TrackingUnitOfWork, *, ref: PersonRef, by: Requester,
+                        now: datetime, audio: AudioFiles) -> Forgotten:
     """Erase the person's identity and keep what they did (see the module's doc). Audio
     files go before the commit: if it fails, forgetting again finds everything to do."""
     require_staff(by)
@@ -134,7 +138,7 @@ async def forget_person(uow: UnitOfWork, *, ref: PersonRef, by: Requester, now: 
             return Forgotten(person.id, label, already=True)
         found = await uow.personal.footprint(person)
         actor = await _by(uow, by)  # before the erasing: staff may forget themselves
-        names = _names(found)
+        names = found.names
         counts = await _rewrite_sessions(uow, found, label, renamer(names, label))
         await _erase_sign_ins(uow, found, label)
         counts["audio_files"] = await _erase_audio(uow, found, audio, now)
@@ -149,12 +153,13 @@ async def forget_person(uow: UnitOfWork, *, ref: PersonRef, by: Requester, now: 
         return Forgotten(person.id, label, already=False, **counts)
 
 
-async def _rewrite_sessions(uow: UnitOfWork, found: Footprint, label: str,
+async def _rewrite_sessions(uow: TrackingUnitOfWork, found: Footprint, label: str,
                             rename: Rename) -> dict[str, int]:
-    """Their names out of the record and the minutes of every session they touched."""
+    """Their names out of the record, the minutes and the tracked items of every session
+    they touched."""
     assert found.person.id is not None
     counts = {"sessions": len(found.sessions), "sign_ins": len(found.attendance),
-              "turns": len(found.contributions), "texts": 0, "versions": 0}
+              "turns": len(found.contributions), "texts": 0, "versions": 0, "items": 0}
     for session in found.sessions:  # one writer per session, in a fixed order
         assert session.id is not None
         await uow.sessions.lock(session.id)
@@ -162,12 +167,8 @@ async def _rewrite_sessions(uow: UnitOfWork, found: Footprint, label: str,
         assert session.id is not None
         counts["texts"] += await _redact_record(uow, session.id, found.person.id, label, rename)
         counts["versions"] += await _redact_minutes(uow, session.id, rename)
+        counts["items"] += await _redact_items(uow, session.id, rename)
     return counts
-
-
-def _names(found: Footprint) -> set[str]:
-    return ({found.person.display_name} | {a.name for a in found.attendance}
-            | {c.speaker_name for c in found.contributions})
 
 
 def _keeps_unit(kind: ParticipantKind) -> bool:
@@ -246,6 +247,20 @@ async def _redact_minutes(uow: UnitOfWork, session_id: int, rename: Rename) -> i
             await uow.personal.set_version_body(
                 session_id, version.version,
                 json.dumps(redacted, ensure_ascii=False, sort_keys=True))
+            changed += 1
+    return changed
+
+
+async def _redact_items(uow: TrackingUnitOfWork, session_id: int, rename: Rename) -> int:
+    """Names out of the session's tracked items, their snapshots and their events' texts,
+    each item locked first; how many items changed."""
+    changed = 0
+    for listed in await uow.tracked.for_session(session_id):
+        assert listed.id is not None
+        item = await uow.tracked.lock(listed.id)
+        redacted = redact_item(item, rename) if item is not None else None
+        if redacted is not None:
+            await uow.tracked.redact(redacted)
             changed += 1
     return changed
 

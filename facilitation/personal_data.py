@@ -1,28 +1,32 @@
 """A person's data as one JSON document: what an export on request gives them.
 
 Times are ISO 8601 in UTC; enums are their codes; audio files are named as kept in the data
-folder (``audio/<session>/<job>.<ext>``), null once deleted.
+folder (``audio/<session>/<job>.<ext>``), null once deleted. Tracked items they proposed or
+acted on come with their whole history; an event says whether it was theirs, never who else
+acted.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from facilitation.ports import Footprint
+from facilitation.tracking import TrackedItem
 
 FORMAT = "yishitang-personal-data/1"
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # and datetime
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
@@ -32,6 +36,16 @@ def _plain(value: Any) -> Any:
 def _only(obj: Any, *names: str) -> dict[str, Any]:
     values = asdict(obj)
     return {name: _plain(values[name]) for name in names}
+
+
+def _item(t: TrackedItem, person_id: int | None) -> dict[str, Any]:
+    fields = ("session_id", "kind", "seq", "number", "text", "proposers", "category",
+              "unit_name", "deadline", "status", "conversion", "reference", "satisfaction")
+    return {"id": t.id} | {name: _plain(getattr(t, name)) for name in fields} | {
+        "history": [{"n": e.n, "kind": e.kind.value, "at": e.at.isoformat(),
+                     "from_status": _plain(e.from_status), "to_status": e.to_status.value,
+                     "detail": _plain(e.detail), "theirs": e.who.person_id == person_id}
+                    for e in t.history]}
 
 
 def personal_data(found: Footprint, now: datetime) -> dict[str, Any]:
@@ -67,6 +81,7 @@ def personal_data(found: Footprint, now: datetime) -> dict[str, Any]:
         "audit": [_only(e, "at", "action", "session_id", "detail")
                   | {"role": "actor" if e.actor_id == p.id else "subject"}
                   for e in found.audit],
+        "tracked_items": [_item(t, p.id) for t in found.items],
     }
 
 

@@ -75,6 +75,15 @@ class Footprint:
     edits: tuple[MinutesEdit, ...]  # of draft minutes, made by them
     approvals: tuple[MinutesVersion, ...]  # minutes versions they approved
     audit: tuple[AuditEntry, ...]  # entries by them or about them
+    # Tracked items of their sessions they proposed (named among the proposers) or acted on
+    # (an event of theirs), with their history (facilitation.redact.concerns).
+    items: tuple[TrackedItem, ...] = ()
+
+    @property
+    def names(self) -> set[str]:
+        """Every name they are stored under: theirs now, signed in, as a speaker."""
+        return ({self.person.display_name} | {a.name for a in self.attendance}
+                | {c.speaker_name for c in self.contributions})
 
 
 class PersonRepository(Protocol):
@@ -447,7 +456,7 @@ class UnnotifiedEvent:
 class TrackedItemRepository(Protocol):
     """Tracked items with their events. ``add`` stores an item and its history; ``save``
     writes back its state and appends the events not stored yet: stored events are never
-    changed or deleted."""
+    changed or deleted, but by ``redact`` (erasing a person's data)."""
 
     async def get(self, item_id: int) -> TrackedItem | None: ...
     async def lock(self, item_id: int) -> TrackedItem | None:
@@ -461,6 +470,11 @@ class TrackedItemRepository(Protocol):
     async def open_items(self, *, unit_id: int | None = None, session_id: int | None = None,
                          chat_id: int | None = None) -> builtins.list[TrackedItem]:
         """Items not settled nor withdrawn, narrowed to a unit, a session or a hall."""
+        ...
+
+    async def open_without_unit(self) -> builtins.list[TrackedItem]:
+        """The open items no unit is given to yet (unit id None), as ``open_items`` orders
+        them: those waiting for a unit name to be mapped are among them."""
         ...
 
     async def open_snapshots(self, *, unit_id: int | None = None,
@@ -478,6 +492,12 @@ class TrackedItemRepository(Protocol):
     async def add(self, item: TrackedItem) -> TrackedItem: ...
     async def save(self, item: TrackedItem) -> None: ...
     async def events(self, item_id: int) -> builtins.list[ItemEvent]: ...
+    async def redact(self, item: TrackedItem) -> None:
+        """The one rewrite of stored events (facilitation.tracking): each stored event takes
+        the detail of the item's event of the same number, and the snapshot the item's
+        state. The history in hand must be the stored one but for the details (StaleItem
+        otherwise, and nothing is written)."""
+        ...
 
     async def untracked_approvals(self) -> builtins.list[tuple[int, int]]:
         """(session id, its latest approved version) of every session whose items were

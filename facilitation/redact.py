@@ -6,21 +6,30 @@ pass. Short forms (老张, a given name alone) are not guessed here, unlike in t
 version of the minutes, whose rules need the word segmenter. A name shorter than two
 characters is never replaced (it would wipe a common character everywhere); a name in Latin
 letters or digits matches whole words only.
+
+A tracked item (facilitation/tracking.py) is renamed in every text of its history and then
+replayed from it, so its state stays exactly the fold of its events.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from facilitation.model import Contribution
+from facilitation.tracking import TrackedItem, replay
 
 MIN_NAME_CHARS = 2
 # Keys of stored minutes and edits whose values are codes or fingerprints, never names.
 CODE_KEYS = frozenset({"source", "kind", "turn", "origin", "category", "marks", "status",
                        "language", "op", "attendance_by_kind"})
+# Keys of an item's events whose values are codes, dates or numbers given by staff (a 提案
+# number fills a column of 64 characters: a longer label must not overflow it).
+ITEM_CODE_KEYS = CODE_KEYS | {"conversion", "satisfaction", "deadline", "previous",
+                              "reference"}
 
 Rename = Callable[[str], str]
 
@@ -80,3 +89,26 @@ def redact_contribution(c: Contribution, rename: Rename, *, speaker: str | None)
     c.addressed_to = rename(c.addressed_to) if c.addressed_to is not None else None
     c.segments = tuple(replace(s, text=rename(s.text)) for s in c.segments)
     return before != (c.speaker_name, c.text, c.original_text, c.addressed_to, c.segments)
+
+
+def _redact_detail(detail: Mapping[str, Any], rename: Rename) -> Mapping[str, Any]:
+    return MappingProxyType({k: v if k in ITEM_CODE_KEYS else redact_value(v, rename)
+                             for k, v in detail.items()})
+
+
+def redact_item(item: TrackedItem, rename: Rename) -> TrackedItem | None:
+    """The item with every text of its history renamed (its text and its revisions, the
+    proposers, unit names, replies and their documents' names, reasons, notes), replayed
+    from those events: its state is their fold, as always. None when nothing changed."""
+    events = [replace(e, detail=_redact_detail(e.detail, rename)) for e in item.history]
+    if all(new.detail == old.detail for new, old in zip(events, item.history, strict=True)):
+        return None
+    return replay(events, item.id)
+
+
+def concerns(item: TrackedItem, person_id: int, names: Iterable[str]) -> bool:
+    """Whether the item is the person's: named among its proposers (any form of a name of
+    theirs), or acted on by them (an event of its history)."""
+    forms = {form for name in names for form in name_forms(name)}
+    return (any(name_forms(p) & forms for p in item.proposers)
+            or any(e.who.person_id == person_id for e in item.history))

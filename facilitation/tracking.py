@@ -3,9 +3,18 @@
 
 A :class:`TrackedItem` is one suggestion (意见建议) or follow-up item (下一步工作) of a
 session's minutes. Its life cycle is a state machine; every change is an :class:`ItemEvent`
-appended to its history (never rewritten), and the item's state is exactly the fold of its
-events (:func:`replay`), because each action builds its event first and then applies it with
-the one function that changes an item.
+appended to its history (never rewritten, but for the one case below), and the item's state
+is exactly the fold of its events (:func:`replay`), because each action builds its event
+first and then applies it with the one function that changes an item.
+
+Erasing personal data is the one rewrite of a stored history. When a person is forgotten
+(facilitation/people.py), their names in every text of the events of the items of the
+sessions they took part in (the item's text and revisions, proposers, unit names, replies,
+reasons, notes) become their label, by the rename that redacts the minutes
+(facilitation.redact.redact_item). Nothing else of an event changes (its number, kind, time,
+author, states), and the item is replayed from the rewritten events and its snapshot written
+from that replay, so the replay stays consistent: the item its rewritten events make is its
+rewritten snapshot.
 
 Suggestion: 待处理 → 已转化 (提案 / 社情民意信息 / 专报, with its number) | 已交办 (to a unit,
 with a deadline) | 留作参考 (with a reason). A follow-up item starts 已交办 to its unit. Then

@@ -79,7 +79,7 @@ async def map_unit_name(uow: TrackingUnitOfWork, *, written: str, unit: int | st
                            directory=await uow.units.directory())
         await uow.units.add_mapping(mapping)
         key = unit_key(mapping.written)
-        waiting = [t for t in unresolved(await uow.tracked.open_items())
+        waiting = [t for t in unresolved(await uow.tracked.open_without_unit())
                    if unit_key(t.unit_name or "") == key]
         items = await _assign(uow, target, waiting, Who(person_id=person.id), now, reminding)
         await uow.units.drop_unknown(mapping.written)
@@ -97,7 +97,7 @@ async def add_unit(uow: TrackingUnitOfWork, *, name: str, level: UnitLevel,
         require_staff(roles, actor)
         unit = await uow.units.add(new_unit(name, level, aliases, await uow.units.list()))
         directory = await uow.units.directory()
-        waiting = [t for t in unresolved(await uow.tracked.open_items())
+        waiting = [t for t in unresolved(await uow.tracked.open_without_unit())
                    if (found := resolve_unit(t.unit_name or "", directory).unit) is not None
                    and found.id == unit.id]
         who = Who(person_id=(await person_for(uow, actor)).id)

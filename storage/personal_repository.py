@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, and_, false, or_, select, union, update
@@ -19,12 +20,14 @@ from facilitation.model import (
     Person,
 )
 from facilitation.ports import Footprint
+from facilitation.redact import concerns
 from storage import mapping
 from storage.audit_repository import SqlAlchemyAuditRepository
 from storage.inbox import NO_PAYLOAD
 from storage.minutes_repository import CONFIRMATIONS, EDITS, VERSIONS
 from storage.repositories import ATTENDANCE, HANDS, PEOPLE, SESSIONS, RowRepository, table_of
 from storage.rows import InboxRow
+from storage.tracking_repository import EVENTS, ITEMS, SqlAlchemyTrackedItemRepository
 from storage.turn_repositories import AUDIO_JOBS, CONTRIBUTIONS, TURNS
 
 T = TypeVar("T")
@@ -48,6 +51,7 @@ class SqlAlchemyPersonalDataRepository(RowRepository):
                  update_id: int | None = None) -> None:
         super().__init__(connection)
         self._audit = audit
+        self._tracked = SqlAlchemyTrackedItemRepository(connection)
         self._update_id = update_id  # the bot update this unit of work handles, if any
 
     async def named(self, name: str) -> list[Person]:
@@ -73,7 +77,7 @@ class SqlAlchemyPersonalDataRepository(RowRepository):
         confirmations = await self._session.execute(
             select(CONFIRMATIONS.c.session_id, CONFIRMATIONS.c.status)
             .where(CONFIRMATIONS.c.person_id == pid).order_by(CONFIRMATIONS.c.session_id))
-        return Footprint(
+        found = Footprint(
             person=person,
             sessions=tuple(await self._all(
                 select(SESSIONS).where(SESSIONS.c.id.in_(_sessions_of(pid)))
@@ -90,6 +94,10 @@ class SqlAlchemyPersonalDataRepository(RowRepository):
             approvals=await self._of(VERSIONS, "approved_by", pid, _version),
             audit=tuple(await self._audit.entries(person_id=pid, limit=100_000)),
         )
+        items = [item for s in found.sessions if s.id is not None
+                 for item in await self._tracked.for_session(s.id)]
+        return replace(found, items=tuple(i for i in items
+                                          if concerns(i, pid, found.names)))
 
     async def hands(self, session_id: int) -> list[Hand]:
         return await self._all(
@@ -144,6 +152,8 @@ def _sessions_of(person_id: int) -> Select[Any]:
         select(SESSIONS.c.id).where(SESSIONS.c.moderator_id == person_id),
         select(EDITS.c.session_id).where(EDITS.c.person_id == person_id),
         select(VERSIONS.c.session_id).where(VERSIONS.c.approved_by == person_id),
+        select(ITEMS.c.session_id).join(EVENTS, EVENTS.c.item_id == ITEMS.c.id)
+        .where(EVENTS.c.person_id == person_id),
     ]
     return select(union(*selects).subquery().c[0])
 

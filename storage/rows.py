@@ -507,7 +507,8 @@ class TrackedItemRow(Base):
 class ItemEventRow(Base):
     """One change of a tracked item. Append-only: rows are inserted, never updated, but for
     ``notified_at``, set once the notices the change owes (to liaisons, proposers, the group)
-    are written to the outbox, in that same transaction."""
+    are written to the outbox, in that same transaction, and for the names in ``detail`` of a
+    person who is forgotten (facilitation.tracking: the one rewrite)."""
 
     __tablename__ = "item_events"
     __table_args__ = (

@@ -4,9 +4,11 @@ An item is its events: reading replays them (facilitation.tracking.replay), so w
 is exactly what the domain would have made. The item's row is a snapshot of the replayed
 state, rewritten by every ``save``, for the queries (open items of a unit, overdue ones...).
 Events are only ever inserted: ``save`` appends those numbered after the last one stored and
-never writes a stored one again. A writer whose item is stale (another one appended since it
-read it) is refused (StaleItem); two appending at the same moment collide on the unique
-(item_id, n) (sqlalchemy.exc.IntegrityError); ``lock`` keeps them apart beforehand.
+never writes a stored one again (the one exception is ``redact``, which rewrites the details
+of stored events when a person is forgotten: facilitation.tracking says why). A writer whose
+item is stale (another one appended since it read it) is refused (StaleItem); two appending
+at the same moment collide on the unique (item_id, n) (sqlalchemy.exc.IntegrityError);
+``lock`` keeps them apart beforehand.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -115,6 +118,11 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
         without a deadline; narrowed to a unit, a session or a hall (its chat)."""
         return await self._items(_open(select(ITEMS.c.id), unit_id, session_id, chat_id))
 
+    async def open_without_unit(self) -> builtins.list[TrackedItem]:
+        """By the index on unit id, status and deadline."""
+        return await self._items(_open(select(ITEMS.c.id), None, None, None)
+                                 .where(ITEMS.c.unit_id.is_(None)))
+
     async def open_snapshots(self, *, unit_id: int | None = None,
                              session_id: int | None = None,
                              chat_id: int | None = None) -> builtins.list[TrackedItem]:
@@ -161,6 +169,22 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
     async def events(self, item_id: int) -> builtins.list[ItemEvent]:
         return await self._all(select(EVENTS).where(EVENTS.c.item_id == item_id)
                                .order_by(EVENTS.c.n), m.to_event)
+
+    async def redact(self, item: TrackedItem) -> None:
+        """Rewrite the details of the stored events that differ from the item's, and its
+        snapshot; nothing but the details may differ (else StaleItem, nothing written)."""
+        if item.id is None:
+            raise ValueError("cannot redact in tracked_items: the item has no id")
+        stored = await self.events(item.id)
+        if [replace(e, detail={}) for e in stored] != [replace(e, detail={})
+                                                       for e in item.history]:
+            raise StaleItem(f"item {item.id}: its history in hand is not the stored one")
+        for old, new in zip(stored, item.history, strict=True):
+            if old.detail != new.detail:
+                await self._session.execute(
+                    update(EVENTS).where(EVENTS.c.item_id == item.id, EVENTS.c.n == new.n)
+                    .values(detail=m.event_values(item.id, new)["detail"]))
+        await self._update(ITEMS, item.id, m.item_values(item))
 
     async def untracked_approvals(self) -> builtins.list[tuple[int, int]]:
         """One grouped query over versions and items (both indexed by session)."""

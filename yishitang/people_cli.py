@@ -102,8 +102,8 @@ def _forgotten(done: Forgotten) -> str:
     return (f"forgot #{done.person_id}, now {done.label}: {done.sessions} sessions, "
             f"{done.sign_ins} sign-ins and {done.turns} turns kept anonymised, "
             f"{done.audio_files} audio files deleted, {done.texts} texts and "
-            f"{done.versions} approved minutes versions rewritten, "
-            f"{done.updates} stored updates emptied")
+            f"{done.versions} approved minutes versions and {done.items} tracked items "
+            f"rewritten, {done.updates} stored updates emptied")
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

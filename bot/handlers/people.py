@@ -90,7 +90,8 @@ def _done(language: str, done: Forgotten) -> str:
     if done.already:
         return t(language, "forget_already", id=done.person_id, label=done.label)
     return t(language, "forget_done", id=done.person_id, label=done.label,
-             sessions=done.sessions, turns=done.turns, audio=done.audio_files)
+             sessions=done.sessions, turns=done.turns, audio=done.audio_files,
+             items=done.items)
 
 
 async def forget_button(update: Update, context: Context) -> None:

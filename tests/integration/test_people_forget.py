@@ -26,7 +26,7 @@ from facilitation.people import (
     read_audit,
 )
 from facilitation.personal_data import personal_data
-from facilitation.ports import UnitOfWorkFactory
+from facilitation.ports import TrackingUnitOfWorkFactory, UnitOfWorkFactory
 from facilitation.services import Actor
 from storage.audio_files import FolderAudioFiles
 from storage.inbox import NO_PAYLOAD, Inbox
@@ -50,7 +50,7 @@ AGREED = "同意张三的意见，路灯要尽快修"
 
 @dataclass
 class Hall:
-    uow: UnitOfWorkFactory
+    uow: TrackingUnitOfWorkFactory
     engine: AsyncEngine
     session_id: int
     zhang_id: int
@@ -133,7 +133,8 @@ async def _inbox(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture
-async def hall(uow_factory: UnitOfWorkFactory, engine: AsyncEngine, tmp_path: Path) -> Hall:
+async def hall(uow_factory: TrackingUnitOfWorkFactory, engine: AsyncEngine,
+               tmp_path: Path) -> Hall:
     session_id = await _session(uow_factory)
     async with uow_factory() as work:
         zhang = await work.people.by_telegram_id(ZHANG.user_id)

@@ -341,6 +341,31 @@ async def test_open_items_overdue_first(uow_factory: UnitOfWorkFactory) -> None:
     assert [t.is_overdue(now, BEIJING) for t in by_unit] == [True, True, False, False]
 
 
+async def test_open_items_without_a_unit(uow_factory: UnitOfWorkFactory) -> None:
+    session_id, _ = await _session(uow_factory)
+    other_session, _ = await _session(uow_factory, code="XYZ789", chat_id=-200)
+    roads = await _unit(uow_factory, "县交通运输局")
+
+    def follow(session: int, seq: int, unit_id: int | None,
+               deadline: date | None) -> TrackedItem:
+        return new_follow_up(session, seq, f"事项{seq}", unit_name="县交通局",
+                             unit_id=unit_id, deadline=deadline, at=at(seq))
+
+    waiting = follow(session_id, 1, None, date(2026, 12, 1))
+    undated = follow(session_id, 2, None, None)
+    earliest = follow(other_session, 3, None, date(2026, 10, 1))
+    given = follow(session_id, 4, roads.id, date(2026, 9, 1))
+    gone = follow(session_id, 5, None, date(2026, 9, 1))
+    gone.withdraw(version=2, who=STAFF, at=at(10))
+    pending = _suggestion(session_id, 6)
+    async with tracking_uow(uow_factory) as uow:
+        for item in (waiting, undated, earliest, given, gone, pending):
+            await uow.tracked.add(item)
+        await uow.commit()
+    async with tracking_uow(uow_factory) as uow:
+        assert await uow.tracked.open_without_unit() == [earliest, waiting, undated, pending]
+
+
 async def test_lock_serialises_writers_of_an_item(uow_factory: UnitOfWorkFactory) -> None:
     session_id, _ = await _session(uow_factory)
     unit = await _unit(uow_factory, "县水利局")

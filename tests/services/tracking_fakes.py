@@ -157,6 +157,9 @@ class FakeTrackedItems:
                        and (chat_id is None or chats.get(t.session_id) == chat_id)),
                       key=_deadline_order)
 
+    async def open_without_unit(self) -> list[TrackedItem]:
+        return [t for t in await self.open_items() if t.unit_id is None]
+
     async def open_snapshots(self, *, unit_id: int | None = None,
                              session_id: int | None = None,
                              chat_id: int | None = None) -> list[TrackedItem]:
@@ -184,6 +187,15 @@ class FakeTrackedItems:
 
     async def events(self, item_id: int) -> list[ItemEvent]:
         return list(self._s.items.get(item_id, []))
+
+    async def redact(self, item: TrackedItem) -> None:
+        if item.id is None:
+            raise ValueError("the item has no id")
+        stored = self._s.items[item.id]
+        if [replace(e, detail={}) for e in stored] != [replace(e, detail={})
+                                                       for e in item.history]:
+            raise StaleItem(f"item {item.id}")
+        self._s.items[item.id] = list(item.history)
 
     async def untracked_approvals(self) -> list[tuple[int, int]]:
         latest: dict[int, int] = {}

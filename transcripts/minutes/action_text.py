@@ -14,16 +14,22 @@ import re
 
 from transcripts.minutes.cues import (
     AFTER_DEADLINE,
+    ALL_OF_IT,
     ASSIGN_FRAME,
     BEFORE_DEADLINE,
+    CANNOT,
+    CONDITION_LEAD,
     DUTY,
     FOLLOW_STOP,
     ITEM_LEAD,
     NOT_TOPIC,
+    OWN_HEAD,
+    PERSONAL_WORDS,
     PLEDGE_FRAME,
     RESULTATIVE_VERBS,
     STORY,
     SUPPORT,
+    TARGET,
     THING,
     TOPIC_REF,
 )
@@ -31,6 +37,7 @@ from transcripts.minutes.numerals import arabize
 from transcripts.minutes.units import drop_own, unit_at
 
 COLLEAGUE = re.compile(r"^的(?:同志|负责同志|领导|相关同志)")
+THINGS_BACK = 3  # clauses back in which what an item does "all of" is named
 _CARRIED = re.compile(r"^把(?P<o>.+?)(?P<c>起来|出来|下来)$")
 MAX_CHARS = 40
 LONG_LEAD = 4  # clauses before an item: past this, its topic is the one right before it
@@ -48,7 +55,8 @@ def _clean(clause: str, unit: str | None, deadline: str | None) -> str:
                         clause, count=1)
         clause = unit_frame.sub("", clause, count=1) if unit_frame else clause
     clause = PLEDGE_FRAME.sub("", drop_own(clause))
-    return _carried(ITEM_LEAD.sub("", clause).strip("，,、 "))
+    clause = _carried(ITEM_LEAD.sub("", clause).strip("，,、 "))
+    return "" if OWN_HEAD.match(clause) else clause
 
 
 def _carried(clause: str) -> str:
@@ -84,7 +92,23 @@ def what(clauses: list[str], start: int, main: int, unit: str | None,
                 _duty_of_another(clause, unit):
             break
         parts += [] if SUPPORT.search(clause) else [_clean(clause, unit, None)]
-    return arabize(_join(_topic(clauses[:start], unit) + parts))
+    before = clauses[:start]
+    topic = _things_done(before) if parts and ALL_OF_IT.match(parts[0]) else []
+    return arabize(_join((topic or _topic(before, unit)) + parts))
+
+
+def _things_done(before: list[str]) -> list[str]:
+    """What "全部拆除到位" / "年内全部完成" is done to: the things named in the clauses right
+    before it ("沿河现在有十四处违章搭建压在排水管上"), passing over what
+    cannot be done now ("管子修不了") and conditions ("不等资金到位"), up to the speaker's own
+    words."""
+    out: list[str] = []
+    for clause in reversed(before[-THINGS_BACK:]):
+        if PERSONAL_WORDS.search(clause):
+            break
+        if not (CANNOT.search(clause) or CONDITION_LEAD.match(clause)):
+            out.append(clause)
+    return out[::-1]
 
 
 def _duty_of_another(clause: str, unit: str | None) -> bool:
@@ -103,8 +127,8 @@ def _topic(clauses: list[str], unit: str | None) -> list[str]:
     for clause in reversed(clauses[-2:]) if near else clauses:
         if _is_topic(clause, unit):
             out.append(TOPIC_REF.sub("", _clean(clause, unit, None)))
-        elif out or near:
-            break
+        elif near or (out and STORY.search(clause) is None):
+            break  # (a comment between, "这个我们马上改", is passed over)
         if len(out) == 2:
             break
     return out[::-1] if near else out
@@ -114,5 +138,7 @@ def _is_topic(clause: str, unit: str | None) -> bool:
     text = TOPIC_REF.sub("", _clean(clause, unit, None))
     if not text or len(text) > 24:
         return False
+    if TARGET.match(text):  # "对已经受理的办学许可申请，两周内全部办结": what it is done to
+        return True
     return bool(THING.match(text) and not STORY.search(text)) or \
         not NOT_TOPIC.search(TOPIC_REF.sub("", clause))

@@ -10,11 +10,19 @@ of a proposal, a question, the past, a habit or a doubt. The head of a list
 
 Who commits: a unit's own speaker (a department, or an "other" such as a 居委会 or 协会) for
 their unit; the moderator and staff by assignment (请X / 由X); a business only itself, by a
-deadline; a speaker not in the attendance list by naming a unit with a deadline. Members,
-residents, elders and experts propose; they do not commit. The unit is named as said (由X负责,
-请X牵头, X会同Y -> X, "X+deadline+verb"; see :mod:`transcripts.minutes.units`); "我们",
-"我们街道", a bare "社区" stand for the speaker's own unit. A frame up to the deadline's clause
-comes first, then that clause's subject ("我们镇里月底前……，再由各村干部……": the 镇).
+deadline (so does a person who attends for a company and names it: "我们厂7月底前……"); a
+speaker not in the attendance list by naming a unit with a deadline. Members, residents,
+elders and experts propose; they do not commit.
+
+Which time is the deadline: not a limit counted from each case ("接报后2小时内到场" "……受理，
+三个工作日内答复": the standard the item sets), not a time already past on the session's day,
+not a period told ("一月到八月"). A pledge on a condition of others ("要是镇里能补一块，……")
+is hedged. The chair who takes up a unit's pledge in the closing restates it (one item).
+
+The unit is named as said (由X负责, 请X牵头, X会同Y -> X, "X+deadline+verb"; see
+:mod:`transcripts.minutes.units`); "我们", "我们街道", a bare "社区" stand for the speaker's own
+unit. A frame up to the deadline's clause comes first, then that clause's subject
+("我们镇里月底前……，再由各村干部……": the 镇).
 The text is the extractive "what" (:mod:`transcripts.minutes.action_text`).
 
 A turn the moderator marked "action" live is searched on relaxed terms: it yields its items
@@ -33,14 +41,22 @@ from transcripts.minutes.cues import (
     ASSIGN_ASK,
     ASSIGN_BY,
     ASSIGN_LEAD,
+    CASE_ARRIVES,
     COMMIT_VERB,
+    FROM_EVENT,
     HEDGE,
     ITEM_LEAD,
     ITEM_PROPOSAL,
     NO_PLEDGE,
+    NOT_ASSIGNED,
+    ON_CONDITION,
     OTHERS_RULE,
+    OWN_HEAD,
     OWN_PREDICATE,
+    OWN_PROPOSAL,
     POINTS_BACK,
+    REFERS_BACK,
+    UNDER_WAY,
 )
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
 from transcripts.minutes.model import Action, Transcript, Utterance
@@ -68,8 +84,10 @@ _ENUM = re.compile(  # list markers: 第一，/ 二是 / 第二个是 / 第一�
 _COLON = re.compile(r"：|(?<!\d):|:(?!\d)")  # not the colon of a time (22:00)
 _SUBJECT_END = re.compile(r"(?:要|将|会|争取|力争|计划|确保|保证|一定|必须|能够|可以|先|在|于)+$")
 _AFTER_SUBJECT = re.compile(
-    r"^(?:来)?(?:牵头|负责|会同|联合|这边|方面|要|将|会|在|于|争取|力争|计划|确保|把|完成|出台|制定|组织|开展|"
-    r"建成|拿出|提出|落实|推进|启动|实施|"
+    r"^(?:来)?(?:牵头|负责|会同|联合|这边|方面|要|将|会|在|于|争取|力争|计划|确保|把|完成|出台|制定|组织|"
+    r"开展|先(?!说|讲|谈|回答)|马上|立即|"
+    r"建成|拿出|提出|落实|推进|启动|实施|(?:承诺|表态|答应)的|"
+    rf"{OWN_HEAD.pattern[1:-1]}|"  # "我们站这样办：" "我们公司定了，" (cues.OWN_HEAD)
     # a head over what follows its colon: "我们公司能马上做的是：……"
     r"(?:能|可以)?(?:马上|立即|先|现在)?(?:能)?(?:做|办)的(?:是|有|就是))")
 # The words of a start around its day ("从下周一起，"): said alone, the day opens what follows.
@@ -94,15 +112,17 @@ class _Turn:
     def when(self, deadline: str | None) -> date | None:
         return resolve_deadline(deadline, self.day) if deadline and self.day else None
 
-    def commits(self, named: str | None, deadline: str | None) -> bool:
-        """May the speaker commit the unit named (None: their own)? See "Who commits"."""
+    def commits(self, named: str | None, deadline: str | None, ours: bool = False) -> bool:
+        """May the speaker commit the unit named (None: their own)? See "Who commits";
+        ``ours``: named as the speaker's own ("我们公司"), which a person from a company (an
+        elder who runs a factory) commits as a business does."""
         kind = self.who.kind
         if self.relaxed or self.own is not None:
             return True
+        if kind == "business" or (self.who.company and ours):
+            return deadline is not None and named == self.who.unit
         if named is None or kind in ("member", "resident", "elder", "expert"):
             return False
-        if kind == "business":
-            return deadline is not None and named == self.who.unit
         return self.chair or deadline is not None
 
 
@@ -147,18 +167,40 @@ def _subject_only(clause: str) -> bool:
             and unit_at(clause) == clause and not VERBISH.search(clause[1:]))
 
 
-def _groups(segment: str) -> list[list[str]]:
+_DURATION = re.compile(r"(?:个工作日|个?星期|个?礼拜|周|天|日|个半月|个月|年|个?小时)"
+                       r"(?:之内|以内|内)$")
+
+
+def _due(clause: str, before: str = "", day: date | None = None
+         ) -> tuple[str, tuple[int, int]] | None:
+    """The clause's deadline, but not a time limit counted from each case ("接报后2小时内到场";
+    "……受理，7个工作日内答复": a standard of the item, cues.FROM_EVENT; but "这个一个月内完成"
+    dates what was said) nor a time already past
+    on the day of the session ("今年3月开业": what was done)."""
+    found = find_deadline(clause)
+    if found is None:
+        return None
+    said, (start, _) = found
+    if _DURATION.search(said) and not POINTS_BACK.match(clause) and (
+            FROM_EVENT.search(clause[:start]) or CASE_ARRIVES.search(before)):
+        return None
+    when = resolve_deadline(said, day) if day else None
+    return None if when is not None and day is not None and when < day else found
+
+
+def _groups(segment: str, day: date | None = None) -> list[list[str]]:
     """The segment's clauses, cut before each clause with a second (third ...) deadline; a
     deadline or a subject said on its own ("下个月底前，我们……" "我们局，月底前，出台……", as
     speech pauses) opens the clause after it."""
     groups: list[list[str]] = [[]]
     seen = False
-    held = ""
+    held = before = ""
     for clause in (c.strip() for c in re.split(r"[，,]", segment)):
         if not clause:
             continue
         clause, held = held + clause, ""
-        found = find_deadline(clause)
+        found = _due(clause, before, day)
+        before = clause
         rest = ITEM_LEAD.sub("", clause.replace(found[0], "")) if found else clause
         if not rest or _START.fullmatch(rest) or _subject_only(rest):
             held = clause
@@ -168,7 +210,7 @@ def _groups(segment: str) -> list[list[str]]:
         seen = seen or found is not None
         groups[-1].append(clause)
     if held:
-        if find_deadline(held) and seen:
+        if _due(held, "", day) and seen:
             groups.append([])
         groups[-1].append(held)
     return [g for g in groups if g]
@@ -184,15 +226,27 @@ def _framed(clauses: list[str], turn: _Turn, last: int) -> _Named | None:
     for frame in frames:
         for i, clause in enumerate(clauses[:last + 1]):
             for m in frame.finditer(clause):
+                if frame is ASSIGN_ASK and _asks_for_itself(clause[:m.start()], turn.who):
+                    continue  # "我们乡里两周内请设计单位……": the speaker's side asks
                 rest = clause[m.end():]
                 own = own_unit(rest, turn.who)
                 if own:
                     return own[0], None, i
                 unit = unit_at(rest, turn.who.known)
                 after = rest[len(unit):] if unit else ""
-                if unit and (not after.startswith("的") or COLLEAGUE.match(after)):
+                if unit and not NOT_ASSIGNED.match(after) and (
+                        not after.startswith("的") or COLLEAGUE.match(after)):
                     return as_named(unit, turn.who), unit, i
     return None
+
+
+# A unit named after another's and a joining word is the partner ("县水利局会同栗溪镇人民政府").
+_JOINS_ANOTHER = re.compile(r"(?:会同|联合|协同|以及|[和与及跟同])$")
+
+
+def _asks_for_itself(before: str, who: Speaker) -> bool:
+    """Words before a request that name who asks: the speaker's own side ("我们乡里……请")."""
+    return bool(before) and own_unit(ITEM_LEAD.sub("", before), who) is not None
 
 
 def _subject(clauses: list[str], main: int, turn: _Turn, order: list[int]) -> _Named | None:
@@ -204,7 +258,8 @@ def _subject(clauses: list[str], main: int, turn: _Turn, order: list[int]) -> _N
         said = ASSIGN_LEAD.sub("", clause[:found[1][0]]) if found else ""
         for head in _heads(said):
             own = own_unit(head, who)
-            unit = own[0] if own else next((k for k in who.known if head.endswith(k)), None)
+            unit = own[0] if own else next((k for k in who.known if head.endswith(k)
+                                            and not _JOINS_ANOTHER.search(head[:-len(k)])), None)
             if unit or unit_at(head, who.known) == head:
                 return as_named(unit or head, who), None if own else head, i
         for opening in (clause, _START.sub("", clause[found[1][1]:], count=1) if found else ""):
@@ -252,10 +307,15 @@ class _Reading:
 
 
 def _read(clauses: list[str], turn: _Turn) -> _Reading:
-    found = [(i, d) for i, c in enumerate(clauses) if (d := find_deadline(c))]
+    found = [(i, d) for i, c in enumerate(clauses)
+             if (d := _due(c, clauses[i - 1] if i else "", turn.day))]
     main, deadline = (found[0][0], found[0][1][0]) if found else (0, None)
     # a frame up to the main clause, a subject (of the main clause first), a later frame
-    named = (_framed(clauses, turn, main) or _subject(clauses, main, turn, [main, *range(main)])
+    # (without a deadline, any clause may name a company, which commits only itself by name:
+    # "今天当着大家的面，我们合作社先做两件实事。" heads the tasks that follow)
+    company = turn.who.kind == "business" and not found
+    order = list(range(len(clauses))) if company else [main, *range(main)]
+    named = (_framed(clauses, turn, main) or _subject(clauses, main, turn, order)
              or _framed(clauses, turn, len(clauses)))
     unit, said, start = named if named else (None, None, main)
     if _points_back(clauses[main], deadline):  # "……，这个一个月内完成": what was said before
@@ -285,28 +345,45 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     # is not this item's
     # a unit's own judgement before it takes the task on ("乡里认为应该办，由乡政府负责，……")
     # is no proposal: what it commits to is said from the clause that assigns it
-    first = r.start if turn.own is not None and _assigned_here(clauses, r) else 0
+    # ... but the speaker's own proposal ("我的想法是，……由合作社承担，……") stays one
+    first = r.start if turn.own is not None and _assigned_here(clauses, r) \
+        and not OWN_PROPOSAL.search("，".join(clauses[:r.start])) else 0
     joined = "，".join(clauses[first:r.main + 1 + PROPOSAL_AFTER])
-    core = "，".join(clauses[r.start:r.main + 1])
+    # work under way before the dated clause ("我们局已经请设计院在做，6月底前出台……") is not
+    # the past of the pledge
+    core = "，".join(c for i, c in enumerate(clauses[r.start:r.main + 1], r.start)
+                    if i == r.main or not UNDER_WAY.search(c))
     proposal = not chair and (ITEM_PROPOSAL.search(joined) or
                               (r.named is None and OTHERS_RULE.search(joined)))
     said_with = "，".join(clauses[max(r.start - 1, 0):r.main + 1])  # and the clause before
-    if not turn.relaxed and (proposal or NO_PLEDGE.search(core) or HEDGE.search(said_with)):
+    said_up_to = "，".join(clauses[:r.main + 1])
+    # ... nor a division of duties told by the rules, with no deadline ("按照职责分工，……由我局
+    # 负责"), nor a pledge on a condition of others
+    if not turn.relaxed and (proposal or NO_PLEDGE.search(core) or HEDGE.search(said_with)
+                             or ON_CONDITION.search(said_up_to)
+                             or (r.deadline is None and OTHERS_RULE.search(said_up_to))):
         return None
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
                   and re.search(r"由|请|责成|牵头|负责", joined))
     # a business's later points carry the company it named (see _turn_items)
     named = r.named or (carried if turn.who.kind == "business" else None)
-    if unit is None or not turn.commits(named, r.deadline) or not (r.deadline or framed):
+    ours = r.named is not None and r.said is None and r.named == turn.who.unit
+    if unit is None or not turn.commits(named, r.deadline, ours) or not (r.deadline or framed):
         return None
     extra = before if before and r.start == 0 and _opens_with_deadline(clauses[0]) else []
     text = what(extra + clauses, r.start + len(extra), r.main + len(extra), r.said or unit,
                 r.deadline)
-    if len(text) < 2 or not (r.deadline or COMMIT_VERB.search(text)):
+    # without a deadline, the item needs a verb of commitment: in its text, or the frame that
+    # puts the unit at its head ("由榕荫街道办事处牵头，以后每个月……搞联合清障")
+    if len(text) < 2 or not (r.deadline or COMMIT_VERB.search(text)
+                             or (framed and LEADS.search(core))):
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
                   partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
+
+
+LEADS = re.compile(rf"(?:{ASSIGN_BY.pattern}|{ASSIGN_ASK.pattern})[^，,]{{1,24}}?(?:牵头|负责)")
 
 
 def _assigned_here(clauses: list[str], r: _Reading) -> bool:
@@ -320,9 +397,11 @@ def _opens_with_deadline(clause: str) -> bool:
     return found is not None and found[1][0] == 0
 
 
-def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
+def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
+                ) -> list[Action]:
     """The turn's items; a unit named without an item of its own ("由X负责以下工作：") carries,
-    and so does the deadline of a list's head ("我们年内做三件事：一是……") to its duties."""
+    and so does the deadline of a list's head ("我们年内做三件事：一是……") to its duties.
+    ``least``: for each item, the words in common from which it restates an earlier one."""
     items: list[Action] = []
     pending: str | None = None
     listing: _Reading | None = None
@@ -333,7 +412,7 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
         listing = listing if seg.listed else None
         points = points if seg.listed else None
         carried, made = pending or points, False
-        groups = _groups(seg.text)
+        groups = _groups(seg.text, turn.day)
         topic: list[str] = []  # what the last item of the sentence was about
         for group in groups:
             reading = _read(group, turn)
@@ -342,10 +421,14 @@ def _turn_items(u: Utterance, turn: _Turn) -> list[Action]:
             if seg.heads_list and reading.deadline and group is groups[-1]:
                 listing = replace(reading, named=reading.named or carried or turn.own)
                 continue
-            item = _item(group, reading, turn, (listing and listing.named) or carried, topic)
+            heads = seg.heads_list and group is groups[-1]  # "由X负责以下几项工作：": a head
+            item = None if heads else _item(group, reading, turn,
+                                            (listing and listing.named) or carried, topic)
             topic = group[:reading.start] if item is not None and reading.start else topic
             carried = reading.named or carried
             items += [item] if item else []
+            if item is not None and least is not None:
+                least.append(_least_in_common(turn, group[:reading.main + 1]))
             made = made or item is not None
             if item is not None and seg.listed and turn.who.kind == "business":
                 points = item.unit  # a business's next points are its own too
@@ -357,7 +440,7 @@ def _most_committal(u: Utterance, turn: _Turn) -> Action | None:
     """For a turn marked "action" where nothing was found: its most commitment-like clause."""
     best, score = None, -1
     for seg in _segments(u.text):
-        for group in _groups(seg.text):
+        for group in _groups(seg.text, turn.day):
             s = sum(bool(find_deadline(c)) * 2 + bool(COMMIT_VERB.search(c)) for c in group)
             if s > score:
                 best, score = group, s
@@ -369,14 +452,17 @@ def _most_committal(u: Utterance, turn: _Turn) -> Action | None:
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq)
 
 
-def _repeated(items: list[Action]) -> list[Action]:
+def _repeated(items: list[Action], least: list[float] | None = None) -> list[Action]:
     """Without an item that repeats an earlier one of another turn: the same unit and deadline
-    and much the same words (a commitment the moderator restates in the closing)."""
+    and much the same words (a commitment the moderator restates in the closing; see
+    :func:`_least_in_common`)."""
     kept: list[Action] = []
-    for item in items:
-        same = next((i for i, k in enumerate(kept) if _restates(k, item)), None)
+    for n, item in enumerate(items):
+        floor = least[n] if least is not None else RESTATED
+        same = next((i for i, k in enumerate(kept) if _restates(k, item, floor)), None)
         if same is None:
-            kept.append(item)
+            if floor > RESTATED_BACK:  # the chair reporting a pledge never made: no item
+                kept.append(item)
             continue
         first = kept[same]  # stays where it was first said; the restatement adds to it
         kept[same] = replace(first, also=(*first.also, item.seq),
@@ -393,10 +479,27 @@ def _same_unit(a: str | None, b: str | None) -> bool:
     return short == full or (len(short) >= 3 and abbreviates(short, full))
 
 
-def _restates(k: Action, item: Action) -> bool:
+RESTATED = 0.6  # words in common (coverage, either way) from which a later item restates one
+RESTATED_BY_CHAIR = 0.5  # ... when the chair gives the same unit the same deadline again
+# ... when the chair says it takes up what a unit pledged ("按今天表的态" "区卫生健康局承诺的……"):
+# any, and such an item only restates (with no pledge before it, it is none: the chair reports)
+RESTATED_BACK = 0.0
+
+
+def _least_in_common(turn: _Turn, said: list[str]) -> float:
+    """The words in common from which an item said in these clauses restates an earlier one of
+    the same unit and deadline: the chair who gives a unit the same deadline again in the
+    closing restates its commitment in fewer words, or in any when saying so
+    (cues.REFERS_BACK)."""
+    if not turn.chair:
+        return RESTATED
+    return RESTATED_BACK if REFERS_BACK.search("，".join(said)) else RESTATED_BY_CHAIR
+
+
+def _restates(k: Action, item: Action, least: float = RESTATED) -> bool:
     return (k.seq != item.seq and _same_unit(k.unit, item.unit) and k.deadline == item.deadline
             and k.deadline_text == item.deadline_text and item.origin == "auto"
-            and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= 0.6)
+            and max(coverage(k.text, item.text), coverage(item.text, k.text)) >= least)
 
 
 def find_actions(transcript: Transcript) -> list[Action]:
@@ -404,14 +507,18 @@ def find_actions(transcript: Transcript) -> list[Action]:
     known = tuple(sorted({a.unit for a in transcript.attendance if a.unit}, key=len, reverse=True))
     places = place_names([*known, transcript.hall, transcript.place])
     items: list[Action] = []
+    least: list[float] = []  # per item, see _least_in_common
     for u in transcript.utterances:
         a = transcript.attendee(u.speaker)
         who = Speaker(a.kind if a else "unknown", a.unit if a else None, known, places)
         marked = "action" in (u.marks or ())
         turn = _Turn(u.seq, who, transcript.session_date, relaxed=marked)
-        found = _turn_items(u, turn)
+        floors: list[float] = []
+        found = _turn_items(u, turn, floors)
         if marked:
             fallback = found or [a for a in [_most_committal(u, turn)] if a]
             found = [replace(a, origin="mark") for a in fallback]
+            floors = [RESTATED] * len(found)
         items += found
-    return _repeated(items)
+        least += floors
+    return _repeated(items, least)

@@ -10,18 +10,26 @@ structure that reads them.
   (a subject, then 可以).
 - WEAK cues (要, 可以, 需要) propose only with an intensifier (我觉得, 关键是要 ...), as an
   item of a list, or in a prescription with its prohibition or warning ("……要……，不要……"
-  "先把……，别……" "……要……，不然……"). A hedge ("不一定都要") or a quantity ("要八百万")
-  is no cue.
-- Not suggestions: the speaker's commitments (我们将……, 表个态) and what the speaker's own
-  side offers (我们公司可以免费……, 我再认捐……, 我们可以轮流来当志愿者, 我们公司如果需要可以……,
-  如果我们中标，……我们可以……), nor a question between two things (是……，还是……).
+  "先把……，别……" "……要……，不然……"). A hedge ("不一定都要"), a quantity ("要八百万") or
+  what is possible ("茶园是可以机采的") is no cue.
+- Not suggestions: the speaker's commitments (我们将……, 表个态, and the points after "我表个
+  态："), a stance (原则上……), and what the speaker's own side offers (我们公司可以免费……,
+  我再认捐……, 我们可以轮流来当志愿者, 我们公司如果需要可以……, 如果我们中标，……我们可以……; the
+  unit said as "我们" and its kind: 我们学院的老师可以……; the speakers counted: 我们几个……;
+  a company's bare 我们), nor a question between two things (是……，还是……), nor what only
+  points back (这两件事能不能办), a reminder to the public (提醒家长……), a caution (要当心), a
+  title (……的几个问题), a courtesy (请主持人谅解), a question reported (问他们能不能……).
 - Context: a cue clause in which the speaker introduces the proposal (我建议, 我看, 我的想法是)
   opens it; the story before it is left out, but for the thing it is about named right
-  before. An asking word makes 能不能 a question next to it only (多少, 有没有), or anywhere
-  (什么时候, 到底 ...).
+  before; what leads up to the proposal the speaker then introduces as theirs ("……，关键在
+  考核。所以我建议，……") is its reasoning. An asking word makes 能不能 a question next to it
+  only (多少, 有没有, an A不A question, a bare verb: 能不能办), or anywhere (什么时候, 到底 ...).
 
-- Follow-up items: who is assigned (由X, 请X), what says a pledge is none (the past, a
-  hedge, a rule of others), the verbs of a commitment, and what is and is not the item's
+- Follow-up items: who is assigned (由X, 请X; not the partner in 请X配合, nor the people who
+  serve in 由X护士……), what says a pledge is none (the past, a hedge, a condition on others, a
+  rule of others), which time is no deadline (a limit counted from each case: 接报后2小时内;
+  a period told: 一月到八月), the heads of a unit's tasks (我们站这样办：), the chair taking up
+  a unit's pledge (按今天表的态), the verbs of a commitment, and what is and is not the item's
   topic or text (a thing named, not a story; not what follows a condition or a wait).
 
 Also the frames that introduce proposals ("我的建议是两条" "我提个事：" "不如这样，" "我看可以
@@ -33,15 +41,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transcripts.minutes.sentences import clauses
 
 EXPLICIT = re.compile(
     r"(?<![的个条点项])(?:建议|希望|期望|盼望)(?!很|非常|好|不错|过)|最好(?!的)|能不能|能否|"
     r"可不可以|可否|是不是(?:可以|能)|是否可以|有没有可能|可以考虑|考虑一下|不妨|[提倡]议|呼吁|"
-    r"恳请|(?:^|[，,])(?:我们?)?(?:也|再|还)?(?:想)?请(?!问|大家|教|了|过|人)|"
+    r"恳请|(?:^|[，,])(?:我们?)?(?:也|再|还)?(?:想)?请(?!问|大家|教|了|过|人|"
+    r"(?:个|了)?[半一两三几]?(?:天|周|个月)?假|"  # not 请半天假: taking leave,
+    r"[^，,。]{0,8}?(?:谅解|包涵|见谅|指正|原谅)|会务|工作人员)|"  # a courtesy, the session's staff
     r"(?:就|那就|那)(?:更|太)?好了|(?:就|那|那就)?该(?:有)?多好|"
-    r"(?:^|[，,])(?:那|倒|还)?不如(?!以前|过去|从前|原来)|为什么(?:就|还)?不(?:能|可以|让)")
+    # (not "还不如进厂": a complaint that what there is is worse)
+    r"(?:^|[，,])(?:那|倒)?不如(?!以前|过去|从前|原来)|为什么(?:就|还)?不(?:能|可以|让)")
 # Not a capacity ("一辆车可以坐四十个人") nor what can be done now ("现在手机上可以查").
 _SUBJECT_MAY = (r"^(?!现在|目前|如今|以前|过去|原来|本来|平时|去年|今年|当时|那时)"
                 r"[^\s，,。：:我你他她它这那是就都才能也还\d一二两三四五六七八九十百千万几]{2,8}"
@@ -55,13 +67,13 @@ OBLIGATION = re.compile(
     r"尽早|非得|(?:咱们|大家)(?:还|就|也)?得(?![到了很出益罪知分过])|"
     r"(?:^|[，,])(?:还|就)?得[^，,。]{1,24}?才(?:行|好|可以)|"
     r"(?:^|[，,]|我们|咱们|大家|政府|部门|[镇乡村县区市]里|社区|街道)(?:也|还|完全)?"
-    r"可以(?!说|看|想象|理解)|要求(?=[^，。]{0,6}?(?:尽快|尽早|把|将|对|给|在))|"
+    r"可以(?!说|看|想象|理解|吧|吗|啊|呀)|要求(?=[^，。]{0,6}?(?:尽快|尽早|把|将|对|给|在))|"
     r"(?:^|[，,])(?:那|就|还是|我看)?(?:赶紧|赶快|抓紧|干脆)把")
 # Once the speaker is proposing, a third party named at the start of a sentence may be asked
 # to act: "学校可以组织……" (before that, "孩子们可以在操场上玩" only tells).
 MAY = re.compile(_SUBJECT_MAY)
 WEAK = re.compile(r"(?<!不一定)(?<!不一定都)(?<![主重只就想我人需])"
-                  r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|可以|"
+                  r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|(?<!(?<![倒还就])是)可以|"
                   r"(?<!不)需要(?![\d两三四五六七八九十百千万几])")
 INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])|我们觉得|我们认为|(?<!不)一定|"
                          r"关键是要|迫切|还是要|还得|得赶紧")
@@ -76,6 +88,12 @@ ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
 COMMITMENT = re.compile(
     r"(?:我们|我|本)(?:局|局里|单位|部门|镇里|乡里)?(?:将|会|马上|立即|一定会|争取|保证)|表个?态")
+# A piece that heads the speaker's own pledges ("……，我表个态：" "我们这样落实："): the points
+# after it are the speaker's side's, not proposals, unless one is put explicitly (建议 ...).
+PLEDGES = re.compile(r"(?:^|[，,])(?:我|我们)[^，,]{0,6}?"
+                     r"(?:表(?:一?个|一下)?态|这样(?:办|做|落实|安排))[：:]?$")
+# A stance ("原则上还是要等……", "我们原则上支持"): what the speaker holds, not a proposal.
+STANCE = re.compile(r"原则上")
 # The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
 # a commitment (a follow-up item when it names a deadline), not a proposal to others.
 OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁|请求|要求|想|觉得|认为))")
@@ -97,8 +115,17 @@ SIDE_OFFER = re.compile(r"(?:^|[，,])(?:我们|我)[^，,。我你他]{0,6}?[�
 # What follows the speaker's own unit, named, when it offers ("区妇联可以组织……" said by a
 # member from the 妇联): its means, not a request to others; what the unit has to give too
 # ("区文化馆有……名录，可以提供……"), not what it is asked for ("医院能不能给我们……").
-OWN_SIDE_OFFERS = re.compile(r"(?:也|还|都|就)?(?:可以|愿意|能够?(?![不否])|有)"
+OWN_SIDE_OFFERS = re.compile(r"(?:也|还|都|就)?(?:(?<!不)可以|愿意|(?<![不否])能够?(?![不否])|有)"
                              r"(?![^，,。]*[给帮为替]我们)")
+# ... said as "我们" and the unit's kind, maybe with what it has ("我们学院的实训室和老师"
+# "我们中心" "我们自管会"): the kind is part of the unit's name.
+OURS = re.compile(r"^(?:我们|咱们)的?(?P<kind>[^的，,我你他她]{2,8}?)(?:这边|里)?"
+                  r"(?:的[^，,]{1,14})?$")
+# The speakers themselves, counted ("我们几个狗主人" "我们这些老党员"): what they offer to do.
+OUR_PEOPLE = re.compile(r"^(?:我们|咱们)(?:这些|几个|几位|[两三四五六七八九十]个|这几个)"
+                        r"[^，,]{0,8}$")
+# A company's bare "我们" ("我们也可以考虑……" "我们公司是可以供的"): the company itself.
+OUR_BARE = re.compile(r"^(?:我们|咱们)(?:公司|企业|这边|单位|厂里|店里)?(?:也|还|是|都|就)?$")
 # Links before such a clause ("另外，区妇联可以……").
 LINK = re.compile(r"^(?:另外|此外|同时|还有|那|再)[，,]?")
 # "……要……，不要……": a prescription with its prohibition.
@@ -135,13 +162,14 @@ COUNTED = re.compile(r"有(?P<count>[两二三四五六几])(?:个|条|点|项|�
                      r"(?:可以|值得|应该|不妨)")
 SAYING = re.compile(r"^(?:所以|因此|那么|那)?(?:我|我们)(?:就|也|再|还)?"
                     r"(?:想说|要说|说|想提|提)(?:一下)?(?:的是)?$")
-TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:就|再|想|简单)?(?:从[^，]{1,16}?)?"
-                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)[一两二三四五六几]+(?:点|条|个方面)"
-                  r"(?:[^，,。]{1,6}的)?(?:意见|看法|体会)?$")
+TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:今天|这里|在这里)?(?:就|再|也|想|简单|书面)*"
+                  r"(?:从[^，]{1,16}?)?"
+                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的))"
+                  r"(?:[^，,。]{1,6}的)?(?P<noun>意见|看法|体会)?$")
 # A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
 COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
                           r"(?:条|点|个|项|件)(?:意见|建议|想法)?$")
-NOT_FRAME = re.compile(r"同意|赞成|支持|刚才|听了|认同|反映")
+NOT_FRAME = re.compile(r"同意|赞成|支持|刚才|听了|认同|反映|不|没")  # "我今天不提什么要求，"
 
 # Trimming: the cue words, the context before a proposal and the reasons after it.
 LEAD = re.compile(
@@ -165,6 +193,10 @@ VAGUE = re.compile(
     r"一起|一并|进一步|切实|也|都|来)*(?:研究|重视|关心|关注|支持|考虑|落实|解决|努力|加油|帮忙|帮助|"
     r"处理|管一?管|看一?看|想想?办法|抓紧|试一?试|学一?学|借鉴|推广|回答|答复|回应|解释|"
     r"牵(?:个|一下)?头)+(?:一下|起来)?$")
+# A proposal that only points back to what was said ("这两件事能不能办" "这个事要趁热打铁" "(这个)
+# 事一定要排在最前面"): no more than a few words on "this matter" propose nothing new.
+BACK_REF = re.compile(r"^(?:这|那)?(?:个|件|[两三几]件|些)?事(?:情|儿)?(?![业务项])(?P<rest>.*)$")
+BACK_REF_WORDS = 8
 PERSONAL = re.compile(r"[我你您咱]")
 # A cue clause in which the speaker introduces their proposal ("我们建议……" "我看，……"
 # "我就一个想法，……") opens it: what was said before it (a story, a complaint) is context,
@@ -184,7 +216,7 @@ TURNING = re.compile(r"^(?:但是|但|可是|不过|所以|因此|因而|于是)
 RATIONALE = re.compile(r"^(?:这样|因为|不然|否则|要不然|以免|免得|避免|省得|毕竟|即使|"
                        r"那样|这就|方便|便于|以便)")
 # A clause that opens a question after the proposal ("我想问，……" "请问"): the proposal ends.
-ASK_OPEN = re.compile(r"^(?:我|我们)(?:还|也|再)?(?:想|要)?问(?:一下|一句|问)?$|^请问")
+ASK_OPEN = re.compile(r"^(?:我|我们)(?:还|也|再|就)?(?:想|要)?问(?:一下|一句|问)?$|^请问")
 # A clause after the proposal that says what will come of it, or how the speaker feels.
 RESULT = re.compile(
     r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|"
@@ -199,7 +231,8 @@ COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]|[一二三�
                            r"(?:但是|不过|另外)?还有一(?:个|条|点)|再一个|头一个)")
 # A piece that announces problems, not proposals ("我们难处也有，" "困难主要是两个："): the points
 # counted after it tell what is hard, unless one proposes explicitly.
-TROUBLES = re.compile(r"^[^，,]{0,6}(?:难处|困难|难题|苦处|难点)(?:也|还|主要|就)?(?:有|是|在于)"
+TROUBLES = re.compile(r"^[^，,]{0,6}(?:难处|困难|难题|苦处|难点|问题)(?:也|还|主要|就|比较)?"
+                      r"(?:有|是|在于|集中|突出)"
                       r"(?:[两二三四五六几](?:个|条|点|方面))?[：:]?$")
 # A point added to the speaker's own ("还有一条，" "再一个，"), or the first of the speaker's own
 # said the spoken way ("头一个，"), not counted off a list told.
@@ -225,6 +258,19 @@ ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪�
 # are its parts, one proposal with it, not points of their own.
 PARTS = re.compile(r"分(?:成|为)?[两二三四五六几](?:块|部分|份|档|笔|类)")
 PART = re.compile(r"^(?:头一|第[一二三四五六七八九十])(?:块|部分|份|档|笔|类)")
+# A title over what follows ("书面意见：……的几个法律问题"): it names the questions, it proposes
+# nothing.
+TITLE = re.compile(r"的(?:几个|几点|若干|一些)[^，,的]{0,4}(?:问题|思考|体会|看法|情况)$")
+# A reminder to the public ("另外提醒家长：……"): said to them, not put forward for the minutes.
+REMINDER = re.compile(r"^(?:另外|还有|最后|同时)?[，,]?(?:我)?(?:也|再|还)?提醒(?:一下)?")
+# A caution ("……人多、娃多，要当心"): no proposal says only to take care.
+CAUTION = re.compile(r"^(?:要|得|都要|一定要)?(?:当心|小心|注意|留意|留神)(?:点|一点|一下|安全)?$")
+# "能不能办" "企业能不能办": whether it can be done, asked with a bare verb, proposes nothing.
+BARE_DO = re.compile(r"^(?:办|做|行|搞|弄|解决|落实|实现|做到|办到|办下来|办成)(?:一下)?$")
+# A point's headline that names only its topic ("3. 关于移交。"): the next sentence says it.
+TOPIC_ONLY = re.compile(r"^(?:关于|对于|至于)[^，,。]{1,14}$")
+# Thanks and sign-offs ("谢谢大家" "就这些"): what follows a point is not its detail.
+COURTESY = re.compile(r"^(?:谢谢|感谢|多谢|就这些|就说这些|我就说这些|我说完了|完毕)")
 # The words that open a headline's detail ("具体来说，……"): not part of the proposal.
 DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?[：:，,]?")
 
@@ -233,29 +279,63 @@ DETAIL_LEAD = re.compile(r"^具体(?:可以|来说|而言|包括|做法是|是)?
 ASSIGN_BY = re.compile(r"(?<![理自缘经])(?:交由|交给|委托|由)(?!于)")
 # The moderator's request to a unit: "请县交通局牵头" (not 请问, 请大家, 申请, 邀请).
 ASSIGN_ASK = re.compile(r"(?<![申邀])(?:请|责成)(?!问|教|示|来|到|大家|各位|你们)")
+# What follows a unit named in a frame when it is not the one assigned: a partner ("请X全力
+# 配合"), or the people who serve ("由社区卫生服务中心护士为老人上门……": the speaker's side
+# answers for it).
+NOT_ASSIGNED = re.compile(r"^(?:全力|积极)?(?:配合|协助)|^(?:的)?(?:护士|医生|工作人员|人员|干部|"
+                          r"网格员|志愿者|老师|民警|队员|师傅)")
 # Words that frame a unit as assigned, before its name (in the item's text, they go).
 ASSIGN_FRAME = r"(?:交由|交给|委托|由|请|责成|希望|要求)"
 # A proposal's or a request's lead before the unit named: "我建议由……" "请……".
 ASSIGN_LEAD = re.compile(r"^(?:我们?|我个人)?(?:希望|建议|提议|请|要求|责成|交由|由|让)")
 # A proposal cue in what a non-chair says: the item is proposed, not committed.
-ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|能不能|能否|可不可以|可否|"
-                           r"是不是可以|我觉得|我想|我认为")
+# ("一户一户看能不能装": whether it can be, a check the unit makes, not a proposal.)
+ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|(?<!看)能不能|能否|"
+                           r"(?<!看)可不可以|可否|是不是可以|我觉得|我想|我认为|我的想法")
+# A head over the tasks that follow, after the unit that takes them on: "我们站这样办：" "我们合作
+# 社先做两件实事。" "我们公司这里表个态：" "我们镇里定了，"; it names the unit, it is no task.
+OWN_HEAD = re.compile(r"^(?:这样(?:办|做|落实|安排)|(?:自己)?(?:先|再|也)?(?:做|办)(?:好)?"
+                      r"[一两二三四五几]件(?:实)?事|(?:在?这里|这边)?表(?:一?个|一下)?态|定了|决定)$")
+# The speaker putting forward a proposal of their own ("我的想法是，" "我建议，"): what follows is
+# proposed, even when it names who is to do it.
+OWN_PROPOSAL = re.compile(r"我(?:的)?(?:建议|想法|意见是|提议)")
+# The chair taking up a unit's commitment ("按今天表的态" "刚才表态的" "按刚才说的" "县住建局表态
+# 年底前……" "这是今天部门的承诺"): the item restates it, whatever words it keeps.
+REFERS_BACK = re.compile(r"按(?:刚才|今天)|(?:刚才|今天)[^，,。；;]{0,8}?(?:表的态|说的)|"
+                         r"表(?:了|过)?(?:的)?态|承诺|答应的")
 # What "我们局" / "我们公司" goes on to say it does ("我们局纳入……" "我们公司正在……").
 OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立即|全部|统一|正在|准备)")
 # A deadline's clause that points back to what was just said ("……，这个一个月内完成").
 POINTS_BACK = re.compile(r"^(?:这个|这些|这项|这件事?|这块|以上)(?:工作|事情?)?")
 # A duty set by others (上级要求, 按照文件): what the rules say, not a pledge of the speaker's.
 OTHERS_RULE = re.compile(r"(?:省|市|县|上级|国家|文件|政策)[^，]{0,3}(?:要求|规定)|按照|根据")
-# No pledge: what was done or planned before, what is usual, what is doubted, asks of everyone.
+# No pledge: what was done or planned before, what is usual, what is doubted, asks of everyone
+# (but a thing of the past as the object: "把去年这十七户的补偿款打到户").
 NO_PLEDGE = re.compile(
-    r"已经(?![^，]{0,8}的)|去年|前年|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
+    r"已经(?![^，]{0,8}的)|(?<![把将对给])(?:去年|前年)|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
     r"(?<![定])了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
     r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
+    r"(?:时间)?(?:太|比较|有点)(?:紧|赶)|"
     r"请(?:大家|各位)")
+# ... but work under way ("已经请设计院在做"), told before the clause that dates the pledge.
+UNDER_WAY = re.compile(r"已经[^，,]*在(?:做|办|搞|弄|编|推进|进行|落实)")
 # A hedged reply promises nothing, wherever in the item it is said: 原则上支持, 积极争取,
-# 下一步研究, 统筹考虑, 会后商量, a study with no object (请设计单位一起研究).
-HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|会后(?:再)?商量|"
-                   r"(?:一起|再|共同|好好)研究(?:一下)?(?:[，,。；;]|$)")
+# 下一步研究, 统筹考虑, 会后商量 / 会后研究, a study with no object (请设计单位一起研究).
+HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究|统筹考虑|认真考虑|"
+                   r"会后(?:再)?(?:商量|研究)|(?:一起|再|共同|好好)研究(?:一下)?(?:[，,。；;]|$)")
+# A pledge on a condition of others, said anywhere before it ("要是镇里能补一块，村集体再凑一点，
+# 争取春耕前修起来"), is hedged too.
+ON_CONDITION = re.compile(r"(?:^|[，,])(?:要是|如果|假如|若是|只要)[^，,]{0,12}?"
+                          r"(?:能|肯|愿意|同意|支持)")
+# A time limit counted from each case, not from the session ("接报后2小时内到场", "“接报两小时内回
+# 电”", "路面修好后三年内不准再挖", "审批时限压缩到20个工作日以内", "明确简易案件15个工作日内作出结
+# 论"): the standard the item sets, not when it is due. Said in the limit's clause before it: an
+# event ("……后", not 会后: after the meeting is from now), a case coming in, a limit named as such.
+FROM_EVENT = re.compile(r"(?<!会)(?:后|以后|之后)$|(?:接报|接到|收到|受理|上报|报修|报案|来电)"
+                        r"[^，,。]{0,10}$|时限|期限|(?:压缩|缩短|控制)(?:到|在)|明确")
+# ... or in the clause before it, a case coming in ("投诉由患者服务中心受理，二十四小时内给答复",
+# "医院发现学生聚集性病例，两小时内……"; not "发现的问题": the problems found, a thing).
+CASE_ARRIVES = re.compile(r"(?:受理|接报|上报|报修|推送|发现|投诉)(?!的)")
 # The verbs of a commitment, for an item without a deadline (由X负责……) or the likeliest one;
 # making public (公示, 公布) is a task as much as building is.
 COMMIT_VERB = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|"
@@ -267,6 +347,9 @@ ITEM_LEAD = re.compile(r"^(?:另外|此外|同时|然后|还有|再就是|那么
 # A clause that refers back to a topic ("关于……" "刚才说的……"): its reference words go.
 TOPIC_REF = re.compile(r"^(?:关于|对于|至于)|"
                        r"^[^，]{0,12}?(?:刚才|前面|刚刚)?(?:说|讲|提|提出|反映|[谈讲提说]到)的")
+# ... and a clause that says whom or what the item is done to, the target set apart before it
+# ("对八十岁以上的独居老人，一个月内免费安装燃气报警器"; not 对不起, 对了, 对的, 对这个我们…).
+TARGET = re.compile(r"^(?:对|针对|为)(?!不起|了|的|啊|吧|我|你|他|大家|此|这个问题)[^，,]{2,}$")
 # A clause before the item that is a story, a comment or a reply (or a speech act: 再强调一下),
 # not the topic it is about.
 NOT_TOPIC = re.compile(r"^(?:好|是的|对|谢谢|感谢)|[我你他她咱也很都还了吗呢吧啊]|大家|已经|"
@@ -284,15 +367,25 @@ STORY = re.compile(r"[我你他她咱吗呢吧啊是]|了(?!的)|^(?:好|是的|
                    r"大家|表.{0,2}态")
 # A clause after the item that starts something else: an example, a reason, a condition
 # ("用得好再推开"), another speaker's or topic's turn.
-FOLLOW_STOP = re.compile(r"^(?:请|就是|也就是|比如|例如|因为|主要|这个|这样|这是|其中|我们|大家|"
+# (not "请有资质的机构检测": a provider the unit engages, part of its task)
+FOLLOW_STOP = re.compile(r"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方)|就是|也就是|比如|例如|因为|"
+                         r"主要|这个|这样|这是|其中|我们|大家|"
                          r"我(?:也|还|再|就)?(?:提|建议|想|觉得|认为|看)|"
                          r"你|他|如果|要是|假如|等到?|但是|不过|所以|到时候|需要|可以|"
                          r"[^，]{1,2}得(?:好|顺|成)|这些|那样|至于|关于|"
                          r"[^，]{0,10}(?:要等|得等|等到|争取|力争|尽量)|"
                          r"[^，]{1,8}的(?:事|问题)(?:情)?(?:[，,]|等|要|我们|还|再|$))")
+# An item that does "all of it" with no object of its own ("全部拆除到位" "全部弄好"): its
+# object is the things named before (action_text._things_done), not what cannot be done
+# ("管子修不了、查不了") nor the speaker's own words.
+ALL_OF_IT = re.compile(r"^(?:全部|全都|都|一并|统统|一律)")
+CANNOT = re.compile(r"不(?:了|到|成|通|动)|没(?:法|有)|难")
+CONDITION_LEAD = re.compile(r"^(?:不等|不管|不论|无论|只要|等到?|如果|要是)")
+PERSONAL_WORDS = re.compile(r"[我你您咱]|大家")
 # Verbs of two characters that "把X……起来/出来" may carry (把台账整理出来 -> 整理台账).
 RESULTATIVE_VERBS = tuple("组建 整理 建立 确定 落实 制定 梳理 统计 搭建 筹备 编制 清理 修复 "
-                          "建设 组织 固定 排查 汇总 拿出 提出".split())
+                          "建设 组织 固定 排查 汇总 拿出 提出 公示 公布 平整 收容 成立 议定 "
+                          "安装".split())
 # Another unit's duty after the item ("镇政府要配合……"): its verbs after the unit's name.
 DUTY = re.compile(r"(?:也|还)?(?:要|将|会|来|负责|牵头|配合|协助)")
 # Who helps, not what is done: "县财政局、各村配合".
@@ -325,6 +418,7 @@ class Frame:
     announces: int  # proposals it announces (0: it only introduces)
     introduces: bool  # what follows in the piece is the proposal itself ("……是，" / "……：")
     colon: bool = False  # the frame ends with a colon
+    remarks: bool = False  # it announces remarks ("讲两点" "谈几点看法"), not proposals
 
 
 def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
@@ -354,6 +448,7 @@ ANNOUNCES = re.compile(r"(?:如下|以下)[：:]?$")
 RECAP = re.compile(r"^以上")
 
 
+@lru_cache(maxsize=4096)
 def find_frame(piece: str) -> Frame | None:
     """The frame among the first clauses of a piece, if any; further on, a frame that hands
     over to what follows ("……，我的意见是，X" "……，所以我提两个建议：" at the end of a long
@@ -403,7 +498,8 @@ def _frame_in(parts: list[str], piece: str) -> Frame | None:
             count = COUNT.search(clause)
             number = _COUNTS.get(count.group()[0], LIST) if count else 1
             frame = Frame(i + 1, number if number > 1 else 0, False,
-                          piece[piece.find(spoken) + len(spoken):][:1] in _COLON)
+                          piece[piece.find(spoken) + len(spoken):][:1] in _COLON,
+                          _remarks(clause))
             if frame.announces:
                 return frame
             remark = frame
@@ -427,8 +523,14 @@ def _late_frame(parts: list[str], i: int, piece: str) -> Frame | None:
     if last and TALK.match(clause):  # "……，所以我讲两条：": the two points follow
         count = COUNT.search(clause)
         return Frame(i + 1, _COUNTS.get(count.group()[0], LIST) if count else LIST, False,
-                     piece.rstrip()[-1:] in _COLON)
+                     piece.rstrip()[-1:] in _COLON, _remarks(clause))
     return None
+
+
+def _remarks(talk: str) -> bool:
+    """Points announced as remarks ("讲两点" "谈几点看法"), not as opinions (意见) put forward."""
+    m = TALK.match(talk)
+    return m is None or m.group("noun") != "意见"
 
 
 def prescribes(piece: str) -> bool:
@@ -441,7 +543,7 @@ def prescribes(piece: str) -> bool:
 
 
 # "哪个……了，……就……": whichever it is, then; a condition, not a result.
-WHICHEVER = re.compile(r"^[^，,]{0,4}哪(?:个|家|里|儿|些|位|天|条)")
+WHICHEVER = re.compile(r"^[^，,]{0,4}(?:哪(?:个|家|里|儿|些|位|天|条)|谁家)")
 
 
 def reason(clause: str) -> bool:
@@ -490,17 +592,35 @@ EMBEDDED = re.compile(r"(?:跟|和|向)(?!我|咱)[^，,。]{1,8}?(?:说|讲|反
                       r"(?<![不没])(?:看到|看得到|看见|知道|了解|清楚|明白)[^，,。]*")
 
 
+# A question the speaker reports having asked ("问他们能不能上门换管子，说没有护士"): not put now.
+REPORTED = re.compile(r"问(?:过|了)?(?:他们|他|她|人家|对方)?$")
+
+
 def _cues(pattern: re.Pattern[str], text: str) -> bool:
     """Whether the text has a cue that is not only asking: an asking word in the cue's clause,
     or in the one after it, makes "能不能……" a question; one further on does not ("能不能装一个
-    闸，……，上坑多少，下坑多少")."""
-    found = list(pattern.finditer(text))
+    闸，……，上坑多少，下坑多少"); a question reported ("问他们能不能……") is none."""
+    found = [m for m in pattern.finditer(text)
+             if not (QUESTION_CUE.match(m.group()) and REPORTED.search(text, 0, m.start()))]
     if not found:
         return False
     if not all(QUESTION_CUE.match(m.group()) for m in found):
         return True
-    return not (ASKING.search(EMBEDDED.sub("", text))
-                or any(ASKING_NEAR.search(_near(text, m.start())) for m in found))
+    return not (ASKING.search(EMBEDDED.sub("", text)) or any(_asks_near(text, m) for m in found))
+
+
+def _asks_near(text: str, m: re.Match[str]) -> bool:
+    """Near the cue, an asking word, an "A不A" question ("……，镇里支持不支持") or a bare verb
+    ("能不能办"): the cue asks."""
+    near = _near(text, m.start())
+    return bool(ASKING_NEAR.search(near) or A_NOT_A.search(near.replace(m.group(), "", 1))
+                or BARE_DO.match(_clause_after(text, m.end())))
+
+
+def _clause_after(text: str, at: int) -> str:
+    """What the clause says after ``at``, up to its end."""
+    end = min((i for i in (text.find(c, at) for c in "，,：:。？?") if i >= 0), default=len(text))
+    return text[at:end]
 
 
 def _near(text: str, at: int) -> str:
@@ -513,11 +633,13 @@ def _near(text: str, at: int) -> str:
     return text[start:end]
 
 
+@lru_cache(maxsize=8192)
 def explicit(text: str) -> bool:
     """Whether the text puts something forward (建议, 能不能 that is not only asking ...)."""
     return _cues(EXPLICIT, text)
 
 
+@lru_cache(maxsize=8192)
 def strong(text: str) -> bool:
     """Whether the text proposes by an explicit or an obligation cue."""
     return explicit(text) or bool(OBLIGATION.search(text))

@@ -17,7 +17,8 @@ turns it into a date, or None when it names no day. Conventions (weeks run Monda
 - a festival (春节前, 国庆前 ...) = the day before its next occurrence after the session day, or
   in the year said (2028年春节前) (lunar festivals from a table for 2024-2040; outside it, None);
 - 雨季来临前, 汛期前, 开学前, 尽快 ...: kept as said, resolved to None;
-- not deadlines: the past (去年八月底), "as of" (截至今年二月底，登记在册…), a start said as a
+- not deadlines: the past (去年八月底), "as of" (截至今年二月底，登记在册…), a period told
+  (今年一月到八月, 6月1日到7月10日), a start said as a
   month (下个月起; but 三季度末前开始 is by then; a start said as a day, 从下周一起 /
   下个月1号开始, is due that day), a bare month (8月份).
 """
@@ -75,6 +76,12 @@ _VAGUE_SEASON = (r"开春|雨季|主汛期|汛期|梅雨季节?|梅雨期|梅汛
 _PAST = re.compile(r"(?:去年|前年|上个?月|上周|上星期|上礼拜|截至(?:今年|本年|本月)?|"
                    r"截止到(?:今年)?)$")
 
+# A period told ("今年一月到八月" "6月1日到7月10日" "一月到现在"): a span of time, due by
+# neither end.
+_DAY_N = "[0-9０-９一二三四五六七八九十]"
+_WHEN = (rf"(?:今年|去年|明年|20\d\d年)?(?:{_DAY_N}{{1,2}}月(?:份)?(?:{_DAY_N}{{1,3}}[日号])?|"
+         r"[一二三四1-4]季度)")
+_PERIOD = re.compile(rf"{_WHEN}(?:到|至|—|－|-|~)(?:{_WHEN}|现在|目前|今天|当前)")
 _FROM = re.compile(r"起|开始|以后|之后|后(?!前)")
 _BOUND = re.compile(r"(?:前|内|为止)$")  # "三季度末前开始试行": by then, not from then
 # A commitment that starts on a day ("从下周一起……" "下个月1号开始……") is due that day: a
@@ -301,10 +308,12 @@ def _spans(patterns: tuple[re.Pattern[str], ...], text: str) -> list[tuple[int, 
     """Where the patterns match, but not inside a time said of the past or as a start
     (去年八月底, 下个月1号起: not 下个月)."""
     good: list[tuple[int, int]] = []
-    bad: list[tuple[int, int]] = []
+    bad: list[tuple[int, int]] = [m.span() for m in _PERIOD.finditer(text)]
     for pattern in patterns:
         for m in pattern.finditer(text):
-            starts = (_FROM.match(text, m.end()) and not _BOUND.search(m.group())
+            # a time said of a thing ("一季度的断货"), not by when: no 前/内 and a 的 after it
+            of_thing = text[m.end():m.end() + 1] == "的" and not _BOUND.search(m.group())
+            starts = of_thing or (_FROM.match(text, m.end()) and not _BOUND.search(m.group())
                       and not (_START_DAY.search(m.group()) and _STARTS_ON.match(text, m.end())))
             (bad if starts or _PAST.search(text[:m.start()]) else good).append(m.span())
     return [s for s in good if not any(b[0] <= s[0] and s[1] <= b[1] for b in bad)]
@@ -328,6 +337,7 @@ def find_deadline(text: str) -> tuple[str, tuple[int, int]] | None:
     return text[start:end], (start, end)
 
 
+@lru_cache(maxsize=4096)
 def resolve_deadline(deadline_text: str, session_day: date) -> date | None:
     """The date a deadline expression means, said on ``session_day``; None if it names none."""
     for pattern, resolve in COMPILED:

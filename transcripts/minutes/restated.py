@@ -39,13 +39,18 @@ def _restates(a: set[str], b: set[str], referred: bool = False) -> bool:
 def merge_restated(found: list[Suggestion], referring: frozenset[int] = frozenset()
                    ) -> list[Suggestion]:
     """One proposal made again by other speakers is one item: first made first, with every
-    proposer and the turns that restated it (a speaker repeating themself is not merged).
+    proposer and the turns that restated it; a speaker repeating themself in a later turn adds
+    nothing (neither an item nor a restatement).
     ``referring``: the turns that say they take up what another said; their proposals join
     the closest earlier one on lower terms."""
     merged: list[tuple[Suggestion, set[str]]] = []
     for s in found:
         grams = _bigrams(s.text)
         referred = s.seq in referring
+        if any(s.proposers[0] in m.proposers and m.seq != s.seq and _dice(grams, g) >= RESTATED
+               for m, g in merged):
+            continue  # the proposer saying it again in a later turn: no new item
+
         same = max((i for i, (m, g) in enumerate(merged)
                     if s.proposers[0] not in m.proposers and _restates(grams, g, referred)),
                    key=lambda i: _dice(grams, merged[i][1]), default=None)

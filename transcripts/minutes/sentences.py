@@ -7,6 +7,7 @@ enumeration markers (第一/二是/另外 ...) and drop spoken fillers (那个, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])")
 _CLAUSE_SEP = re.compile(r"[，,：]|(?<!\d):|:(?!\d)|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -64,7 +65,12 @@ def in_series(text: str) -> list[bool]:
 
 def clauses(sentence: str) -> list[str]:
     """Comma- and colon-separated clauses (the 、 of a list stays inside its clause)."""
-    return [c.strip() for c in _CLAUSE_SEP.split(sentence) if c.strip()]
+    return list(_clauses(sentence))
+
+
+@lru_cache(maxsize=8192)
+def _clauses(sentence: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in _CLAUSE_SEP.split(sentence) if c.strip())
 
 
 def marker(clause: str) -> re.Match[str] | None:
@@ -77,7 +83,15 @@ def marker(clause: str) -> re.Match[str] | None:
 _ALIKE = re.compile(r"^还有(?!一|个|就是|呢|啊)[^，,]{1,12}的$")
 
 
+# "把0到3岁婴幼儿的底数，还有家里想不想送托，建一个台帐": "还有" after what 把 takes, before
+# its verb, adds to the thing taken: the same item.
+_TAKEN = re.compile(r"^(?:所以|那|我建议|建议|能不能|可不可以)?[，,]?(?:把|将)[^，,]{1,14}$")
+_DONE = re.compile(r"(?:好|掉|起来|出来|下来|清楚|到位|干净|完|了|上|下|走|开|通)$")
+
+
 def _one_more_alike(before: str, clause: str) -> bool:
+    if clause.startswith("还有") and _TAKEN.match(before) and not _DONE.search(before):
+        return True
     return before.endswith("的") and _ALIKE.match(clause) is not None
 
 

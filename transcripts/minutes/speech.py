@@ -12,12 +12,13 @@ each turn is *prepared* (the record and the verbatim annex keep what was said):
 - **details of a point**: lower list markers inside a numbered point ((1) ① after "2.")
   read as an inline list, so the point stays one proposal;
 - **dialect pronouns**: 俺们 and 俺 read as 我们 and 我 (俺们公司 commits like 我们公司);
-- **self-corrections** (哦不对, 不对不对, 我说错了, 说错了, 口误, 更正一下, 哦不): the corrected
-  value wins. When the words after the correction start with a deadline or a number and the
-  words before it hold one, that one is replaced in place (十一月底前 哦不对 12月底前 完成 →
-  12月底前完成); otherwise the short piece before the correction is dropped. When the words
-  after it only say the wrong deadline again, and why (月底前 哦不对 月底前 来不及 下个月十号前),
-  the next deadline of the following few pieces is the corrected one;
+- **self-corrections** (哦不对, 不对不对, 我说错了, 说错了, 口误, 更正一下, 哦不; a bare 不是 or
+  ……不 between two values): the corrected value wins. When the words after the correction
+  start with a deadline or a number and the words before it hold one, that one is replaced
+  in place (十一月底前 哦不对 12月底前 完成 → 12月底前完成); otherwise the short piece before
+  the correction is dropped. When the words after it only say the wrong deadline again, and
+  why (月底前 哦不对 月底前 来不及 下个月十号前), the next deadline of the following few pieces
+  is the corrected one;
 - **lists of things**: numbered things said one after another ("5栋 9栋 14栋") read as a list
   (5栋、9栋、14栋), and a pause before 和/以及 stays inside the list.
 
@@ -252,9 +253,20 @@ def _close(text: str) -> str:
     return text + ("：" if _HEADER.search(text) else "。")
 
 
+# A bare "不是" / "不" between a value and another ("两周内，不是，十天内" "本周内……不，下周五前")
+# corrects the first: read as "不对". Only before a value: "不是" otherwise says no.
+_VALUE = r"(?=[0-9０-９零〇一二两三四五六七八九十百本下这今明年月周])"
+_BARE_CORRECTION = re.compile(rf"(?<=[，,\s])不是(?=[，,\s]+{_VALUE})|"
+                              rf"(?:……|…|——|—)\s*不(?:是|对)?[，,\s]+{_VALUE}")
+
+
+def _bare_corrections(text: str) -> str:
+    return _BARE_CORRECTION.sub(lambda m: "不对" if m.group() == "不是" else "，不对，", text)
+
+
 def prepare(text: str) -> str:
     """The turn as the extractors read it (see the module doc)."""
-    text = _DIALECT.sub(lambda m: _PRONOUNS[m.group()], text)
+    text = _bare_corrections(_DIALECT.sub(lambda m: _PRONOUNS[m.group()], text))
     text = _inline_details(_HEADING.sub(r"\1：", text))
     if not speech_like(text):
         if CORRECTION.search(text) or "不对" in text or "说错" in text:

@@ -6,9 +6,13 @@ carrying a proposal cue (cues.py: 建议, 能不能, 不如, 应该, 咱们得 .
 ("我的想法是，……" "我提个事：……" "不如这样，……"), or an item of a list announced by a header
 ("我的建议是两条。第一，……"). Within a point of an enumeration ("第一，……"), a proposal made
 explicitly (建议/能不能/最好 ...) is the point's proposal: the reasoning around it is not; a
-list that follows its header's colon ends with its last item. What the speaker's own side
-offers is left out. The text is the proposer's own words, trimmed of the cue frame, of context
-before it and of the reasons and results after it (at most about ``MAX_CHARS`` characters).
+list that follows its header's colon ends with its last item; what leads up to a proposal the
+speaker then introduces as theirs ("……。所以我建议，……") is its reasoning. What the speaker's own
+side offers (their unit, named or as "我们" and its kind; the speakers themselves; a company's
+"我们") is left out, and so are the points after a pledge's head ("我表个态：") and a stance
+(原则上……). A speaker saying their own proposal again in a later turn adds nothing. The text
+is the proposer's own words, trimmed of the cue frame, of context before it and of the reasons
+and results after it (at most about ``MAX_CHARS`` characters).
 
 A turn the moderator marked "suggestion" live yields its proposals, or failing those its most
 proposal-like sentence, with origin "mark": the mark takes precedence over the cues and the
@@ -31,10 +35,14 @@ from transcripts.minutes.cues import (
     ASK_OPEN,
     ASKING,
     ASKS,
+    BACK_REF,
+    BACK_REF_WORDS,
+    CAUTION,
     COMMITMENT,
     CONCESSION,
     CONDITION,
     COUNTED_POINT,
+    COURTESY,
     CUE_END,
     DETAIL_LEAD,
     EXPLICIT,
@@ -49,20 +57,29 @@ from transcripts.minutes.cues import (
     OBLIGATION,
     ONE_MORE,
     OPENS,
+    OTHERS_DO,
+    OUR_BARE,
+    OUR_PEOPLE,
+    OURS,
     OWN_SIDE_OFFERS,
     OWN_TASK,
     PART,
     PARTS,
     PERSONAL,
+    PLEDGES,
     POINT_MORE,
     POSSESSOR,
     PUT,
     QUESTION_CUE,
     RECAP,
     REFERS,
+    REMINDER,
     SPEAKER_LEAD,
+    STANCE,
     TALK,
+    TITLE,
     TOPIC,
+    TOPIC_ONLY,
     TROUBLES,
     TURNING,
     VAGUE,
@@ -97,7 +114,7 @@ __all__ = ["best_sentence", "consensus_points", "find_consensus", "find_suggesti
 PROPOSING_TURNS = ("speech", "question", "follow_up", "written", "comment")
 SILENT_KINDS = ("department", "moderator", "staff")  # their turns answer, chair or record
 # Kinds who speak from a workplace (a resident's or an elder's unit is where they live).
-OFFERING_KINDS = ("member", "expert", "business", "other")
+OFFERING_KINDS = ("member", "expert", "business", "other", "elder")
 
 MAX_CHARS = 60
 # Fewer characters than this, found only by an obligation or a weak cue, say too little to be
@@ -117,6 +134,9 @@ class _State:
     done: bool = False  # such a list's last item was just read: what follows is a new point
     proposed: bool = False  # the speaker has made a proposal in this turn
     troubles: bool = False  # the points being counted tell problems ("难处也有，一是……")
+    # the points announced are remarks ("补充两点。……"): what follows unnumbered is not one
+    remark_list: bool = False
+    pledging: bool = False  # the speaker announced pledges ("但是眼前的问题不能等，我表个态：")
 
 
 @dataclass(frozen=True)
@@ -125,6 +145,7 @@ class _Found:
     explicit: bool  # put forward as a proposal (建议, a frame ...), not only "要/必须 ……"
     item: int  # the enumerated point it belongs to; 0: before any enumeration marker
     put: bool = True  # put forward as a proposal, by a cue, a frame or a list: not a fragment
+    concludes: bool = False  # the speaker introduces it as their proposal ("所以我建议……")
 
 
 def _cue_index(parts: list[str]) -> int:
@@ -142,7 +163,8 @@ def _listed(piece: str, state: _State) -> bool:
     body = SPEAKER_LEAD.sub("", strip_marker(piece))
     if ASIDE.search(body):
         return False
-    if state.left > 0 and (bool(ORDINAL.match(piece)) or state.after_header):
+    if state.left > 0 and (bool(ORDINAL.match(piece))
+                           or (state.after_header and not state.remark_list)):
         return True
     return (bool(POINT_MORE.match(piece)) and (state.left > 0 or state.proposed)
             and not (ASKS.search(body) or ASKING.search(body) or A_NOT_A.search(body)))
@@ -157,6 +179,8 @@ def _own_task(piece: str) -> bool:
 def _is_proposal(piece: str, state: _State) -> bool:
     if COMMITMENT.search(piece) or _own_task(piece):
         return False
+    if (state.pledging or STANCE.search(piece)) and not explicit(piece):
+        return False  # after "我表个态：" the points are pledges; "原则上……" states a stance
     if ALTERNATIVE.search(piece) and not explicit(piece):  # "是……，还是……": asks
         return False
     if (strong(piece) or _listed(piece, state) or (state.remarks and MAY.search(piece))
@@ -199,22 +223,33 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     if marker(piece) is None:
         state.troubles = bool(TROUBLES.search(clauses(piece)[-1])) if clauses(piece) else False
     elif state.troubles and not strong(piece):
-        return None
+        announced = find_frame(strip_marker(piece))
+        if announced is None or not announced.announces:
+            return None
+        state.troubles = False  # "第三个是水量，……，所以我们提两条建议：": proposals follow
     listed = _listed(piece, state)
     body = strip_marker(piece)
+    if PLEDGES.search(body):  # "……，我表个态：" heads the speaker's own pledges
+        state.pledging = True
+        return None
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
         state.remarks = True
         return None
-    if RECAP.match(body) or (ANNOUNCES.search(body) and not find_frame(body)):
-        return None  # "以上建议，……" sums up; "……报告如下" announces what follows
+    if RECAP.match(body) or (ANNOUNCES.search(body) and not find_frame(body)) \
+            or REMINDER.match(body) or TOPIC_ONLY.match(body):
+        return None  # "以上建议，……" sums up; "……报告如下" announces what follows; "3. 关于
+        # 移交。" names the point's topic, said in the next sentence
     frame = find_frame(body)
     if frame:
         body = "，".join(clauses(body)[frame.taken:])
         if not body or not (frame.introduces or WEAK.search(body) or _is_proposal(body, state)):
             state.left, state.after_header = frame.announces, frame.announces > 0
+            state.remark_list = frame.remarks
             if not body and not frame.announces:  # "所以我的建议，一是……": counted points follow
                 state.left = LIST
             state.colon = frame.colon
+            return None
+        if TITLE.search(body):  # "书面意见：……的几个法律问题": a title
             return None
         whole = frame.introduces and not strong(body)
     elif not _is_proposal(piece, state):
@@ -223,7 +258,9 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     else:
         whole = listed
     state.after_header = False
-    state.done = listed and state.left == 1 and state.colon
+    # (the last point said as a headline goes on in the next sentence: "（三）畅通争议解决渠道。
+    # 建议……")
+    state.done = listed and state.left == 1 and state.colon and not _headline(body)
     if listed or not state.left or ORDINAL.match(piece):  # another proposal within the same
         # point ("（一）……。建议……") does not use up one of the points announced
         state.left = max(state.left - 1, 0) if state.left or not ORDINAL.match(piece) else LIST - 1
@@ -239,8 +276,19 @@ def _context(clause: str, following: str) -> bool:
                 or TURNING.match(following))
 
 
-def _span(parts: list[str], whole: bool) -> tuple[int, int, int]:
-    """(start, cue, end) of the proposal's clauses: from its cue or context to its reasons."""
+def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
+    """(start, cue, end, left out) of the proposal's clauses: from its cue or context to its
+    reasons. A whole point ("第三，……") that puts its proposal explicitly after what it is about
+    ("四层以上住人多的出租屋，只有一部楼梯，一旦……就没路了，建议这样的楼每层都配……") keeps what
+    it is about, from the first clause that is not context, but not what happens there."""
+    if whole:
+        put = next((i for i in range(1, len(parts))
+                    if explicit(parts[i]) and explicit("，".join(parts[i:]))), None)
+        if put is not None:
+            lead = next((i for i in range(put) if not _context(parts[i], parts[i + 1])), put)
+            end = next((i for i, c in enumerate(parts)
+                        if i > put and (reason(c) or ASK_OPEN.match(c))), len(parts))
+            return lead, put, end, {i for i in range(lead + 1, put) if reason(parts[i])}
     cue = 0 if whole else _cue_index(parts)
     start = cue
     while start > 0 and not _context(parts[start - 1], parts[start]):
@@ -251,7 +299,7 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int]:
         start = next((i for i in range(cue - 1, -1, -1) if WISH.match(parts[i])), start)
     end = next((i for i, c in enumerate(parts) if i > cue and (reason(c) or ASK_OPEN.match(c))),
                len(parts))
-    return start, cue, end
+    return start, cue, end, set()
 
 
 def _unframe(clause: str, is_cue: bool, first: bool, wish: bool) -> str:
@@ -271,11 +319,14 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     """The proposal's words: from its cue (or context it needs) to before the reasons."""
     if not parts:
         return None
-    start, cue, end = _span(parts, whole)
+    start, cue, end, left_out = _span(parts, whole)
     wish = bool(CUE_END.search(strip_fillers(parts[cue])))
-    kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts) if start <= i < end]
+    kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts)
+            if start <= i < end and i not in left_out]
     kept = [(c, is_cue) for c, is_cue in kept if c]
     words = [_unframe(c, is_cue, i == 0, wish) for i, (c, is_cue) in enumerate(kept)]
+    if words and CAUTION.match(words[-1]) and not any(explicit(c) for c, _ in kept):
+        return None  # "……人多、娃多，要当心": a caution
     # a clause that puts the proposal forward explicitly (建议, 能不能 ...), also within a point
     cued = [explicit(c) for (c, _), w in zip(kept, words, strict=True) if w]
     words = [w for w in words if w]
@@ -289,7 +340,14 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
             words.pop()
             cued.pop()
     text = "，".join(words)
-    return None if not text or VAGUE.match(text) else arabize(text)
+    return None if not text or VAGUE.match(text) or _only_back(text) else arabize(text)
+
+
+def _only_back(text: str) -> bool:
+    """"这两件事能不能办" "这个事一定要排在最前面": what was said is pointed back to, with no
+    more than a word on it; nothing new is proposed."""
+    m = BACK_REF.match(text)
+    return m is not None and len(PUNCT.sub("", m.group("rest"))) <= BACK_REF_WORDS
 
 
 ANAPHOR_REACH = 3  # clauses back in which the thing "它" points to may be named
@@ -305,10 +363,14 @@ def _named_back(words: str, before: list[str]) -> str:
 
 
 def _prefer_explicit(found: list[_Found]) -> list[_Found]:
-    """In an enumerated point, what leads up to an explicit proposal is its reasoning."""
+    """In an enumerated point, what leads up to an explicit proposal is its reasoning; so is,
+    anywhere, what leads up to the proposal the speaker then introduces as theirs ("治这条河，
+    光堵不行，还要让它活起来。我的建议是，……" "……关键在考核。……所以我建议，……")."""
     return [f for i, f in enumerate(found)
-            if f.explicit or not f.item
-            or not any(g.item == f.item and g.explicit for g in found[i + 1:])]
+            if f.explicit
+            or not ((f.item and any(g.item == f.item and g.explicit for g in found[i + 1:]))
+                    or (i + 1 < len(found) and found[i + 1].item == f.item
+                        and found[i + 1].concludes))]
 
 
 def _distinct(texts: list[str]) -> list[str]:
@@ -336,21 +398,45 @@ def _names_own(name: str, own: str) -> bool:
     return len(core) >= 2 and all(c in chars for c in core)
 
 
-def without_own_offers(piece: str, own: str | None) -> str:
-    """The piece up to a clause in which the speaker's own unit, named, offers its means
-    ("区妇联可以组织巾帼志愿者……"): what the speaker's side will do is no suggestion."""
-    if not own or own.endswith(_PLACE_UNIT):
-        return piece
+def without_own_offers(piece: str, own: str | None, company: bool = False) -> str:
+    """The piece up to a clause in which the speaker's own side offers its means: their unit,
+    named ("区妇联可以组织巾帼志愿者……") or as "我们" and its kind ("我们学院的实训室和老师可以
+    拿出来" "我们中心有示范机，可以借过来"); the speakers themselves ("我们几个狗主人可以……");
+    a company's bare "我们" ("我们也可以考虑少发一点电"). What the speaker's side will do is no
+    suggestion. ``company``: the speaker speaks for a business."""
+    parts = clauses(piece)
     pos = 0
-    for clause in clauses(piece):
+    for i, clause in enumerate(parts):
         at = piece.find(clause, pos)
         pos = at + len(clause)
-        body = LINK.sub("", clause)
+        body = strip_marker(LINK.sub("", strip_marker(clause)))
         offers = OWN_SIDE_OFFERS.search(body)
         name = body[:offers.start()] if offers else ""
-        if name and unit_at(name) == name and _names_own(name, own):
-            return piece[:at].rstrip("，,、：: ")
+        if not offers and i + 1 < len(parts) and OWN_SIDE_OFFERS.match(parts[i + 1]):
+            name = body  # "我们学院营养专业的学生，可以每个月来……": the subject said apart
+        if name and _own_side(name, own, company):
+            # the offer and its terms go, up to what others are asked to do or a proposal made
+            # explicitly ("我们议事会有二十几个老党员，……，不如把我们组织起来")
+            rest = next((c for c in parts[i + 1:] if OTHERS_DO.match(c) or explicit(c)), None)
+            kept = piece[:at].rstrip("，,、：: ")
+            if rest is None:
+                return kept
+            return kept + ("，" if kept else "") + piece[piece.find(rest, pos):]
     return piece
+
+
+def _own_side(name: str, own: str | None, company: bool) -> bool:
+    """Does ``name`` (what comes before 可以/愿意/有) say the speaker's own side?"""
+    if OUR_PEOPLE.match(name) or (company and OUR_BARE.match(name)):
+        return True
+    if not own or own.endswith(_PLACE_UNIT):
+        return False
+    if unit_at(name) == name and _names_own(name, own):
+        return True
+    ours = OURS.match(name)
+    kind = ours.group("kind") if ours else ""
+    return any(own.endswith(kind[:k]) or _names_own(kind[:k], own)
+               for k in range(len(kind), 1, -1))
 
 
 def _task(clause: str, following: str) -> bool:
@@ -393,19 +479,24 @@ def without_own_tasks(piece: str) -> str:
     return piece
 
 
-def proposals(text: str, own: str | None = None) -> list[str]:
+def proposals(text: str, own: str | None = None, company: bool = False) -> list[str]:
     """The proposals made in one turn's text, in order; ``own``: the unit the speaker works
-    for, whose offers are left out."""
+    for, whose offers are left out; ``company``: the speaker speaks for a business."""
     state, found, item = _State(), [], 0
     said, series = sentences(text), in_series(text)
     detail_of: set[int] = set()  # sentences read as the detail of the point before them
     scope = False  # "我建议……；" scopes over the series its semicolon goes on with
+    counted = ""  # the marker of a point headed by its topic only ("3. 关于移交。")
     for n, sentence in enumerate(said):
         if n in detail_of or _asked_among(said, n):
             continue
-        pieces = (without_own_tasks(without_own_offers(without_offers(
-            without_later_commitments(p)), own))
-                  for p in split_items(sentence))
+        pieces = [without_own_tasks(without_own_offers(without_offers(
+            without_later_commitments(p)), own, company))
+                  for p in split_items(sentence)]
+        if counted and pieces and pieces[0] and marker(pieces[0]) is None:
+            pieces[0] = counted + pieces[0]  # the point goes on: "改造完成以后，要签订……"
+            item -= 1  # (still the same point)
+        counted = _topic_point(sentence)
         carried, scope = scope, False
         for piece in filter(None, pieces):
             item += marker(piece) is not None or state.done
@@ -414,7 +505,8 @@ def proposals(text: str, own: str | None = None) -> list[str]:
             scope = bool(got and series[n] and (carried or _opens(piece)))
             if got:
                 words = got[0]
-                if piece == sentence and marker(piece) and len(words) <= HEADLINE:
+                if piece == sentence and marker(piece) and len(words) <= HEADLINE \
+                        and len(clauses(strip_marker(piece))) == 1:  # a headline: one clause
                     whole = _with_detail(words, said[n + 1] if n + 1 < len(said) else "")
                     detail_of |= {n + 1} if whole != words else set()
                     words = whole
@@ -422,9 +514,16 @@ def proposals(text: str, own: str | None = None) -> list[str]:
                     parts = _parts(said, n + 1)
                     detail_of |= set(range(n + 1, n + 1 + len(parts)))
                     words = "，".join([words, *parts])
-                found.append(_Found(words, got[1], item, got[2]))
+                found.append(_Found(words, got[1], item, got[2], _opens(piece)))
     return _distinct([f.text for f in _prefer_explicit(found)
                       if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+
+
+def _topic_point(sentence: str) -> str:
+    """The marker of a point that names only its topic ("3. 关于移交" "（二）关于维修资金"): what
+    it says of it comes in the next sentence."""
+    m = marker(sentence)
+    return m.group() if m and TOPIC_ONLY.match(strip_marker(sentence)) else ""
 
 
 def _parts(said: list[str], start: int) -> list[str]:
@@ -469,11 +568,17 @@ def _in_scope(piece: str) -> tuple[str, bool, bool] | None:
     return (text, True, True) if text else None
 
 
+def _headline(body: str) -> bool:
+    """A point said as a short headline of one clause ("（三）畅通争议解决渠道")."""
+    return len(clauses(body)) == 1 and len(body) <= HEADLINE
+
+
 def _with_detail(headline: str, following: str) -> str:
     """A point put as a short headline ("（一）推行分层服务。基础托管面向全体学生，……")
     carries what its next sentence says of it: the whole proposal, not its title."""
     if not following or marker(following) or TALK.match(following) or find_frame(following) \
-            or RECAP.match(following) or explicit(following) or PERSONAL.search(following):
+            or RECAP.match(following) or explicit(following) or PERSONAL.search(following) \
+            or COURTESY.match(following):
         return headline
     detail = _trim(clauses(DETAIL_LEAD.sub("", following)), whole=True)
     return f"{headline}，{detail}" if detail else headline
@@ -506,11 +611,12 @@ def _turn_suggestions(u: Utterance, transcript: Transcript) -> Iterator[tuple[st
     """(text, origin) for each suggestion the turn yields."""
     who = transcript.attendee(u.speaker)
     own = who.unit if who is not None and who.kind in OFFERING_KINDS else None
+    company = who is not None and who.kind == "business"
     if "suggestion" not in (u.marks or ()):
         if not _silent(u, transcript):
-            yield from ((p, "auto") for p in proposals(u.text, own))
+            yield from ((p, "auto") for p in proposals(u.text, own, company))
         return
-    found = proposals(u.text, own) or [t for t in [best_sentence(u.text)] if t]
+    found = proposals(u.text, own, company) or [t for t in [best_sentence(u.text)] if t]
     yield from ((p, "mark") for p in found)
 
 

@@ -24,27 +24,40 @@ UNIT_ENDINGS = tuple("""
 局 厅 委 办 办公室 政府 中心 站 所 队 社 组 公司 集团 院 学校 小学 中学 银行 处 科 馆
 厂 街道 社区 镇 乡 村 超市 委员会 管委会 村委会 居委会 商会 协会 学会 同乡会 联合会 联谊会
 理事会 促进会 研究会 基金会 工会 农合联 妇联 残联 侨联 文联 工商联 联社 委会 总会 分会 红十字会
-部门 单位 组织部 宣传部 统战部 武装部 人武部 工作部 项目部""".split())
+部门 单位 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室""".split())
 # The endings by their last character, longest first.
 _BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
             for c in {e[-1] for e in UNIT_ENDINGS}}
-_NOT_UNIT = re.compile(r"^(?:[我你他她这那各每全本该有此其哪谁一把将]|大家|相关|有关|上级|下面)")
+# (nor a preposition, a request, a discourse word: 在…, 请…, 的…, 特别是…)
+_NOT_UNIT = re.compile(r"^(?:[我你他她这那各每全本该有此其哪谁一把将在请的]|大家|相关|有关|"
+                       r"上级|下面|特别是|尤其是|包括)")
 # ... but these name the units meant, as said: 各村, 各相关部门, 有关单位.
-GROUP_UNIT = re.compile(r"(?:各|相关|有关|各相关|各有关)(?:部门|单位|成员单位|村|镇|乡|街道|社区)")
+GROUP_UNIT = re.compile(r"(?:各|相关|有关|各相关|各有关)(?:[区县市镇乡]|乡镇|街道)?"
+                        r"(?:[\u4e00-\u9fff]{1,4}?(?=部门|单位))?"  # 各区人社部门
+                        r"(?:部门|单位|成员单位|村|镇|乡|街道|社区)")
 _BREAK = re.compile(
     r"^(?:负责|牵头|会同|联合|配合|协同|共同|一起|和|与|及|以及|跟|同(?!乡)|把|将|对|在|于|向|为|从|"
     r"要|会|先|再|也|都|就|来|去|等|组织.{2}|完成|开展|出台|制定|推进|落实|研究|编制|建立|组建|"
     r"建成|开通|安装|设置|提出|拿出|整理|报送|列入|举办|签订|实施|启动|做|搞|抓|统筹|协调|督促|"
     r"加强|加快|今年|明年|年内|年底|月底|下个?月|下周|本月|尽快|带队|派人|派出|到|进场|赶|深入|"
-    r"走访|对接|联系|召开|装|印发|提交|起草|帮|给)")
+    r"走访|对接|联系|召开|装|印发|提交|起草|帮|给|指导|督促|转交|交办|安排|委托)")
 VERBISH = re.compile(_BREAK.pattern[1:])
 # An ending inside a longer word is no end: 社会, 所有, 局长, 办法 ...
 _IN_WORD = re.compile(r"^(?:社会|所[有以]|办[法理]|队伍|.[员长])")
+_ASSIGNED = re.compile(r"(?<=.)(?<![自理经缘])由")
+# ... nor is 办 said as a verb: "我们站这样办" "马上办".
+_DOING = re.compile(r"(?:这样|那样|怎么|怎样|如何|马上|立即|立刻|就|来|去|要|会|先)办$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
 _LEVELS = "省市县区镇乡村"
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?=省|市|县|区|镇|乡|街道)")
-OWN_UNIT = r"(?:局|分局|单位|镇|乡|街道|社区|社|站|所|队|大队|中队|办|委|中心|院|公司|村)"
+OWN_UNIT = r"(?:局|分局|单位|镇|乡|街道|社区|社|站|所|队|大队|中队|办|委|中心|院|公司|村|厂|合作社)"
+COMPANY_ENDINGS = ("公司", "厂", "合作社", "商行")
 _PRONOUN = re.compile(r"^(?:我们|咱们|我|本(?=[局镇乡办委队所站社院]))")
+# "镇里" / "局里" alone said by that 镇 or 局 (not "村里" by a 镇: the village)
+_OWN_PLACE = re.compile(r"^[局镇乡村所社]里(?!的)")
+_PLACE_KINDS = {c: re.compile(p) for c, p in (
+    ("局", "局$"), ("镇", "镇(?:人民)?政府$|镇$"), ("乡", "乡(?:人民)?政府$|乡$"),
+    ("村", "村(?:民)?委员会$|村委会$|村$"), ("所", "所$"), ("社", "社$"))}
 OWN_AT = re.compile(r"(?:^|(?<=的事)|(?<=的事情)|(?<=的问题)|由|交给)"
                     r"(?:我们|咱们|我|本(?=[局镇乡办委队所站社院])|(?=[局镇乡村所社]里(?!的)))")
 
@@ -62,9 +75,21 @@ class Speaker:
         return self.kind in ("department", "other", "moderator", "staff")
 
     @property
+    def chairs(self) -> bool:
+        """The moderator or staff: they assign units by name, and a name is as said ("由街道委员
+        履职小组整理"), not their own group's full name."""
+        return self.kind in ("moderator", "staff")
+
+    @property
+    def company(self) -> bool:
+        """Does the speaker attend for a company (an elder who runs a factory, a member from a
+        firm)? Named ("我们公司"), it commits like a business."""
+        return self.unit is not None and self.unit.endswith(COMPANY_ENDINGS)
+
+    @property
     def owns(self) -> bool:
         """Can the speaker commit their own unit ("我们公司" of a business, too)?"""
-        return self.for_unit or self.kind == "business"
+        return self.for_unit or self.kind == "business" or self.company
 
 
 @lru_cache(maxsize=4096)
@@ -72,10 +97,11 @@ def unit_at(text: str, known: tuple[str, ...] = ()) -> str | None:
     """The name of a unit that ``text`` starts with, exactly as said, or None."""
     run_match = _CJK_RUN.match(text)
     run = TIME_START.split(run_match.group() if run_match else "", maxsplit=1)[0]
+    run = _ASSIGNED.split(run, maxsplit=1)[0]  # "科技类由区科技局负责": no name runs over 由
     best = 0
     for end in range(2, min(len(run), 24) + 1):
         ends = [e for e in _BY_LAST.get(run[end - 1], ()) if run[:end].endswith(e)]
-        if not ends or _IN_WORD.match(run[end - 1:]):
+        if not ends or _IN_WORD.match(run[end - 1:]) or _DOING.search(run[:end]):
             continue
         completes = len(ends[0]) >= max(2, end - best)
         if best and _BREAK.match(run[best:]) and not completes:
@@ -118,9 +144,11 @@ def is_proper(name: str, who: Speaker) -> bool:
 
 
 def as_named(name: str, who: Speaker) -> str:
-    """A unit as said, or the speaker's own unit for a bare kind of theirs (社区, 交警大队)."""
+    """A unit as said, or the speaker's own unit for a bare kind of theirs (社区, 交警大队); a
+    chair's names are as said."""
     own = who.unit
-    if not own or not who.owns or is_proper(name, who) or GROUP_UNIT.fullmatch(name):
+    if not own or not who.owns or who.chairs or is_proper(name, who) \
+            or GROUP_UNIT.fullmatch(name):
         return name
     return own if name in own or name[-2:] in own or abbreviates(name, own) else name
 
@@ -132,13 +160,20 @@ def abbreviates(name: str, unit: str) -> bool:
     return name[-1] == unit[-1] and all(c in chars for c in name)
 
 
+@lru_cache(maxsize=8192)
 def own_unit(text: str, who: Speaker) -> tuple[str, int] | None:
     """The unit meant by "我们(...)" / "本局" at the start of ``text``, for a unit's speaker,
     and where that mention ends."""
-    m = _PRONOUN.match(text)
+    m = _PRONOUN.match(text) or _OWN_PLACE.match(text)
     if not m or not who.owns or not who.unit:
         return None
+    if m.group().endswith("里"):  # "镇里会同……" said by the 镇: the speaker's own
+        kind = _PLACE_KINDS[m.group()[0]]
+        return (who.unit, m.end()) if who.for_unit and kind.search(who.unit) else None
     word = _own_word(text[m.end():], who.known)
+    if not (who.for_unit or who.kind == "business") and not (
+            word and who.unit.endswith(word)):  # a company's person names it: "我们公司"
+        return None
     end = m.end() + len(word)
     end += len(re.match(r"(?:里|这边)?", text[end:]).group())  # type: ignore[union-attr]
     return (word if is_proper(word, who) else who.unit), end

@@ -1,0 +1,350 @@
+"""Rules of the minutes extractor that hold across session styles (issue 8): follow-up items
+(standing time limits, periods, units as named, hedges, heads, restatements), proposals
+(offers, reasoning before a concluding proposal, back-references, false cues) and spoken
+self-corrections. Every sentence is made up for the test; none is in the annotated data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from transcripts.minutes.actions import find_actions
+from transcripts.minutes.deadlines import find_deadline
+from transcripts.minutes.model import Action, Attendee, Suggestion, Transcript, Utterance
+from transcripts.minutes.restated import merge_restated
+from transcripts.minutes.sentences import split_items
+from transcripts.minutes.speech import prepare
+from transcripts.minutes.suggestions import proposals
+from transcripts.minutes.units import Speaker, own_unit, unit_at
+
+ATTENDANCE = (
+    Attendee("主持人", "moderator", unit="云溪县政协石桥镇委员履职小组"),
+    Attendee("局长", "department", unit="云溪县交通运输局"),
+    Attendee("镇长", "department", unit="石桥镇人民政府"),
+    Attendee("院长", "department", unit="云溪县人民医院"),
+    Attendee("主任", "other", unit="石桥镇柳岸社区居民委员会"),
+    Attendee("老板", "business", unit="云溪县顺风物流有限公司"),
+    Attendee("委员", "member", unit="云溪县农业技术推广中心"),
+    Attendee("老人", "elder", unit="云溪县老年协会"),
+    Attendee("村民", "resident", unit="石桥镇柳岸村"),
+)
+DAY = datetime(2026, 6, 11, 9, 0)  # a Thursday
+
+
+def transcript(*turns: tuple[str, str, str]) -> Transcript:
+    return Transcript("议题", ATTENDANCE, tuple(
+        Utterance(i, speaker, text, turn=turn) for i, (speaker, turn, text) in enumerate(turns, 1)),
+        started_at=DAY)
+
+
+def actions(*turns: tuple[str, str, str]) -> list[Action]:
+    return find_actions(transcript(*turns))
+
+
+def summary(items: list[Action]) -> list[tuple[str | None, str | None, date | None]]:
+    return [(a.unit, a.deadline_text, a.deadline) for a in items]
+
+
+# --- follow-up items: when a time is no deadline ---------------------------------------
+
+def test_a_time_limit_counted_from_each_case_is_the_items_standard() -> None:
+    """"接报后2小时内" / "……受理，三个工作日内答复": no deadline of its own, no second item."""
+    items = actions(("局长", "response", "我们局本月底前开通农村客运投诉专线，接报后两小时内回电，"
+                                         "投诉专人受理，三个工作日内给答复。"))
+    assert summary(items) == [("云溪县交通运输局", "本月底前", date(2026, 6, 30))]
+    assert "接报后两小时内回电" in items[0].text
+
+
+def test_a_limit_named_as_such_is_no_deadline() -> None:
+    items = actions(("局长", "response",
+                     "我们局一个月内上线网上办理，审批时限压缩到五个工作日以内。"))
+    assert summary(items) == [("云溪县交通运输局", "一个月内", date(2026, 7, 11))]
+
+
+def test_a_period_told_or_a_time_past_is_no_deadline() -> None:
+    assert find_deadline("三月到五月，站点一共接到投诉四十件") is None
+    assert actions(("主任", "comment", "今年一月到现在，我们社区一共登记了二十七起漏水。"),
+                   ("主任", "comment",
+                    "我们社区的助餐点今年3月开张，现在每天有六十个老人来吃。")) == []
+
+
+def test_a_time_said_of_a_thing_is_no_deadline() -> None:
+    assert find_deadline("二季度的停电主要是线路老化") is None
+    assert find_deadline("二季度前完成线路改造") is not None
+
+
+# --- follow-up items: who is responsible, as named -----------------------------------
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("在柳岸村开展一次安全检查", None),  # a preposition, not a name
+    ("特别是县交通局月底前", None),  # a discourse word before the name
+    ("镇综治办转交县交通局办理", "镇综治办"),  # a verb after the name ends it
+    ("县交通局指导物流公司", "县交通局"),
+    ("各乡镇交通部门会同县交通局", "各乡镇交通部门"),  # the units meant, as said
+    ("水果类由县农业局负责", None),  # a name does not run over 由
+    ("委员工作室整理成提案", "委员工作室"),
+])
+def test_unit_names_as_said(text: str, unit: str | None) -> None:
+    assert unit_at(text) == unit
+
+
+def test_the_place_of_the_speakers_own_unit_said_alone_is_theirs() -> None:
+    town = Speaker("department", "石桥镇人民政府", ("石桥镇人民政府",))
+    shop = Speaker("business", "石桥镇顺风物流有限公司", ("石桥镇顺风物流有限公司",))
+    assert own_unit("镇里会同县交通局", town) == ("石桥镇人民政府", 2)
+    assert own_unit("镇里月底前修好", shop) is None  # a shop's "镇里" is the 镇, not the shop
+
+
+def test_a_unit_joined_to_another_is_the_partner_not_the_lead() -> None:
+    items = actions(("主持人", "moderator",
+                     "会后的工作这样安排：一是县交通局会同石桥镇人民政府8月底前建成候车亭。"))
+    assert summary(items) == [("县交通局", "8月底前", date(2026, 8, 31))]
+
+
+def test_the_speakers_side_asking_another_keeps_the_speakers_unit() -> None:
+    items = actions(("镇长", "response",
+                     "我们镇里两周内请县里的检测单位到现场取样，拿出整改方案。"))
+    assert summary(items) == [("石桥镇人民政府", "两周内", date(2026, 6, 25))]
+
+
+def test_the_people_who_serve_are_not_the_unit_assigned() -> None:
+    items = actions(("院长", "response",
+                     "我们院三季度在柳岸村试点，由乡镇卫生院医生为卧床老人上门换药。"))
+    assert summary(items) == [("云溪县人民医院", "三季度", date(2026, 9, 30))]
+
+
+def test_a_chair_names_units_as_said() -> None:
+    items = actions(("主持人", "moderator",
+                     "会后的工作这样安排：一是请委员履职小组下周五前把今天的意见整理成提案。"))
+    assert summary(items) == [("委员履职小组", "下周五前", date(2026, 6, 19))]
+
+
+# --- follow-up items: what is no pledge ----------------------------------------------
+
+@pytest.mark.parametrize(("speaker", "turn", "said", "left"), [
+    ("主持人", "moderator", "线上报名的事，请县交通局会后研究。", []),  # a study, no more
+    ("镇长", "response", "要是县里能补一部分，镇里再凑一点，争取国庆前把桥修好。",
+     []),  # a condition on others
+    ("镇长", "response", "新站房，七月底时间太紧，我们争取年底前建成。",  # a time doubted
+     [("石桥镇人民政府", "年底前", date(2026, 12, 31))]),
+])
+def test_a_hedged_or_conditional_reply_is_no_commitment(
+        speaker: str, turn: str, said: str,
+        left: list[tuple[str | None, str | None, date | None]]) -> None:
+    assert summary(actions((speaker, turn, said))) == left
+
+
+def test_a_division_of_duties_by_the_rules_is_no_item() -> None:
+    assert actions(("局长", "response", "按照职责分工，客运站的日常管理由我局负责。")) == []
+
+
+def test_work_under_way_before_the_dated_pledge_is_no_past() -> None:
+    items = actions(("局长", "response", "站牌的样式，我们局已经请设计院在做，7月底前全部换新。"))
+    assert summary(items) == [("云溪县交通运输局", "7月底前", date(2026, 7, 31))]
+
+
+def test_a_thing_of_last_year_as_the_object_is_no_past() -> None:
+    items = actions(("镇长", "response", "由镇财政所负责，端午节前把去年这九户的补贴全部发到户。"))
+    assert summary(items) == [("镇财政所", "端午节前", date(2026, 6, 18))]
+
+
+def test_seeing_whether_it_can_be_done_is_no_proposal() -> None:
+    items = actions(("镇长", "response",
+                     "我们镇一个月内逐户上门，看能不能装、装在哪里，拿出方案。"))
+    assert summary(items) == [("石桥镇人民政府", "一个月内", date(2026, 7, 11))]
+
+
+def test_the_speakers_own_proposal_that_names_who_does_it_is_no_pledge() -> None:
+    assert actions(("主任", "follow_up",
+                    "我的想法是，活动室改好以后交给物业管，电费由物业承担，年底一起结算。")) == []
+
+
+def test_a_companys_head_carries_to_its_tasks() -> None:
+    items = actions(("老板", "speech",
+                     "我们公司先做两件实事。一是本周内把仓库门口的坑填平。二是月底前在村口设一个收货点。"),
+                    ("老板", "follow_up", "分拣场地的事，我们公司定了，下个月1号开始对散户开放。"))
+    assert summary(items) == [("云溪县顺风物流有限公司", "本周内", date(2026, 6, 14)),
+                              ("云溪县顺风物流有限公司", "月底前", date(2026, 6, 30)),
+                              ("云溪县顺风物流有限公司", "下个月1号", date(2026, 7, 1))]
+    assert "定了" not in items[2].text
+
+
+def test_a_lead_frame_without_deadline_is_an_item_but_a_head_is_not() -> None:
+    items = actions(("镇长", "response",
+                     "由石桥镇人民政府牵头，以后每月第一个周一搞一次联合巡查。"),
+                    ("镇长", "response",
+                     "由镇交通办负责以下两件事：一是一周内摸清站点；二是月底前出方案。"))
+    assert summary(items) == [("石桥镇人民政府", None, None),
+                              ("镇交通办", "一周内", date(2026, 6, 18)),
+                              ("镇交通办", "月底前", date(2026, 6, 30))]
+
+
+def test_the_target_set_apart_before_the_item_is_its_topic() -> None:
+    items = actions(("局长", "response", "对七十岁以上的独居老人，我们局一个月内免费发放出行卡。"))
+    assert items and items[0].text.startswith("对70岁以上的独居老人")
+
+
+def test_a_comment_between_the_topic_and_the_task_is_passed_over() -> None:
+    items = actions(("镇长", "response", "第一，村口的候车亭，这个我们马上改，顶棚加宽一米，"
+                                         "由柳岸社区居委会负责，下周五前把新的样子公示出来。"))
+    assert summary(items) == [("柳岸社区居委会", "下周五前", date(2026, 6, 19))]
+    assert "顶棚加宽一米" in items[0].text
+
+
+def test_a_provider_engaged_is_part_of_the_task() -> None:
+    items = actions(("老板", "speech",
+                     "我们公司下周五前把冷库全部消毒一遍，请有资质的机构检测，报告贴在门口。"))
+    assert "报告贴在门口" in items[0].text
+
+
+@pytest.mark.parametrize(("said", "words"), [
+    ("我们局两周内把这几块路牌公示出来。", "公示这几块路牌"),
+    ("我们局一周内把那几只流浪狗收容起来。", "收容那几只流浪狗"),
+])
+def test_two_character_verbs_of_a_result(said: str, words: str) -> None:
+    assert actions(("局长", "response", said))[0].text == words
+
+
+# --- follow-up items: restated in the closing -----------------------------------------
+
+def test_the_chair_taking_up_a_pledge_restates_it_in_any_words() -> None:
+    items = actions(("局长", "response", "我们局9月底前把全县十二条农村客运线路的站牌全部换新。"),
+                    ("主持人", "moderator", "二、请县交通局按今天表的态，9月底前完成站牌更新。"))
+    assert [(a.seq, a.also) for a in items] == [(1, (2,))]
+
+
+def test_the_chair_reporting_a_pledge_never_made_gives_no_item() -> None:
+    assert actions(("主持人", "moderator", "县交通局承诺的站牌更新9月底前完成，我们会跟踪。")) == []
+
+
+# --- spoken self-corrections ---------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "read"), [
+    ("我们局两周内，不是，十天内，把路面修好。", "我们局十天内，把路面修好。"),
+    ("我们镇本周内……不，下周三前把群建起来。", "我们镇下周三前把群建起来。"),
+    ("这个不是，我们的责任。", "这个不是，我们的责任。"),  # not before a value: says no
+])
+def test_a_bare_no_between_two_values_corrects_the_first(said: str, read: str) -> None:
+    assert prepare(said) == read
+
+
+# --- proposals: what is not one ------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "own", "company", "expected"), [
+    # the speaker's unit as "我们" and its kind, what it has, the subject said apart
+    ("建议县里办培训班。第二，我们中心的教室和老师可以拿出来。", "云溪县农业技术推广中心", False,
+     ["县里办培训班"]),
+    ("建议推广滴灌。我们中心有两台示范机，可以借给大家用。", "云溪县农业技术推广中心", False,
+     ["推广滴灌"]),
+    ("建议推广滴灌。另外我们中心的技术员，可以每个月来免费指导。", "云溪县农业技术推广中心", False,
+     ["推广滴灌"]),
+    # the speakers themselves, counted
+    ("建议社区划一块遛狗区。我们几个养狗的可以轮流打扫。", None, False, ["社区划一块遛狗区"]),
+    # a company's bare "我们"
+    ("建议镇里统一收购。旺季的时候，我们也可以考虑多派两辆车。", None, True, ["镇里统一收购"]),
+    # an offer before a proposal made explicitly stays apart from it
+    ("我们协会有十几个退休教师，不如把我们组织起来，办个四点半课堂。", "云溪县老年协会", False,
+     ["把我们组织起来，办个四点半课堂"]),
+])
+def test_what_the_speakers_own_side_offers_is_no_proposal(
+        text: str, own: str | None, company: bool, expected: list[str]) -> None:
+    assert proposals(text, own, company) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "这个茶园是可以机采的，一台机器顶十个人。",  # what is possible
+    "这两件事镇里能不能办？",  # only pointing back
+    "我看这个事要抓紧。",
+    "上午有门诊，工人请半天假要扣钱，小病就拖着。",  # taking leave
+    "一个月补助两千块，还不如进厂。",  # a complaint
+    "问他们能不能晚上开门，说没有人手。",  # a question reported
+    "今天在外地，稍后提前下线，请主持人谅解。",  # a courtesy
+    "区里的人没到，请会务组把这条转给他们。",  # the session's staff
+    "另外提醒家长：孩子放学要及时接，不要在路边玩。",  # a reminder to the public
+    "拉材料的大车都要从村里小路过，人多、娃多，要当心。",  # a caution
+    "我们县有没有这个补贴，企业能不能办？",  # whether it can be done
+    "用地手续能不能办下来，镇里支持不支持？",
+    "我今天不提什么要求，就想问镇里几句话。",  # no frame in a negation
+    "我这边声音，可以吧，好的，我是农技中心的。",  # a question tag
+    "原则上还是要等验收以后再移交。",  # a stance
+])
+def test_no_proposal(text: str) -> None:
+    assert proposals(text) == []
+
+
+def test_reasoning_before_the_proposal_the_speaker_then_introduces_is_no_item() -> None:
+    text = "我觉得治理不光是修路，也要管好车。我的建议是，村口装一个限高杆。"
+    assert proposals(text) == ["村口装一个限高杆"]
+
+
+def test_a_title_is_no_proposal() -> None:
+    assert proposals("书面意见：农村客运发展的几个实际问题") == []
+
+
+def test_remarks_announced_leave_the_unnumbered_story_out() -> None:
+    text = ("我从专业角度补充两点。现在已经入汛，河道水位偏高。第一，我建议汛前清淤。"
+            "第二，建议加装水位计。")
+    assert proposals(text) == ["汛前清淤", "加装水位计"]
+
+
+def test_after_a_pledge_head_the_points_are_pledges() -> None:
+    text = "眼前的事不能等，我表个态：1. 我们公司本周内派人检修。2. 分公司尽快开通报修电话。"
+    assert proposals(text, "云溪县顺风物流有限公司", True) == []
+
+
+def test_a_whole_point_puts_its_proposal_after_what_it_is_about() -> None:
+    text = ("我提两点建议：一是活动室太小。二是三楼以上的老楼，只有一部楼梯，一旦着火就没路了，"
+            "建议这样的楼每层配一个灭火器。")
+    assert proposals(text)[-1] == "三楼以上的老楼，只有一部楼梯，建议这样的楼每层配一个灭火器"
+
+
+def test_a_headline_of_one_clause_takes_its_detail_but_not_thanks() -> None:
+    text = ("我说两点想法：一是建一个微信群。二是现在大家都有手机，建议每个村建一个报修群，"
+            "谁家水管坏了，当天拍照发到群里。谢谢大家。")
+    assert proposals(text)[-1] == "每个村建一个报修群，谁家水管坏了，当天拍照发到群里"
+
+
+def test_points_announced_by_a_title_of_problems_then_of_proposals() -> None:
+    text = ("我书面说几点意见。调研发现，问题比较集中：一是合同太长，二是租金太低。"
+            "三是没有退出办法，所以我们提两条建议：第一，镇里出合同样本。第二，租金每五年调一次。")
+    assert proposals(text) == ["镇里出合同样本", "租金每五年调一次"]
+
+
+def test_one_more_thing_taken_before_the_verb_is_the_same_item() -> None:
+    assert split_items("所以我建议，把老人的名单，还有家里的电话，建一个台账") == [
+        "所以我建议，把老人的名单，还有家里的电话，建一个台账"]
+
+
+def test_a_point_that_names_its_topic_goes_on_in_the_next_sentence() -> None:
+    text = "我讲三点。1. 关于电费。建议电费由企业承担。2. 关于移交。改造完成以后，要签订书面协议。"
+    assert proposals(text) == ["电费由企业承担", "改造完成以后，要签订书面协议"]
+
+
+def test_a_speaker_saying_their_proposal_again_adds_no_item() -> None:
+    found = merge_restated([
+        Suggestion(1, "村口建一个候车亭", ("村民",), 1, "交通"),
+        Suggestion(2, "村口一定要建一个候车亭", ("村民",), 5, "交通"),
+        Suggestion(3, "村口建一个候车亭，加装路灯", ("委员",), 6, "交通")])
+    assert [(s.seq, s.proposers, s.also) for s in found] == [(1, ("村民", "委员"), (6,))]
+
+
+def test_what_is_done_all_of_is_named_before_it() -> None:
+    """"……，全部拆除到位": its object is the things named before, not what cannot be done."""
+    items = actions(("局长", "response", "沿线现在有九处广告牌挡住了站牌，群众看不到，"
+                                         "我们局月底前全部拆除到位。"))
+    assert items[0].text == "沿线现在有九处广告牌挡住了站牌，全部拆除到位"
+
+
+def test_our_unit_doing_it_first_is_the_subject() -> None:
+    items = actions(("主任", "speech", "巡查员，我们社区先从志愿者里安排两个人，7月1日前到岗。"))
+    assert summary(items) == [("石桥镇柳岸社区居民委员会", "7月1日前", date(2026, 7, 1))]
+    assert "从志愿者里安排两个人" in items[0].text
+
+
+def test_a_person_from_a_company_commits_it_when_naming_it() -> None:
+    t = Transcript("议题", (Attendee("乡贤", "elder", unit="云溪县宏达五金厂"),), (
+        Utterance(1, "乡贤", "我们厂7月底前派两个师傅回村，免费检修抽水泵。", turn="speech"),
+        Utterance(2, "乡贤", "村里的合作社下个月开会，我回去跟他们提。", turn="speech")),
+        started_at=DAY)
+    assert summary(find_actions(t)) == [("云溪县宏达五金厂", "7月底前", date(2026, 7, 31))]
