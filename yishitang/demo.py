@@ -251,13 +251,16 @@ def _last_with(stage: Stage, name: str, data: str) -> dict[str, Any]:
 
 
 async def _follow_up(stage: Stage, n: Narrator) -> None:
-    """After approval: staff map a unit and invite its liaison, refer one suggestion and
-    convert another; the liaison accepts and answers; the proposer rates; the figures."""
+    """After approval: staff add two units and invite a liaison, refer two suggestions (one
+    with a deadline, one with the default) and convert a third; the liaison accepts and
+    answers; the proposer rates; the figures."""
     if not n.quiet:
         print("\n—— 会后：意见建议的跟踪办理 ——")
     stage.person(STAFF, user_id=STAFF_ID)
     await _step(stage, n, STAFF, "/units", private=True)
     await _step(stage, n, STAFF, "/units add 平桥县住房和城乡建设局 县住建局 住建局", private=True)
+    await _step(stage, n, STAFF, "/units add 平桥县住房公积金管理中心 县住房公积金管理中心 "
+                "公积金中心", private=True)
     await _notices(stage, n)
     await _step(stage, n, STAFF, "/units invite 县住建局", private=True)
     invite = next(m["text"] for m in reversed(stage.sandbox.messages(stage.private(STAFF).id))
@@ -268,11 +271,16 @@ async def _follow_up(stage: Stage, n: Narrator) -> None:
     assert record.session.id is not None
     async with stage.runtime.uow() as work:
         items = await work.tracked.for_session(record.session.id)
-    seq_of = {c.speaker_name: c.seq for c in record.contributions}
-    asked = next(i.id for i in items if i.kind == ItemKind.SUGGESTION and i.seq == seq_of["张大妈"])
-    talent = next(i.id for i in items if i.kind == ItemKind.SUGGESTION and i.seq == seq_of["刘芳"])
+
+    def suggestion_of(name: str) -> int:
+        found = next(i.id for i in items if i.kind == ItemKind.SUGGESTION and name in i.proposers)
+        assert found is not None
+        return found
+
+    asked, talent, fund = (suggestion_of(name) for name in ("张大妈", "刘芳", "吴女士"))
     await _step(stage, n, STAFF, "/track", private=True)
     await _step(stage, n, STAFF, f"/refer {asked} 县住建局 2027-01-31", private=True)
+    await _step(stage, n, STAFF, f"/refer {fund} 公积金中心", private=True)
     await _step(stage, n, STAFF, f"/convert {talent} 提案 平政协提〔2026〕15号", private=True)
     await _notices(stage, n)
     await _press(stage, n, "王建国", _last_with(stage, "王建国", f"lia:acc:{asked}"),

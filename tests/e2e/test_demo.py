@@ -88,8 +88,9 @@ def test_the_public_version_names_residents_by_kind(demo: Path) -> None:
 
 
 def test_the_demo_follows_items_up_after_approval(demo: Path) -> None:
-    """Staff referred 张大妈's suggestion and converted 刘芳's; the liaison (王建国, bound by an
-    invite) accepted and replied; she rated it 满意; the figures and 汇总表 were written."""
+    """Staff referred 张大妈's and 吴女士's suggestions and converted 刘芳's; the liaison (王建国,
+    bound by an invite) accepted and replied; she rated it 满意; the figures and 汇总表 were
+    written."""
     from openpyxl import load_workbook
 
     from storage.engine import make_engine
@@ -101,7 +102,7 @@ def test_the_demo_follows_items_up_after_approval(demo: Path) -> None:
                 items = list(await connection.exec_driver_sql(
                     "SELECT i.kind, i.status, i.conversion, i.reference, i.satisfaction, "
                     "u.name FROM tracked_items i LEFT JOIN units u ON u.id = i.unit_id "
-                    "WHERE i.status IN ('converted', 'evaluated') ORDER BY i.id"))
+                    "WHERE i.kind = 'suggestion' AND i.status <> 'pending' ORDER BY i.id"))
                 events = list(await connection.exec_driver_sql(
                     "SELECT e.kind FROM item_events e JOIN tracked_items i ON i.id = e.item_id "
                     "WHERE i.status = 'evaluated' ORDER BY e.n"))
@@ -112,7 +113,8 @@ def test_the_demo_follows_items_up_after_approval(demo: Path) -> None:
     items, events = asyncio.run(rows())
     assert [tuple(r) for r in items] == [
         ("suggestion", "evaluated", None, None, "satisfied", "平桥县住房和城乡建设局"),
-        ("suggestion", "converted", "proposal", "平政协提〔2026〕15号", None, None)]
+        ("suggestion", "converted", "proposal", "平政协提〔2026〕15号", None, None),
+        ("suggestion", "referred", None, None, None, "平桥县住房公积金管理中心")]
     assert [e for (e,) in events] == ["created", "referred", "accepted", "replied", "evaluated"]
     sheets = load_workbook(demo / "report.xlsx", read_only=True).sheetnames
     assert {"按议事堂", "按乡镇", "汇总"} <= set(sheets)

@@ -387,7 +387,9 @@ def test_three_hundred_turns_are_fast() -> None:
     t = transcript(*turns)
     assert sum(len(u.text) for u in t.utterances) > 45_000
     best = min(_timed(t) for _ in range(3))
-    assert best < 0.3
+    # about 0.2 s here (2 cores); a quadratic turn of the rules would take seconds. The old
+    # budget, 0.3 s, failed on a machine shared with other test runs (0.44 s).
+    assert best < 1.0
 
 
 def _timed(t: Transcript) -> float:

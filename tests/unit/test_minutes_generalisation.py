@@ -10,6 +10,8 @@ from datetime import date, datetime
 import pytest
 
 from transcripts.minutes.actions import find_actions
+from transcripts.minutes.compile import not_proposed
+from transcripts.minutes.consensus import consensus_points
 from transcripts.minutes.deadlines import find_deadline
 from transcripts.minutes.model import Action, Attendee, Suggestion, Transcript, Utterance
 from transcripts.minutes.restated import merge_restated
@@ -348,3 +350,101 @@ def test_a_person_from_a_company_commits_it_when_naming_it() -> None:
         Utterance(2, "乡贤", "村里的合作社下个月开会，我回去跟他们提。", turn="speech")),
         started_at=DAY)
     assert summary(find_actions(t)) == [("云溪县宏达五金厂", "7月底前", date(2026, 7, 31))]
+
+
+# --- round 2026.12.10: questions, offers, complaints, closings (one test per rule) -------
+
+def test_a_question_asked_earlier_in_a_long_spoken_sentence_does_not_make_a_later_cue_ask(
+) -> None:
+    """Speech runs a question and a proposal into one sentence: "到底什么时候" far back asks
+    on its own; "能不能……" after it still proposes."""
+    found = proposals("我想问一下，桥下的路灯到底什么时候修，晚上走路都看不见，我想提的就是，"
+                      "能不能在桥头装两盏太阳能路灯")
+    assert any("在桥头装两盏太阳能路灯" in p for p in found)
+
+
+def test_an_asking_word_in_the_cues_clause_still_asks() -> None:
+    assert proposals("能不能告诉我们到底什么时候通车") == []
+
+
+def test_one_announced_proposal_follows_in_the_same_sentence() -> None:
+    """"我这里就一个建议，……": what follows is the proposal, after the numbers told."""
+    found = proposals("我报几个数，去年桥下积水十一次，所以我这里就一个建议，"
+                      "把桥下的排水沟加宽一倍")
+    assert found == ["把桥下的排水沟加宽一倍"]
+
+
+def test_an_offer_on_the_condition_that_others_need_it_is_no_proposal() -> None:
+    assert proposals("另外，协会如果需要，我们律所可以派两个人帮忙") == []
+
+
+def test_free_of_charge_asked_of_others_is_no_offer() -> None:
+    """"免费……" after a request to others says how they are asked to do it."""
+    found = proposals("能不能给村里的孤寡老人，免费把旧电线换成阻燃线")
+    assert any("免费把旧电线换成阻燃线" in p for p in found)
+
+
+def test_asking_whether_a_unit_takes_it_on_proposes_nothing() -> None:
+    assert proposals("这笔钱，水务局能不能认下来") == []
+
+
+def test_a_thing_only_pointed_back_to_proposes_nothing() -> None:
+    assert proposals("装了那个东西就好了，我晚上也能睡个安稳觉了") == []
+
+
+def test_whom_the_proposal_is_for_stays_with_it() -> None:
+    found = proposals("像我们这种腿脚不便的老人，能不能把药送到家里")
+    assert any("腿脚不便的老人" in p and "把药送到家里" in p for p in found)
+
+
+def test_a_sentence_closed_by_a_rhetorical_question_complains() -> None:
+    assert proposals("晚上十点下班，你叫我推着车走两里路去充电，充完了还得推回来，谁愿意啊") == []
+
+
+def test_should_have_it_with_nothing_after_adds_no_proposal() -> None:
+    assert proposals("老张讲的在路口装监控，我也赞成，每个小区都应该有") == []
+
+
+def test_a_statement_of_what_something_is_proposes_nothing() -> None:
+    assert proposals("这是我们应该做的") == []
+
+
+def test_whichever_clause_in_a_prescription_does_not_ask() -> None:
+    found = proposals("哪家再往河里倒垃圾，要按村规民约罚款，不然说了也白说")
+    assert any("按村规民约罚款" in p for p in found)
+
+
+def test_the_last_consensus_point_running_into_the_hand_over_is_kept() -> None:
+    points = consensus_points("形成两点共识：第一，桥要尽快修好。第二，钱要多方筹措，"
+                              "不能都等县里，那会后的工作这样安排：一、请交通局牵头。")
+    assert points == ["桥要尽快修好", "钱要多方筹措，不能都等县里"]
+
+
+def test_a_head_said_as_zhemeban_is_no_item() -> None:
+    items = actions(("镇长", "response", "由我们镇牵头协调，具体这么办。第一个，"
+                                         "我们镇一个月内在桥头装好护栏。"))
+    assert [a.text for a in items if "护栏" not in a.text] == []
+    assert len(items) == 1
+
+
+def test_a_pledge_on_others_money_coming_is_hedged() -> None:
+    assert actions(("局长", "response", "只要省里的资金下来了，我们一个月内拨付到位。")) == []
+
+
+def test_a_time_in_a_clause_of_purpose_is_no_deadline() -> None:
+    items = actions(("镇长", "response", "镇里清明前修好水渠，保证通水，不耽误大家四月中旬插秧。"))
+    assert summary(items) == [("石桥镇人民政府", "清明前", date(2027, 4, 4))]
+
+
+def test_the_chairs_sign_off_is_not_in_the_last_item() -> None:
+    items = actions(("主持人", "moderator", "会后的工作这样安排：一、请柳岸社区居民委员会下周五前把"
+                                           "纪要整理好，报镇党委，散会，谢谢大家。"))
+    assert items and all("散会" not in a.text and "谢谢" not in a.text for a in items)
+
+
+def test_an_item_that_is_a_proposal_of_its_turn_is_dropped() -> None:
+    """One sentence is proposed or committed to, not both."""
+    proposed = Suggestion(1, "河边的杂草汛前要清干净", ("主任",), 3, "其他")
+    kept = Action("在村口装好路灯", "石桥镇柳岸社区居民委员会", None, "月底前", 3)
+    dropped = Action("清干净河边的杂草", "石桥镇柳岸社区居民委员会", None, "汛前", 3)
+    assert not_proposed([kept, dropped], [proposed]) == [kept]

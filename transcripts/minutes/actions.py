@@ -43,6 +43,7 @@ from transcripts.minutes.cues import (
     ASSIGN_LEAD,
     CASE_ARRIVES,
     COMMIT_VERB,
+    FOR_PURPOSE,
     FROM_EVENT,
     HEDGE,
     ITEM_LEAD,
@@ -181,6 +182,8 @@ def _due(clause: str, before: str = "", day: date | None = None
     if found is None:
         return None
     said, (start, _) = found
+    if FOR_PURPOSE.match(clause):
+        return None
     if _DURATION.search(said) and not POINTS_BACK.match(clause) and (
             FROM_EVENT.search(clause[:start]) or CASE_ARRIVES.search(before)):
         return None
@@ -333,6 +336,10 @@ def _points_back(clause: str, deadline: str | None) -> bool:
 
 
 PROPOSAL_AFTER = 2  # clauses after the main one that may still put it as a proposal
+# An item without a deadline whose text is shorter than this is a verb left without its object
+# ("协调" of "由我们街道牵头协调，具体这么办"): it says what the unit heads, not a task (with a
+# deadline, "建成" of "新站房，……，年底前建成" is one).
+MIN_TEXT = 3
 
 
 def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
@@ -376,7 +383,7 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
                 r.deadline)
     # without a deadline, the item needs a verb of commitment: in its text, or the frame that
     # puts the unit at its head ("由榕荫街道办事处牵头，以后每个月……搞联合清障")
-    if len(text) < 2 or not (r.deadline or COMMIT_VERB.search(text)
+    if len(text) < (2 if r.deadline else MIN_TEXT) or not (r.deadline or COMMIT_VERB.search(text)
                              or (framed and LEADS.search(core))):
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,

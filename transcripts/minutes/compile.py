@@ -23,14 +23,17 @@ from transcripts.minutes.consensus import chairs
 from transcripts.minutes.keywords import extract_keywords
 from transcripts.minutes.model import (
     KINDS,
+    Action,
     Heading,
     Minutes,
     Proceeding,
     SpeakerStats,
     Statistics,
+    Suggestion,
     Transcript,
     Utterance,
 )
+from transcripts.minutes.scoring import coverage
 from transcripts.minutes.speech import prepared
 from transcripts.minutes.suggestions import find_consensus, find_suggestions
 from transcripts.minutes.summary import (
@@ -43,7 +46,7 @@ from transcripts.minutes.summary import (
 
 # The version of the extraction rules: minutes frozen by an approval say which rules compiled
 # them, so a later change of the rules is not taken for a change of the session's record.
-EXTRACTOR = "2026.12.9"
+EXTRACTOR = "2026.12.10"
 CHARS_PER_SECOND = 4.0  # speaking rate, to estimate a voice turn's length when not measured
 
 
@@ -54,11 +57,27 @@ def compile_minutes(transcript: Transcript, tz: tzinfo | None = None) -> Minutes
     t = in_zone(transcript, tz) if tz is not None else transcript
     spoken = prepared(t)
     keywords = extract_keywords(t)
+    suggestions = find_suggestions(spoken)
     return Minutes(
         heading=heading(t), proceedings=proceedings(spoken, keywords),
-        suggestions=tuple(find_suggestions(spoken)), consensus=tuple(find_consensus(spoken)),
-        actions=tuple(find_actions(spoken)), keywords=keywords, statistics=statistics(t),
-        transcript=t, extractor=EXTRACTOR)
+        suggestions=tuple(suggestions), consensus=tuple(find_consensus(spoken)),
+        actions=tuple(not_proposed(find_actions(spoken), suggestions)), keywords=keywords,
+        statistics=statistics(t), transcript=t, extractor=EXTRACTOR)
+
+
+PROPOSED = 0.6  # share of an item's words said in a proposal of its turn: it was proposed
+
+
+def not_proposed(actions: list[Action], suggestions: list[Suggestion]) -> list[Action]:
+    """Without an item that is a proposal of its turn: one sentence is put forward or
+    committed to, not both ("我讲两个想法：……；还有就是溢洪道两边的杂树，汛前要清干净" asks
+    for it to be done; it is no pledge of the speaker's side). The moderator's assignments are
+    never proposals (their turns propose nothing)."""
+    said: dict[int, list[str]] = {}
+    for s in suggestions:
+        said.setdefault(s.seq, []).append(s.text)
+    return [a for a in actions
+            if not any(coverage(a.text, text) >= PROPOSED for text in said.get(a.seq, []))]
 
 
 def in_zone(t: Transcript, tz: tzinfo) -> Transcript:

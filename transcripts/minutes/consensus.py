@@ -55,7 +55,9 @@ def consensus_points(text: str) -> list[str]:
         for piece in split_items(sentence):
             body = strip_marker(piece)
             if inside and FOLLOW_UP.search(body):
-                return points
+                # spoken, the last point runs on into the hand-over ("第三，……，不能再推来推去，
+                # 那会后的工作这样安排"): the clauses before it are the point
+                return points + _before_follow_up(body)
             if not inside:
                 after = _after_cue(body)
                 if after is None:
@@ -65,6 +67,15 @@ def consensus_points(text: str) -> list[str]:
             if point:
                 points.append(point)
     return points
+
+
+def _before_follow_up(body: str) -> list[str]:
+    """The point said before the clause that hands over to the follow-up, if any."""
+    parts = clauses(body)
+    at = next(i for i, c in enumerate([*parts, body]) if FOLLOW_UP.search(c))
+    point = arabize("，".join(p for p in map(strip_fillers, parts[:at]) if p)) \
+        if at < len(parts) else ""
+    return [point] if point else []
 
 
 def _best_consensus(text: str) -> str | None:

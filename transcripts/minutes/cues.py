@@ -18,7 +18,10 @@ structure that reads them.
   unit said as "我们" and its kind: 我们学院的老师可以……; the speakers counted: 我们几个……;
   a company's bare 我们), nor a question between two things (是……，还是……), nor what only
   points back (这两件事能不能办), a reminder to the public (提醒家长……), a caution (要当心), a
-  title (……的几个问题), a courtesy (请主持人谅解), a question reported (问他们能不能……).
+  title (……的几个问题), a courtesy (请主持人谅解), a question reported (问他们能不能……), a
+  sentence closed by a rhetorical question (……，谁愿意), a statement (这是……的), "should have
+  it" with nothing after (……都应该有), whether a unit takes it on (能不能认下来), an offer on
+  the condition that others need it (业委会如果需要，我们……).
 - Context: a cue clause in which the speaker introduces the proposal (我建议, 我看, 我的想法是)
   opens it; the story before it is left out, but for the thing it is about named right
   before; what leads up to the proposal the speaker then introduces as theirs ("……，关键在
@@ -91,7 +94,7 @@ COMMITMENT = re.compile(
 # A piece that heads the speaker's own pledges ("……，我表个态：" "我们这样落实："): the points
 # after it are the speaker's side's, not proposals, unless one is put explicitly (建议 ...).
 PLEDGES = re.compile(r"(?:^|[，,])(?:我|我们)[^，,]{0,6}?"
-                     r"(?:表(?:一?个|一下)?态|这样(?:办|做|落实|安排))[：:]?$")
+                     r"(?:表(?:一?个|一下)?态|(?:这样|这么)(?:办|做|落实|安排))[：:]?$")
 # A stance ("原则上还是要等……", "我们原则上支持"): what the speaker holds, not a proposal.
 STANCE = re.compile(r"原则上")
 # The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
@@ -102,10 +105,15 @@ OWN_TASK = re.compile(r"(?:^|[，,])(?:我们|我)(?!们?(?:建议|希望|呼吁
 OFFER = re.compile(r"(?<![给让帮为替对向跟和请])(?:我们|我)的?[^，,。我你他]{0,4}?(?:也|还|都|就)?"
                    r"(?:(?:可以|愿意|能)?(?:轮流)?(?:来|去)?(?:免费|无偿|义务|出[点些份]?力|出钱|出资|"
                    r"认捐|捐|拿出|让利|当志愿者|做志愿者)|愿意|(?:可以|能)(?:来|去)?帮(?:着|忙|(?!我|你|他)[^，,。]{1,4}?(?:装|修|建|搞|弄|做|办|跑|联系|对接)))|"
-                   r"^(?:可以|愿意|能)?(?:义务|免费|无偿)|"
                    r"^不(?:要|收)钱")
+# ... or a clause that opens on doing it for free ("免费帮……" "义务……"): the speaker's, unless
+# others were asked before it in the piece ("能不能给独居老人，免费把软管换成……": asked of them).
+BARE_OFFER = re.compile(r"^(?:可以|愿意|能)?(?:义务|免费|无偿)")
 # "如果需要，我们可以派……": what follows is put at the others' disposal, an offer
 CONDITIONAL_OFFER = re.compile(r"^(?:另外|此外)?[，,]?(?:如果|若|要是)(?:有|确有)?需要|"
+                               # "业委会如果需要，我们律所可以……" "如果街道的托育点需要，我们……"
+                               r"^(?:另外|此外)?[，,]?[^，,。我你他]{0,12}?(?:如果|若|要是)"
+                               r"[^，,。我你他]{0,14}?需要[，,](?:我们|我)|"
                                r"^(?:如果|若|要是)(?:我们|我)[^，,。]{1,10}[，,][^。]*?(?:我们|我)"
                                r"[^，,。]{0,4}?(?:也|还|都|就)?(?:可以|能|愿意|保证)")
 # ... and after the speaker's side, later in the piece ("……，我们公司如果需要，可以……"; in
@@ -195,9 +203,25 @@ VAGUE = re.compile(
     r"牵(?:个|一下)?头)+(?:一下|起来)?$")
 # A proposal that only points back to what was said ("这两件事能不能办" "这个事要趁热打铁" "(这个)
 # 事一定要排在最前面"): no more than a few words on "this matter" propose nothing new.
-BACK_REF = re.compile(r"^(?:这|那)?(?:个|件|[两三几]件|些)?事(?:情|儿)?(?![业务项])(?P<rest>.*)$")
+# ... so does "装了那个东西就好了": the thing pointed back to, with a verb at most.
+BACK_REF = re.compile(r"^(?:这|那)?(?:个|件|[两三几]件|些)?事(?:情|儿)?(?![业务项])(?P<rest>.*)$|"
+                      r"^[^，,]{0,2}?了?(?:这|那)(?:个|些|种)(?:东西|玩意儿?|设备)(?P<tail>.*)$")
 BACK_REF_WORDS = 8
 PERSONAL = re.compile(r"[我你您咱]")
+# ... but a clause that says whom the proposal is for, said as the speaker's kind ("像我们这种下
+# 不了楼的老人，能不能……"), is what it is about, not context.
+WHOM = re.compile(r"^(?:像|对|给|为)?(?:我们|咱们|他们)?(?:这种|这样|这些|这类)的?"
+                  r"[^，,我你他]{0,12}"
+                  r"(?:人|老人|人家|户|家庭|孩子|学生|群众|居民|娃|家)$")
+# A rhetorical question closing a sentence ("……，谁愿意" "哪个肯来"): it complains, it proposes
+# nothing, unless a proposal is made explicitly in it.
+RHETORICAL = re.compile(r"^(?:那|可|又)?(?:谁|哪个|哪家|哪有人)(?:还|又|会)?"
+                        r"(?:愿意|肯|敢|受得了|吃得消|顶得住|管|理)[^，,]{0,4}$")
+# A statement of what something is ("这是我们应该做的"): a comment, not a proposal.
+STATEMENT = re.compile(r"^(?:这|那)(?:个|些)?(?:也|都|本来就?)?是[^，,]*的$")
+# A proposal whose verb has nothing after it ("易涝的社区都应该有"): it says no more than
+# "should have (it)", pointing back to what someone else said.
+NO_OBJECT = re.compile(r"^[^，,]{0,10}?(?:都|也)?(?:应该|应当|要|得)(?:有|这样|这么办|这么做)$")
 # A cue clause in which the speaker introduces their proposal ("我们建议……" "我看，……"
 # "我就一个想法，……") opens it: what was said before it (a story, a complaint) is context,
 # but for the thing it is about, named right before ("还有东边那条路的路灯，我建议……").
@@ -266,7 +290,9 @@ REMINDER = re.compile(r"^(?:另外|还有|最后|同时)?[，,]?(?:我)?(?:也|�
 # A caution ("……人多、娃多，要当心"): no proposal says only to take care.
 CAUTION = re.compile(r"^(?:要|得|都要|一定要)?(?:当心|小心|注意|留意|留神)(?:点|一点|一下|安全)?$")
 # "能不能办" "企业能不能办": whether it can be done, asked with a bare verb, proposes nothing.
-BARE_DO = re.compile(r"^(?:办|做|行|搞|弄|解决|落实|实现|做到|办到|办下来|办成)(?:一下)?$")
+# (nor whether a unit takes it on: "水利局能不能认下来" "镇里能不能答应")
+BARE_DO = re.compile(r"^(?:办|做|行|搞|弄|解决|落实|实现|做到|办到|办下来|办成|认|认下来|答应|"
+                     r"同意|批|批准|表态|管|兑现)(?:一下)?$")
 # A point's headline that names only its topic ("3. 关于移交。"): the next sentence says it.
 TOPIC_ONLY = re.compile(r"^(?:关于|对于|至于)[^，,。]{1,14}$")
 # Thanks and sign-offs ("谢谢大家" "就这些"): what follows a point is not its detail.
@@ -294,7 +320,8 @@ ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼
                            r"(?<!看)可不可以|可否|是不是可以|我觉得|我想|我认为|我的想法")
 # A head over the tasks that follow, after the unit that takes them on: "我们站这样办：" "我们合作
 # 社先做两件实事。" "我们公司这里表个态：" "我们镇里定了，"; it names the unit, it is no task.
-OWN_HEAD = re.compile(r"^(?:这样(?:办|做|落实|安排)|(?:自己)?(?:先|再|也)?(?:做|办)(?:好)?"
+OWN_HEAD = re.compile(r"^(?:(?:具体)?(?:这样|这么)(?:办|做|落实|安排|弄|搞)|"
+                      r"(?:自己)?(?:先|再|也)?(?:做|办)(?:好)?"
                       r"[一两二三四五几]件(?:实)?事|(?:在?这里|这边)?表(?:一?个|一下)?态|定了|决定)$")
 # The speaker putting forward a proposal of their own ("我的想法是，" "我建议，"): what follows is
 # proposed, even when it names who is to do it.
@@ -326,7 +353,11 @@ HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究
 # A pledge on a condition of others, said anywhere before it ("要是镇里能补一块，村集体再凑一点，
 # 争取春耕前修起来"), is hedged too.
 ON_CONDITION = re.compile(r"(?:^|[，,])(?:要是|如果|假如|若是|只要)[^，,]{0,12}?"
-                          r"(?:能|肯|愿意|同意|支持)")
+                          r"(?:能|肯|愿意|同意|支持|批(?:了|下来)|下来了|到位了?)")
+# ... as is one on others' money or approval coming ("只要省里的资金下来了，我们一个月内拨付").
+# A time said in a clause of purpose ("……，不耽误大家四月中旬泡田"): what the item is for, not
+# when it is due.
+FOR_PURPOSE = re.compile(r"^(?:好|也|就)?(?:不耽误|不影响|不误|以免|免得|好让|以便|赶得上|赶上)")
 # A time limit counted from each case, not from the session ("接报后2小时内到场", "“接报两小时内回
 # 电”", "路面修好后三年内不准再挖", "审批时限压缩到20个工作日以内", "明确简易案件15个工作日内作出结
 # 论"): the standard the item sets, not when it is due. Said in the limit's clause before it: an
@@ -368,7 +399,9 @@ STORY = re.compile(r"[我你他她咱吗呢吧啊是]|了(?!的)|^(?:好|是的|
 # A clause after the item that starts something else: an example, a reason, a condition
 # ("用得好再推开"), another speaker's or topic's turn.
 # (not "请有资质的机构检测": a provider the unit engages, part of its task)
+# (nor the chair's sign-off after the last item: "散会" "谢谢大家")
 FOLLOW_STOP = re.compile(r"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方)|就是|也就是|比如|例如|因为|"
+                         r"散会|谢谢|感谢|"
                          r"主要|这个|这样|这是|其中|我们|大家|"
                          r"我(?:也|还|再|就)?(?:提|建议|想|觉得|认为|看)|"
                          r"你|他|如果|要是|假如|等到?|但是|不过|所以|到时候|需要|可以|"
@@ -429,7 +462,9 @@ def _header(m: re.Match[str], spoken: str, piece: str, taken: int) -> Frame:
     introduces = (clause.endswith(("是", "如下")) or bool(m.group("so"))
                   or piece[after:after + 1] in _COLON
                   or (number == 1 and m.group("noun") in OFFERED
-                      and any(v in (m.group("mid") or "") for v in "有提")))  # 我有个想法，
+                      and (any(v in (m.group("mid") or "") for v in "有提")
+                           or (count is not None and bool(piece[after:].strip("：: ，,"))))))
+    # "我有个想法，" "我这里就一个建议，……": the one proposal follows (in the same sentence)
     announced = number if number > 1 else int(introduces)
     if clause.endswith(("如下", "以下")) or (introduces and not count
                                              and not piece[after:].strip("：: ，,")):
@@ -534,9 +569,11 @@ def _remarks(talk: str) -> bool:
 
 
 def prescribes(piece: str) -> bool:
-    """"……要……，不要……" / "……要……，不然……": what to do, and what not to (or else)."""
+    """"……要……，不要……" / "……要……，不然……": what to do, and what not to (or else). A clause
+    of whichever ("哪个再半夜挖口子，要按村规民约罚，……，不然……") sets who, it does not ask."""
     parts = clauses(piece)
-    if ASKS.search(piece) or not any(PROHIBITION.match(c) or WARNING.match(c) for c in parts):
+    asks = any(ASKS.search(c) for c in parts if not WHICHEVER.search(c))
+    if asks or not any(PROHIBITION.match(c) or WARNING.match(c) for c in parts):
         return False
     return any(("要" in WEAK.findall(c) or IMPERATIVE.match(c) or CHOICE.match(c))
                and not PROHIBITION.match(c) for c in parts)
@@ -573,7 +610,7 @@ def without_offers(piece: str) -> str:
     for clause in clauses(piece):
         at = piece.find(clause, pos)
         pos = at + len(clause)
-        if OFFER.search(clause):
+        if OFFER.search(clause) or (BARE_OFFER.search(clause) and not explicit(piece[:at])):
             after = piece[pos:]  # the offer's terms ("具体入多少要回去商量") go with it, up to
             # what others are asked to do ("由社区安排……") or a proposal made explicitly
             rest = next((c for c in clauses(after) if OTHERS_DO.match(c) or explicit(c)), None)
@@ -584,6 +621,10 @@ def without_offers(piece: str) -> str:
 
 
 ASK_REACH = 1  # clauses after a cue that may still make it a question ("能不能，告诉我们……")
+# ... and clauses before it in which an asking word ("什么时候" "到底") still does ("到底什么时候
+# 修，能不能给个准话"); one asked further back is a question of its own, put before the proposal
+# in the same long spoken sentence ("……到底什么时候封路，……，我想提的就是，……能不能……").
+ASK_BACK = 0
 
 
 # Words that only look like asking: a question told to a third party ("跟导航公司说一下": tell
@@ -606,7 +647,18 @@ def _cues(pattern: re.Pattern[str], text: str) -> bool:
         return False
     if not all(QUESTION_CUE.match(m.group()) for m in found):
         return True
-    return not (ASKING.search(EMBEDDED.sub("", text)) or any(_asks_near(text, m) for m in found))
+    asked = text[_clause_start(text, found[0].start(), ASK_BACK):]
+    return not (ASKING.search(EMBEDDED.sub("", asked)) or any(_asks_near(text, m) for m in found))
+
+
+def _clause_start(text: str, at: int, back: int) -> int:
+    """Where the clause ``back`` clauses before the one of ``at`` starts."""
+    start = at
+    for _ in range(back + 1):
+        start = max(text.rfind(c, 0, start) for c in "，,：:")
+        if start < 0:
+            return 0
+    return start + 1
 
 
 def _asks_near(text: str, m: re.Match[str]) -> bool:

@@ -53,6 +53,7 @@ from transcripts.minutes.cues import (
     MAY,
     MAY_DO,
     MODAL,
+    NO_OBJECT,
     NOW,
     OBLIGATION,
     ONE_MORE,
@@ -64,6 +65,7 @@ from transcripts.minutes.cues import (
     OWN_SIDE_OFFERS,
     OWN_TASK,
     PART,
+    PARTICLE,
     PARTS,
     PERSONAL,
     PLEDGES,
@@ -74,8 +76,10 @@ from transcripts.minutes.cues import (
     RECAP,
     REFERS,
     REMINDER,
+    RHETORICAL,
     SPEAKER_LEAD,
     STANCE,
+    STATEMENT,
     TALK,
     TITLE,
     TOPIC,
@@ -84,6 +88,7 @@ from transcripts.minutes.cues import (
     TURNING,
     VAGUE,
     WEAK,
+    WHOM,
     WISH,
     explicit,
     find_frame,
@@ -177,7 +182,7 @@ def _own_task(piece: str) -> bool:
 
 
 def _is_proposal(piece: str, state: _State) -> bool:
-    if COMMITMENT.search(piece) or _own_task(piece):
+    if COMMITMENT.search(piece) or _own_task(piece) or STATEMENT.match(piece):
         return False
     if (state.pledging or STANCE.search(piece)) and not explicit(piece):
         return False  # after "我表个态：" the points are pledges; "原则上……" states a stance
@@ -272,6 +277,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
 
 def _context(clause: str, following: str) -> bool:
     """A clause before the cue that is context (the speaker, now, a concession, a turn)."""
+    if WHOM.match(clause):
+        return False
     return bool(PERSONAL.search(clause) or NOW.match(clause) or CONCESSION.search(clause)
                 or TURNING.match(following))
 
@@ -340,14 +347,16 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
             words.pop()
             cued.pop()
     text = "，".join(words)
-    return None if not text or VAGUE.match(text) or _only_back(text) else arabize(text)
+    return None if not text or VAGUE.match(text) or NO_OBJECT.match(text) or _only_back(text) \
+        else arabize(text)
 
 
 def _only_back(text: str) -> bool:
     """"这两件事能不能办" "这个事一定要排在最前面": what was said is pointed back to, with no
     more than a word on it; nothing new is proposed."""
     m = BACK_REF.match(text)
-    return m is not None and len(PUNCT.sub("", m.group("rest"))) <= BACK_REF_WORDS
+    rest = (m.group("rest") if m.group("rest") is not None else m.group("tail")) if m else ""
+    return m is not None and len(PUNCT.sub("", rest)) <= BACK_REF_WORDS
 
 
 ANAPHOR_REACH = 3  # clauses back in which the thing "它" points to may be named
@@ -488,7 +497,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
     scope = False  # "我建议……；" scopes over the series its semicolon goes on with
     counted = ""  # the marker of a point headed by its topic only ("3. 关于移交。")
     for n, sentence in enumerate(said):
-        if n in detail_of or _asked_among(said, n):
+        if n in detail_of or _asked_among(said, n) or _rhetorical(sentence):
             continue
         pieces = [without_own_tasks(without_own_offers(without_offers(
             without_later_commitments(p)), own, company))
@@ -517,6 +526,14 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
                 found.append(_Found(words, got[1], item, got[2], _opens(piece)))
     return _distinct([f.text for f in _prefer_explicit(found)
                       if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+
+
+def _rhetorical(sentence: str) -> bool:
+    """A sentence closed by a rhetorical question ("……，充上了还得走回来，谁愿意"): a complaint,
+    unless it puts a proposal explicitly."""
+    parts = clauses(sentence)
+    return bool(parts) and bool(RHETORICAL.match(PARTICLE.sub("", parts[-1]))) \
+        and not explicit(sentence)
 
 
 def _topic_point(sentence: str) -> str:
