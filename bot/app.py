@@ -43,6 +43,7 @@ from bot.handlers import (
     stats,
     texts,
     tracking,
+    tracking_buttons,
     units,
     voice,
     whoami,
@@ -58,7 +59,8 @@ PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "ad
                     "progress", "rate", "whoami", "help")
 log = logging.getLogger(__name__)
 STAFF_COMMANDS = ("forget", "export",  # in the private-chat menu of staff only
-                  "track", "refer", "convert", "reserve", "due", "units", "stats", "summary")
+                  "track", "refer", "reassign", "convert", "reserve", "due", "units", "stats",
+                  "summary")
 NEW = filters.UpdateType.MESSAGE
 GROUPS = filters.ChatType.GROUPS
 
@@ -116,7 +118,8 @@ def register_handlers(app: App) -> None:
         "mine": liaison.mine, "reply": liaison.reply_command,
         "progress": liaison.progress_command, "rate": liaison.rate_command,
         # following items up (staff; /track also a liaison's, for their units)
-        "track": tracking.track, "refer": tracking.refer, "convert": tracking.convert,
+        "track": tracking.track, "refer": tracking.refer, "reassign": tracking.reassign,
+        "convert": tracking.convert,
         "reserve": tracking.reserve, "due": tracking.due, "units": units.units,
     }
     app.add_handler(TypeHandler(Update, callbacks.without_message), group=-1)
@@ -156,7 +159,8 @@ def register_handlers(app: App) -> None:
                                          pattern=rf"^mn:(files|public|edit):{ID}$"))
     app.add_handler(CallbackQueryHandler(minutes.confirm_button, pattern=rf"^cf:(ok|fix):{ID}$"))
     app.add_handler(CallbackQueryHandler(people.forget_button, pattern=people.PATTERN))
-    app.add_handler(CallbackQueryHandler(tracking.button, pattern=tracking_view.PATTERN))
+    app.add_handler(CallbackQueryHandler(tracking_buttons.button,
+                                         pattern=tracking_view.PATTERN))
     app.add_handler(CallbackQueryHandler(liaison.item_button, pattern=liaison_view.ITEM_PATTERN))
     app.add_handler(CallbackQueryHandler(liaison.rate_button, pattern=liaison_view.RATE_PATTERN))
     app.add_handler(CallbackQueryHandler(callbacks.unknown_button))  # after every button
@@ -177,8 +181,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
     # the reason a question of /track's buttons asked for, replied to it (before texts)
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND
-                                   & filters.ChatType.PRIVATE & tracking.ANSWERS_QUESTION,
-                                   tracking.reason_reply))
+                                   & filters.ChatType.PRIVATE
+                                   & tracking_buttons.ANSWERS_QUESTION,
+                                   tracking_buttons.reason_reply))
     app.add_handler(MessageHandler(NEW & filters.TEXT & filters.ChatType.PRIVATE,
                                    texts.private_text))
     # an edit of a recorded text is its correction; an edited command or caption is not

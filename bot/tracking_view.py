@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,7 +18,7 @@ from bot.callbacks import ID, number
 from bot.catalog import t
 from bot.minutes_view import short
 from facilitation.errors import InvalidInput
-from facilitation.tracking import Conversion, ItemKind, ItemStatus, TrackedItem
+from facilitation.tracking import WITH_UNIT, Conversion, ItemKind, ItemStatus, TrackedItem
 from facilitation.tracking_desk import TrackPage, TrackScope
 from facilitation.tracking_input import quick_deadlines
 from facilitation.tracking_views import TrackRow
@@ -25,12 +26,14 @@ from facilitation.units import Unit
 
 UNITS_PER_PAGE = 8
 ROW_TEXT_CHARS = 40
-PATTERN = (rf"^tk:(p:(a|o|[us]{ID}):{ID}|[rcdx]:{ID}|rp:{ID}:{ID}|ru:{ID}:{ID}"
+PATTERN = (rf"^tk:(p:(a|o|[us]{ID}):{ID}|[rcdx]:{ID}|rp:{ID}:{ID}|r[ua]:{ID}:{ID}"
            rf"|cv:{ID}:[por]|dd:{ID}:[0-9]{{8}})$")
 CONVERSIONS = {"p": Conversion.PROPOSAL, "o": Conversion.OPINION, "r": Conversion.REPORT}
 # What a question waiting for a reply asks (it is written in the question itself, so the
-# answer needs no state kept anywhere): /reserve <item>, /due <item> <date>.
-ASKED = re.compile(rf"/(?:reserve ({ID})|due ({ID}) ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}))\b")
+# answer needs no state kept anywhere): /reserve <item>, /due <item> <date>,
+# /reassign <item> #<unit>.
+ASKED = re.compile(rf"/(?:reserve ({ID})|due ({ID}) ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})"
+                   rf"|reassign ({ID}) #({ID}))\b")
 
 
 # ------------------------------------------------------------------ button data
@@ -113,7 +116,10 @@ def _row_buttons(language: str, row: TrackRow) -> list[InlineKeyboardButton]:
         return [_b(t(language, "btn_tk_refer", id=i), f"tk:r:{i}"),
                 _b(t(language, "btn_tk_convert", id=i), f"tk:c:{i}"),
                 _b(t(language, "btn_tk_reserve", id=i), f"tk:x:{i}")]
-    return [_b(t(language, "btn_tk_due", id=i), f"tk:d:{i}")]
+    due = _b(t(language, "btn_tk_due", id=i), f"tk:d:{i}")
+    if row.status in WITH_UNIT:  # 改交办: the same keyboard of units as 交办
+        return [_b(t(language, "btn_tk_reassign", id=i), f"tk:r:{i}"), due]
+    return [due]
 
 
 def _pager(language: str, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
@@ -133,13 +139,14 @@ def track_keyboard(language: str, page: TrackPage) -> InlineKeyboardMarkup | Non
 
 
 # ------------------------------------------------------------------ the questions
-def units_keyboard(language: str, item_id: int, units: tuple[Unit, ...],
-                   page: int) -> InlineKeyboardMarkup:
-    """The units to refer an item to, two a row, a page at a time."""
+def units_keyboard(language: str, item_id: int, units: tuple[Unit, ...], page: int, *,
+                   reassign: bool = False) -> InlineKeyboardMarkup:
+    """The units to refer (or reassign) an item to, two a row, a page at a time."""
     pages = max(1, -(-len(units) // UNITS_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = units[(page - 1) * UNITS_PER_PAGE: page * UNITS_PER_PAGE]
-    buttons = [_b(short(u.name, 20), f"tk:ru:{item_id}:{u.id}") for u in shown]
+    action = "ra" if reassign else "ru"
+    buttons = [_b(short(u.name, 20), f"tk:{action}:{item_id}:{u.id}") for u in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     nav = _pager(language, f"tk:rp:{item_id}", page, pages)
     return InlineKeyboardMarkup(rows + ([nav] if nav else []))
@@ -162,16 +169,27 @@ def deadline_text(language: str, day: date | None) -> str:
     return day.isoformat() if day is not None else t(language, "tk_due_none")
 
 
-def asked(text: str) -> tuple[str, int, date | None] | None:
-    """What a question the user replies to asked: ("reserve", item, None) or ("due", item,
-    date); None for any other message. Read from its last line only: the lines above quote
-    an item's text, which anyone may have written."""
+class Asked(NamedTuple):
+    """What a question waiting for a reply asked: its action, item and date or unit."""
+
+    action: str  # "reserve", "due" or "reassign"
+    item_id: int
+    day: date | None = None
+    unit_id: int | None = None
+
+
+def asked(text: str) -> Asked | None:
+    """What a question the user replies to asked; None for any other message. Read from
+    its last line only: the lines above quote an item's text, which anyone may have
+    written."""
     m = ASKED.search(text.rsplit("\n", 1)[-1])
     if m is None:
         return None
     if m[1] is not None:
-        return "reserve", number(m[1]), None
+        return Asked("reserve", number(m[1]))
+    if m[4] is not None:
+        return Asked("reassign", number(m[4]), unit_id=number(m[5]))
     try:
-        return "due", number(m[2]), date.fromisoformat(m[3])
+        return Asked("due", number(m[2]), day=date.fromisoformat(m[3]))
     except ValueError:
         return None

@@ -1,6 +1,6 @@
 """The read side of staff's desk for following items up: /track in pages, one item for a
-button's follow-up question, the units an item may be referred to (those its text names
-first), and the directory with its open items (/units).
+button's follow-up question, the units an item may be referred (or reassigned) to (those its
+text names first), and the directory with its open items (/units).
 
 Access is decided here, as in facilitation.tracking_views (whose access rule /track uses):
 staff only, but for /track, which a liaison may also read for their units.
@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from facilitation.errors import NotFound
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
-from facilitation.tracking import TrackedItem
+from facilitation.tracking import WITH_UNIT, TrackedItem
 from facilitation.tracking_access import TrackingRoles, require_staff
 from facilitation.tracking_services import MAX_ROW_ID, item_by_id, unit_by_ref
 from facilitation.tracking_views import TrackRow, open_items
@@ -90,11 +90,20 @@ async def staff_item(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
         return await item_by_id(uow, item_id)
 
 
+async def staff_unit(uow: TrackingUnitOfWork, *, unit: int | str, actor: Actor,
+                     roles: TrackingRoles) -> Unit:
+    """A unit as staff name it, before a button asks them why an item goes to it."""
+    require_staff(roles, actor)
+    async with uow:
+        return await unit_by_ref(uow, unit)
+
+
 @dataclass(frozen=True)
 class ReferChoices:
     item: TrackedItem
     units: tuple[Unit, ...]  # those the item names first, then the directory's order
     named: int  # how many of them the item names
+    current: Unit | None = None  # the unit an item with its unit is with (改交办)
 
 
 def _named(item: TrackedItem, units: list[Unit], by_name: Unit | None) -> list[Unit]:
@@ -111,16 +120,22 @@ def _named(item: TrackedItem, units: list[Unit], by_name: Unit | None) -> list[U
 
 async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
                         roles: TrackingRoles) -> ReferChoices:
-    """The units to offer for referring an item: the one its minutes name first."""
+    """The units to offer for referring an item: the one its minutes name first; for one
+    already with a unit (改交办), every unit but that one."""
     require_staff(roles, actor)
     async with uow:
         item = await item_by_id(uow, item_id)
         directory = await uow.units.directory()
-    units = list(directory.units)
+    current = item.unit_id if item.status in WITH_UNIT else None
+    units = [u for u in directory.units if current is None or u.id != current]
     by_name = resolve_unit(item.unit_name, directory).unit if item.unit_name else None
+    if by_name is not None and current is not None and by_name.id == current:
+        by_name = None
     named = _named(item, units, by_name)
     ids = {u.id for u in named}
-    return ReferChoices(item, (*named, *(u for u in units if u.id not in ids)), len(named))
+    holder = next((u for u in directory.units if current is not None and u.id == current), None)
+    return ReferChoices(item, (*named, *(u for u in units if u.id not in ids)), len(named),
+                        holder)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,16 @@ def quick_deadlines(today: date, current: date | None) -> tuple[tuple[str, date]
             ("month_end", last_day(today.year, today.month)))
 
 
+DEADLINE_WORD = re.compile(r"^(?:时限|期限|due)[=＝:：](.+)$", re.IGNORECASE)
+
+
+def deadline_word(said: str, today: date) -> date | None:
+    """A deadline written as a word of its own, 时限=2027-01-31 (or due=…), read as
+    :func:`parse_deadline` reads it; None when ``said`` is not such a word."""
+    m = DEADLINE_WORD.fullmatch(unicodedata.normalize("NFKC", said).strip())
+    return parse_deadline(m[1], today) if m is not None else None
+
+
 _CONVERSIONS = {
     "提案": Conversion.PROPOSAL, "proposal": Conversion.PROPOSAL,
     "社情民意": Conversion.OPINION, "社情民意信息": Conversion.OPINION,

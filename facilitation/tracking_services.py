@@ -210,6 +210,24 @@ async def refer(uow: TrackingUnitOfWork, *, item_id: int, unit: int | str,
         return item
 
 
+async def reassign(uow: TrackingUnitOfWork, *, item_id: int, unit: int | str, reason: str | None,
+                   deadline: date | None = None, actor: Actor, roles: TrackingRoles,
+                   now: datetime, lead_days: Iterable[int] = DEFAULT_LEAD_DAYS,
+                   remind_at: time = REMINDER_TIME, tz: tzinfo) -> TrackedItem:
+    """改交办 an item with its unit to another (by id or name), with a reason; its deadline
+    stays unless a new one is named. The new unit must accept it anew."""
+    reminding = Reminding.of(tz, lead_days, remind_at)
+    async with uow:
+        item = await _locked(uow, item_id)
+        require_staff(roles, actor)
+        target = await unit_by_ref(uow, unit)
+        before = holding(item)
+        item.reassign(target.id, target.name, reason=reason, deadline=deadline,
+                      who=await _who(uow, actor), at=now)
+        await _store(uow, item, before, now, reminding)
+        return item
+
+
 async def convert(uow: TrackingUnitOfWork, *, item_id: int, kind: Conversion,
                   reference: str | None, actor: Actor, roles: TrackingRoles,
                   now: datetime) -> TrackedItem:

@@ -18,8 +18,9 @@ is treated as a new one: the turn says who proposed it.
 
 An item no longer in the minutes is withdrawn (its history kept); one that comes back is
 reinstated. A kept item takes the new wording (REVISED); a kept follow-up item whose unit or
-deadline changed in the minutes is reassigned / given the new deadline while it is with its
-unit, the minutes' version being the reason.
+deadline changed in the minutes (against what the minutes said before, not against staff's
+changes since) is reassigned / given the new deadline while it is with its unit, the
+minutes' version being the reason.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from datetime import date, datetime
 from typing import Any
 
 from facilitation.tracking import (
+    SYSTEM,
     WITH_UNIT,
+    EventKind,
     ItemKind,
     ItemStatus,
     TrackedItem,
@@ -102,13 +105,35 @@ class Kept:
 
     @property
     def unit_changed(self) -> bool:
+        """The minutes name another unit than they did (staff's 改交办 since stands while the
+        minutes keep their word)."""
+        said, _ = minutes_said(self.item)
         return (self.item.kind == ItemKind.FOLLOW_UP and self.source.unit is not None
-                and self.source.unit != self.item.unit_name)
+                and self.source.unit != said and self.source.unit != self.item.unit_name)
 
     @property
     def deadline_changed(self) -> bool:
+        """The minutes give another deadline than they did (a deadline staff changed with a
+        reason stands while the minutes keep theirs)."""
+        _, said = minutes_said(self.item)
         return (self.item.kind == ItemKind.FOLLOW_UP and self.source.deadline is not None
-                and self.source.deadline != self.item.deadline)
+                and self.source.deadline != said and self.source.deadline != self.item.deadline)
+
+
+def minutes_said(item: TrackedItem) -> tuple[str | None, date | None]:
+    """The unit name and deadline the minutes last gave a follow-up item: those it was created
+    with, or given by a later version (the system's changes), not staff's."""
+    unit: str | None = None
+    deadline: date | None = None
+    for event in item.events:
+        if event.who != SYSTEM:
+            continue
+        d = event.detail
+        if event.kind in (EventKind.CREATED, EventKind.REASSIGNED):
+            unit = d.get("unit_name")
+        if event.kind in (EventKind.CREATED, EventKind.REASSIGNED, EventKind.DEADLINE_CHANGED):
+            deadline = date.fromisoformat(d["deadline"]) if d.get("deadline") else None
+    return unit, deadline
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Staff following items up (issue 11): /track lists open items in pages, /refer, /convert,
-/reserve and /due act on one; the buttons under /track lead to the same use cases, asking
-first what a command would say (the unit, the kind, the date; a reason by a reply to the
-question, which carries what it asks in its text: nothing waits in memory).
+"""Staff following items up (issue 11): /track lists open items in pages, /refer, /reassign,
+/convert, /reserve and /due act on one. Each action is one function that calls its use case
+and gives the answer to show (referred, reassigned, ...), which the buttons under /track call
+too (bot/handlers/tracking_buttons.py).
 """
 
 from __future__ import annotations
@@ -9,21 +9,19 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
-from telegram.ext import filters
+from telegram import ForceReply, InlineKeyboardMarkup, Update
 
 from bot import tracking_view as view
-from bot.callbacks import MAX_ID, number
+from bot.callbacks import MAX_ID
 from bot.catalog import t
-from bot.common import Context, actor_of, answer, lang, reply
-from bot.minutes_view import short
+from bot.common import Context, actor_of, lang, reply
 from facilitation import tracking_services as use
 from facilitation.errors import InvalidInput
 from facilitation.ports import TrackingUnitOfWork
-from facilitation.tracking import Conversion, TrackedItem
+from facilitation.tracking import Conversion
 from facilitation.tracking_access import LiveRoles
-from facilitation.tracking_desk import TrackScope, refer_choices, staff_item, track_page
-from facilitation.tracking_input import check_deadline, parse_conversion, parse_deadline
+from facilitation.tracking_desk import TrackScope, track_page
+from facilitation.tracking_input import deadline_word, parse_conversion, parse_deadline
 
 ROLES = LiveRoles()
 
@@ -37,7 +35,7 @@ def _zone(context: Context) -> ZoneInfo:
     return ZoneInfo(context.deps.timezone)
 
 
-def _today(context: Context) -> date:
+def today(context: Context) -> date:
     return context.deps.clock().astimezone(_zone(context)).date()
 
 
@@ -54,8 +52,9 @@ def _changed(context: Context) -> None:
 
 
 # ------------------------------------------------------------------ /track
-async def _page(update: Update, context: Context, scope: TrackScope,
-                page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def track_reply(update: Update, context: Context, scope: TrackScope,
+                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of /track: its text and buttons."""
     found = await track_page(context.deps.uow(), actor=actor_of(update, context), roles=ROLES,
                              scope=scope, page=page, now=context.deps.clock(),
                              tz=_zone(context))
@@ -65,13 +64,13 @@ async def _page(update: Update, context: Context, scope: TrackScope,
 
 async def track(update: Update, context: Context) -> None:
     scope = TrackScope.said(" ".join(context.args or []))
-    text, keyboard = await _page(update, context, scope, 1)
+    text, keyboard = await track_reply(update, context, scope, 1)
     await reply(update, text, reply_markup=keyboard)
 
 
 # ------------------------------------------------------------------ the commands
-async def _refer(update: Update, context: Context, item_id: int, unit: int | str,
-                 deadline: date | None) -> str:
+async def referred(update: Update, context: Context, item_id: int, unit: int | str,
+                   deadline: date | None) -> str:
     options = context.deps.follow_up
     item = await use.refer(_work(update, context), item_id=item_id, unit=unit,
                            deadline=deadline, actor=actor_of(update, context), roles=ROLES,
@@ -91,12 +90,39 @@ async def refer(update: Update, context: Context) -> None:
         raise InvalidInput("usage_refer", days=days)
     item_id = _item_id(args[0], "usage_refer", days=days)
     rest = args[1:]
-    deadline = parse_deadline(rest.pop(), _today(context)) if len(rest) > 1 else None
-    await reply(update, await _refer(update, context, item_id, " ".join(rest), deadline))
+    deadline = parse_deadline(rest.pop(), today(context)) if len(rest) > 1 else None
+    await reply(update, await referred(update, context, item_id, " ".join(rest), deadline))
 
 
-async def _convert(update: Update, context: Context, item_id: int, kind: Conversion,
-                   reference: str | None) -> str:
+async def reassigned(update: Update, context: Context, item_id: int, unit: int | str,
+                     reason: str | None, deadline: date | None = None) -> str:
+    options = context.deps.follow_up
+    item = await use.reassign(_work(update, context), item_id=item_id, unit=unit, reason=reason,
+                              deadline=deadline, actor=actor_of(update, context), roles=ROLES,
+                              now=context.deps.clock(), lead_days=options.lead_days,
+                              remind_at=options.remind_at, tz=_zone(context))
+    _changed(context)
+    language = lang(update, context)
+    return t(language, "tk_reassigned", id=item.id, unit=item.unit_name,
+             date=view.deadline_text(language, item.deadline),
+             reason=item.history[-1].detail["reason"])  # the event just made
+
+
+async def reassign(update: Update, context: Context) -> None:
+    """/reassign ID 单位 [时限=日期] 理由: the unit one word (a name, an alias or #id); no
+    时限= word, the deadline stays."""
+    args = list(context.args or [])
+    if len(args) < 2:
+        raise InvalidInput("usage_reassign")
+    item_id = _item_id(args[0], "usage_reassign")
+    rest = args[2:]
+    deadline = deadline_word(rest[0], today(context)) if rest else None
+    reason = " ".join(rest[1:] if deadline is not None else rest) or None
+    await reply(update, await reassigned(update, context, item_id, args[1], reason, deadline))
+
+
+async def converted(update: Update, context: Context, item_id: int, kind: Conversion,
+                    reference: str | None) -> str:
     item = await use.convert(_work(update, context), item_id=item_id, kind=kind,
                              reference=reference, actor=actor_of(update, context),
                              roles=ROLES, now=context.deps.clock())
@@ -116,11 +142,11 @@ async def convert(update: Update, context: Context) -> None:
         raise InvalidInput("usage_convert")
     item_id = _item_id(args[0], "usage_convert")
     kind = parse_conversion(args[1])
-    await reply(update, await _convert(update, context, item_id, kind,
-                                       " ".join(args[2:]) or None))
+    await reply(update, await converted(update, context, item_id, kind,
+                                        " ".join(args[2:]) or None))
 
 
-async def _reserve(update: Update, context: Context, item_id: int, reason: str | None) -> str:
+async def reserved(update: Update, context: Context, item_id: int, reason: str | None) -> str:
     item = await use.reserve(_work(update, context), item_id=item_id, reason=reason,
                              actor=actor_of(update, context), roles=ROLES,
                              now=context.deps.clock())
@@ -134,11 +160,11 @@ async def reserve(update: Update, context: Context) -> None:
     if not args:
         raise InvalidInput("usage_reserve")
     item_id = _item_id(args[0], "usage_reserve")
-    await reply(update, await _reserve(update, context, item_id, " ".join(args[1:]) or None))
+    await reply(update, await reserved(update, context, item_id, " ".join(args[1:]) or None))
 
 
-async def _due(update: Update, context: Context, item_id: int, day: date,
-               reason: str | None) -> str | None:
+async def deadline_changed(update: Update, context: Context, item_id: int, day: date,
+                           reason: str | None) -> str | None:
     """The new deadline; None when the domain wants a reason and none was given: then the
     question is asked, as a reply the next message answers."""
     options = context.deps.follow_up
@@ -150,8 +176,8 @@ async def _due(update: Update, context: Context, item_id: int, day: date,
     except InvalidInput as error:
         if error.code != "item_reason_required" or reason:
             raise
-        await _ask_reason(update, context, t(lang(update, context), "tk_ask_due_reason",
-                                             id=item_id, date=day.isoformat()))
+        await ask_reason(update, context, t(lang(update, context), "tk_ask_due_reason",
+                                            id=item_id, date=day.isoformat()))
         return None
     _changed(context)
     language = lang(update, context)
@@ -167,110 +193,14 @@ async def due(update: Update, context: Context) -> None:
     if len(args) < 2:
         raise InvalidInput("usage_due")
     item_id = _item_id(args[0], "usage_due")
-    day = parse_deadline(args[1], _today(context))
-    done = await _due(update, context, item_id, day, " ".join(args[2:]) or None)
+    day = parse_deadline(args[1], today(context))
+    done = await deadline_changed(update, context, item_id, day, " ".join(args[2:]) or None)
     if done is not None:
         await reply(update, done)
 
 
-async def _ask_reason(update: Update, context: Context, question: str) -> None:
+async def ask_reason(update: Update, context: Context, question: str) -> None:
+    """A question whose answer is a reply to it (bot/handlers/tracking_buttons.py)."""
     await reply(update, question, reply_markup=ForceReply(
         selective=True, input_field_placeholder=t(lang(update, context),
                                                   "tk_reason_placeholder")))
-
-
-# ------------------------------------------------------------------ a reason, replied
-class _AnswersQuestion(filters.MessageFilter):
-    """A reply to one of our questions (tracking_view.asked)."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return (replied is not None and replied.from_user is not None
-                and replied.from_user.is_bot and view.asked(replied.text or "") is not None)
-
-
-ANSWERS_QUESTION = _AnswersQuestion()
-
-
-async def reason_reply(update: Update, context: Context) -> None:
-    message = update.effective_message
-    assert message is not None and message.reply_to_message is not None
-    question = view.asked(message.reply_to_message.text or "")
-    assert question is not None
-    action, item_id, day = question
-    reason = message.text or ""
-    if action == "reserve":
-        await reply(update, await _reserve(update, context, item_id, reason))
-    elif day is not None and (done := await _due(update, context, item_id, day, reason)):
-        await reply(update, done)
-
-
-# ------------------------------------------------------------------ the buttons
-def _brief(item: TrackedItem) -> str:
-    return short(item.text, view.ROW_TEXT_CHARS)
-
-
-async def _ask(update: Update, context: Context, action: str, item_id: int) -> None:
-    """交办 / 转化 / 改时限 / 留作参考 under /track: the question, as a new message."""
-    language, actor = lang(update, context), actor_of(update, context)
-    if action == "r":
-        await _ask_unit(update, context, item_id, 1, edit=False)
-        return
-    item = await staff_item(context.deps.uow(), item_id=item_id, actor=actor, roles=ROLES)
-    if action == "c":
-        await reply(update, t(language, "tk_ask_conversion", id=item_id, text=_brief(item)),
-                    reply_markup=view.conversion_keyboard(language, item_id))
-    elif action == "d":
-        await reply(update, t(language, "tk_ask_deadline", id=item_id, text=_brief(item),
-                              current=view.deadline_text(language, item.deadline)),
-                    reply_markup=view.deadline_keyboard(language, item, _today(context)))
-    else:
-        await _ask_reason(update, context, t(language, "tk_ask_reserve_reason", id=item_id,
-                                             text=_brief(item)))
-
-
-async def _ask_unit(update: Update, context: Context, item_id: int, page: int, *,
-                    edit: bool) -> None:
-    language = lang(update, context)
-    choices = await refer_choices(context.deps.uow(), item_id=item_id,
-                                  actor=actor_of(update, context), roles=ROLES)
-    if not choices.units:
-        await reply(update, t(language, "tk_ask_unit_none"))
-        return
-    keyboard = view.units_keyboard(language, item_id, choices.units, page)
-    query = update.callback_query
-    if edit and query is not None:
-        await query.edit_message_reply_markup(keyboard)
-        return
-    await reply(update, t(language, "tk_ask_unit", id=item_id, text=_brief(choices.item),
-                          days=context.deps.follow_up.deadline_days), reply_markup=keyboard)
-
-
-async def _act(update: Update, context: Context, action: str, parts: list[str]) -> str | None:
-    """A button that acts: the same use case as its command; the answer to show."""
-    item_id = number(parts[0])
-    if action == "ru":
-        return await _refer(update, context, item_id, number(parts[1]), None)
-    if action == "cv":
-        return await _convert(update, context, item_id, view.CONVERSIONS[parts[1]], None)
-    day = check_deadline(view.day_of(parts[1]), _today(context))  # as a typed one is
-    return await _due(update, context, item_id, day, None)
-
-
-async def button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _, action, *parts = query.data.split(":")
-    if action == "p":
-        text, keyboard = await _page(update, context, view.scope_of(parts[0]),
-                                     number(parts[1]))
-        await query.edit_message_text(text, reply_markup=keyboard)
-    elif action == "rp":
-        await _ask_unit(update, context, number(parts[0]), number(parts[1]), edit=True)
-    elif action in ("r", "c", "d", "x"):
-        await _ask(update, context, action, number(parts[0]))
-    elif (done := await _act(update, context, action, parts)) is not None:
-        await query.edit_message_text(done)
-        await answer(query, done)
-        return
-    await answer(query)

@@ -1,6 +1,6 @@
 """Staff following items up through the real bot and the Bot API sandbox, on both databases
-(issue 11): /track (overdue first, in pages, a liaison's own units), /refer, /convert,
-/reserve, /due, the buttons that lead to the same use cases (and refuse a forged press),
+(issue 11): /track (overdue first, in pages, a liaison's own units), /refer, /reassign,
+/convert, /reserve, /due, the buttons that lead to the same use cases (and refuse a forged press),
 /units add|map|invite and an invite redeemed by /start u_<code>, once, until it expires."""
 
 from __future__ import annotations
@@ -197,6 +197,90 @@ async def test_refer_convert_reserve_and_due_by_command(stage: Stage) -> None:
     assert "不能这样办理" in await ask(stage, STAFF, f"/due {charge} {d1} 理由")
 
 
+# ------------------------------------------------------------------ 改交办
+async def with_two_units(stage: Stage) -> int:
+    """The follow-up item with 城管局 (its minutes' 区城管局, which the alias answers), and
+    县交通运输局 (also 交通局) in the directory with 王科长 as its liaison; the item's id."""
+    await add_unit(stage, f"/units add {UNIT} 城管局")
+    assert (await items(stage))["action"].unit_id == 1
+    await add_unit(stage, "/units add 县交通运输局 交通局")
+    async with stage.runtime.uow() as work:
+        transport = await work.units.get(2)
+        assert transport is not None
+        transport.add_liaison(stage.person(LIAISON).id)
+        await work.units.save(transport)
+        await work.commit()
+    await ask(stage, LIAISON, "/mine")  # a private chat the bot may write to
+    return ids(await items(stage))["action"]
+
+
+def _reassigned(item: TrackedItem) -> tuple[EventKind, int | None, str | None]:
+    last = item.history[-1]
+    return last.kind, last.who.person_id, last.detail.get("reason")
+
+
+async def test_reassign_by_command_to_another_unit_with_a_reason(stage: Stage) -> None:
+    action = await with_two_units(stage)
+    park = ids(await items(stage))["在小区东"]
+    due = today(stage) + timedelta(days=10)
+    before = await items(stage)
+    assert await ask(stage, "张三", f"/reassign {action} 交通局 不归我们") == \
+        "只有工作人员可以这样做。"
+    assert await ask(stage, STAFF, f"/reassign {action} 交通局") == "请写明理由。"
+    assert "用法：/reassign" in await ask(stage, STAFF, f"/reassign {action}")
+    assert "不能这样办理" in await ask(stage, STAFF, f"/reassign {park} 交通局 理由")  # pending
+    assert "没有找到单位“环保局”" in await ask(stage, STAFF, f"/reassign {action} 环保局 理由")
+    assert "看不懂时限“下礼拜”" in await ask(stage, STAFF,
+                                         f"/reassign {action} 交通局 时限=下礼拜 理由")
+    assert await items(stage) == before
+    staff = await person_id(stage, STAFF)
+
+    mine = stage.private(LIAISON)
+    last = max((m["message_id"] for m in stage.sandbox.messages(mine)), default=0)
+    said = await ask(stage, STAFF, f"/reassign #{action} 交通局 道路施划 属交通部门")
+    assert said == f"✅ 事项 #{action} 已改交办给县交通运输局，办理时限 {due}。" \
+                   "理由：道路施划 属交通部门"
+    now = (await items(stage))["action"]
+    assert (now.status, now.unit_id, now.unit_name, now.deadline) == (
+        ItemStatus.REFERRED, 2, "县交通运输局", due)
+    assert _reassigned(now) == (EventKind.REASSIGNED, staff, "道路施划 属交通部门")
+    notice = await stage.sandbox.wait_for_message(mine, "【交办】", after_message_id=last)
+    assert f"#{action}" in text(notice) and "县交通运输局" in text(notice)
+
+    # back, with a new deadline named
+    later = today(stage) + timedelta(days=60)
+    said = await ask(stage, STAFF, f"/reassign {action} #1 时限={later} 交通局答复不属其职责")
+    assert f"已改交办给{UNIT}，办理时限 {later}。" in said
+    now = (await items(stage))["action"]
+    assert (now.unit_id, now.deadline) == (1, later)
+    assert _reassigned(now) == (EventKind.REASSIGNED, staff, "交通局答复不属其职责")
+
+
+async def test_reassign_by_button_asks_the_reason_as_a_reply(stage: Stage) -> None:
+    action = await with_two_units(stage)
+    listed = await stage.ask(STAFF, "/track", stage.private(STAFF))
+    assert "改交办 /reassign" in text(listed)
+    assert button(listed, f"tk:r:{action}") and f"改交办 #{action}" in labels(listed)
+    asked = await _row_press(stage, listed, f"tk:r:{action}", "改交办事项")
+    assert f"现由{UNIT}承办" in text(asked)
+    assert labels(asked) == ["县交通运输局"]  # not the unit it is with
+    before = await items(stage)
+    assert await stage.press(STAFF, asked, f"tk:ra:{action}:2") == ""
+    question = await stage.sandbox.wait_for_message(stage.private(STAFF), "请回复这条消息写明理由")
+    assert text(question).endswith(f"↩ /reassign {action} #2 理由")
+    assert "改交办事项" in text(question) and "县交通运输局" in text(question)
+    assert await items(stage) == before  # nothing done before the reason
+    answered = stage.sandbox.send_text(stage.person(STAFF), stage.private(STAFF), "属交通部门",
+                                       reply_to=question["message_id"])
+    done = text(await stage.sandbox.wait_for_reply(answered))
+    assert done.startswith(f"✅ 事项 #{action} 已改交办给县交通运输局")
+    assert done.endswith("理由：属交通部门")
+    now = (await items(stage))["action"]
+    assert (now.status, now.unit_id) == (ItemStatus.REFERRED, 2)
+    assert _reassigned(now) == (EventKind.REASSIGNED, await person_id(stage, STAFF), "属交通部门")
+    await stage.sandbox.wait_for_message(stage.private(LIAISON), "【交办】")
+
+
 # ------------------------------------------------------------------ the buttons
 def labels(message: dict[str, Any]) -> list[str]:
     return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
@@ -285,7 +369,8 @@ async def test_a_forged_press_by_anyone_but_staff_changes_nothing(stage: Stage) 
     before = await items(stage)
     soon = today(stage) + timedelta(days=5)
     forged = [f"tk:ru:{park}:1", f"tk:cv:{park}:p", f"tk:dd:{action}:{soon:%Y%m%d}", f"tk:r:{park}",
-              f"tk:c:{park}", f"tk:d:{action}", f"tk:x:{park}", f"tk:rp:{park}:2"]
+              f"tk:c:{park}", f"tk:d:{action}", f"tk:x:{park}", f"tk:rp:{park}:2",
+              f"tk:r:{action}", f"tk:ra:{action}:1"]
     for forger in ("张三", LIAISON):
         for data in forged:
             said = await forge(stage, forger, listed, data)
@@ -354,7 +439,7 @@ async def test_units_add_map_invite_and_an_invite_redeemed_once(stage: Stage) ->
 
 
 def test_staff_have_the_follow_up_commands_in_their_menu_in_every_language() -> None:
-    follow_up = {"track", "refer", "convert", "reserve", "due", "units"}
+    follow_up = {"track", "refer", "reassign", "convert", "reserve", "due", "units"}
     assert follow_up <= set(STAFF_COMMANDS)
     for catalogue in CATALOGS.values():
         assert {f"cmd_{name}" for name in follow_up} <= set(catalogue)

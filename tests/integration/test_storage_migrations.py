@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import migrate, search
 from storage.engine import make_engine
@@ -218,6 +218,17 @@ def _index_where(connection: Connection, table: str, name: str) -> str | None:
     return None
 
 
+async def _a_closed_session(connection: AsyncConnection) -> None:
+    """One person, 甲, and the session C they moderated (closed), written as plain SQL."""
+    await connection.exec_driver_sql(
+        "INSERT INTO people (display_name, kind, has_profile) VALUES ('甲', 'other', false)")
+    await connection.exec_driver_sql(
+        "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+        "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+        "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
+        "FROM people")
+
+
 async def test_0009_tracking_up_and_down(db_url: str) -> None:
     """0009 adds the tables of following items up; back to 0008 they go (with what they
     held) and the sessions and people stay; up again, the schema is the row classes'."""
@@ -227,14 +238,7 @@ async def test_0009_tracking_up_and_down(db_url: str) -> None:
             assert TRACKING_TABLES <= await connection.run_sync(_tables)
             assert "sent_at IS NULL" in str(await connection.run_sync(
                 _index_where, "scheduled_reminders", "ix_scheduled_reminders_due"))
-            await connection.exec_driver_sql(
-                "INSERT INTO people (display_name, kind, has_profile) "
-                "VALUES ('甲', 'other', false)")
-            await connection.exec_driver_sql(
-                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
-                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
-                "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
-                "FROM people")
+            await _a_closed_session(connection)
             await connection.exec_driver_sql(
                 "INSERT INTO units (name, level) VALUES ('县住建局', 'county')")
             await connection.exec_driver_sql(
@@ -293,14 +297,7 @@ async def test_0010_invites_and_hall_follow_up_up_and_down(db_url: str) -> None:
             assert "unit_invites" not in await connection.run_sync(_tables)
             kept = await connection.exec_driver_sql("SELECT chat_id, glossary FROM halls")
             assert [tuple(row) for row in kept] == [(-7, "竹坞")]
-            await connection.exec_driver_sql(
-                "INSERT INTO people (display_name, kind, has_profile) "
-                "VALUES ('甲', 'other', false)")
-            await connection.exec_driver_sql(
-                "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
-                "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
-                "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
-                "FROM people")
+            await _a_closed_session(connection)
             await connection.exec_driver_sql(
                 "INSERT INTO tracked_items (session_id, kind, seq, text, proposers, "
                 "status, reopens, created_at, updated_at) SELECT id, 'follow_up', 1, '修路', "

@@ -29,6 +29,7 @@ from facilitation.tracking_services import (
     convert,
     evaluate,
     progress,
+    reassign,
     refer,
     reply,
     reserve,
@@ -251,6 +252,41 @@ async def test_changing_a_deadline_reschedules_the_reminder(
                                     reason="春节前完成", actor=STAFF, roles=ROLES, now=NOW, tz=TZ)
     assert changed.deadline == date(2026, 12, 10)
     assert pending(tracking, build.id) == [("2026-12-10/before/7", local_nine(date(2026, 12, 3)))]
+
+
+async def test_reassigning_moves_an_item_to_another_unit_with_a_reason(
+        tracking: FakeTrackingUowFactory, clock: FakeClock) -> None:
+    session_id = await world(tracking, clock)
+    await approved(tracking, session_id, V1_BODY, 1)
+    await add_unit(tracking(), name="县交通运输局", level=UnitLevel.COUNTY, aliases=["交通局"],
+                   actor=STAFF, roles=ROLES, now=NOW, tz=TZ)
+    build, lamp = item(tracking, ItemKind.FOLLOW_UP, 2), item(tracking, ItemKind.SUGGESTION, 1)
+    before = frozen(tracking)
+    refusals: list[tuple[dict[str, Any], str]] = [
+        (dict(item_id=build.id, unit="交通局", reason="不属本局", actor=LIAISON), "not_staff"),
+        (dict(item_id=build.id, unit="交通局", reason=" ", actor=STAFF), "item_reason_required"),
+        (dict(item_id=build.id, unit="环保局", reason="不属本局", actor=STAFF), "unit_not_found"),
+        (dict(item_id=lamp.id, unit="交通局", reason="不属本局", actor=STAFF),
+         "item_illegal_transition"),  # pending: 交办 (refer), not 改交办
+    ]
+    for said, code in refusals:
+        with pytest.raises(DomainError) as refused:
+            await reassign(tracking(), roles=ROLES, now=NOW, tz=TZ, **said)
+        assert refused.value.code == code, said
+    assert frozen(tracking) == before
+    moved = await reassign(tracking(), item_id=build.id, unit="交通局", reason="道路施划属交通部门",
+                           actor=STAFF, roles=ROLES, now=NOW, tz=TZ)
+    assert (moved.status, moved.unit_name, moved.deadline) == (
+        ItemStatus.REFERRED, "县交通运输局", date(2026, 12, 31))  # its deadline stays
+    last = moved.history[-1]
+    assert (last.kind, last.detail["reason"]) == (EventKind.REASSIGNED, "道路施划属交通部门")
+    assert last.who.person_id is not None
+    assert pending(tracking, build.id) == [("2026-12-31/before/7", local_nine(date(2026, 12, 24)))]
+    again = await reassign(tracking(), item_id=build.id, unit=f"#{build.unit_id}",
+                           reason="交通局答复不属其职责", deadline=date(2027, 1, 15),
+                           actor=STAFF, roles=ROLES, now=NOW, tz=TZ)
+    assert (again.unit_id, again.deadline) == (build.unit_id, date(2027, 1, 15))
+    assert pending(tracking, build.id) == [("2027-01-15/before/7", local_nine(date(2027, 1, 8)))]
 
 
 # ------------------------------------------------------------------ the unit's and the proposer's

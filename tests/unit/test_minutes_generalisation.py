@@ -448,3 +448,58 @@ def test_an_item_that_is_a_proposal_of_its_turn_is_dropped() -> None:
     kept = Action("在村口装好路灯", "石桥镇柳岸社区居民委员会", None, "月底前", 3)
     dropped = Action("清干净河边的杂草", "石桥镇柳岸社区居民委员会", None, "汛前", 3)
     assert not_proposed([kept, dropped], [proposed]) == [kept]
+
+
+# --- round 2026.12.11: online posts, plain talk, numbered points (one test per rule) ------
+
+def test_a_first_numbered_point_saying_what_is_to_be_done_proposes() -> None:
+    found = proposals("我在这一带跑了三年。第一，菜场门口的摊位要往里收一收。"
+                      "第二，早高峰要有人疏导。")
+    assert any("摊位要往里收" in f or "摊位往里收" in f for f in found) and len(found) == 2
+
+
+def test_whom_it_is_given_to_said_with_women_is_no_aside() -> None:
+    found = proposals("我的意见有两条：\n1、给我们院里的独居老人装个呼叫铃，夜里有人应。\n"
+                      "2、楼道灯要换成感应的。")
+    assert any("给我们院里的独居老人装个呼叫铃" in f for f in found)
+
+
+def test_i_will_read_the_record_is_no_proposal() -> None:
+    assert proposals("我九点要走，先把想法留在群里，后面的答复我看记录。") == []
+
+
+def test_points_after_a_written_pledge_head_are_the_companys_own() -> None:
+    assert proposals("针对大家的意见，我们公司承诺以下几条：\n1. 月底前在仓库门口装两盏灯。\n"
+                     "2. 每周清运一次废纸箱。", "云溪县顺风物流有限公司", True) == []
+
+
+def test_a_named_units_side_offering_is_its_own_offer() -> None:
+    found = proposals("建议每个月抽检一次后厨。协会这边可以组织会员签卫生承诺书。",
+                      "云溪县餐饮协会")
+    assert found == ["每个月抽检一次后厨"]
+
+
+def test_a_plus_one_naming_anothers_proposal_is_no_proposal() -> None:
+    found = proposals("建议桥头装一盏路灯。另外，+1 王老师的停车建议。")
+    assert len(found) == 1 and "路灯" in found[0]
+
+
+def test_background_before_the_numbered_points_is_no_proposal() -> None:
+    found = proposals("讲两点意见。上个月菜市场每天有三千人进出，出口只有一个。"
+                      "（一）建议增设两个出口。（二）建议安排保洁员定时清扫。")
+    assert len(found) == 2 and not any("三千人" in f for f in found)
+
+
+def test_background_after_a_colon_header_before_the_proposal_is_no_proposal() -> None:
+    found = proposals("我补充一个意见：夜市全靠路灯，好多摊位晚上看不清。建议在夜市两头加装照明。")
+    assert len(found) == 1 and "加装照明" in found[0]
+
+
+def test_plain_talk_zan_and_an_say_our_unit() -> None:
+    who = Speaker("department", "石桥镇柳岸村村民委员会")
+    assert own_unit("咱村委会月底前把路修好", who) is not None
+    assert own_unit("俺们村委会下周把名单贴出来", who) is not None
+
+
+def test_a_village_clinic_is_a_unit() -> None:
+    assert unit_at("柳岸村卫生室尽快入户") == "柳岸村卫生室"

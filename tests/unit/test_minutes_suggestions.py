@@ -255,7 +255,9 @@ def test_a_long_session_is_fast() -> None:
     found = find_suggestions(t)  # the same three proposals, restated by 299 speakers
     assert [len(s.proposers) for s in found] == [299, 299, 299]
     assert len(find_consensus(t)) == 2
-    assert time.perf_counter() - start < 0.3
+    # about 0.22 s here (2 cores); restatements compared pairwise would take many seconds.
+    # The old budget, 0.3 s, failed at 0.43 s on a machine shared with other test runs.
+    assert time.perf_counter() - start < 1.0
 
 
 # Floors that pin what the extractor reaches, so a change that loses ground fails. The

@@ -154,6 +154,26 @@ def test_a_follow_up_follows_the_minutes_unit_and_deadline() -> None:
     assert {e.detail["reason"] for e in install.events[1:]} == {"纪要第2版"}
 
 
+def test_staff_changes_stand_while_the_minutes_keep_their_word() -> None:
+    """A deadline and unit staff changed (with a reason) are not undone by a new version that
+    says what the minutes said before; a version that changes them again is followed."""
+    _, _, install = tracked = first_version()
+    install.change_deadline(date(2027, 3, 31), reason="施工期受冻土影响", who=STAFF, at=T1)
+    install.reassign(6, "镇城建办", reason="属地管理", who=STAFF, at=T1)
+    reworded = MinutesItem(ItemKind.FOLLOW_UP, 20, INSTALL.text + "。", unit="县住建局",
+                           deadline=date(2026, 12, 31))
+    _, changed = approve([LAMP, PARKING, reworded], tracked, 2, T2)
+    assert changed == [install] and install.events[-1].kind == EventKind.REVISED
+    assert (install.unit_id, install.deadline) == (6, date(2027, 3, 31))
+    moved = MinutesItem(ItemKind.FOLLOW_UP, 20, INSTALL.text, unit="县住建局",
+                        deadline=date(2027, 1, 15))
+    _, changed = approve([LAMP, PARKING, moved], tracked, 3, T3)
+    assert changed == [install]
+    assert (install.unit_id, install.deadline) == (6, date(2027, 1, 15))
+    assert install.events[-1].kind == EventKind.DEADLINE_CHANGED
+    assert install.events[-1].detail["reason"] == "纪要第3版"
+
+
 def test_a_settled_follow_up_is_not_sent_back_by_a_new_version() -> None:
     _, _, install = tracked = first_version()
     install.accept(who=STAFF, at=T1)

@@ -78,7 +78,9 @@ MAY = re.compile(_SUBJECT_MAY)
 WEAK = re.compile(r"(?<!不一定)(?<!不一定都)(?<![主重只就想我人需])"
                   r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|(?<!(?<![倒还就])是)可以|"
                   r"(?<!不)需要(?![\d两三四五六七八九十百千万几])")
-INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])|我们觉得|我们认为|(?<!不)一定|"
+# ("我看" with no more than a short object to the clause's end reads: "结果我看通报")
+INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])(?![^，,。；;\s]{1,4}(?:[，,。；;]|$))|"
+                         r"我们觉得|我们认为|(?<!不)一定|"
                          r"关键是要|迫切|还是要|还得|得赶紧")
 # Cues that may only ask ("能不能告诉我们……"): with an asking word they do not propose.
 QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|是否可以|可否|是不是能)$")
@@ -91,10 +93,19 @@ ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
 # The speaker's own commitment ("我们将……" "表个态") is a follow-up item, not a suggestion.
 COMMITMENT = re.compile(
     r"(?:我们|我|本)(?:局|局里|单位|部门|镇里|乡里)?(?:将|会|马上|立即|一定会|争取|保证)|表个?态")
-# A piece that heads the speaker's own pledges ("……，我表个态：" "我们这样落实："): the points
+# A piece that heads the speaker's own pledges ("……，我表个态：" "我们这样落实：" "我们书面承诺
+# 以下几条："): the points
 # after it are the speaker's side's, not proposals, unless one is put explicitly (建议 ...).
 PLEDGES = re.compile(r"(?:^|[，,])(?:我|我们)[^，,]{0,6}?"
-                     r"(?:表(?:一?个|一下)?态|(?:这样|这么)(?:办|做|落实|安排))[：:]?$")
+                     r"(?:表(?:一?个|一下)?态|(?:这样|这么)(?:办|做|落实|安排)|"
+                     r"承诺(?:以下|如下)[^，,：:]{0,4})[：:]?$")
+# A named unit's side ("商会这边可以……" "学院方面愿意……"): the unit itself, when the speaker
+# works for it (its offer is no suggestion).
+SIDE = re.compile(r"(?:这边|那边|这里|方面)$")
+# A post that only backs another's proposal by naming it ("+1 老周的建议" "另外，赞成楼上
+# 小王的意见"): support, not a proposal of the speaker's.
+BACKING = re.compile(r"^(?:另外|还有|再)?[，,]?\s*(?:\+1|＋1|赞成|同意|支持|赞同|附议)[\s，,！!]*"
+                     r"[^，,。]{0,16}的[^，,。的]{0,10}(?:意见|建议|提议|想法)[！!。]?$")
 # A stance ("原则上还是要等……", "我们原则上支持"): what the speaker holds, not a proposal.
 STANCE = re.compile(r"原则上")
 # The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
@@ -277,7 +288,9 @@ PUT = re.compile(r"(?<![需主重只就想我人还也都又])要"
 # An item that tells or asks rather than proposes: "我们那里……" "刚才……说" "你怎么……呢".
 # "我说这钱……" / "我看这事……" at a point's start: the speaker's lead-in, not a story of theirs.
 SPEAKER_LEAD = re.compile(r"^(?:我|我们)(?:就|是|还是)?(?:说|看|觉得|认为)(?![了过的着到见])")
-ASIDE = re.compile(r"^[^，,]*[我你您]|刚才|(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
+# (not "我们" as whom something is for: "给我们楼里的老人装……" says who gets it)
+ASIDE = re.compile(r"^[^，,]*(?<![给为替帮])[我你您]|刚才|"
+                   r"(?:怎么|如何|为什么|哪里|哪儿)[^，,]*(?:呢|吗)$|吗$")
 # A proposal announced in parts ("基金分三块用：头一块……"): what follows as "第二块……" "第三块……"
 # are its parts, one proposal with it, not points of their own.
 PARTS = re.compile(r"分(?:成|为)?[两二三四五六几](?:块|部分|份|档|笔|类)")

@@ -37,6 +37,7 @@ from transcripts.minutes.cues import (
     ASKS,
     BACK_REF,
     BACK_REF_WORDS,
+    BACKING,
     CAUTION,
     COMMITMENT,
     CONCESSION,
@@ -51,12 +52,10 @@ from transcripts.minutes.cues import (
     LINK,
     LIST,
     MAY,
-    MAY_DO,
     MODAL,
     NO_OBJECT,
     NOW,
     OBLIGATION,
-    ONE_MORE,
     OPENS,
     OTHERS_DO,
     OUR_BARE,
@@ -77,6 +76,7 @@ from transcripts.minutes.cues import (
     REFERS,
     REMINDER,
     RHETORICAL,
+    SIDE,
     SPEAKER_LEAD,
     STANCE,
     STATEMENT,
@@ -142,6 +142,8 @@ class _State:
     # the points announced are remarks ("补充两点。……"): what follows unnumbered is not one
     remark_list: bool = False
     pledging: bool = False  # the speaker announced pledges ("但是眼前的问题不能等，我表个态：")
+    numbered_ahead: bool = False  # no point numbered yet, a later sentence is the first
+    following: str = ""  # the turn's next sentence
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,8 @@ def _own_task(piece: str) -> bool:
 
 
 def _is_proposal(piece: str, state: _State) -> bool:
-    if COMMITMENT.search(piece) or _own_task(piece) or STATEMENT.match(piece):
+    if COMMITMENT.search(piece) or _own_task(piece) or STATEMENT.match(piece) \
+            or BACKING.match(piece):
         return False
     if (state.pledging or STANCE.search(piece)) and not explicit(piece):
         return False  # after "我表个态：" the points are pledges; "原则上……" states a stance
@@ -207,14 +210,14 @@ def _counted_point(piece: str) -> bool:
     body = SPEAKER_LEAD.sub("", strip_marker(piece))
     if ASIDE.search(body):
         return False
-    # a numbered point that says what "要" be may be a requirement told ("有两个要求：一是
-    # 供货要稳定"); "还有一条，……要……" adds a point of the speaker's own. A question after
-    # what is to be done says what it covers ("要成立一个理事会，账怎么管，让村民监督").
-    put = PUT if ONE_MORE.match(counted.group()) else MAY_DO
+    # a numbered point that says what "要" (or 可以) be done proposes it, "第一，……要……" as
+    # well as "还有一条，……要……" (a requirement told after its header, "有两个要求：", is that
+    # header's list). A question after what is to be done says what it covers ("要成立一个
+    # 理事会，账怎么管，让村民监督").
     for clause in clauses(body):
         if ASKS.search(clause):
             return False
-        if put.search(clause):
+        if PUT.search(clause):
             return True
         if not CONDITION.search(clause):
             return False
@@ -256,7 +259,13 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
             return None
         if TITLE.search(body):  # "书面意见：……的几个法律问题": a title
             return None
+        if frame.introduces and frame.colon and _background(body) \
+                and explicit(state.following):
+            return None  # "我补充一个意见：……全靠路灯，摊位看不清。建议……": its background
         whole = frame.introduces and not strong(body)
+    elif state.numbered_ahead and listed and marker(piece) is None and _background(piece):
+        return None  # "讲两点。（情况）……。（一）建议……": the list is numbered, what
+        # comes before its first point without a cue is background
     elif not _is_proposal(piece, state):
         state.after_header = False
         return None
@@ -273,6 +282,13 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     text = _trim(clauses(body), whole=whole)
     put = bool(frame and frame.introduces) or explicit(body)
     return (text, put, put or listed or frame is not None) if text else None
+
+
+def _background(piece: str) -> bool:
+    """A piece with no proposal cue of any strength (建议, 要, 可以 ...) that announces no
+    parts: after a header, when the proposal or the numbered points come after it, it tells
+    what they answer."""
+    return not (strong(piece) or WEAK.search(piece) or prescribes(piece) or PARTS.search(piece))
 
 
 def _context(clause: str, following: str) -> bool:
@@ -436,6 +452,7 @@ def without_own_offers(piece: str, own: str | None, company: bool = False) -> st
 
 def _own_side(name: str, own: str | None, company: bool) -> bool:
     """Does ``name`` (what comes before 可以/愿意/有) say the speaker's own side?"""
+    name = SIDE.sub("", name) or name
     if OUR_PEOPLE.match(name) or (company and OUR_BARE.match(name)):
         return True
     if not own or own.endswith(_PLACE_UNIT):
@@ -496,6 +513,8 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
     detail_of: set[int] = set()  # sentences read as the detail of the point before them
     scope = False  # "我建议……；" scopes over the series its semicolon goes on with
     counted = ""  # the marker of a point headed by its topic only ("3. 关于移交。")
+    numbered = False  # a numbered point has been read in the turn
+    last_marked = max((i for i, s in enumerate(said) if marker(s)), default=-1)
     for n, sentence in enumerate(said):
         if n in detail_of or _asked_among(said, n) or _rhetorical(sentence):
             continue
@@ -507,6 +526,9 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
             item -= 1  # (still the same point)
         counted = _topic_point(sentence)
         carried, scope = scope, False
+        numbered = numbered or any(marker(piece) for piece in filter(None, pieces))
+        state.numbered_ahead = not numbered and last_marked > n
+        state.following = said[n + 1] if n + 1 < len(said) else ""
         for piece in filter(None, pieces):
             item += marker(piece) is not None or state.done
             state.done = False

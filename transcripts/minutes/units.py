@@ -24,7 +24,7 @@ UNIT_ENDINGS = tuple("""
 局 厅 委 办 办公室 政府 中心 站 所 队 社 组 公司 集团 院 学校 小学 中学 银行 处 科 馆
 厂 街道 社区 镇 乡 村 超市 委员会 管委会 村委会 居委会 商会 协会 学会 同乡会 联合会 联谊会
 理事会 促进会 研究会 基金会 工会 农合联 妇联 残联 侨联 文联 工商联 联社 委会 总会 分会 红十字会
-部门 单位 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室""".split())
+部门 单位 卫生室 医务室 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室""".split())
 # The endings by their last character, longest first.
 _BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
             for c in {e[-1] for e in UNIT_ENDINGS}}
@@ -52,14 +52,15 @@ _LEVELS = "省市县区镇乡村"
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?=省|市|县|区|镇|乡|街道)")
 OWN_UNIT = r"(?:局|分局|单位|镇|乡|街道|社区|社|站|所|队|大队|中队|办|委|中心|院|公司|村|厂|合作社)"
 COMPANY_ENDINGS = ("公司", "厂", "合作社", "商行")
-_PRONOUN = re.compile(r"^(?:我们|咱们|我|本(?=[局镇乡办委队所站社院]))")
+# (plain talk says "咱" / "俺" for "我们": "咱村委会月底前……" "俺们合作社……")
+_PRONOUN = re.compile(r"^(?:我们|咱们|俺们|我|咱|俺|本(?=[局镇乡办委队所站社院]))")
 # "镇里" / "局里" alone said by that 镇 or 局 (not "村里" by a 镇: the village)
 _OWN_PLACE = re.compile(r"^[局镇乡村所社]里(?!的)")
 _PLACE_KINDS = {c: re.compile(p) for c, p in (
     ("局", "局$"), ("镇", "镇(?:人民)?政府$|镇$"), ("乡", "乡(?:人民)?政府$|乡$"),
     ("村", "村(?:民)?委员会$|村委会$|村$"), ("所", "所$"), ("社", "社$"))}
 OWN_AT = re.compile(r"(?:^|(?<=的事)|(?<=的事情)|(?<=的问题)|由|交给)"
-                    r"(?:我们|咱们|我|本(?=[局镇乡办委队所站社院])|(?=[局镇乡村所社]里(?!的)))")
+                    r"(?:我们|咱们|俺们|我|咱|俺|本(?=[局镇乡办委队所站社院])|(?=[局镇乡村所社]里(?!的)))")
 
 
 @dataclass(frozen=True)
