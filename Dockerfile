@@ -24,6 +24,7 @@ COPY facilitation facilitation
 COPY transcripts transcripts
 COPY storage storage
 COPY bot bot
+COPY portal portal
 COPY yishitang yishitang
 RUN pip install -c constraints.txt --no-deps . && pip check
 # The offline Whisper model: assembled and checked here, once, instead of at every first

@@ -37,6 +37,7 @@ from bot.handlers import (
     minutes,
     people,
     queue,
+    screen,
     search,
     session,
     signin,
@@ -107,6 +108,7 @@ def register_handlers(app: App) -> None:
         "skip": queue.skip, "remove": queue.remove, "limit": session.set_limit,
         "qrcode": session.send_qrcode, "end": session.end_session,
         "glossary": session.glossary, "hall": hall.hall_document, "template": hall.template,
+        "screen": screen.screen_link,
     }
     private_commands = {
         "draft": minutes.show_draft, "fix": minutes.fix_turn, "addsug": minutes.add_suggestion,

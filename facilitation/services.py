@@ -7,6 +7,7 @@ results and DomainErrors into words.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,6 +123,11 @@ async def open_session_in(uow: UnitOfWork, chat_id: int, *, lock: bool = True) -
     return session
 
 
+def new_screen_code() -> str:
+    """The code of a session's screen on the web: a link nobody can guess (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
 async def open_session(
     uow: UnitOfWork,
     *,
@@ -133,6 +139,7 @@ async def open_session(
     turn_limit_s: int,
     language: str = "zh",
     hall: str | None = None,
+    new_screen_code: CodeGenerator = new_screen_code,
 ) -> Session:
     async with uow:
         if await uow.sessions.open_in_chat(chat_id) is not None:
@@ -144,6 +151,7 @@ async def open_session(
         # the group's title names the hall; a long one is shortened, never refused
         session.hall = clean_text((hall or "")[:FIELD_MAX_CHARS], limit=FIELD_MAX_CHARS,
                                   field_name="hall", required=False)
+        session.screen_code = new_screen_code()
         session.open_signin(now)
         session = await uow.sessions.add(session)
         attendance, _ = session.sign_in(moderator, now, method=SignInMethod.GROUP, existing=None)

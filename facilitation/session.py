@@ -47,6 +47,7 @@ class Session:
     closed_at: datetime | None = None
     next_hand_seq: int = 1
     next_contribution_seq: int = 1
+    screen_code: str | None = None  # the room's screen on the web: unguessable, unique
     id: int | None = None
     events: list[str] = field(default_factory=list, compare=False, repr=False)
 

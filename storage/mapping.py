@@ -80,6 +80,7 @@ def session_values(s: Session) -> Values:
         "closed_at": s.closed_at,
         "next_hand_seq": s.next_hand_seq,
         "next_contribution_seq": s.next_contribution_seq,
+        "screen_code": s.screen_code,
     }
 
 
@@ -99,6 +100,7 @@ def to_session(r: RowLike) -> Session:
         closed_at=r.closed_at,
         next_hand_seq=r.next_hand_seq,
         next_contribution_seq=r.next_contribution_seq,
+        screen_code=r.screen_code,
         id=r.id,
     )
 

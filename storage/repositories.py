@@ -208,6 +208,10 @@ class SqlAlchemySessionRepository(RowRepository):
         return await self._one(select(SESSIONS).where(SESSIONS.c.code == code),
                                mapping.to_session)
 
+    async def by_screen_code(self, screen_code: str) -> Session | None:
+        return await self._one(select(SESSIONS).where(SESSIONS.c.screen_code == screen_code),
+                               mapping.to_session)
+
     async def open_in_chat(self, chat_id: int, *, for_update: bool = False) -> Session | None:
         """The chat's session that is not closed (at most one, by a partial unique index).
 

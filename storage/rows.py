@@ -121,6 +121,8 @@ class SessionRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_hand_seq: Mapped[int] = mapped_column(Integer)
     next_contribution_seq: Mapped[int] = mapped_column(Integer)
+    # the room's screen on the web (/s/<screen code>); None only before it is set
+    screen_code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class AttendanceRow(Base):

@@ -109,11 +109,13 @@ class SqlAlchemyUnitOfWork:
         *,
         clock: Clock = utc_now,
         on_commit: Callable[[int], None] = lambda _key: None,
+        on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self._engine = engine
         self.idempotency_key = idempotency_key
         self._clock = clock
         self._on_commit = on_commit
+        self._on_change = on_change
         self._session: AsyncConnection | None = None
         self._savepoint: AsyncTransaction | None = None
         self._shared: SharedTransaction | None = None
@@ -187,10 +189,12 @@ class SqlAlchemyUnitOfWork:
             if key is not None:
                 on_commit = self._on_commit
                 self._shared.after_commit(lambda: on_commit(key))
+            self._shared.after_commit(self._on_change)
             return
         await session.commit()
         if key is not None:
             self._on_commit(key)
+        self._on_change()
 
     async def rollback(self) -> None:
         if self._savepoint is not None:
@@ -209,14 +213,16 @@ class SqlAlchemyUnitOfWorkFactory:
     marks them again, which changes nothing).
     """
 
-    def __init__(self, engine: AsyncEngine, *, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Clock = utc_now,
+                 on_change: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
         self._clock = clock
         self._committed: set[int] = set()
+        self._on_change = on_change
 
     def __call__(self, idempotency_key: int | None = None) -> TrackingUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, idempotency_key, clock=self._clock,
-                                    on_commit=self._committed.add)
+                                    on_commit=self._committed.add, on_change=self._on_change)
 
     def committed(self, idempotency_key: int) -> bool:
         if idempotency_key in self._committed:
@@ -225,7 +231,8 @@ class SqlAlchemyUnitOfWorkFactory:
         return False
 
 
-def make_uow_factory(engine: AsyncEngine, *,
-                     clock: Clock = utc_now) -> TrackingUnitOfWorkFactory:
-    """A factory of fresh units of work on ``engine``: ``factory(idempotency_key=None)``."""
-    return SqlAlchemyUnitOfWorkFactory(engine, clock=clock)
+def make_uow_factory(engine: AsyncEngine, *, clock: Clock = utc_now,
+                     on_change: Callable[[], None] = lambda: None) -> TrackingUnitOfWorkFactory:
+    """A factory of fresh units of work on ``engine``: ``factory(idempotency_key=None)``.
+    ``on_change`` is called once each commit is durable (the web's screens: portal/notifier)."""
+    return SqlAlchemyUnitOfWorkFactory(engine, clock=clock, on_change=on_change)

@@ -112,6 +112,10 @@ class FakeSessions(_Table):
         found = self.where(code=code)
         return found[0] if found else None
 
+    async def by_screen_code(self, screen_code: str) -> Session | None:
+        found = self.where(screen_code=screen_code)
+        return found[0] if found else None
+
     async def open_in_chat(self, chat_id: int, *, for_update: bool = False) -> Session | None:
         found = [s for s in self.where(chat_id=chat_id) if s.status != SessionStatus.CLOSED]
         return found[0] if found else None

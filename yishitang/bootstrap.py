@@ -24,6 +24,8 @@ from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, TrackingUnitOfWorkFactory
 from facilitation.speech import Transcriber
 from facilitation.tracking_approval import FollowUpOptions
+from portal.app import WebDeps, build_web_app, serving, start
+from portal.notifier import ScreenNotifier
 from storage import search
 from storage.audio_files import FolderAudioFiles
 from storage.availability import unavailable
@@ -61,6 +63,7 @@ class Runtime:
     poller: DurablePoller
     scribe: Scribe
     transcriber: Transcriber
+    web: WebDeps | None = None  # the web app's (portal/), served while WEB_PORT is not 0
     reminders: ReminderSender | None = None  # of deadlines (bot/reminder_sender.py)
     notices: ItemNotifier | None = None  # of items' changes (bot/item_notices.py)
 
@@ -96,9 +99,10 @@ async def build_runtime(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_async(settings.db_url)
     engine = make_engine(settings.db_url)
-    uow = make_uow_factory(engine)
+    notifier = ScreenNotifier()  # the web's live screens, woken at every commit
+    uow = make_uow_factory(engine, on_change=notifier.wake)
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
-                   language=settings.language,
+                   language=settings.language, web_url=settings.web_url,
                    staff_user_ids=frozenset(settings.staff_user_ids),
                    audio=audio_limits(settings), timezone=settings.timezone,
                    follow_up=follow_up_options(settings),
@@ -125,8 +129,9 @@ async def build_runtime(
         retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
     scribe.outbox = deps.outbox
     deps.on_audio = when_committed(scribe.kick)
+    web = WebDeps(uow, clock, notifier) if settings.web_port else None
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,
-                   reminders=reminders, notices=notices)
+                   web=web, reminders=reminders, notices=notices)
 
 
 @contextlib.asynccontextmanager
@@ -140,6 +145,8 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     await with_telegram(runtime.settings, app.initialize)
     await app.start()
     await with_telegram(runtime.settings, lambda: publish_commands(app))
+    web_runner = (await start(build_web_app(runtime.web), runtime.settings.web_host,
+                              runtime.settings.web_port) if runtime.web is not None else None)
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
              asyncio.create_task(runtime.scribe.run(), name="scribe"),
@@ -162,6 +169,8 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
         yield stop
     finally:
         stop.set()
+        if web_runner is not None:
+            await web_runner.cleanup()  # its streams end first (portal/notifier.py)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -191,3 +200,23 @@ async def run_bot(settings: Settings) -> None:
         log.info("bot @%s running against %s", runtime.app.bot.username,
                  settings.telegram_api_url)
         await stop.wait()
+
+
+async def run_web(settings: Settings, host: str, port: int) -> None:
+    """`yishitang web`: the web app alone, until SIGINT or SIGTERM. Changes the bot commits in
+    another process show on its screens by their poll."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(settings.db_url)
+    engine = make_engine(settings.db_url)
+    notifier = ScreenNotifier()
+    deps = WebDeps(make_uow_factory(engine, on_change=notifier.wake), utc_now, notifier)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with serving(build_web_app(deps), host, port):
+            log.info("web app on http://%s:%d", host, port)
+            await stop.wait()
+    finally:
+        await engine.dispose()

@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     service.add_parsers(parser, commands)
     commands.add_parser("run", help="run the bot (long polling) until SIGINT/SIGTERM; exit "
                                     "codes in README")
+    served = commands.add_parser("web", help="serve the web app alone (the room's screen) "
+                                 "until SIGINT/SIGTERM; `run` serves it beside the bot")
+    served.add_argument("--host", default=None, help="default: YISHITANG_WEB_HOST")
+    served.add_argument("--port", type=int, default=None, help="default: YISHITANG_WEB_PORT")
     shown = commands.add_parser("settings", help="the settings in effect (environment and "
                                                  "./.env; secrets hidden)")
     shown.add_argument("--markdown", action="store_true",
@@ -231,6 +235,12 @@ def _command(args: argparse.Namespace) -> int:
                       if args.command == "demo" else ())
     if args.command == "run":
         return _run(settings)
+    elif args.command == "web":
+        from yishitang.bootstrap import run_web
+
+        asyncio.run(run_web(settings, args.host or settings.web_host,
+                            settings.web_port if args.port is None else args.port))
+        return 0
     elif args.command == "demo":
         from yishitang.demo import run_demo
 

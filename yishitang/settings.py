@@ -128,6 +128,26 @@ class Settings(BaseSettings):
         default=30, ge=1, le=366, description="days an item referred (交办) to a unit without "
         "a deadline has, from the day it is referred")
 
+    # the web side (portal/): the room's screen
+    web_port: int = Field(
+        default=8080, ge=0, le=65535, description="port of the web app (the room's screen); "
+        "`yishitang run` serves it beside the bot; 0: off")
+    web_host: str = Field(
+        default="127.0.0.1", description="address the web app listens on (`0.0.0.0`: every "
+        "interface, e.g. behind a reverse proxy in a container)")
+    web_url: str = Field(
+        default="http://127.0.0.1:8080", description="the web app's public URL, as people "
+        "open it: the links `/screen` gives start with it")
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_root(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("not a URL: give the web app's public root with its scheme, "
+                             "e.g. https://yishitang.example.org")
+        return value
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:

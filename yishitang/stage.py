@@ -45,6 +45,7 @@ def stage_settings(data_dir: Path, root_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "telegram_token": SecretStr(BOT_TOKEN), "telegram_api_url": root_url,
         "data_dir": data_dir, "rate_limit": False, "poll_timeout": 10,
+        "web_port": 0,  # no web app unless asked for (a port of its own: web_port=...)
     }
     values.update(overrides)
     return Settings(**values)

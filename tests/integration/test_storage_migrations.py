@@ -317,3 +317,33 @@ async def test_0010_invites_and_hall_follow_up_up_and_down(db_url: str) -> None:
                 "SELECT count(*) FROM unit_invites")).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_0011_gives_old_sessions_a_screen_code_and_goes_back(empty_db_url: str) -> None:
+    url = empty_db_url
+    await migrate.upgrade_async(url, "0010")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, has_profile) "
+                "VALUES ('甲', 'other', FALSE)")
+            for code in ("C1", "C2"):
+                await connection.exec_driver_sql(
+                    "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+                    "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+                    f"VALUES (-1, '{code}', 't', 1, '2026-11-27 01:00:00', 180, 'closed', "
+                    "'zh', 1, 1)")
+        await migrate.upgrade_async(url, "0011")
+        async with engine.connect() as connection:
+            codes = (await connection.exec_driver_sql(
+                "SELECT screen_code FROM sessions")).scalars().all()
+            assert len(set(codes)) == 2 and all(c and len(c) >= 20 for c in codes)
+            assert await connection.run_sync(_differences) == []
+        await asyncio.to_thread(migrate.downgrade, url, "0010")
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("sessions")})
+        assert "screen_code" not in columns and "code" in columns
+    finally:
+        await engine.dispose()

@@ -103,6 +103,7 @@ async def test_session_round_trip(uow_factory: UnitOfWorkFactory) -> None:
             closed_at=at(30).astimezone(BEIJING),
             next_hand_seq=7,
             next_contribution_seq=12,
+            screen_code="s3cr3t-screen-code-0123",
         )
         session.events.append("not stored")
         await uow.sessions.add(session)

@@ -14,6 +14,7 @@ FORBIDDEN = {
     "transcripts": {"telegram", "sqlalchemy", "aiohttp", "storage", "bot", "portal",
                     "yishitang"},
     "bot": {"sqlalchemy", "storage", "yishitang"},
+    "portal": {"sqlalchemy", "storage", "bot", "telegram", "yishitang"},
 }
 
 

@@ -1,0 +1,159 @@
+"""The room's screen (issue 12): what a projector in the hall shows of one session, read from
+the database alone. No login: whoever has the screen code sees what the group sees, so the
+rule of what is shown is written here once. Names are as people signed in (what the group
+reads); never a Telegram id or anything of a private profile beyond name, kind and unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from facilitation.errors import NotFound
+from facilitation.model import (
+    Attendance,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    ParticipantKind,
+    Person,
+    SessionStatus,
+    TurnKind,
+)
+from facilitation.ports import UnitOfWork
+from facilitation.queue import order_queue
+from facilitation.services import Actor, new_screen_code, open_session_in, person_for
+
+QUEUE_SHOWN = 5
+CAPTIONS_SHOWN = 6
+# What the group reads in its chat: the floor's words, the moderator's, and written
+# submissions (relayed to the group in full by the bot: bot/handlers/texts.py). Comments from
+# the table stay out of the captions; so does audio that held nothing (dropped) or failed.
+CAPTION_KINDS = frozenset({ContributionKind.SPEECH, ContributionKind.QUESTION,
+                           ContributionKind.RESPONSE, ContributionKind.FOLLOW_UP,
+                           ContributionKind.MODERATOR, ContributionKind.WRITTEN})
+CAPTION_STATUSES = frozenset({ContributionStatus.FINAL, ContributionStatus.PENDING})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    kind: ParticipantKind
+    unit: str | None
+    turn_kind: TurnKind
+    addressee: str | None
+    started_at: datetime
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class Waiting:
+    position: int
+    name: str
+    kind: ParticipantKind
+    turn_kind: TurnKind
+    addressee: str | None
+    answers: str | None  # a response: who asked the question it answers
+
+
+@dataclass(frozen=True)
+class Caption:
+    seq: int
+    name: str
+    kind: ContributionKind
+    text: str
+    pending: bool  # a voice turn still being transcribed
+
+
+@dataclass(frozen=True)
+class Screen:
+    topic: str
+    hall: str | None
+    status: str
+    speaker: Speaker | None
+    queue: tuple[Waiting, ...]
+    waiting: int  # everyone in the queue, not only those shown
+    signins: tuple[tuple[ParticipantKind, int], ...]  # present, by kind, in the kinds' order
+    captions: tuple[Caption, ...]
+
+    @property
+    def signed_in(self) -> int:
+        return sum(count for _, count in self.signins)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything shown changes: what a stream compares."""
+        return hashlib.sha256(repr(asdict(self)).encode()).hexdigest()[:16]
+
+
+def shown_in_room(contribution: Contribution) -> bool:
+    return contribution.kind in CAPTION_KINDS and contribution.status in CAPTION_STATUSES
+
+
+def _name(person: Person | None, attendance: Attendance | None) -> str:
+    if attendance is not None:
+        return attendance.name
+    return person.display_name if person is not None else ""
+
+
+def _signins(attendance: list[Attendance]) -> tuple[tuple[ParticipantKind, int], ...]:
+    counts = Counter(a.kind for a in attendance if a.present)
+    return tuple((kind, counts[kind]) for kind in ParticipantKind if counts[kind])
+
+
+def _caption(c: Contribution) -> Caption:
+    pending = c.status == ContributionStatus.PENDING
+    return Caption(c.seq, c.speaker_name, c.kind, "" if pending else c.text, pending)
+
+
+async def screen_of(uow: UnitOfWork, screen_code: str) -> Screen:
+    """The screen of the session with that code; NotFound("no_session") when none has it."""
+    async with uow:
+        session = await uow.sessions.by_screen_code(screen_code) if screen_code else None
+        if session is None or session.id is None:
+            raise NotFound("no_session")
+        attendance = await uow.attendance.list(session.id)
+        signed = {a.person_id: a for a in attendance}
+        ordered = order_queue(await uow.hands.pending(session.id),
+                              await uow.turns.spoken_counts(session.id))
+        turn = await uow.turns.current(session.id)
+        ids = [h.person_id for h in ordered] + ([turn.person_id] if turn else [])
+        people = await uow.people.get_many(ids)
+        by_hand = {h.id: h.person_id for h in ordered}
+        queue = tuple(
+            Waiting(i, _name(people.get(h.person_id), signed.get(h.person_id)),
+                    people[h.person_id].kind if h.person_id in people else ParticipantKind.OTHER,
+                    h.kind, h.addressee,
+                    _name(people.get(by_hand[h.answers_hand_id]),
+                          signed.get(by_hand[h.answers_hand_id]))
+                    if h.answers_hand_id in by_hand else None)
+            for i, h in enumerate(ordered[:QUEUE_SHOWN], start=1))
+        speaker = None
+        if turn is not None:
+            person, seen = people.get(turn.person_id), signed.get(turn.person_id)
+            speaker = Speaker(
+                _name(person, seen), seen.kind if seen else ParticipantKind.OTHER,
+                seen.unit if seen else (person.unit if person else None), turn.kind,
+                turn.addressee, turn.started_at, turn.deadline)
+        # Once the session is closed the bot relays nothing more (a submission corrected
+        # after /end is recorded, not relayed): the room's captions end with the session, so
+        # the screen never shows words the group did not read.
+        shown = ([] if session.status == SessionStatus.CLOSED else
+                 [c for c in await uow.contributions.list(session.id) if shown_in_room(c)])
+        return Screen(session.topic, session.hall, session.status.value, speaker, queue,
+                      len(ordered), _signins(attendance),
+                      tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]))
+
+
+async def screen_code_for(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> str:
+    """The screen code of the chat's open session, for its moderator or staff (`/screen`); a
+    session opened before screens existed is given one now."""
+    async with uow:
+        session = await open_session_in(uow, chat_id)
+        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        if session.screen_code is None:
+            session.screen_code = new_screen_code()
+            await uow.sessions.save(session)
+            await uow.commit()
+        return session.screen_code
