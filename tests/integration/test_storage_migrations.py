@@ -218,15 +218,17 @@ def _index_where(connection: Connection, table: str, name: str) -> str | None:
     return None
 
 
-async def _a_closed_session(connection: AsyncConnection) -> None:
-    """One person, 甲, and the session C they moderated (closed), written as plain SQL."""
+async def _a_closed_session(connection: AsyncConnection, codes: tuple[str, ...] = ("C",)) -> None:
+    """One person, 甲, and the closed sessions they moderated (codes C by default), written as
+    plain SQL (the schema of 0009 on)."""
     await connection.exec_driver_sql(
         "INSERT INTO people (display_name, kind, has_profile) VALUES ('甲', 'other', false)")
-    await connection.exec_driver_sql(
-        "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
-        "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
-        "SELECT -1, 'C', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
-        "FROM people")
+    for code in codes:
+        await connection.exec_driver_sql(
+            "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
+            "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
+            f"SELECT -1, '{code}', 't', id, '2026-12-14 01:00:00+00', 180, 'closed', 'zh', 1, 1 "
+            "FROM people")
 
 
 async def test_0009_tracking_up_and_down(db_url: str) -> None:
@@ -325,15 +327,7 @@ async def test_0011_gives_old_sessions_a_screen_code_and_goes_back(empty_db_url:
     engine = make_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.exec_driver_sql(
-                "INSERT INTO people (display_name, kind, has_profile) "
-                "VALUES ('甲', 'other', FALSE)")
-            for code in ("C1", "C2"):
-                await connection.exec_driver_sql(
-                    "INSERT INTO sessions (chat_id, code, topic, moderator_id, created_at, "
-                    "turn_limit_s, status, language, next_hand_seq, next_contribution_seq) "
-                    f"VALUES (-1, '{code}', 't', 1, '2026-11-27 01:00:00', 180, 'closed', "
-                    "'zh', 1, 1)")
+            await _a_closed_session(connection, ("C1", "C2"))
         await migrate.upgrade_async(url, "0011")
         async with engine.connect() as connection:
             codes = (await connection.exec_driver_sql(
