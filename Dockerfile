@@ -51,7 +51,11 @@ COPY --from=build --chown=yishitang:yishitang /opt/yishitang/models /opt/yishita
 ENV PATH=/opt/yishitang/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     YISHITANG_DATA_DIR=/home/yishitang/data \
-    YISHITANG_MODEL_CACHE_DIR=/opt/yishitang/models
+    YISHITANG_MODEL_CACHE_DIR=/opt/yishitang/models \
+    YISHITANG_WEB_HOST=0.0.0.0
+# The web app (the room's screen, phone page, console; the webhook): `yishitang run` serves it
+# on this port beside the bot. Put a reverse proxy with HTTPS in front for the public.
+EXPOSE 8080
 USER 10001:10001
 WORKDIR /home/yishitang
 # The data folder exists and belongs to the user before the volume is declared, so a new named

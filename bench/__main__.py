@@ -19,6 +19,8 @@ from bench import (
     roundtable_load,
     tracking,
     voice_latency,
+    web_phone,
+    web_screen,
 )
 
 
@@ -42,6 +44,8 @@ BENCHMARKS = (
     Benchmark("minutes", minutes.SUMMARY, minutes.add_arguments, minutes.run),
     Benchmark("review-flag", review_flag.SUMMARY, review_flag.add_arguments, review_flag.run),
     Benchmark("tracking", tracking.SUMMARY, tracking.add_arguments, tracking.run),
+    Benchmark("web-screen", web_screen.SUMMARY, web_screen.add_arguments, web_screen.main),
+    Benchmark("web-phone", web_phone.SUMMARY, web_phone.add_arguments, web_phone.main),
 )
 
 

@@ -53,8 +53,8 @@ from bot.limits import TelegramLimits
 from bot.outbox import OutboxHook
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
-                  "qrcode", "glossary", "hall", "template", "end", "minutes", "search", "whoami",
-                  "help")
+                  "qrcode", "screen", "console", "glossary", "hall", "template", "end", "minutes",
+                  "search", "whoami", "help")
 PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
                     "unit", "deadline", "title", "approve", "confirm", "mine", "reply",
                     "progress", "rate", "whoami", "help")
@@ -109,6 +109,7 @@ def register_handlers(app: App) -> None:
         "qrcode": session.send_qrcode, "end": session.end_session,
         "glossary": session.glossary, "hall": hall.hall_document, "template": hall.template,
         "screen": screen.screen_link,
+        "console": screen.console_link,
     }
     private_commands = {
         "draft": minutes.show_draft, "fix": minutes.fix_turn, "addsug": minutes.add_suggestion,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from string import Formatter
 from typing import Any
 
-from bot import catalog_figures, catalog_liaison, catalog_reminders, catalog_tracking
+from bot import catalog_figures, catalog_liaison, catalog_reminders, catalog_tracking, catalog_web
 
 ZH: dict[str, str] = {
     # errors (domain codes)
@@ -255,7 +255,7 @@ ZH: dict[str, str] = {
     "removed": "✖️ 已将 {name} 移出队列。",
     "open_private": "请先点下方按钮和我私聊，再把书面发言发给我。",
     "welcome": "您好！我是议事堂助手。\n参会：在议事群里发送 /signin，或打开主持人发的签到链接。\n设置资料：/profile 姓名 身份 [界别] [单位]\n查看命令：/help",
-    "help_group": "议事堂命令：\n/new 议题 — 开启议事会（发起人任主持人）\n/signin — 签到（/signin 远程）\n/signout — 签退\n/profile 姓名 身份 [界别] [单位] — 设置资料\n/hand [发言|提问|回应|补充] [对象] — 举手\n/lower — 放下手\n/queue — 查看发言队列\n/done — 结束本人发言\n/qrcode — 签到二维码\n/glossary — 语音识别词表\n/search 词语 — 搜索本群议事会的发言\n主持人：/next 下一位，/up 序号 移到队首，/skip 队首移到队尾，/remove 序号 移出，/proxy 姓名 身份 代签，/limit 分钟 设置时限，/end 结束会议并生成纪要\n/minutes — 历次协商纪要",
+    "help_group": "议事堂命令：\n/new 议题 — 开启议事会（发起人任主持人）\n/signin — 签到（/signin 远程）\n/signout — 签退\n/profile 姓名 身份 [界别] [单位] — 设置资料\n/hand [发言|提问|回应|补充] [对象] — 举手\n/lower — 放下手\n/queue — 查看发言队列\n/done — 结束本人发言\n/qrcode — 签到二维码\n/screen — 大屏幕链接\n/console — 网页主持台（私信）\n/glossary — 语音识别词表\n/search 词语 — 搜索本群议事会的发言\n主持人：/next 下一位，/up 序号 移到队首，/skip 队首移到队尾，/remove 序号 移出，/proxy 姓名 身份 代签，/limit 分钟 设置时限，/end 结束会议并生成纪要\n/minutes — 历次协商纪要",
     "help_private": "私聊命令：\n/start 会议码 — 签到\n/profile 姓名 身份 [界别] [单位] — 设置资料\n/search 词语 — 搜索您参加过的议事会的发言\n签到后发给我的文字会作为书面发言转到议事群。\n/minutes — 协商纪要\n主持人/工作人员（会后）：/draft 查看草稿，/fix 序号 文字 更正发言，/addsug、/dropsug 增删建议，/unit、/deadline 设置责任单位和时限，/confirm 发言确认，/approve 批准\n/whoami — 查看自己的 Telegram ID",
     "minutes_fmt": "{m} 分钟",
     "minutes_seconds_fmt": "{m} 分 {s} 秒",
@@ -605,7 +605,7 @@ EN: dict[str, str] = {
     "removed": "✖️ {name} removed from the queue.",
     "open_private": "Press the button below to open a private chat with me, then send me your written submission.",
     "welcome": "Hello! I am the Yishitang deliberation assistant.\nTo take part: send /signin in the session group, or open the moderator's sign-in link.\nYour profile: /profile <name> <kind> [sector] [unit]\nAll commands: /help",
-    "help_group": "Commands:\n/new <topic> — open a session (you moderate)\n/signin — sign in (/signin remote)\n/signout — sign out\n/profile <name> <kind> [sector] [unit]\n/hand [speech|question|response|follow_up] [addressee] — raise your hand\n/lower — lower it\n/queue — the speaker queue\n/done — end your turn\n/qrcode — sign-in QR code\n/glossary — speech glossary\n/search <words> — search this group's sessions\nModerator: /next, /up <n>, /skip, /remove <n>, /proxy <name> <kind>, /limit <minutes>, /end (compiles the minutes)\n/minutes — minutes of past sessions",
+    "help_group": "Commands:\n/new <topic> — open a session (you moderate)\n/signin — sign in (/signin remote)\n/signout — sign out\n/profile <name> <kind> [sector] [unit]\n/hand [speech|question|response|follow_up] [addressee] — raise your hand\n/lower — lower it\n/queue — the speaker queue\n/done — end your turn\n/qrcode — sign-in QR code\n/screen — the screen's link\n/console — the web console (sent privately)\n/glossary — speech glossary\n/search <words> — search this group's sessions\nModerator: /next, /up <n>, /skip, /remove <n>, /proxy <name> <kind>, /limit <minutes>, /end (compiles the minutes)\n/minutes — minutes of past sessions",
     "help_private": "Private commands:\n/start <code> — sign in\n/profile <name> <kind> [sector] [unit]\n/search <words> — search the sessions you attended\nOnce signed in, texts you send me are written submissions relayed to the group.\n/minutes — minutes\nAfter a session (moderator/staff): /draft, /fix <seq> <text>, /addsug, /dropsug, /unit, /deadline, /confirm, /approve\n/whoami — your Telegram id",
     "minutes_fmt": "{m} min",
     "minutes_seconds_fmt": "{m} min {s} s",
@@ -718,7 +718,8 @@ def _merge(*parts: tuple[dict[str, str], dict[str, str]]) -> None:
 
 
 _merge((catalog_tracking.ZH, catalog_tracking.EN), (catalog_liaison.ZH, catalog_liaison.EN),
-       (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN))
+       (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN),
+       (catalog_web.ZH, catalog_web.EN))
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 LANGUAGES = tuple(CATALOGS)
 

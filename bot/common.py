@@ -64,6 +64,7 @@ class BotDeps:
     audio: AudioLimits = field(default_factory=AudioLimits)
     outbox: Outbox | None = None  # messages owed, sent after the commit (bot/outbox.py)
     web_url: str = "http://127.0.0.1:8080"  # the web app's public root (`/screen`'s link)
+    web_served: bool = True  # off: no phone page for the QR code to open (the bot's link)
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
     follow_up: FollowUpOptions = field(default_factory=FollowUpOptions)  # reminders, deadlines
     audio_files: AudioFiles | None = None  # the kept audio, deleted when a person is forgotten

@@ -10,6 +10,11 @@ was. Acknowledgements gathered while a batch is handled are sent after it (bot/a
 A database outage (bot/health.py) stops nothing: a batch that could not be stored is not
 confirmed, so getUpdates hands it out again; an update whose handler met the outage before
 committing is handled again; one handled whose mark could not be written is only marked.
+
+In webhook mode (YISHITANG_WEBHOOK_URL) there is no getUpdates: the web app's webhook
+(portal/webhook.py) hands each update Telegram posts to ``receive``, which stores it before
+Telegram is answered and wakes the same handling loop; an update not stored is not answered
+200, so Telegram posts it again.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from bot.limits import Priority, retry_seconds
 from facilitation.ports import Clock
 
 log = logging.getLogger(__name__)
+ALLOWED_UPDATES = Update.ALL_TYPES  # asked for by getUpdates and by setWebhook alike
 KEEP_HANDLED = timedelta(days=2)
 PRUNE_EVERY = timedelta(hours=1)
 
@@ -52,9 +58,13 @@ def answer_or_floor(update: Update) -> Priority:
 
 class DurablePoller:
     def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25,
-                 on_poll: Callable[[], None] | None = None) -> None:
+                 on_poll: Callable[[], None] | None = None, *, webhook: bool = False) -> None:
         self._app, self._inbox, self._clock = app, inbox, clock
-        self._on_poll = on_poll  # after each getUpdates that succeeded: the heartbeat
+        # the heartbeat: after each getUpdates that succeeded; with a webhook, each time the
+        # loop wakes (an update, or poll_timeout idle seconds)
+        self._on_poll = on_poll
+        self._webhook = webhook  # updates come to receive(), not from getUpdates
+        self._arrived = asyncio.Event()
         self._deps = deps_of(app)
         self._health = self._deps.health
         self._poll_timeout = poll_timeout
@@ -148,7 +158,7 @@ class DurablePoller:
     async def fetch(self, offset: int | None) -> int | None:
         """One getUpdates round: store the batch, return the offset that confirms it."""
         updates = await self._app.bot.get_updates(
-            offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES)
+            offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES)
         self._health.polled()
         if not updates:
             return offset
@@ -158,6 +168,32 @@ class DurablePoller:
         self._fetched.update((u.update_id, u) for u in updates)
         await self._advance(stored=fresh)
         return updates[-1].update_id + 1
+
+    async def receive(self, update_id: int, payload: str) -> bool:
+        """Webhook mode: store an update Telegram posted and wake the handling. True once it
+        is stored (or was already: handled once all the same); False during a database
+        outage, when the webhook must not answer 200."""
+        try:
+            fresh = await self._inbox.store([(update_id, payload)], self._clock())
+        except Exception as error:
+            if not self._health.unavailable(error):
+                raise
+            self._health.database_down(error, "webhook")
+            return False
+        if fresh:
+            await self._advance(stored=fresh)
+            self._arrived.set()
+        return True
+
+    async def _next_updates(self, offset: int | None) -> int | None:
+        """A getUpdates round; with a webhook, until receive() stored something (or a while,
+        for the heartbeat), the wake-up cleared before the drain that follows, so that what
+        arrives during that drain wakes the next one."""
+        if not self._webhook:
+            return await self.fetch(offset)
+        await wait_or_timeout(self._arrived, max(self._poll_timeout, 1))
+        self._arrived.clear()
+        return offset
 
     async def prune(self) -> None:
         """Forget handled updates after a while: they hold people's messages."""
@@ -171,8 +207,9 @@ class DurablePoller:
                 log.info("pruned %d handled updates from the inbox", removed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until ``stop``: the stored updates first, then getUpdates, store, handle. Telegram's
-        errors and database outages are waited out with backoff; anything else is raised."""
+        """Until ``stop``: the stored updates first, then getUpdates (or the webhook's), store,
+        handle. Telegram's errors and database outages are waited out with backoff; anything
+        else is raised."""
         offset: int | None = None
         drained = False  # every stored update is handled before the next getUpdates
         telegram, database = Backoff(1.0), Backoff()
@@ -180,7 +217,7 @@ class DurablePoller:
             try:
                 if drained:
                     await self.prune()
-                    offset = await self.fetch(offset)
+                    offset = await self._next_updates(offset)
                     telegram.reset()
                     if self._on_poll is not None:
                         self._on_poll()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from facilitation import web_room
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
@@ -128,9 +129,11 @@ async def _name(uow: UnitOfWork, person_id: int | None) -> str | None:
 
 
 async def call_next(
-    uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime, hand_id: int | None = None
+    uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime, hand_id: int | None = None,
+    announce: bool = False,
 ) -> FloorChange:
-    """Give the floor to the head of the queue (or to a chosen hand)."""
+    """Give the floor to the head of the queue (or to a chosen hand); ``announce``: called
+    from the web, the group hears it from the bot (a room notice)."""
     async with uow:
         session = await open_session_in(uow, chat_id)
         assert session.id is not None
@@ -157,6 +160,10 @@ async def call_next(
                                         chat_id=chat_id, at=now, subject_id=turn.person_id))
         ended_name = await _name(uow, current.person_id) if current else None
         speaker = await uow.people.get(turn.person_id)
+        if announce:
+            await web_room.announce(uow, session, "floor_given", now, turn_id=turn.id,
+                                    ended_turn_id=current.id if current else None,
+                                    waiting=len(ordered) - 1)
         await uow.commit()
         return FloorChange(session, current, ended_name, turn, speaker, len(ordered) - 1)
 
@@ -229,7 +236,7 @@ _MANAGED = {"up": AuditAction.MOVED, "skip": AuditAction.SKIPPED,
 
 
 async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
-                        now: datetime) -> FloorChange:
+                        now: datetime, announce: bool = False) -> FloorChange:
     async with uow:
         session = await uow.sessions.open_in_chat(chat_id)
         if session is None:
@@ -249,5 +256,7 @@ async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
         await uow.audit.add(audit_entry(AuditAction.CLOSED, closer, session_id=session.id,
                                         chat_id=chat_id, at=now))
         name = await _name(uow, ended.person_id if ended else None)
+        if announce:
+            await web_room.announce(uow, session, "closed", now)
         await uow.commit()
         return FloorChange(session, ended, name, None, None, 0)

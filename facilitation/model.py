@@ -93,6 +93,7 @@ class SignInMethod(StrEnum):
     GROUP = "group"  # /signin in the group chat
     DEEP_LINK = "deep_link"  # t.me/<bot>?start=<code>, also from the printed QR code
     PROXY = "proxy"  # by the moderator, for someone without Telegram
+    WEB = "web"  # on the phone page (portal/), for someone without Telegram
 
 
 class HandStatus(StrEnum):

@@ -145,6 +145,7 @@ async def forget_person(uow: TrackingUnitOfWork, *, ref: PersonRef, by: Requeste
         telegram_user_id = person.telegram_user_id
         _erase_person(person, label, now)
         await uow.people.save(person)
+        await uow.web.set_token(person.id, None)  # a browser on the phone page: signed out
         counts["updates"] = await uow.personal.forget_updates(telegram_user_id,
                                                               replaced_forms(names, label))
         await uow.audit.add(audit_entry(AuditAction.FORGOT, actor, at=now,

@@ -8,7 +8,7 @@ visible to others until ``commit``.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -20,6 +20,8 @@ from facilitation.model import (
     AudioJob,
     ConfirmationStatus,
     Contribution,
+    ContributionKind,
+    ContributionStatus,
     HallDocument,
     Hand,
     MinutesEdit,
@@ -173,6 +175,12 @@ class ContributionRepository(Protocol):
     async def save(self, contribution: Contribution) -> None: ...
     async def add(self, contribution: Contribution) -> Contribution: ...
     async def list(self, session_id: int) -> builtins.list[Contribution]: ...
+    async def latest(self, session_id: int, kinds: Collection[ContributionKind],
+                     statuses: Collection[ContributionStatus],
+                     limit: int) -> builtins.list[Contribution]:
+        """The last ``limit`` of those kinds and statuses, in order (the room's captions)."""
+        ...
+
     async def count(self, session_id: int) -> int: ...
     async def by_message(self, person_id: int, chat_id: int,
                          message_id: int) -> Contribution | None:
@@ -281,6 +289,41 @@ class AudioFiles(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class RoomNotice:
+    """What the group must hear of something done on the web (``key`` names the words, in
+    bot/catalog_web.py; ``params`` fill them); sent by the bot once."""
+
+    session_id: int
+    chat_id: int
+    key: str
+    params: dict[str, Any]
+    created_at: datetime
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ConsoleLink:
+    session_id: int
+    person_id: int
+    created_at: datetime
+
+
+class WebRoomRepository(Protocol):
+    """The web's side of the record (portal/): participants' tokens, console links, and the
+    notices the bot owes the group. Tokens are stored as their SHA-256 only."""
+
+    async def person_by_token(self, token_hash: str) -> Person | None: ...
+    async def set_token(self, person_id: int, token_hash: str | None) -> None: ...
+    async def add_console_link(self, token_hash: str, link: ConsoleLink) -> None: ...
+    async def console_link(self, token_hash: str) -> ConsoleLink | None: ...
+    async def add_notice(self, notice: RoomNotice) -> None: ...
+    async def unnotified(self, limit: int = 100) -> list[RoomNotice]: ...
+    async def mark_notified(self, notice_id: int, now: datetime) -> bool:
+        """Claim the notice (False: another process did)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepository
     sessions: SessionRepository
@@ -294,6 +337,7 @@ class UnitOfWork(Protocol):
     search: SearchRepository
     audit: AuditRepository
     personal: PersonalDataRepository
+    web: WebRoomRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -120,14 +120,25 @@ async def submit_written(
         found, attendance = await session_attended_by(uow, person)
         assert found.id is not None
         session = await uow.sessions.lock(found.id) or found
-        contribution = session.record(
-            person=person, speaker_name=_name_in(person, attendance),
-            kind=ContributionKind.WRITTEN, source=Source.TEXT, text=text, now=now,
-            chat_id=chat_id, message_id=message_id)
-        contribution = await uow.contributions.add(contribution)
-        await uow.sessions.save(session)
+        contribution = await record_written(uow, session, person, attendance, text=text,
+                                            now=now, chat_id=chat_id, message_id=message_id)
         await uow.commit()
         return Recorded(session, contribution, person)
+
+
+async def record_written(
+    uow: UnitOfWork, session: Session, person: Person, attendance: Attendance | None, *,
+    text: str, now: datetime, chat_id: int | None = None, message_id: int | None = None,
+) -> Contribution:
+    """A written submission (书面发言) in the record, under the name the person signed in
+    with, in the caller's unit of work (the session locked); the caller commits."""
+    contribution = session.record(
+        person=person, speaker_name=_name_in(person, attendance),
+        kind=ContributionKind.WRITTEN, source=Source.TEXT, text=text, now=now,
+        chat_id=chat_id, message_id=message_id)
+    contribution = await uow.contributions.add(contribution)
+    await uow.sessions.save(session)
+    return contribution
 
 
 async def session_attended_by(uow: UnitOfWork, person: Person) -> tuple[Session, Attendance]:

@@ -56,6 +56,7 @@ class Waiting:
     turn_kind: TurnKind
     addressee: str | None
     answers: str | None  # a response: who asked the question it answers
+    hand_id: int = 0  # for the console's buttons; the screen does not show it
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,15 @@ class Screen:
     waiting: int  # everyone in the queue, not only those shown
     signins: tuple[tuple[ParticipantKind, int], ...]  # present, by kind, in the kinds' order
     captions: tuple[Caption, ...]
+    code: str = ""  # the sign-in code (its QR code is on the screen: the room sees it anyway)
+    # the moderator shows the closing (consensus, follow-up) since then; showing it again
+    # reads the draft again
+    closing_shown_at: datetime | None = None
+    session_id: int = 0
+
+    @property
+    def closing_shown(self) -> bool:
+        return self.closing_shown_at is not None
 
     @property
     def signed_in(self) -> int:
@@ -127,7 +137,7 @@ async def screen_of(uow: UnitOfWork, screen_code: str) -> Screen:
                     h.kind, h.addressee,
                     _name(people.get(by_hand[h.answers_hand_id]),
                           signed.get(by_hand[h.answers_hand_id]))
-                    if h.answers_hand_id in by_hand else None)
+                    if h.answers_hand_id in by_hand else None, h.id or 0)
             for i, h in enumerate(ordered[:QUEUE_SHOWN], start=1))
         speaker = None
         if turn is not None:
@@ -140,10 +150,12 @@ async def screen_of(uow: UnitOfWork, screen_code: str) -> Screen:
         # after /end is recorded, not relayed): the room's captions end with the session, so
         # the screen never shows words the group did not read.
         shown = ([] if session.status == SessionStatus.CLOSED else
-                 [c for c in await uow.contributions.list(session.id) if shown_in_room(c)])
+                 await uow.contributions.latest(session.id, CAPTION_KINDS, CAPTION_STATUSES,
+                                                CAPTIONS_SHOWN))
         return Screen(session.topic, session.hall, session.status.value, speaker, queue,
                       len(ordered), _signins(attendance),
-                      tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]))
+                      tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
+                      session.closing_shown_at, session.id)
 
 
 async def screen_code_for(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> str:

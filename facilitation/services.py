@@ -35,6 +35,14 @@ class Actor:
     display_name: str
     language: str | None = None
     is_staff: bool = False
+    # a participant on the web (portal's phone page), known by their person in the record,
+    # not by a platform: ``user_id`` is then 0 (no private chat, nobody's Telegram id)
+    person_id: int | None = None
+
+    @classmethod
+    def on_web(cls, person: Person) -> Actor:
+        assert person.id is not None
+        return cls(0, person.display_name, person.language, person_id=person.id)
 
     @property
     def has_private_chat(self) -> bool:
@@ -80,8 +88,18 @@ async def _refreshed(uow: UnitOfWork, person: Person, actor: Actor) -> Person:
     return person
 
 
+async def _web_person(uow: UnitOfWork, person_id: int) -> Person:
+    """A web participant's person; one erased or gone signs in again (never re-created)."""
+    person = await uow.people.get(person_id)
+    if person is None or person.forgotten_at is not None:
+        raise NotFound("web_signin_again")
+    return person
+
+
 async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
     """The stored person behind a platform user, created on first contact."""
+    if actor.person_id is not None:
+        return await _web_person(uow, actor.person_id)
     person = await uow.people.by_telegram_id(actor.user_id)
     if person is None:
         return await _new_person(uow, actor)
@@ -100,6 +118,10 @@ async def participant_for(uow: UnitOfWork, session: Session, actor: Actor) -> Pa
     """``person_for``, with the person's attendance and pending hand in ``session``, read in
     the same query."""
     assert session.id is not None
+    if actor.person_id is not None:
+        person = await _web_person(uow, actor.person_id)
+        return Participant(person, await uow.attendance.get(session.id, actor.person_id),
+                           await uow.hands.pending_for(session.id, actor.person_id))
     return await _as_participant(uow, await uow.people.participant(session.id, actor.user_id),
                                  actor)
 
@@ -107,6 +129,9 @@ async def participant_for(uow: UnitOfWork, session: Session, actor: Actor) -> Pa
 async def open_session_for(uow: UnitOfWork, chat_id: int,
                            actor: Actor) -> tuple[Session, Participant]:
     """``open_session_in`` (locked) and ``participant_for``, read in one query."""
+    if actor.person_id is not None:  # a web participant: by their person, in two
+        session = await open_session_in(uow, chat_id)
+        return session, await participant_for(uow, session, actor)
     found = await uow.sessions.open_with_participant(chat_id, actor.user_id)
     if found is None:
         raise NotFound("no_open_session")
@@ -162,11 +187,12 @@ async def open_session(
         return session
 
 
-async def _sign_in(
+async def sign_in_person(
     uow: UnitOfWork, session: Session, person: Person, now: datetime, *,
     existing: Attendance | None, method: SignInMethod, remote: bool,
     proxy_by: Person | None = None, staff: bool = False,
 ) -> SignedIn:
+    """Record a sign-in (or a return) in the caller's unit of work; the caller commits."""
     assert session.id is not None and person.id is not None
     attendance, changed = session.sign_in(person, now, method=method, existing=existing,
                                           remote=remote, proxy_by=proxy_by, staff=staff)
@@ -195,7 +221,7 @@ async def sign_in(uow: UnitOfWork, *, actor: Actor, now: datetime, chat_id: int,
     """Sign in to the chat's open session, from the group itself."""
     async with uow:
         session, found = await open_session_for(uow, chat_id, actor)
-        result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
+        result = await sign_in_person(uow, session, found.person, now, existing=found.attendance,
                                 method=SignInMethod.GROUP, remote=remote)
         await uow.commit()
         return result
@@ -220,7 +246,7 @@ async def sign_in_with_code(
                 or session.can_run(found.person, staff=actor.is_staff)):
             await uow.commit()  # the person, for the moderator's button
             return AdmissionAsked(session, found.person, remote)
-        result = await _sign_in(uow, session, found.person, now, existing=found.attendance,
+        result = await sign_in_person(uow, session, found.person, now, existing=found.attendance,
                                 method=SignInMethod.DEEP_LINK, remote=remote)
         await uow.commit()
         return result
@@ -264,7 +290,7 @@ async def admit(uow: UnitOfWork, *, session_id: int, person_id: int, actor: Acto
         if person is None or person.telegram_user_id is None:
             raise NotFound("person_not_found", ref=f"#{person_id}")
         existing = await uow.attendance.get(session_id, person_id)
-        result = await _sign_in(uow, session, person, now, existing=existing,
+        result = await sign_in_person(uow, session, person, now, existing=existing,
                                 method=SignInMethod.DEEP_LINK, remote=remote,
                                 proxy_by=moderator, staff=actor.is_staff)
         await uow.commit()
@@ -283,7 +309,7 @@ async def proxy_sign_in(
         guest = Person(display_name="?", telegram_user_id=None)
         guest.set_profile(name, kind, None, unit)
         guest = await uow.people.add(guest)
-        result = await _sign_in(uow, session, guest, now, existing=None,
+        result = await sign_in_person(uow, session, guest, now, existing=None,
                                 method=SignInMethod.PROXY, remote=remote, proxy_by=moderator,
                                 staff=actor.is_staff)
         await uow.audit.add(audit_entry(AuditAction.PROXY, moderator, session_id=session.id,

@@ -48,6 +48,8 @@ class Session:
     next_hand_seq: int = 1
     next_contribution_seq: int = 1
     screen_code: str | None = None  # the room's screen on the web: unguessable, unique
+    closing_shown_at: datetime | None = None  # the moderator showed the closing on the screen
+    web_signin_open: bool = True  # newcomers may sign in on the phone page (the console says)
     id: int | None = None
     events: list[str] = field(default_factory=list, compare=False, repr=False)
 

@@ -4,36 +4,79 @@ unit-of-work factory, the clock), server-rendered with jinja2, live by Server-Se
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from portal import screen
-from portal.deps import DEPS, WebDeps
-from portal.texts import CAPTION_LABELS, KIND_LABELS, STATUS_LABELS, TRANSCRIBING, TURN_LABELS
+from portal import console, phone, screen, webhook
+from portal.closing import CLOSINGS
+from portal.deps import DEPS, RoomDeps, WebDeps
+from portal.limits import WebLimits
+from portal.room import LIMITS, words
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-__all__ = ["DEPS", "WebDeps", "build_web_app", "serving", "start"]
+__all__ = ["DEPS", "RoomDeps", "WebDeps", "build_web_app", "serving", "start"]
 
 
 async def _close_streams(app: web.Application) -> None:
     app[DEPS].notifier.close()
 
 
+# Pages, the script and the styles come from here alone; no page may be framed (the console's
+# buttons), and no address leaves for another site in a Referer (the console's is a key;
+# "same-origin", not "no-referrer": with that, browsers post forms with Origin: null).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+
+async def _secure_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+@web.middleware
+async def _busy(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The database out of reach for now (locked by a burst of writers, reconnecting): 503
+    with Retry-After, so the phone tries again; nothing was written."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as error:
+        if not request.app[DEPS].unavailable(error):
+            raise
+        log.warning("%s %s: database unavailable (%s)", request.method, request.path, error)
+        raise web.HTTPServiceUnavailable(text=words(request)("web_busy"),
+                                         headers={"Retry-After": "2"}) from None
+
+
 def build_web_app(deps: WebDeps) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[_busy])
     app[DEPS] = deps
-    env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("portal", "templates"),
-                               autoescape=True)
-    env.globals.update(kinds=KIND_LABELS, turns=TURN_LABELS, statuses=STATUS_LABELS,
-                       captions=CAPTION_LABELS, transcribing=TRANSCRIBING)
+    app[LIMITS] = WebLimits()
+    app[CLOSINGS] = {}
+    aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("portal", "templates"),
+                         autoescape=True)
     app.router.add_get("/s/{code}", screen.page, name="screen")
     app.router.add_get("/s/{code}/events", screen.events, name="screen-events")
+    phone.routes(app)
+    console.routes(app)
     app.router.add_static("/static", STATIC, name="static")
+    app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)
+    app.on_response_prepare.append(_secure_headers)
     return app
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_sse import sse_response
+from markupsafe import Markup
 
 from facilitation.errors import NotFound
 from facilitation.screen import Screen, screen_of
+from portal import room
+from portal.closing import Closing, closing_of
 from portal.deps import DEPS, WebDeps
+from portal.live import live
+from portal.qr import qr_svg
 
 EVENT = "screen"
 
@@ -19,47 +26,50 @@ def _deps(request: web.Request) -> WebDeps:
     return request.app[DEPS]
 
 
-async def _screen(request: web.Request) -> Screen:
+@dataclass(frozen=True)
+class Shown:
+    """The screen, and the closing when the moderator shows it."""
+
+    screen: Screen
+    closing: Closing | None
+
+    def fingerprint(self) -> str:
+        return self.screen.fingerprint() + (repr(self.closing) if self.closing else "")
+
+
+async def _screen(request: web.Request) -> Shown:
     try:
-        return await screen_of(_deps(request).uow(), request.match_info["code"])
+        shown = await screen_of(_deps(request).uow(), request.match_info["code"])
     except NotFound:
-        raise web.HTTPNotFound(
-            text=aiohttp_jinja2.render_string("not_found.html", request, {}),
-            content_type="text/html") from None
+        raise room.not_found(request) from None
+    return Shown(shown, await closing_of(request.app, shown))
 
 
-def _context(request: web.Request, shown: Screen) -> dict[str, Any]:
-    return {"screen": shown, "now": _deps(request).clock().isoformat(),
+def _context(request: web.Request, shown: Shown) -> dict[str, Any]:
+    link = f"{room.base_url(request)}/j/{shown.screen.code}"
+    return {"screen": shown.screen, "closing": shown.closing, "signin_link": link,
+            "qr": Markup(qr_svg(link)) if shown.screen.code else "",
+            "now": _deps(request).clock().isoformat(),
             "events": f"/s/{request.match_info['code']}/events"}
 
 
 async def page(request: web.Request) -> web.Response:
-    shown = await _screen(request)
-    return aiohttp_jinja2.render_template("screen.html", request, _context(request, shown))
+    return room.render("screen.html", request, _context(request, await _screen(request)))
 
 
-def fragment(request: web.Request, shown: Screen) -> str:
-    return aiohttp_jinja2.render_string("screen_live.html", request, _context(request, shown))
+def fragment(request: web.Request, shown: Shown) -> str:
+    return room.fragment("screen_live.html", request, _context(request, shown))
 
 
 async def events(request: web.Request) -> web.StreamResponse:
     """The live part of the screen as an HTML fragment: at once, then at every change (woken
-    by this process's commits, or found by the poll)."""
-    shown = await _screen(request)
-    deps = _deps(request)
-    async with sse_response(request) as stream:
-        with deps.notifier.subscribe() as woken:
-            last = shown.fingerprint()
-            await stream.send(fragment(request, shown), event=EVENT)
-            while stream.is_connected() and not deps.notifier.closed:
-                await deps.notifier.wait(woken, deps.poll_s)
-                if deps.notifier.closed:
-                    break
-                try:
-                    shown = await screen_of(deps.uow(), request.match_info["code"])
-                except NotFound:
-                    break
-                if shown.fingerprint() != last:
-                    last = shown.fingerprint()
-                    await stream.send(fragment(request, shown), event=EVENT)
+    by commits: this process's, or on PostgreSQL any process's; else found by the poll). The
+    streams of one screen share one read per change (portal/notifier.py)."""
+    code = request.match_info["code"]
+    async with live(request, (EVENT, code), partial(_screen, request),
+                    partial(fragment, request)) as fragments:
+        async with sse_response(request) as stream:
+            with contextlib.suppress(ConnectionResetError):  # the client left mid-send
+                async for html in fragments:
+                    await stream.send(html, event=EVENT)
     return stream

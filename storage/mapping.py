@@ -81,6 +81,8 @@ def session_values(s: Session) -> Values:
         "next_hand_seq": s.next_hand_seq,
         "next_contribution_seq": s.next_contribution_seq,
         "screen_code": s.screen_code,
+        "closing_shown_at": s.closing_shown_at,
+        "web_signin_open": s.web_signin_open,
     }
 
 
@@ -101,6 +103,8 @@ def to_session(r: RowLike) -> Session:
         next_hand_seq=r.next_hand_seq,
         next_contribution_seq=r.next_contribution_seq,
         screen_code=r.screen_code,
+        closing_shown_at=r.closing_shown_at,
+        web_signin_open=r.web_signin_open,
         id=r.id,
     )
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -91,6 +92,8 @@ class PersonRow(Base):
     has_profile: Mapped[bool] = mapped_column(Boolean)
     notice_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     forgotten_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # a participant on the web (portal's phone page): the SHA-256 of their cookie's token
+    web_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class SessionRow(Base):
@@ -123,6 +126,10 @@ class SessionRow(Base):
     next_contribution_seq: Mapped[int] = mapped_column(Integer)
     # the room's screen on the web (/s/<screen code>); None only before it is set
     screen_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # the moderator showed the closing (consensus, follow-up) on the screen
+    closing_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # newcomers may sign in on the phone page (the moderator closes it from the console)
+    web_signin_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class AttendanceRow(Base):
@@ -388,6 +395,35 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     failed: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsoleLinkRow(Base):
+    """A moderator's console on the web (/m/<token>): the token's SHA-256, for one person
+    and one session; what it may do is decided live at each action (Session.require_runner)."""
+
+    __tablename__ = "console_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RoomNoticeRow(Base):
+    """What the group must hear of something done on the web (a call from the console, a
+    written submission from a phone): written with the change, sent by the bot
+    (bot/room_notices.py) and marked, once."""
+
+    __tablename__ = "room_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    key: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 # ------------------------------------------------------ following items up (facilitation.tracking)

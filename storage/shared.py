@@ -18,6 +18,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.change_feed import announce
+
 _CURRENT: contextvars.ContextVar[SharedTransaction | None] = contextvars.ContextVar(
     "shared_transaction", default=None)
 
@@ -30,6 +32,7 @@ class SharedTransaction:
         self._after: list[Callable[[], None]] = []
         self.committed = False
         self.open_units = 0  # units of work inside it not left yet (their savepoints)
+        self.changed = False  # a unit of work committed in it: NOTIFY with the commit
 
     async def __aenter__(self) -> Self:
         if _CURRENT.get() is not None:
@@ -69,6 +72,7 @@ class SharedTransaction:
         self._after.append(callback)
 
     async def commit(self) -> None:
+        await self._announce()
         await self.connection.commit()
         self.committed = True
         after, self._after = self._after, []
@@ -80,11 +84,18 @@ class SharedTransaction:
         """Make what is done so far durable and go on in a new transaction (before the bot
         answers someone: what they did is stored before they see the answer)."""
         connection = self.connection
+        await self._announce()
         await connection.commit()
         after, self._after = self._after, []
         for callback in after:
             callback()
         await connection.begin()
+
+    async def _announce(self) -> None:
+        """One NOTIFY for all the units of work it holds (storage/change_feed.py)."""
+        if self.changed:
+            self.changed = False
+            await announce(self.connection)
 
 
 def joined(engine: AsyncEngine) -> SharedTransaction | None:

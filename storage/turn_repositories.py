@@ -3,7 +3,8 @@ repositories.py: Core statements, no identity map)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,6 +14,8 @@ from facilitation.model import (
     DEFAULT_NUMBERING,
     AudioJob,
     Contribution,
+    ContributionKind,
+    ContributionStatus,
     HallDocument,
     JobStatus,
     SessionStatus,
@@ -107,6 +110,20 @@ class SqlAlchemyContributionRepository(RowRepository):
             select(CONTRIBUTIONS).where(CONTRIBUTIONS.c.session_id == session_id)
             .order_by(CONTRIBUTIONS.c.seq),
             mapping.to_contribution)
+
+    async def latest(self, session_id: int, kinds: Collection[ContributionKind],
+                     statuses: Collection[ContributionStatus],
+                     limit: int) -> builtins.list[Contribution]:
+        # backwards along the (session_id, seq) unique index, stopping after ``limit``: the
+        # screen reads this at every change, however long the session has run
+        newest = await self._all(
+            select(CONTRIBUTIONS)
+            .where(CONTRIBUTIONS.c.session_id == session_id,
+                   CONTRIBUTIONS.c.kind.in_([k.value for k in kinds]),
+                   CONTRIBUTIONS.c.status.in_([s.value for s in statuses]))
+            .order_by(CONTRIBUTIONS.c.seq.desc()).limit(limit),
+            mapping.to_contribution)
+        return newest[::-1]
 
     async def by_message(self, person_id: int, chat_id: int,
                          message_id: int) -> Contribution | None:

@@ -7,6 +7,7 @@ session's layer.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -40,8 +41,10 @@ from facilitation.ports import (
     TrackingUnitOfWorkFactory,
     TurnRepository,
     UnitRepository,
+    WebRoomRepository,
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
+from storage.change_feed import announce
 from storage.figures_repository import SqlAlchemyFiguresRepository
 from storage.inbox import mark_processed_in
 from storage.minutes_repository import SqlAlchemyMinutesRepository
@@ -54,6 +57,7 @@ from storage.repositories import (
 )
 from storage.search import SqlAlchemySearchRepository
 from storage.shared import SharedTransaction, joined
+from storage.sqlite_gate import enter, gate_of
 from storage.tracking_repository import (
     SqlAlchemyReminderRepository,
     SqlAlchemyTrackedItemRepository,
@@ -65,6 +69,7 @@ from storage.turn_repositories import (
     SqlAlchemyTurnRepository,
 )
 from storage.unit_repository import SqlAlchemyUnitRepository
+from storage.web_repository import SqlAlchemyWebRoomRepository
 
 
 def utc_now() -> datetime:
@@ -101,6 +106,7 @@ class SqlAlchemyUnitOfWork:
     tracked: TrackedItemRepository
     reminders: ReminderRepository
     figures: FiguresRepository
+    web: WebRoomRepository
 
     def __init__(
         self,
@@ -119,6 +125,7 @@ class SqlAlchemyUnitOfWork:
         self._session: AsyncConnection | None = None
         self._savepoint: AsyncTransaction | None = None
         self._shared: SharedTransaction | None = None
+        self._gate: asyncio.Lock | None = None  # held while open alone (storage/sqlite_gate)
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -130,7 +137,15 @@ class SqlAlchemyUnitOfWork:
             self._shared = shared
             shared.open_units += 1
         else:
-            session = self._session = await self._engine.connect().start()
+            gate = gate_of(self._engine)
+            if gate is not None:
+                await enter(gate)
+                self._gate = gate
+            try:
+                session = self._session = await self._engine.connect().start()
+            except BaseException:
+                self._release()
+                raise
         self.people = SqlAlchemyPersonRepository(session)
         self.sessions = SqlAlchemySessionRepository(session)
         self.attendance = SqlAlchemyAttendanceRepository(session)
@@ -148,6 +163,7 @@ class SqlAlchemyUnitOfWork:
         self.tracked = SqlAlchemyTrackedItemRepository(session)
         self.reminders = SqlAlchemyReminderRepository(session)
         self.figures = SqlAlchemyFiguresRepository(session)
+        self.web = SqlAlchemyWebRoomRepository(session)
         return self
 
     async def __aexit__(
@@ -170,7 +186,15 @@ class SqlAlchemyUnitOfWork:
         try:
             await session.rollback()  # a no-op after commit: nothing is left to undo
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release()
 
     @property
     def session(self) -> AsyncConnection:
@@ -189,8 +213,10 @@ class SqlAlchemyUnitOfWork:
             if key is not None:
                 on_commit = self._on_commit
                 self._shared.after_commit(lambda: on_commit(key))
+            self._shared.changed = True  # its commit NOTIFYs other processes, once
             self._shared.after_commit(self._on_change)
             return
+        await announce(session)  # other processes' pages (PostgreSQL), in this transaction
         await session.commit()
         if key is not None:
             self._on_commit(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,8 @@ from facilitation.model import (
     AudioJob,
     ConfirmationStatus,
     Contribution,
+    ContributionKind,
+    ContributionStatus,
     HallDocument,
     Hand,
     HandStatus,
@@ -212,6 +214,11 @@ class FakeTurns(_Table):
 class FakeContributions(_Table):
     async def list(self, session_id: int) -> list[Contribution]:
         return sorted(self.where(session_id=session_id), key=lambda c: c.seq)
+
+    async def latest(self, session_id: int, kinds: Collection[ContributionKind],
+                     statuses: Collection[ContributionStatus], limit: int) -> list[Contribution]:
+        shown = [c for c in await self.list(session_id) if c.kind in kinds and c.status in statuses]
+        return shown[-limit:] if limit > 0 else []
 
     async def count(self, session_id: int) -> int:
         return len(self.where(session_id=session_id))

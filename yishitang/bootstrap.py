@@ -8,10 +8,11 @@ import logging
 import secrets
 import signal
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
+from bot.catalog import t
 from bot.common import App, AudioLimits, BotDeps, deps_of
 from bot.follow_up import catch_up
 from bot.health import HEALTH_FILE, Health
@@ -19,17 +20,20 @@ from bot.item_notices import ItemNotifier
 from bot.outbox import Outbox, when_committed
 from bot.poller import DurablePoller
 from bot.reminder_sender import ReminderSender
+from bot.room_notices import RoomNoticeSender
 from bot.scribe import Scribe, ScribeOptions
 from bot.timekeeper import Timekeeper
 from facilitation.ports import Clock, CodeGenerator, TrackingUnitOfWorkFactory
 from facilitation.speech import Transcriber
 from facilitation.tracking_approval import FollowUpOptions
 from portal.app import WebDeps, build_web_app, serving, start
+from portal.deps import RoomDeps, WebhookDeps
 from portal.notifier import ScreenNotifier
 from storage import search
 from storage.audio_files import FolderAudioFiles
 from storage.availability import unavailable
-from storage.engine import AsyncEngine, make_engine
+from storage.change_feed import listening
+from storage.engine import AsyncEngine, is_sqlite, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
 from storage.outbox import OutboxStore, UpdateTransaction
@@ -37,10 +41,14 @@ from storage.uow import make_session_factory, make_uow_factory
 from yishitang.service import Heartbeat, heartbeat_path
 from yishitang.settings import Settings
 from yishitang.speech import build_transcriber
-from yishitang.startup import preflight, with_telegram
+from yishitang.startup import check_webhook, preflight, set_webhook, with_telegram
 
 log = logging.getLogger(__name__)
 
+# How often a live page reads itself again unwoken: on SQLite this is how it sees what other
+# processes commit; on PostgreSQL their NOTIFY wakes it (storage/change_feed.py), the poll is
+# only a safety net.
+POLL_S, SAFETY_POLL_S = 2.0, 15.0
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud
 
 
@@ -66,6 +74,20 @@ class Runtime:
     web: WebDeps | None = None  # the web app's (portal/), served while WEB_PORT is not 0
     reminders: ReminderSender | None = None  # of deadlines (bot/reminder_sender.py)
     notices: ItemNotifier | None = None  # of items' changes (bot/item_notices.py)
+    room_notices: RoomNoticeSender | None = None  # of what was done on the web
+
+
+def web_poll_s(settings: Settings) -> float:
+    return POLL_S if is_sqlite(settings.db_url) else SAFETY_POLL_S
+
+
+def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: None,
+              bot_username: str | None = None) -> RoomDeps:
+    """The web's words are the bot's catalogue: one place for what both say."""
+    return RoomDeps(words=t, language=settings.language,
+                    staff_user_ids=frozenset(settings.staff_user_ids), bot_username=bot_username,
+                    base_url=settings.web_url, timezone=settings.timezone,
+                    on_room_notice=on_room_notice)
 
 
 def fan_out(*calls: Callable[[], None]) -> Callable[[], None]:
@@ -89,6 +111,13 @@ def audio_limits(settings: Settings) -> AudioLimits:
                        max_recording_s=settings.max_recording_seconds)
 
 
+def webhook_deps(settings: Settings, poller: DurablePoller) -> WebhookDeps | None:
+    """Webhook mode: the web app stores what Telegram posts through the poller's inbox."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return WebhookDeps(settings.webhook_secret.get_secret_value(), poller.receive)
+
+
 async def build_runtime(
     settings: Settings, *, clock: Clock = utc_now, new_code: CodeGenerator = new_session_code,
     transcriber: Transcriber | None = None,
@@ -96,6 +125,7 @@ async def build_runtime(
     """Migrate the database and wire storage, the bot and its timekeeper (not started)."""
     if settings.telegram_token is None:
         raise SystemExit("YISHITANG_TELEGRAM_TOKEN is not set: get a token from @BotFather")
+    check_webhook(settings)  # webhook mode: its secret, and the web app to receive it
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_async(settings.db_url)
     engine = make_engine(settings.db_url)
@@ -103,6 +133,7 @@ async def build_runtime(
     uow = make_uow_factory(engine, on_change=notifier.wake)
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
                    language=settings.language, web_url=settings.web_url,
+                   web_served=settings.web_port != 0,
                    staff_user_ids=frozenset(settings.staff_user_ids),
                    audio=audio_limits(settings), timezone=settings.timezone,
                    follow_up=follow_up_options(settings),
@@ -121,7 +152,8 @@ async def build_runtime(
     deps.on_item_change = fan_out(when_committed(reminders.kick), when_committed(notices.kick))
     inbox = Inbox(make_session_factory(engine))
     poller = DurablePoller(app, inbox, clock, poll_timeout=settings.poll_timeout,
-                           on_poll=Heartbeat(heartbeat_path(settings)))
+                           on_poll=Heartbeat(heartbeat_path(settings)),
+                           webhook=settings.webhook_url is not None)
     transcriber = transcriber or build_transcriber(settings)
     scribe = Scribe(uow, clock, app.bot, transcriber, ScribeOptions(
         audio_dir=settings.data_dir / "audio", workers=settings.asr_workers,
@@ -129,9 +161,13 @@ async def build_runtime(
         retention_days=settings.audio_retention_days, limits=deps.audio), health=deps.health)
     scribe.outbox = deps.outbox
     deps.on_audio = when_committed(scribe.kick)
-    web = WebDeps(uow, clock, notifier) if settings.web_port else None
+    room_notices = RoomNoticeSender(deps, deps.outbox)
+    web = (WebDeps(uow, clock, notifier, poll_s=web_poll_s(settings),
+                   webhook=webhook_deps(settings, poller),
+                   room=room_deps(settings, room_notices.kick), unavailable=unavailable)
+           if settings.web_port else None)
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,
-                   web=web, reminders=reminders, notices=notices)
+                   web=web, reminders=reminders, notices=notices, room_notices=room_notices)
 
 
 @contextlib.asynccontextmanager
@@ -145,8 +181,15 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     await with_telegram(runtime.settings, app.initialize)
     await app.start()
     await with_telegram(runtime.settings, lambda: publish_commands(app))
-    web_runner = (await start(build_web_app(runtime.web), runtime.settings.web_host,
-                              runtime.settings.web_port) if runtime.web is not None else None)
+    web = runtime.web  # the phone page links to the bot, known once initialised
+    if web is not None:
+        web = replace(web, room=replace(web.room, bot_username=app.bot.username))
+    web_runner = (await start(build_web_app(web), runtime.settings.web_host,
+                              runtime.settings.web_port) if web is not None else None)
+    changes = contextlib.AsyncExitStack()  # other processes' commits wake its pages (PostgreSQL)
+    if runtime.web is not None:
+        await changes.enter_async_context(listening(runtime.settings.db_url,
+                                                    runtime.web.notifier.wake))
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
              asyncio.create_task(runtime.scribe.run(), name="scribe"),
@@ -155,6 +198,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
              # catches up at start: what changes of items owe and a stop left unwritten
              *([asyncio.create_task(runtime.notices.run(), name="item-notices")]
                if runtime.notices is not None else []),
+             # catches up at start: what the group owes to hear of the web
+             *([asyncio.create_task(runtime.room_notices.run(), name="room-notices")]
+               if runtime.room_notices is not None else []),
              # the word segmenter's dictionary (about 1 s), loaded before the first search
              asyncio.create_task(asyncio.to_thread(search.warm), name="warm-up")]
 
@@ -166,11 +212,14 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     for task in tasks:
         task.add_done_callback(stop_on_failure)
     try:
+        if runtime.settings.webhook_url is not None:  # now that the web app receives it
+            await set_webhook(runtime.settings, app.bot)
         yield stop
     finally:
         stop.set()
         if web_runner is not None:
             await web_runner.cleanup()  # its streams end first (portal/notifier.py)
+        await changes.aclose()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -204,18 +253,21 @@ async def run_bot(settings: Settings) -> None:
 
 async def run_web(settings: Settings, host: str, port: int) -> None:
     """`yishitang web`: the web app alone, until SIGINT or SIGTERM. Changes the bot commits in
-    another process show on its screens by their poll."""
+    another process wake its screens by NOTIFY on PostgreSQL; on SQLite their poll finds them."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_async(settings.db_url)
     engine = make_engine(settings.db_url)
     notifier = ScreenNotifier()
-    deps = WebDeps(make_uow_factory(engine, on_change=notifier.wake), utc_now, notifier)
+    deps = WebDeps(make_uow_factory(engine, on_change=notifier.wake), utc_now, notifier,
+                   poll_s=web_poll_s(settings), room=room_deps(settings),
+                   unavailable=unavailable)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with serving(build_web_app(deps), host, port):
+        async with listening(settings.db_url, notifier.wake), \
+                serving(build_web_app(deps), host, port):
             log.info("web app on http://%s:%d", host, port)
             await stop.wait()
     finally:

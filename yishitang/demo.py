@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from transcripts.minutes.public import public_version
 from transcripts.minutes.render_docx import to_docx_bytes
 from transcripts.minutes.render_json import to_json
 from transcripts.minutes.render_md import to_markdown as to_markdown_minutes
+from yishitang.demo_web import Phone, free_port, phone
 from yishitang.settings import Settings
 from yishitang.stage import Stage, staged
 
@@ -131,6 +132,20 @@ def _panel(stage: Stage) -> dict[str, Any]:
                 if "会议码" in (m.get("text") or ""))
 
 
+WEB_GUEST = "周大姐"  # no Telegram: the phone page (what the room's QR code opens)
+
+
+async def _on_phone(stage: Stage, n: Narrator, action: str, run: Awaitable[str],
+                    relayed: str | None = None) -> None:
+    n.act(WEB_GUEST, action, " (手机网页)")
+    await run
+    if relayed is not None:  # the bot tells the group what was done on the web
+        assert stage.group is not None
+        await stage.sandbox.wait_for_message(stage.group, contains=relayed, timeout=10)
+    await stage.settled()
+    n.bot_messages(_chats(stage))
+
+
 async def _script(stage: Stage, n: Narrator) -> None:
     stage.open_group(HALL, [MODERATOR, *PROFILES])
     for name, profile in PROFILES.items():
@@ -149,6 +164,14 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, "刘芳", f"/start {code}", private=True)
     await _step(stage, n, "吴女士", f"/start {code}_r", private=True)
     await _step(stage, n, MODERATOR, "/proxy 陈老伯 乡贤 东头村")
+    async with phone(stage.runtime.settings.web_url, code) as browser:
+        await _on_phone(stage, n, "[扫码打开签到页，签到：群众代表，西头村]",
+                        browser.sign_in(WEB_GUEST, "resident", "西头村"))
+        await _script_floor(stage, n, panel, browser)
+
+
+async def _script_floor(stage: Stage, n: Narrator, panel: dict[str, Any],
+                        browser: Phone) -> None:
     notice = next(m for m in reversed(stage.sandbox.messages(_chats(stage)[0]))
                   if "请知悉" in (m.get("text") or ""))
     await _press(stage, n, "孙总", notice, "notice", "✅ 我知道了")
@@ -185,6 +208,8 @@ async def _script(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, "吴女士", "书面建议：公积金首付比例降低的政策尽快在县里落地，"
                                     "并允许进城务工的农民自愿缴存公积金。", private=True)
     await _voice(stage, n, "吴女士", "provident-fund.ogg", 8, private=True)
+    await _on_phone(stage, n, "[书面发言] 西头村离县城远，建议团购活动安排看房班车。",
+                    browser.write("西头村离县城远，建议团购活动安排看房班车。"), relayed="看房班车")
     closing = await _step(
         stage, n, MODERATOR, "好，我来小结一下。大家形成了三点共识：一是县城楼市去库存要和满足"
         "刚需、留住人才结合起来；二是限购要因城施策、有序调整，公积金要加大对首套刚需的支持；"
@@ -368,8 +393,10 @@ async def run_demo(settings: Settings, output: Path, quiet: bool = False) -> int
         "glossary"})
     if not quiet:
         print("加载语音识别模型（首次运行会先组装离线 Whisper base 模型）……")
+    port = free_port()  # the web app beside the bot, as `yishitang run` serves it
     async with staged(output, database_url=f"sqlite+aiosqlite:///{database.resolve()}",
-                      turn_seconds=180, language=settings.language,
+                      web_port=port, web_url=f"http://127.0.0.1:{port}", turn_seconds=180,
+                      language=settings.language,
                       timezone=settings.timezone, model_cache_dir=settings.models_dir.resolve(),
                       staff_user_ids=[STAFF_ID], **speech) as stage:
         narrator = Narrator(stage, quiet)

@@ -21,7 +21,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ENV_PREFIX = "YISHITANG_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TOKEN_FORM = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # what @BotFather hands out
-SECRET_FIELDS = frozenset({"telegram_token", "asr_api_key", "database_url"})
+SECRET_FIELDS = frozenset({"telegram_token", "asr_api_key", "database_url", "webhook_secret"})
+WEBHOOK_SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 
 
 def env_name(field: str) -> str:
@@ -138,6 +139,14 @@ class Settings(BaseSettings):
     web_url: str = Field(
         default="http://127.0.0.1:8080", description="the web app's public URL, as people "
         "open it: the links `/screen` gives start with it")
+    webhook_url: str | None = Field(
+        default=None, description="webhook mode: the public HTTPS root Telegram posts updates "
+        "to, at `{root}/telegram/webhook`, passed on to the web app (a reverse proxy to "
+        "WEB_PORT); unset: long polling")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="webhook mode: the token Telegram sends with every update "
+        "(1–256 of `A-Z a-z 0-9 _ -`), checked before anything is stored; required with "
+        "WEBHOOK_URL (secret)")
 
     @field_validator("web_url")
     @classmethod
@@ -147,6 +156,28 @@ class Settings(BaseSettings):
             raise ValueError("not a URL: give the web app's public root with its scheme, "
                              "e.g. https://yishitang.example.org")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_root(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", value):  # http: a self-hosted server, --local
+            raise ValueError("not a URL: give the public HTTPS root Telegram posts to, e.g. "
+                             "https://yishitang.example.org")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret_form(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str) and not raw.strip():
+            return None
+        if isinstance(raw, str) and not WEBHOOK_SECRET_FORM.match(raw.strip()):
+            raise ValueError("Telegram accepts 1 to 256 of the letters A-Z a-z, digits, _ "
+                             "and -: e.g. `openssl rand -hex 32`")
+        return raw.strip() if isinstance(raw, str) else value
 
     @field_validator("language")
     @classmethod

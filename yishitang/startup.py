@@ -5,7 +5,9 @@ a token, that DATA_DIR is writable, that the database answers and is not newer t
 that Telegram accepts the token. The network (database and Bot API) is tried again with
 backoff; a rejected token or a missing database fails at once. A webhook left on the token is
 deleted, since polling and a webhook exclude each other (Telegram refuses getUpdates while one
-is set); that is logged. No message ever holds the token or a database password.
+is set); that is logged. In webhook mode (WEBHOOK_URL) the webhook is set instead, once the web
+app that receives it is up (``set_webhook``). No message ever holds the token, the webhook's
+secret or a database password.
 """
 
 from __future__ import annotations
@@ -96,6 +98,51 @@ def check_data_dir(path: Path) -> None:
                              "may write, or give that user the directory (chown)") from exc
 
 
+def check_webhook(settings: Settings) -> None:
+    """Webhook mode needs its secret and the web app that receives the updates."""
+    if settings.webhook_url is None:
+        return
+    url = env_name("webhook_url")
+    if settings.webhook_secret is None:
+        raise StartupFailure(ExitCode.CONFIG, f"{url} is set but {env_name('webhook_secret')} "
+                             "is not: give a secret of 1 to 256 letters, digits, _ and - "
+                             "(e.g. `openssl rand -hex 32`); Telegram sends it with every "
+                             "update, and anything without it is refused")
+    if settings.web_port == 0:
+        from portal.webhook import PATH
+
+        raise StartupFailure(ExitCode.CONFIG, f"{url} is set but {env_name('web_port')}=0: "
+                             "updates come in through the web app, so serve it (e.g. 8080) "
+                             f"and pass {settings.webhook_url}{PATH} on to it; or "
+                             f"unset {url} to poll")
+
+
+async def set_webhook(settings: Settings, bot: Bot) -> None:
+    """Webhook mode: Telegram posts the updates to WEBHOOK_URL from now on (those it holds are
+    kept). A URL Telegram refuses is a configuration error."""
+    from telegram.error import BadRequest
+
+    from bot.poller import ALLOWED_UPDATES
+    from portal.webhook import PATH
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    url, secret = settings.webhook_url + PATH, settings.webhook_secret.get_secret_value()
+
+    async def attempt() -> None:
+        try:
+            await bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                                  drop_pending_updates=False)
+        except BadRequest as exc:
+            raise StartupFailure(ExitCode.CONFIG, f"Telegram refused the webhook {url} "
+                                 f"({_first_line(exc)}): {env_name('webhook_url')} must be a "
+                                 "public HTTPS address on port 443, 80, 88 or 8443 (plain HTTP "
+                                 "only with a self-hosted Bot API server in --local mode)"
+                                 ) from None
+
+    await with_telegram(settings, attempt)
+    log.info("webhook mode: Telegram posts the updates to %s", url)
+
+
 async def retrying(attempt: Callable[[], Awaitable[T]], *, attempts: int,
                    transient: Callable[[Exception], float | None], what: str) -> T:
     """``attempt()`` up to ``attempts`` times, 1, 2, 4… s apart (at most MAX_DELAY_S), while
@@ -175,7 +222,8 @@ async def reach_telegram(settings: Settings, token: str) -> str:
 
     async def attempt() -> str:
         await bot.initialize()  # getMe
-        await _no_webhook(bot)
+        if settings.webhook_url is None:
+            await _no_webhook(bot)
         return bot.username
 
     try:
@@ -255,6 +303,7 @@ async def preflight(settings: Settings) -> str:
     """Everything `run` needs from the outside world, or a StartupFailure; returns the bot's
     username."""
     token = require_token(settings)
+    check_webhook(settings)
     check_data_dir(settings.data_dir)
     await reach_database(settings)
     return await reach_telegram(settings, token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from urllib.parse import urlsplit
 
 import qrcode
 from telegram import Update
@@ -49,9 +50,27 @@ async def new_session(update: Update, context: Context) -> None:
         language, "session_opened", topic=session.topic, moderator=actor_of(update, context)
         .display_name, code=session.code, link=deep_link(username, session.code),
         remote_link=deep_link(username, session.code, remote=True),
-        minutes=duration(language, session.turn_limit_s)), reply_markup=session_keyboard(language))
+        minutes=duration(language, session.turn_limit_s)) + _web_line(context, language,
+                                                                       session.code),
+        reply_markup=session_keyboard(language))
     if not await _can_read_group(update, context):
         await reply(update, t(language, "privacy_warning", bot=username))
+
+
+def phone_link(context: Context, code: str) -> str | None:
+    """The phone page (portal/) of a session code, for people without Telegram; it links to
+    the bot for those with it. None when no web app is served or YISHITANG_WEB_URL is this
+    machine's loopback (the default), which no phone can open: then the bot's deep link."""
+    url = context.deps.web_url.rstrip("/")
+    host = urlsplit(url).hostname or ""
+    if not context.deps.web_served or host == "localhost" or host.startswith("127."):
+        return None
+    return f"{url}/j/{code}"
+
+
+def _web_line(context: Context, language: str, code: str) -> str:
+    link = phone_link(context, code)
+    return "\n" + t(language, "session_opened_web", link=link) if link else ""
 
 
 async def _can_read_group(update: Update, context: Context) -> bool:
@@ -91,7 +110,8 @@ async def send_qrcode(update: Update, context: Context) -> None:
         session = await work.sessions.open_in_chat(chat_of(update).id)
     if session is None:
         raise NotFound("no_open_session")
-    link = deep_link(context.bot.username, session.code)
+    # the phone page opens for anyone (and offers the bot); else the bot's deep link
+    link = phone_link(context, session.code) or deep_link(context.bot.username, session.code)
     png = await asyncio.get_running_loop().run_in_executor(None, qr_png, link)
     await chat_of(update).send_photo(png, caption=t(language, "qrcode_caption",
                                                     topic=session.topic, link=link))

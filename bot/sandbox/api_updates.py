@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+from bot.sandbox import webhook
 from bot.sandbox.errors import GET_UPDATES_CONFLICT, WEBHOOK_ACTIVE, bad_request, conflict
 from bot.sandbox.models import DEFAULT_ALLOWED_UPDATES, BotAccount, UpdateRecord
 from bot.sandbox.params import Params
@@ -76,24 +77,29 @@ async def get_updates(state: SandboxState, bot: BotAccount, p: Params) -> list[J
 
 
 async def set_webhook(state: SandboxState, bot: BotAccount, p: Params) -> bool:
+    """From now on updates are POSTed to ``url`` (bot/sandbox/webhook.py); "" deletes it."""
     url = p.get_str("url") or ""
-    if url and not url.startswith("https://"):
-        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if url:
+        webhook.checked_url(url)
+    secret = webhook.checked_secret(p.get_str("secret_token") or "")
     allowed = _allowed(p)
     if allowed is not None:
         bot.allowed_updates = allowed
     if p.get_bool("drop_pending_updates"):
         bot.updates.clear()
-    bot.webhook_url = url
+    bot.webhook_url, bot.webhook_secret, bot.webhook_error = url, secret if url else "", None
     bot.poll_generation += 1
     bot.notify()
+    webhook.restart(state, bot)
     return True
 
 
 async def delete_webhook(state: SandboxState, bot: BotAccount, p: Params) -> bool:
     if p.get_bool("drop_pending_updates"):
         bot.updates.clear()
-    bot.webhook_url = ""
+    bot.webhook_url, bot.webhook_secret, bot.webhook_error = "", "", None
+    bot.notify()
+    webhook.restart(state, bot)
     return True
 
 
@@ -105,6 +111,8 @@ async def get_webhook_info(state: SandboxState, bot: BotAccount, p: Params) -> J
     }
     if bot.webhook_url:
         info["max_connections"] = 40
+    if bot.webhook_error is not None:
+        info["last_error_date"], info["last_error_message"] = bot.webhook_error
     if bot.allowed_updates != DEFAULT_ALLOWED_UPDATES:
         info["allowed_updates"] = sorted(bot.allowed_updates)
     return info

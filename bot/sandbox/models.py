@@ -90,6 +90,9 @@ class BotAccount:
     next_update_id: int = 100_000_001
     allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
     webhook_url: str = ""
+    webhook_secret: str = ""  # sent as X-Telegram-Bot-Api-Secret-Token (bot/sandbox/webhook.py)
+    webhook_error: tuple[int, str] | None = None  # getWebhookInfo's last_error_date, _message
+    delivery: asyncio.Task[None] | None = field(default=None, repr=False)  # POSTs the updates
     started: set[int] = field(default_factory=set)
     blocked_by: set[int] = field(default_factory=set)
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox import webhook
 from bot.sandbox.api_media import MAX_UPLOAD
 from bot.sandbox.control import SANDBOX_KEY, add_control_routes
 from bot.sandbox.errors import NOT_FOUND, TOO_LARGE, UNAUTHORIZED, ApiError
@@ -91,6 +92,18 @@ async def _on_shutdown(app: web.Application) -> None:
     app[SANDBOX_KEY].close()
 
 
+async def _on_startup(app: web.Application) -> None:
+    """Served again: the webhooks set before are delivered to again."""
+    sandbox = app[SANDBOX_KEY]
+    for bot in sandbox.bots.values():
+        if bot.webhook_url:
+            webhook.restart(sandbox, bot)
+
+
+async def _on_cleanup(app: web.Application) -> None:
+    await webhook.stop_all(app[SANDBOX_KEY])
+
+
 def create_app(sandbox: Sandbox) -> web.Application:
     """The Bot API (``/bot{token}/{method}``), files and ``/_sandbox/`` control routes."""
     app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024)
@@ -98,7 +111,9 @@ def create_app(sandbox: Sandbox) -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", api_handler)
     app.router.add_get("/file/bot{token}/{path:.+}", file_handler)
     add_control_routes(app)
+    app.on_startup.append(_on_startup)
     app.on_shutdown.append(_on_shutdown)
+    app.on_cleanup.append(_on_cleanup)
     return app
 
 

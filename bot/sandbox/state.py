@@ -84,6 +84,7 @@ class SandboxState:
         self.photo_sets: dict[str, list[JSON]] = {}
         self.callback_query_ttl = callback_query_ttl
         self.closing = False
+        self.deliveries: set[asyncio.Task[None]] = set()  # webhook deliveries, ended on close
         self._unanswered: dict[int, list[MessageTiming]] = {}
         self._changed = asyncio.Event()
         self._next_user_id = 1_000_001

@@ -23,7 +23,8 @@ from yishitang.settings import Settings
 SETTINGS = {f"YISHITANG_{name.upper()}" for name in Settings.model_fields}
 # The service attributes this file may use (Compose specification); a typo is not one of them.
 SERVICE_KEYS = {"image", "build", "restart", "env_file", "stop_grace_period", "command",
-                "environment", "volumes", "depends_on", "profiles", "expose", "healthcheck"}
+                "environment", "volumes", "depends_on", "profiles", "expose", "healthcheck",
+                "ports"}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,9 @@ def test_services_and_profiles(compose: dict[str, Any]) -> None:
     for name, service in found.items():
         assert set(service) <= SERVICE_KEYS, (name, set(service) - SERVICE_KEYS)
         assert service["restart"] == "unless-stopped"
+        # published to the host's loopback only (a reverse proxy faces the network)
+        assert all(str(p).startswith("127.0.0.1:") for p in service.get("ports", [])), name
+    assert found["bot"]["ports"] == ["127.0.0.1:8080:8080"]  # the web app of `run`
 
 
 def test_volumes_are_declared_and_the_data_folder_is_the_images(

@@ -151,7 +151,7 @@ def test_the_wheel_holds_our_packages_and_builds_without_a_warning(install: Inst
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"bot", "facilitation", "portal", "storage", "transcripts", "yishitang"}
     assert "storage/migrations/env.py" in names and "yishitang/py.typed" in names
-    assert {"portal/templates/screen.html", "portal/static/screen.js"} <= set(names)
+    assert {"portal/templates/screen.html", "portal/static/live.js"} <= set(names)
     assert any(n.startswith("storage/migrations/versions/") for n in names)
     assert "License-Expression: MIT" in meta.splitlines()
     assert 'Requires-Dist: faster-whisper<2,>=1.1; extra == "whisper"' in meta.splitlines()

@@ -333,11 +333,43 @@ async def test_0011_gives_old_sessions_a_screen_code_and_goes_back(empty_db_url:
             codes = (await connection.exec_driver_sql(
                 "SELECT screen_code FROM sessions")).scalars().all()
             assert len(set(codes)) == 2 and all(c and len(c) >= 20 for c in codes)
-            assert await connection.run_sync(_differences) == []
         await asyncio.to_thread(migrate.downgrade, url, "0010")
         async with engine.connect() as connection:
             columns = await connection.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("sessions")})
         assert "screen_code" not in columns and "code" in columns
+    finally:
+        await engine.dispose()
+
+
+async def test_0012_web_room_up_and_down(empty_db_url: str) -> None:
+    """0012 adds the web's participants (a token's hash), console links, the closing shown on
+    the screen and the room's notices; back to 0011 they go, the people and sessions stay;
+    up again, the schema is the row classes'."""
+    url = empty_db_url
+    await migrate.upgrade_async(url, "0011")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await _a_closed_session(connection, ("C1",))
+        await migrate.upgrade_async(url)
+        async with engine.begin() as connection:
+            assert {"console_links", "room_notices"} <= await connection.run_sync(_tables)
+            await connection.exec_driver_sql(
+                "UPDATE people SET web_token_hash = 'abc'")
+            await connection.exec_driver_sql(
+                "INSERT INTO room_notices (session_id, chat_id, key, params, created_at) "
+                "SELECT id, chat_id, 'written', '{}', '2026-12-14 01:00:00+00' FROM sessions")
+        await asyncio.to_thread(migrate.downgrade, url, "0011")
+        async with engine.begin() as connection:
+            assert "room_notices" not in await connection.run_sync(_tables)
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM sessions")).scalar_one() == 1
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("people")})
+            assert "web_token_hash" not in columns
+        await migrate.upgrade_async(url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()

@@ -104,6 +104,7 @@ async def test_session_round_trip(uow_factory: UnitOfWorkFactory) -> None:
             next_hand_seq=7,
             next_contribution_seq=12,
             screen_code="s3cr3t-screen-code-0123",
+            closing_shown_at=at(31).astimezone(BEIJING),
         )
         session.events.append("not stored")
         await uow.sessions.add(session)

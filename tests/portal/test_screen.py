@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.catalog import t
 from facilitation import floor, record, services, voice
 from facilitation.model import TurnKind
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.services import Actor
-from portal.app import WebDeps, build_web_app
+from portal.app import RoomDeps, WebDeps, build_web_app
 from portal.notifier import ScreenNotifier
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
@@ -46,7 +47,7 @@ async def room(db_url: str) -> AsyncIterator[Room]:
         new_code=lambda: "ABCD2345", turn_limit_s=180, hall="平桥议事堂")
     assert session.screen_code is not None and len(session.screen_code) >= 20
     client = TestClient(TestServer(build_web_app(WebDeps(uow, lambda: NOW, notifier,
-                                                         poll_s=30.0))))
+                                                         poll_s=30.0, room=RoomDeps(t)))))
     await client.start_server()
     try:
         yield Room(uow, client, session.screen_code)
@@ -81,7 +82,7 @@ def _part(html: str, testid: str) -> str:
 async def test_an_unknown_code_is_a_404_page(room: Room) -> None:
     response = await room.client.get("/s/not-a-screen-code")
     assert response.status == 404
-    assert "未找到这个议事会" in await response.text()
+    assert "这个链接无效" in await response.text()
     assert (await room.client.get("/s/not-a-screen-code/events")).status == 404
 
 
@@ -98,19 +99,20 @@ async def test_the_screen_shows_the_floor_queue_signins_and_captions(room: Room)
     queue = _part(html, "queue").split("</ol>")[0]
     assert "李四" in queue and "提问" in queue and "住建局" in queue and "张三" not in queue
     signins = _part(html, "signin-count").split("</section>")[0]
-    assert ">4<" in signins  # the moderator and three residents
+    # the moderator and three residents
+    assert "已签到 <span class=\"total\">4</span> 人" in signins
     captions = _part(html, "captions").split("</section>")[0]
     assert "楼里老人多，电梯很急" in captions
     assert "旁听者的闲聊" not in captions  # a comment from the table is not a caption
     assert "正在转写…" in captions  # the voice turn, until its transcript is in
     # a written submission, as the bot relays it to the group (bot/handlers/texts.py)
     assert "赵五（书面发言）：</span>书面意见：加装费用分摊" in captions
-    assert "/static/screen.js" in html
+    assert "/static/live.js" in html
     assert not any(str(a.user_id) in html for a in (MODERATOR, ZHANG, LI, ZHAO))
 
 
 async def test_the_vendored_script_is_served(room: Room) -> None:
-    response = await room.client.get("/static/screen.js")
+    response = await room.client.get("/static/live.js")
     assert response.status == 200 and "EventSource" in await response.text()
 
 
