@@ -564,3 +564,14 @@ def test_a_units_judgement_before_it_takes_the_task_on() -> None:
 def test_a_unit_named_before_contacting_another() -> None:
     """"请X联系Y，……": X is the unit, Y is not part of its name."""
     assert unit_at("青山镇志愿者协会联系镇卫生院") == "青山镇志愿者协会"
+
+
+# Round z (issue 8): general rules, each with sentences of our own.
+
+def test_a_business_pledging_its_counted_means_takes_the_task_on() -> None:
+    """"我们厂出三台吊车，下周五前把……": the means it puts in, then the dated task, is the
+    company's item (厂 is a unit's kind as 公司 is)."""
+    found = actions("老板", "response", "我们公司出三台吊车、一台叉车，下周五前把仓库门口的"
+                    "旧集装箱全部吊走，费用公司自己承担。")
+    assert summary(found) == [("青山镇顺达物流有限公司", "下周五前", date(2026, 5, 29))]
+    assert found[0].text.startswith("出三台吊车")

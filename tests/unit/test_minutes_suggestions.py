@@ -599,3 +599,84 @@ def test_points_that_tell_the_speakers_troubles_propose_nothing() -> None:
     text = ("这个大家可以去打听。我们难处也有，一是钱，收鸡蛋要付现钱，一季要垫几十万。"
             "二是人，喂鸡的师傅都六十多岁了。")
     assert proposals(text) == []
+
+
+# Round z (issue 8): plain talk, speech run together, hedges and fragments (made-up sentences).
+
+def test_points_announced_as_what_i_think_propose_without_a_cue() -> None:
+    """"就说我想的两条。一是……" heads the speaker's points: each one is a proposal, also in
+    plain words with no cue ("……就往外移……")."""
+    found = proposals("我文化不高，就说我想的两条。一是那几根电线杆，挡路的就往外移，一根杆子"
+                      "往外挪两米。二是挪好了，不准在杆子底下堆稻草。")
+    assert len(found) == 2 and "电线杆" in found[0]
+
+
+def test_can_it_be_followed_by_the_speakers_doubt_is_no_proposal() -> None:
+    """"能不能……，我不敢打包票": whether it can be done, in doubt."""
+    assert proposals("工钱这一块，能不能全都免掉，我不敢打包票，回头再说") == []
+    assert proposals("能不能都按老价钱算，说不准") == []
+
+
+def test_the_setting_left_before_an_offer_is_no_fragment() -> None:
+    """"二是雨季那一个月，我们水利站可以……": with the offer gone, the time left says nothing."""
+    found = proposals("我补充两点。一是渠道里的淤泥要赶在雨季前清掉。二是雨季那一个月，"
+                      "我们水利站可以派两个人守闸。", own="石桥镇水利站")
+    assert found == ["渠道里的淤泥要赶在雨季前清掉"]
+
+
+def test_what_to_make_it_into_with_its_prohibition_is_a_prescription() -> None:
+    """"……修成砖的，别用铁皮": how it is to be built, and what not to do."""
+    found = proposals("还有，围墙砌成砖的，别用铁皮，一刮风就哗哗响。")
+    assert len(found) == 1 and found[0].startswith("围墙砌成砖的，别用铁皮")
+    assert proposals("那堵墙早就砌成了，别提了。") == []
+
+
+def test_asking_leave_to_speak_is_a_courtesy_not_a_question() -> None:
+    """"我能不能说一句，X能不能……": the second 能不能 proposes; asking leave is no question
+    of it, nor a proposal."""
+    assert proposals("我能不能说一句，门卫的夜班费能不能提一点") == ["门卫的夜班费提一点"]
+    assert proposals("插一句，食堂的菜价能不能降一点") == ["食堂的菜价降一点"]
+
+
+def test_a_frame_said_without_a_pause_introduces_its_proposal() -> None:
+    """"我的建议是在……装……" (speech recognition writes no comma after 是)."""
+    found = proposals("晚上那里黑得很，我的建议是在桥头那个路口装两盏路灯，再刷一道反光漆")
+    assert len(found) == 1 and found[0].startswith("在桥头那个路口装两盏路灯")
+    # a header stays a header: "我的想法是这样的：" introduces what follows its colon
+    assert proposals("我的想法是这样的：每个组选一个联络员，每月碰一次头。") == [
+        "每个组选一个联络员，每月碰一次头"]
+
+
+def test_an_offers_terms_end_where_the_speaker_introduces_the_proposal() -> None:
+    """"我们愿意……，但是有个条件，……，所以我的建议是，……": the proposal after the offer
+    stands."""
+    found = proposals("我们愿意免费上门收旧衣服，但是有个条件，要叠好装袋，所以我的建议是，"
+                      "每个小区在物业门口放一个旧衣回收箱")
+    assert found == ["每个小区在物业门口放一个旧衣回收箱"]
+
+
+def test_might_as_well_proposes_but_not_in_a_story() -> None:
+    """"干脆就……" says what to do instead; "他干脆不来了" tells."""
+    found = proposals("报名表太复杂了，干脆就改成扫码登记")
+    assert len(found) == 1 and found[0].endswith("改成扫码登记")
+    assert proposals("上次开会人太少，老刘干脆不来了") == []
+
+
+def test_so_much_for_so_much_is_no_question() -> None:
+    """"用多少报多少" is a rule, not a question of how much: the prescription stands."""
+    found = proposals("燃油费要按实际里程补，用多少报多少，不要按人头平摊")
+    assert len(found) == 1 and "用多少报多少" in found[0]
+    assert proposals("燃油费要按实际里程补，一年报多少，不要按人头平摊") == []
+
+
+def test_points_that_answer_a_why_question_are_reasons() -> None:
+    """"为什么不愿意？我们问了，有两条：一是……二是……": the points are the reasons."""
+    text = ("年轻人为什么不愿意回村？我们问了一圈，归纳了两条：一是工资要比城里低一半，"
+            "二是孩子上学要跑十几里路。")
+    assert proposals(text) == []
+
+
+def test_a_need_said_as_a_noun_is_no_cue() -> None:
+    """"这确实是居民的迫切需要": a statement of need, no proposal."""
+    assert proposals("刚才说的充电桩，确实是居民的迫切需要") == []
+    assert proposals("我们迫切需要在村口建一个充电站") != []

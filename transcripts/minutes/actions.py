@@ -295,8 +295,8 @@ def _opening(text: str, who: Speaker, dated: bool) -> tuple[str, str | None] | N
 
 
 def _named_own(said: str, rest: str) -> bool:
-    """"我们局" / "我们公司" (the pronoun and the unit's kind), then what it does."""
-    return bool(re.fullmatch(r"(?:我们|咱们)(?:局|公司|单位|所|队|站|中心|办)(?:里|这边)?", said)
+    """"我们局" / "我们厂里" (the pronoun and the unit's kind), then what it does."""
+    return bool(re.fullmatch(rf"(?:我们|咱们|俺们){OWN_UNIT}(?:里|这边)?", said)
                 and OWN_PREDICATE.match(rest))
 
 

@@ -21,7 +21,9 @@ structure that reads them.
   title (……的几个问题), a courtesy (请主持人谅解), a question reported (问他们能不能……), a
   sentence closed by a rhetorical question (……，谁愿意), a statement (这是……的), "should have
   it" with nothing after (……都应该有), whether a unit takes it on (能不能认下来), an offer on
-  the condition that others need it (业委会如果需要，我们……).
+  the condition that others need it (业委会如果需要，我们……), a 能不能 said in doubt (……，我不敢
+  打包票), the points that answer a why-question (为什么不愿意？一是……), a need said as a
+  noun (群众的迫切需要), asking leave to speak (我能不能说一句).
 - Context: a cue clause in which the speaker introduces the proposal (我建议, 我看, 我的想法是)
   opens it; the story before it is left out, but for the thing it is about named right
   before; what leads up to the proposal the speaker then introduces as theirs ("……，关键在
@@ -71,22 +73,28 @@ OBLIGATION = re.compile(
     r"(?:^|[，,])(?:还|就)?得[^，,。]{1,24}?才(?:行|好|可以)|"
     r"(?:^|[，,]|我们|咱们|大家|政府|部门|[镇乡村县区市]里|社区|街道)(?:也|还|完全)?"
     r"可以(?!说|看|想象|理解|吧|吗|啊|呀)|要求(?=[^，。]{0,6}?(?:尽快|尽早|把|将|对|给|在))|"
-    r"(?:^|[，,])(?:那|就|还是|我看)?(?:赶紧|赶快|抓紧|干脆)把")
+    r"(?:^|[，,])(?:那|就|还是|我看)?(?:赶紧|赶快|抓紧|干脆)把|"
+    # "干脆就简化成……": "might as well", what to do instead (not a story: "他干脆不来了")
+    r"(?:^|[，,])(?:那|还是|我看)?干脆(?:就)?(?![不没])(?=[^，,。了]{2,}(?:[，,。]|$))")
 # Once the speaker is proposing, a third party named at the start of a sentence may be asked
 # to act: "学校可以组织……" (before that, "孩子们可以在操场上玩" only tells).
 MAY = re.compile(_SUBJECT_MAY)
 WEAK = re.compile(r"(?<!不一定)(?<!不一定都)(?<![主重只就想我人需])"
                   r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|(?<!(?<![倒还就])是)可以|"
-                  r"(?<!不)需要(?![\d两三四五六七八九十百千万几])")
+                  # (not a need, said as a noun: "是群众的迫切需要")
+                  r"(?<![不的])(?<!的迫切)需要(?![\d两三四五六七八九十百千万几])")
 # ("我看" with no more than a short object to the clause's end reads: "结果我看通报")
 INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])(?![^，,。；;\s]{1,4}(?:[，,。；;]|$))|"
                          r"我们觉得|我们认为|(?<!不)一定|"
-                         r"关键是要|迫切|还是要|还得|得赶紧")
+                         r"关键是要|(?<!的)迫切|还是要|还得|得赶紧")
 # Cues that may only ask ("能不能告诉我们……"): with an asking word they do not propose.
 QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|是否可以|可否|是不是能)$")
 # Asking words that ask wherever they are said, and those ("多少" "有没有") that ask only
 # next to the cue ("能不能说一下，一年有多少"; not "能不能装个闸，……，上坑多少，下坑多少").
-ASKING_NEAR = re.compile(r"多少|几次|哪些|有没有|多久|多长时间")
+# ... so does the speaker's doubt said right after it ("能不能都办到，我不敢打包票"): whether it
+# can be done, in doubt, not a proposal.
+ASKING_NEAR = re.compile(r"多少|几次|哪些|有没有|多久|多长时间|"
+                         r"打包票|不敢保证|保证不了|说不准|说不好|不好说|拿不准|吃不准")
 ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
                     r"为什么(?!(?:就|还)?不)|谁来|归谁|进展|在于|取决于|告诉|介绍|说一下|说说|讲一下|"
                     r"讲讲|[说讲]一[说讲]|解释|回答|不知道")
@@ -156,9 +164,15 @@ WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
 ALTERNATIVE = re.compile(r"是[^，,。]{1,12}[，,]还是")
 # A question said as "A不A" ("报不报" "修不修"): it asks which.
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
-ASKS = re.compile(r"(?<![好十])几[点个天时次]|(?<!了)多少|会不会|是不是|有没有|吗|什么|怎么|哪")
-# A clause that tells what to do with something: "先把……".
-IMPERATIVE = re.compile(r"^(?:先|再|就|都)?把")
+# (not "收多少补多少": so much for so much, a rule, not a question)
+ASKS = re.compile(r"(?<![好十])几[点个天时次]|"
+                  r"(?<!了)(?<!多少.)(?<!多少..)多少(?![^，,。、]{1,3}多少)|"
+                  r"会不会|是不是|有没有|吗|什么|怎么|哪")
+# A clause that tells what to do with something: "先把……", or what to make it into, the way
+# it is to be built ("围墙砌成砖的，别用铁皮": with its prohibition, a prescription; not a
+# story: "修成了").
+IMPERATIVE = re.compile(r"^(?:先|再|就|都)?把|"
+                        r"^[^，,了]{0,10}?(?:修|建|做|改|换|铺|砌|刷|装)成(?![了过])[^，,了]{1,10}$")
 
 # Frames: a header ("我的建议是两条"), an introduction ("我建议，" "不如这样，"), remarks.
 FRAME = re.compile(
@@ -181,9 +195,13 @@ COUNTED = re.compile(r"有(?P<count>[两二三四五六几])(?:个|条|点|项|�
                      r"(?:可以|值得|应该|不妨)")
 SAYING = re.compile(r"^(?:所以|因此|那么|那)?(?:我|我们)(?:就|也|再|还)?"
                     r"(?:想说|要说|说|想提|提)(?:一下)?(?:的是)?$")
-TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:今天|这里|在这里)?(?:就|再|也|想|简单|书面)*"
+TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:今天|这里|在这里)?"
+                  r"(?:就|再|也|想|简单|书面|接着)*"
                   r"(?:从[^，]{1,16}?)?"
-                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的))"
+                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)"
+                  # "说我想的两条": the speaker's own points, said the plain way
+                  r"(?:(?:我|我们)(?:想|考虑|琢磨)(?:到)?的)?"
+                  r"[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的))"
                   r"(?:[^，,。]{1,6}的)?(?P<noun>意见|看法|体会)?$")
 # A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
 COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
@@ -269,6 +287,9 @@ COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]|[一二三�
 TROUBLES = re.compile(r"^[^，,]{0,6}(?:难处|困难|难题|苦处|难点|问题)(?:也|还|主要|就|比较)?"
                       r"(?:有|是|在于|集中|突出)"
                       r"(?:[两二三四五六几](?:个|条|点|方面))?[：:]?$")
+# A question why ("为什么不愿意？" "为啥没人管"): the points counted right after it answer it, they
+# give reasons (一是怕……，二是……), unless one proposes explicitly.
+WHY = re.compile(r"(?:为什么|为啥|咋)(?:不|没|会|要|老是|总是)")
 # A point added to the speaker's own ("还有一条，" "再一个，"), or the first of the speaker's own
 # said the spoken way ("头一个，"), not counted off a list told.
 ONE_MORE = re.compile(r"^(?:(?:但是|不过|另外)?还有一|再一个|头一(?:个|条|点))")
@@ -308,6 +329,16 @@ BARE_DO = re.compile(r"^(?:办|做|行|搞|弄|解决|落实|实现|做到|办�
                      r"同意|批|批准|表态|管|兑现)(?:一下)?$")
 # A point's headline that names only its topic ("3. 关于移交。"): the next sentence says it.
 TOPIC_ONLY = re.compile(r"^(?:关于|对于|至于)[^，,。]{1,14}$")
+# Asking leave to speak ("我能不能说一句" "插一句啊"): a courtesy to the room, no proposal.
+# (not "说句良心话": an idiom that goes on with what is said)
+LEAVE = re.compile(r"^(?:我)?(?:也|再)?(?:能不能|可不可以|可以)?"
+                   r"(?:插一?|(?:说|讲|补充?)[一两几])句$")
+# A frame said without a pause before the proposal ("我的建议是在溪边装一个……", as speech
+# recognition writes it): the frame ends at its 是, as if a comma followed; not a header
+# ("我的想法是这样的：" "我的建议是两条").
+FRAME_RUN = re.compile(r"(?:^|(?<=[，,。！？!?；;\s]))(?:所以|那)?(?:我|我们)的?"
+                       r"(?:建议|想法|意思|提议)(?:就)?是(?=[^，,。：:；;！？!?\s的])"
+                       r"(?!这样|这么|如下|以下|[一两二三四五六几]+[条点个项])")
 # Thanks and sign-offs ("谢谢大家" "就这些"): what follows a point is not its detail.
 COURTESY = re.compile(r"^(?:谢谢|感谢|多谢|就这些|就说这些|我就说这些|我说完了|完毕)")
 # The words that open a headline's detail ("具体来说，……"): not part of the proposal.
@@ -343,8 +374,12 @@ OWN_PROPOSAL = re.compile(r"我(?:的)?(?:建议|想法|意见是|提议)")
 # 年底前……" "这是今天部门的承诺"): the item restates it, whatever words it keeps.
 REFERS_BACK = re.compile(r"按(?:刚才|今天)|(?:刚才|今天)[^，,。；;]{0,8}?(?:表的态|说的)|"
                          r"表(?:了|过)?(?:的)?态|承诺|答应的")
-# What "我们局" / "我们公司" goes on to say it does ("我们局纳入……" "我们公司正在……").
-OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立即|全部|统一|正在|准备)")
+# What "我们局" / "我们公司" goes on to say it does ("我们局纳入……" "我们公司正在……"), or the
+# means it puts in, counted ("我们厂出三台吊车" "我们站派两个人"): a unit pledging its own
+# machines, people or money is taking the task on.
+OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立即|全部|统一|正在|准备|"
+                           r"(?:出|派|抽调?|拿出)(?=[\d一二两三四五六七八九十几]+(?:个|台|辆|名|人|"
+                           r"套|支|万|千)))")
 # A deadline's clause that points back to what was just said ("……，这个一个月内完成").
 POINTS_BACK = re.compile(r"^(?:这个|这些|这项|这件事?|这块|以上)(?:工作|事情?)?")
 # A duty set by others (上级要求, 按照文件): what the rules say, not a pledge of the speaker's.
@@ -626,7 +661,9 @@ def without_offers(piece: str) -> str:
         if OFFER.search(clause) or (BARE_OFFER.search(clause) and not explicit(piece[:at])):
             after = piece[pos:]  # the offer's terms ("具体入多少要回去商量") go with it, up to
             # what others are asked to do ("由社区安排……") or a proposal made explicitly
-            rest = next((c for c in clauses(after) if OTHERS_DO.match(c) or explicit(c)), None)
+            # ... or what the speaker introduces as their proposal ("所以我的建议是，……")
+            rest = next((c for c in clauses(after)
+                         if OTHERS_DO.match(c) or explicit(c) or OPENS.match(c)), None)
             after = after[after.find(rest):] if rest else ""
             piece = piece[:at] + ("，" + after if after else "")
             pos = at
@@ -678,8 +715,13 @@ def _asks_near(text: str, m: re.Match[str]) -> bool:
     """Near the cue, an asking word, an "A不A" question ("……，镇里支持不支持") or a bare verb
     ("能不能办"): the cue asks."""
     near = _near(text, m.start())
-    return bool(ASKING_NEAR.search(near) or A_NOT_A.search(near.replace(m.group(), "", 1))
+    return bool(ASKING_NEAR.search(near) or A_NOT_A.search(_CUE_WORDS.sub("", near))
                 or BARE_DO.match(_clause_after(text, m.end())))
+
+
+# The asking cues themselves, left out before an "A不A" question is looked for near a cue: a
+# second "能不能" in the next clause ("……能不能说一句，补贴能不能涨一点") asks nothing.
+_CUE_WORDS = re.compile(r"能不能|可不可以|是不是(?:可以|能)")
 
 
 def _clause_after(text: str, at: int) -> str:

@@ -47,8 +47,10 @@ from transcripts.minutes.cues import (
     CUE_END,
     DETAIL_LEAD,
     EXPLICIT,
+    FRAME_RUN,
     INTENSIFIER,
     LEAD,
+    LEAVE,
     LINK,
     LIST,
     MAY,
@@ -89,6 +91,7 @@ from transcripts.minutes.cues import (
     VAGUE,
     WEAK,
     WHOM,
+    WHY,
     WISH,
     explicit,
     find_frame,
@@ -139,6 +142,8 @@ class _State:
     done: bool = False  # such a list's last item was just read: what follows is a new point
     proposed: bool = False  # the speaker has made a proposal in this turn
     troubles: bool = False  # the points being counted tell problems ("难处也有，一是……")
+    # the sentence before asked why ("为什么不愿意？"): the points that answer it are reasons
+    why: bool = False
     # the points announced are remarks ("补充两点。……"): what follows unnumbered is not one
     remark_list: bool = False
     pledging: bool = False  # the speaker announced pledges ("但是眼前的问题不能等，我表个态：")
@@ -229,7 +234,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     forward as such (explicitly, or by a frame or the list it is an item of); ``state``: the
     list."""
     if marker(piece) is None:
-        state.troubles = bool(TROUBLES.search(clauses(piece)[-1])) if clauses(piece) else False
+        state.troubles = (bool(TROUBLES.search(clauses(piece)[-1])) if clauses(piece) else False)\
+            or state.why
     elif state.troubles and not strong(piece):
         announced = find_frame(strip_marker(piece))
         if announced is None or not announced.announces:
@@ -445,9 +451,16 @@ def without_own_offers(piece: str, own: str | None, company: bool = False) -> st
             rest = next((c for c in parts[i + 1:] if OTHERS_DO.match(c) or explicit(c)), None)
             kept = piece[:at].rstrip("，,、：: ")
             if rest is None:
-                return kept
+                return kept if _says_something(kept) else ""
             return kept + ("，" if kept else "") + piece[piece.find(rest, pos):]
     return piece
+
+
+def _says_something(kept: str) -> bool:
+    """What is left before an offer says something of its own: a cue, or words enough for a
+    proposal; a bare setting ("二是雨季那一个月，我们水利站可以……") is the offer's when or where."""
+    body = PUNCT.sub("", strip_marker(kept))
+    return bool(strong(body) or WEAK.search(body)) or len(body) >= MIN_CHARS
 
 
 def _own_side(name: str, own: str | None, company: bool) -> bool:
@@ -509,6 +522,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
     """The proposals made in one turn's text, in order; ``own``: the unit the speaker works
     for, whose offers are left out; ``company``: the speaker speaks for a business."""
     state, found, item = _State(), [], 0
+    text = FRAME_RUN.sub(r"\g<0>，", text)
     said, series = sentences(text), in_series(text)
     detail_of: set[int] = set()  # sentences read as the detail of the point before them
     scope = False  # "我建议……；" scopes over the series its semicolon goes on with
@@ -519,7 +533,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
         if n in detail_of or _asked_among(said, n) or _rhetorical(sentence):
             continue
         pieces = [without_own_tasks(without_own_offers(without_offers(
-            without_later_commitments(p)), own, company))
+            without_later_commitments(_without_leave(p))), own, company))
                   for p in split_items(sentence)]
         if counted and pieces and pieces[0] and marker(pieces[0]) is None:
             pieces[0] = counted + pieces[0]  # the point goes on: "改造完成以后，要签订……"
@@ -529,6 +543,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
         numbered = numbered or any(marker(piece) for piece in filter(None, pieces))
         state.numbered_ahead = not numbered and last_marked > n
         state.following = said[n + 1] if n + 1 < len(said) else ""
+        state.why = n > 0 and bool(WHY.search(said[n - 1])) and not explicit(said[n - 1])
         for piece in filter(None, pieces):
             item += marker(piece) is not None or state.done
             state.done = False
@@ -548,6 +563,14 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
                 found.append(_Found(words, got[1], item, got[2], _opens(piece)))
     return _distinct([f.text for f in _prefer_explicit(found)
                       if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+
+
+def _without_leave(piece: str) -> str:
+    """The piece without the clauses that ask leave to speak ("我能不能说一句，……")."""
+    parts = clauses(piece)
+    if not any(LEAVE.match(PARTICLE.sub("", c)) for c in parts):
+        return piece
+    return "，".join(c for c in parts if not LEAVE.match(PARTICLE.sub("", c)))
 
 
 def _rhetorical(sentence: str) -> bool:
