@@ -18,7 +18,6 @@ participant who raised the item.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from zoneinfo import ZoneInfo
 
@@ -155,50 +154,24 @@ def owed_messages(notices: tuple[Notice, ...], default_language: str) -> list[Ow
     return owed
 
 
-class ItemNotifier:
-    """Writes the notices items' events owe and has the outbox send them; a loop like the
-    timekeeper's."""
+class ItemNotifier(sending.ClaimingSender[Taken]):
+    """Writes the notices items' events owe and has the outbox send them."""
+
+    where = "item notices"
 
     def __init__(self, deps: BotDeps, outbox: Outbox, max_wait_s: float = 60.0,
                  batch: int = 100) -> None:
-        self._deps, self._outbox = deps, outbox
-        self._max_wait_s, self._batch = max_wait_s, batch
-        self._wake = asyncio.Event()
+        super().__init__(deps.health, outbox, max_wait_s, batch)
+        self._deps = deps
 
-    def kick(self) -> None:
-        """An item changed (committed): its events' notices are owed now."""
-        self._wake.set()
-
-    async def owe(self) -> Taken:
-        """Claim the next batch of events and write the notices they owe, in one
-        transaction; nothing is sent here."""
+    async def take(self) -> tuple[Taken, list[Owed]]:
         deps = self._deps
+        taken = await take_notices(deps.uow(), now=deps.clock(), staff=deps.staff_user_ids,
+                                   tz=ZoneInfo(deps.timezone), limit=self._batch)
+        return taken, owed_messages(taken.notices, deps.language)
 
-        async def take() -> tuple[Taken, list[Owed]]:
-            taken = await take_notices(deps.uow(), now=deps.clock(), staff=deps.staff_user_ids,
-                                       tz=ZoneInfo(deps.timezone), limit=self._batch)
-            return taken, owed_messages(taken.notices, deps.language)
+    def claimed(self, taken: Taken) -> int:
+        return taken.events
 
-        return await sending.owe(self._outbox, take)
-
-    async def tick(self) -> int:
-        """Every event owed, batch after batch; then send. Returns the notices written."""
-        written = 0
-        while True:
-            taken = await self.owe()
-            written += len(taken.notices)
-            if taken.events < self._batch:
-                break
-        if written:
-            log.info("%d notices of items' changes written", written)
-            await self._outbox.send_pending()
-        return written
-
-    async def run(self) -> None:
-        async def tick() -> float:
-            await self.tick()
-            return self._max_wait_s
-
-        await sending.keep_ticking(tick, wake=self._wake, health=self._deps.health,
-                                   where="item notices", retry_s=self._max_wait_s, logger=log,
-                                   failed="writing the notices of items failed")
+    def written(self, taken: Taken) -> int:
+        return len(taken.notices)

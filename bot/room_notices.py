@@ -12,7 +12,6 @@ the commit, the notices are still unclaimed; after it, each message is sent once
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from bot import sending
@@ -47,46 +46,23 @@ def owed_messages(messages: tuple[RoomMessage, ...]) -> list[Owed]:
     return [notice_row(m.chat_id, room_text(m)) for m in messages]
 
 
-class RoomNoticeSender:
+class RoomNoticeSender(sending.ClaimingSender[TakenNotices]):
     """Writes the messages the web's room notices owe and has the outbox send them."""
+
+    where = "room notices"
 
     def __init__(self, deps: BotDeps, outbox: Outbox, max_wait_s: float = 5.0,
                  batch: int = 100) -> None:
-        self._deps, self._outbox = deps, outbox
-        self._max_wait_s, self._batch = max_wait_s, batch
-        self._wake = asyncio.Event()
+        super().__init__(deps.health, outbox, max_wait_s, batch)
+        self._deps = deps
 
-    def kick(self) -> None:
-        """Something committed: a room notice may be owed now."""
-        self._wake.set()
-
-    async def owe(self) -> TakenNotices:
+    async def take(self) -> tuple[TakenNotices, list[Owed]]:
         deps = self._deps
+        taken = await take_room_notices(deps.uow(), now=deps.clock(), limit=self._batch)
+        return taken, owed_messages(taken.messages)
 
-        async def take() -> tuple[TakenNotices, list[Owed]]:
-            taken = await take_room_notices(deps.uow(), now=deps.clock(), limit=self._batch)
-            return taken, owed_messages(taken.messages)
+    def claimed(self, taken: TakenNotices) -> int:
+        return taken.claimed
 
-        return await sending.owe(self._outbox, take)
-
-    async def tick(self) -> int:
-        """Every notice owed, batch after batch; then send. Returns the messages written."""
-        written = 0
-        while True:
-            taken = await self.owe()
-            written += len(taken.messages)
-            if taken.claimed < self._batch:
-                break
-        if written:
-            log.info("%d messages for what was done on the web written", written)
-            await self._outbox.send_pending()
-        return written
-
-    async def run(self) -> None:
-        async def tick() -> float:
-            await self.tick()
-            return self._max_wait_s
-
-        await sending.keep_ticking(tick, wake=self._wake, health=self._deps.health,
-                                   where="room notices", retry_s=self._max_wait_s, logger=log,
-                                   failed="writing the group's messages of the web failed")
+    def written(self, taken: TakenNotices) -> int:
+        return len(taken.messages)

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from telegram import InlineKeyboardMarkup
 
@@ -24,6 +24,7 @@ from bot.limits import Priority
 from bot.outbox import Outbox, Owed
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def notice_row(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Owed:
@@ -82,3 +83,59 @@ async def keep_ticking(tick: Callable[[], Awaitable[float]], *, wake: asyncio.Ev
         await wait_or_timeout(wake, wait)
         if idle is not None:
             idle.clear()
+
+
+class ClaimingSender(Generic[T]):
+    """A loop that claims what is owed in the database, batch after batch, writes the
+    messages it owes as outbox rows in the same transaction (``owe``), and has the outbox
+    send them: woken by ``kick`` after a commit of this process, every ``max_wait_s``
+    anyway (other processes change things too), catching up at start. Subclasses say how
+    to take a batch (``take``), and how many it claimed and wrote (``claimed``/``written``)."""
+
+    where = "notices"  # for the health report and the log
+
+    def __init__(self, health: Health, outbox: Outbox, max_wait_s: float,
+                 batch: int = 100) -> None:
+        self._health, self._outbox = health, outbox
+        self._max_wait_s, self._batch = max_wait_s, batch
+        self._wake = asyncio.Event()
+
+    def kick(self) -> None:
+        """Something committed: something may be owed now."""
+        self._wake.set()
+
+    async def take(self) -> tuple[T, list[Owed]]:
+        raise NotImplementedError
+
+    def claimed(self, taken: T) -> int:
+        raise NotImplementedError
+
+    def written(self, taken: T) -> int:
+        raise NotImplementedError
+
+    async def owe(self) -> T:
+        """Claim the next batch and write what it owes, in one transaction; nothing is
+        sent here."""
+        return await owe(self._outbox, self.take)
+
+    async def tick(self) -> int:
+        """Everything owed, batch after batch; then send. Returns the messages written."""
+        written = 0
+        while True:
+            taken = await self.owe()
+            written += self.written(taken)
+            if self.claimed(taken) < self._batch:
+                break
+        if written:
+            log.info("%s: %d messages written", self.where, written)
+            await self._outbox.send_pending()
+        return written
+
+    async def run(self) -> None:
+        async def tick() -> float:
+            await self.tick()
+            return self._max_wait_s
+
+        await keep_ticking(tick, wake=self._wake, health=self._health, where=self.where,
+                           retry_s=self._max_wait_s, logger=log,
+                           failed=f"writing the {self.where} failed")

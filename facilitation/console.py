@@ -26,7 +26,13 @@ from facilitation.model import (
 )
 from facilitation.ports import ConsoleLink, UnitOfWork
 from facilitation.screen import CAPTION_KINDS
-from facilitation.services import Actor, new_screen_code, open_session_in, person_for
+from facilitation.services import (
+    Actor,
+    locked_for_runner,
+    new_screen_code,
+    open_session_in,
+    person_for,
+)
 from facilitation.session import Session
 from facilitation.web_room import new_token, token_hash
 
@@ -83,19 +89,11 @@ def require_current(found: Console) -> None:
     found.session.require_open()
 
 
-async def _runner(uow: UnitOfWork, session_id: int, actor: Actor) -> Session:
-    session = await uow.sessions.lock(session_id)
-    if session is None:
-        raise NotFound("no_session")
-    session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
-    return session
-
-
 async def set_web_signin(uow: UnitOfWork, *, session_id: int, actor: Actor,
                          open_: bool) -> None:
     """Whether newcomers may still sign in on the phone page (those in stay in)."""
     async with uow:
-        session = await _runner(uow, session_id, actor)
+        session, _ = await locked_for_runner(uow, session_id, actor)
         session.require_open()
         session.web_signin_open = open_
         await uow.sessions.save(session)
@@ -117,7 +115,7 @@ async def show_closing(uow: UnitOfWork, *, session_id: int, actor: Actor, now: d
                        shown: bool) -> Session:
     """The moderator shows (or hides) the closing, consensus and follow-up, on the screen."""
     async with uow:
-        session = await _runner(uow, session_id, actor)
+        session, _ = await locked_for_runner(uow, session_id, actor)
         before = session.closing_shown_at
         if shown and before is not None and now <= before:  # each showing is a new one:
             now = before + timedelta(microseconds=1)  # the screen reads the draft again
@@ -133,11 +131,7 @@ async def remove_web_participant(uow: UnitOfWork, *, session_id: int, person_id:
     the floor, their browser's token revoked (back only as a newcomer with the code, while
     web sign-in is open, in the moderator's sight)."""
     async with uow:
-        session = await uow.sessions.lock(session_id)
-        if session is None:
-            raise NotFound("no_session")
-        moderator = await person_for(uow, actor)
-        session.require_runner(moderator, staff=actor.is_staff)
+        session, moderator = await locked_for_runner(uow, session_id, actor)
         attendance = await uow.attendance.get(session_id, person_id)
         if attendance is None or attendance.method != SignInMethod.WEB:
             raise NotFound("person_not_found", ref=f"#{person_id}")

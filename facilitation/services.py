@@ -276,16 +276,24 @@ async def refuse_admission(uow: UnitOfWork, *, session_id: int, person_id: int,
         return person
 
 
+async def locked_for_runner(uow: UnitOfWork, session_id: int,
+                            actor: Actor) -> tuple[Session, Person]:
+    """The session, locked, and the actor's person, once the actor may run it (its
+    moderator, or staff as configuration says now)."""
+    session = await uow.sessions.lock(session_id)
+    if session is None:
+        raise NotFound("no_session")
+    runner = await person_for(uow, actor)
+    session.require_runner(runner, staff=actor.is_staff)
+    return session, runner
+
+
 async def admit(uow: UnitOfWork, *, session_id: int, person_id: int, actor: Actor,
                 now: datetime, remote: bool) -> SignedIn:
     """The moderator admits someone who asked to sign in with the code from outside the
     hall's group."""
     async with uow:
-        session = await uow.sessions.lock(session_id)
-        if session is None:
-            raise NotFound("no_session")
-        moderator = await person_for(uow, actor)
-        session.require_runner(moderator, staff=actor.is_staff)
+        session, moderator = await locked_for_runner(uow, session_id, actor)
         person = await uow.people.get(person_id)
         if person is None or person.telegram_user_id is None:
             raise NotFound("person_not_found", ref=f"#{person_id}")

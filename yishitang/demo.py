@@ -23,9 +23,9 @@ from transcripts.minutes.public import public_version
 from transcripts.minutes.render_docx import to_docx_bytes
 from transcripts.minutes.render_json import to_json
 from transcripts.minutes.render_md import to_markdown as to_markdown_minutes
-from yishitang.demo_web import Phone, free_port, phone
+from yishitang.demo_web import Phone, phone
 from yishitang.settings import Settings
-from yishitang.stage import Stage, staged
+from yishitang.stage import Stage, free_port, staged
 
 # The topic is also Whisper's prompt: naming 限购, 公积金 and 房企 is what gets the clips'
 # words right (see demo_audio/README.md).

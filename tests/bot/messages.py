@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from bot.sandbox.models import ApiCall
 
 
 def text(message: dict[str, Any]) -> str:
@@ -15,3 +18,12 @@ def button(message: dict[str, Any], data_prefix: str) -> str:
             if b.get("callback_data", "").startswith(data_prefix):
                 return str(b["callback_data"])
     raise AssertionError(f"no button {data_prefix} in {message.get('reply_markup')}")
+
+
+def sent_to(chat_id: int, needle: str) -> Callable[[ApiCall], bool]:
+    """For ``sandbox.wait_for_call("sendMessage", ...)``: a message to that chat saying
+    ``needle``."""
+    def sent(call: ApiCall) -> bool:
+        return (call.method == "sendMessage" and call.param("chat_id") == chat_id
+                and needle in str(call.param("text")))
+    return sent

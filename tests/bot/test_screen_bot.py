@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from facilitation.record import load_record
 from tests.bot.messages import text
 from tests.fakes import FakeTranscriber
 from tests.portal.sse import next_event, queue_of
-from yishitang.stage import Stage, staged
+from yishitang.stage import Stage, free_port, staged
 
 WEB_URL = "https://yishitang.example.org"
 
@@ -44,17 +43,9 @@ async def test_screen_is_refused_to_a_participant(stage: Stage) -> None:
     assert "只有本场主持人或工作人员可以这样做" in reply and "/s/" not in reply
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-
 async def test_run_serves_the_screen_beside_the_bot_and_it_follows_the_group(
         tmp_path: Path, sqlite_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),
                       web_port=port) as stage:
         stage.open_group("平桥议事堂", ["主持人", "张三"])

@@ -6,8 +6,7 @@ from the bot (a written submission relayed, the floor given, the close)."""
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,16 +14,9 @@ import aiohttp
 import pytest
 
 from bot.sandbox.sandbox import ApiCall
-from tests.bot.messages import text
+from tests.bot.messages import sent_to, text
 from tests.fakes import FakeTranscriber
-from yishitang.stage import Stage, staged
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from yishitang.stage import Stage, free_port, staged
 
 
 @dataclass
@@ -36,7 +28,7 @@ class Hall:
 
 @pytest.fixture
 async def hall(tmp_path: Path, db_url: str) -> AsyncIterator[Hall]:
-    port = _free_port()
+    port = free_port()
     async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber(),
                       web_port=port, web_url=f"http://127.0.0.1:{port}") as stage:
         stage.open_group("东头村议事堂", ["主持人", "李四"])
@@ -52,14 +44,9 @@ async def hall(tmp_path: Path, db_url: str) -> AsyncIterator[Hall]:
             yield Hall(stage, web, found.group(1))
 
 
-def _to_group(hall: Hall, needle: str) -> object:
-    group = hall.stage.group
-    assert group is not None
-
-    def sent(call: ApiCall) -> bool:
-        return (call.method == "sendMessage" and call.param("chat_id") == group.id
-                and needle in str(call.param("text")))
-    return sent
+def _to_group(hall: Hall, needle: str) -> Callable[[ApiCall], bool]:
+    assert hall.stage.group is not None
+    return sent_to(hall.stage.group.id, needle)
 
 
 async def test_the_phone_page_and_the_console_are_heard_in_the_group(hall: Hall) -> None:
@@ -104,7 +91,7 @@ async def test_console_is_refused_to_a_participant(hall: Hall) -> None:
 async def test_new_points_phones_to_the_public_web_address(tmp_path: Path,
                                                            sqlite_url: str) -> None:
     async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),
-                      web_port=_free_port(), web_url="https://yishitang.example.org") as stage:
+                      web_port=free_port(), web_url="https://yishitang.example.org") as stage:
         stage.open_group("东头村议事堂", ["主持人"])
         opened = text(await stage.ask("主持人", "/new 村道硬化"))
         code = re.search(r"会议码：([A-Z0-9]+)", opened)

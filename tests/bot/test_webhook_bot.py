@@ -6,7 +6,6 @@ stored but not handled when the process stopped is handled at the next start."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,19 +21,12 @@ from portal.webhook import PATH
 from tests.bot.messages import text
 from tests.fakes import FakeTranscriber
 from yishitang.bootstrap import build_runtime, running
-from yishitang.stage import BOT_TOKEN, BOT_USERNAME, Stage, stage_settings, staged
+from yishitang.stage import BOT_TOKEN, BOT_USERNAME, Stage, free_port, stage_settings, staged
 from yishitang.startup import ExitCode, StartupFailure
 
 SECRET = "webhook-Secret_0123456789abcdef"
 TOPIC = "老旧小区加装电梯"
 JSON = dict[str, Any]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _webhook(port: int) -> dict[str, Any]:
@@ -47,7 +39,7 @@ def _webhook(port: int) -> dict[str, Any]:
 @pytest.fixture
 async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
     async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber(),
-                      **_webhook(_free_port())) as s:
+                      **_webhook(free_port())) as s:
         s.open_group("平桥议事堂", ["主持人", "张三"])
         yield s
 
@@ -143,7 +135,7 @@ async def test_an_update_stored_but_not_handled_is_handled_at_the_next_start(
     sandbox.add_bot(BOT_TOKEN, BOT_USERNAME, "议事堂助手", can_read_all_group_messages=True)
     people = [sandbox.add_user(name) for name in ("主持人", "张三")]
     group = sandbox.add_group("平桥议事堂", people, bot_is_admin=True)
-    port = _free_port()
+    port = free_port()
     async with running_sandbox(sandbox) as served:
         settings = stage_settings(tmp_path, served.root_url, database_url=db_url,
                                   **_webhook(port))
@@ -177,7 +169,7 @@ async def test_an_update_stored_but_not_handled_is_handled_at_the_next_start(
 
 async def test_a_webhook_telegram_refuses_stops_the_start_with_a_clear_line(
         tmp_path: Path, sqlite_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     settings = {**_webhook(port), "webhook_url": "http://yishitang.example.org"}
     with pytest.raises(StartupFailure) as info:
         async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),

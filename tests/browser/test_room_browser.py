@@ -10,8 +10,7 @@ Every page passes axe-core with no serious violations; screenshots go to tests/a
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +19,10 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
 from bot.sandbox.sandbox import ApiCall
-from tests.bot.messages import text
+from tests.bot.messages import sent_to, text
 from tests.browser.harness import axe_violations, snap
 from tests.fakes import FakeTranscriber
-from yishitang.stage import Stage, staged
+from yishitang.stage import Stage, free_port, staged
 
 TOPIC = "村道硬化"
 WAIT_MS = 5_000  # a live update is expected well within a second; bounded, never a sleep
@@ -35,13 +34,6 @@ class Hall:
     web: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def ears() -> FakeTranscriber:
     return FakeTranscriber()
@@ -49,7 +41,7 @@ async def ears() -> FakeTranscriber:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def hall(tmp_path: Path, db_url: str, ears: FakeTranscriber) -> AsyncIterator[Hall]:
-    port = _free_port()
+    port = free_port()
     web = f"http://127.0.0.1:{port}"
     async with staged(tmp_path, database_url=db_url, transcriber=ears,
                       web_port=port, web_url=web) as stage:
@@ -75,14 +67,9 @@ async def _no_serious(page: Page, what: str) -> None:
     assert await axe_violations(page) == [], what
 
 
-def _to_group(hall: Hall, needle: str) -> object:
-    group = hall.stage.group
-    assert group is not None
-
-    def sent(call: ApiCall) -> bool:
-        return (call.method == "sendMessage" and call.param("chat_id") == group.id
-                and needle in str(call.param("text")))
-    return sent
+def _to_group(hall: Hall, needle: str) -> Callable[[ApiCall], bool]:
+    assert hall.stage.group is not None
+    return sent_to(hall.stage.group.id, needle)
 
 
 async def test_a_session_runs_on_the_screen_the_phone_and_the_console(

@@ -10,7 +10,6 @@ projector before and after the live updates go to tests/artifacts/.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from playwright.async_api import Page, expect
 from tests.bot.messages import text
 from tests.browser.harness import axe_violations, snap
 from tests.fakes import FakeTranscriber
-from yishitang.stage import Stage, staged
+from yishitang.stage import Stage, free_port, staged
 
 TOPIC = "老旧小区加装电梯"
 WAIT_MS = 5_000  # a live update is expected well within a second; bounded, never a sleep
@@ -35,16 +34,9 @@ class Room:
     web: str  # http://127.0.0.1:<port>, the web app served beside the bot
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def room(tmp_path: Path, db_url: str) -> AsyncIterator[Room]:
-    port = _free_port()
+    port = free_port()
     web = f"http://127.0.0.1:{port}"
     async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber(),
                       web_port=port, web_url=web + "/") as stage:
