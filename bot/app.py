@@ -36,6 +36,7 @@ from bot.handlers import (
     marks,
     minutes,
     people,
+    portal_login,
     queue,
     screen,
     search,
@@ -57,7 +58,7 @@ GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue
                   "search", "whoami", "help")
 PRIVATE_COMMANDS = ("start", "profile", "minutes", "search", "draft", "fix", "addsug", "dropsug",
                     "unit", "deadline", "title", "approve", "confirm", "mine", "reply",
-                    "progress", "rate", "whoami", "help")
+                    "progress", "rate", "portal", "whoami", "help")
 log = logging.getLogger(__name__)
 STAFF_COMMANDS = ("forget", "export",  # in the private-chat menu of staff only
                   "track", "refer", "reassign", "convert", "reserve", "due", "units", "stats",
@@ -124,6 +125,7 @@ def register_handlers(app: App) -> None:
         "track": tracking.track, "refer": tracking.refer, "reassign": tracking.reassign,
         "convert": tracking.convert,
         "reserve": tracking.reserve, "due": tracking.due, "units": units.units,
+        "portal": portal_login.portal,  # the staff's web pages (roles decide, at once)
     }
     app.add_handler(TypeHandler(Update, callbacks.without_message), group=-1)
     app.add_handler(CommandHandler("start", signin.start, filters=NEW))

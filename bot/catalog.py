@@ -5,7 +5,14 @@ from __future__ import annotations
 from string import Formatter
 from typing import Any
 
-from bot import catalog_figures, catalog_liaison, catalog_reminders, catalog_tracking, catalog_web
+from bot import (
+    catalog_figures,
+    catalog_liaison,
+    catalog_reminders,
+    catalog_staff,
+    catalog_tracking,
+    catalog_web,
+)
 
 ZH: dict[str, str] = {
     # errors (domain codes)
@@ -719,7 +726,7 @@ def _merge(*parts: tuple[dict[str, str], dict[str, str]]) -> None:
 
 _merge((catalog_tracking.ZH, catalog_tracking.EN), (catalog_liaison.ZH, catalog_liaison.EN),
        (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN),
-       (catalog_web.ZH, catalog_web.EN))
+       (catalog_web.ZH, catalog_web.EN), (catalog_staff.ZH, catalog_staff.EN))
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 LANGUAGES = tuple(CATALOGS)
 

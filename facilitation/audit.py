@@ -34,6 +34,10 @@ class AuditAction(StrEnum):
     TEMPLATE = "template"  # /template: the hall's Word template set or cleared
     FORGOT = "forgot"  # a person's data erased on request
     EXPORTED = "exported"  # a person's data exported on request
+    GRANTED = "granted"  # a role given (facilitation/roles.py); detail: role
+    REVOKED = "revoked"  # a role taken back
+    LOGIN = "login"  # a web session started by a one-time link (/portal)
+    LOGOUT = "logout"  # a web session ended by its owner
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from facilitation.tracking import ItemEvent, TrackedItem
 from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName
 
 if TYPE_CHECKING:  # the figures' types import this module's Protocols
+    from facilitation.roles import RoleGrant
     from facilitation.tracking_counts import Figures, FiguresQuery
     from facilitation.tracking_documents import HeldMinutes, ItemRecord, ItemsQuery
     from facilitation.tracking_figures import Hall
@@ -324,6 +325,21 @@ class WebRoomRepository(Protocol):
         ...
 
 
+class RoleRepository(Protocol):
+    """Per-hall roles (facilitation/roles.py) and the one-time login links of the web
+    (facilitation/staff_desk.py); a link is stored as its token's SHA-256 only."""
+
+    async def grants(self, *, person_id: int | None = None) -> list[RoleGrant]: ...
+    async def add(self, grant: RoleGrant) -> RoleGrant: ...
+    async def remove(self, grant_id: int) -> None: ...
+    async def add_login_link(self, token_hash: str, person_id: int, created_at: datetime,
+                             expires_at: datetime) -> None: ...
+    async def use_login_link(self, token_hash: str, now: datetime) -> int | None:
+        """Claim the link, once, before it expires: its person's id (None: unknown, used,
+        or expired)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepository
     sessions: SessionRepository
@@ -338,6 +354,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     personal: PersonalDataRepository
     web: WebRoomRepository
+    roles: RoleRepository
 
     async def __aenter__(self) -> Self: ...
 

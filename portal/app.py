@@ -13,7 +13,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from portal import console, phone, screen, webhook
+from portal import console, login, phone, screen, staff, webhook
 from portal.closing import CLOSINGS
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
@@ -63,7 +63,8 @@ async def _busy(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 def build_web_app(deps: WebDeps) -> web.Application:
-    app = web.Application(middlewares=[_busy])
+    # the staff's login cookie (portal/login.py); the room's pages never read it
+    app = web.Application(middlewares=[_busy, login.middleware(deps.room)])
     app[DEPS] = deps
     app[LIMITS] = WebLimits()
     app[CLOSINGS] = {}
@@ -73,6 +74,8 @@ def build_web_app(deps: WebDeps) -> web.Application:
     app.router.add_get("/s/{code}/events", screen.events, name="screen-events")
     phone.routes(app)
     console.routes(app)
+    login.routes(app)
+    staff.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

@@ -39,6 +39,8 @@ class RoomDeps:
     base_url: str = ""  # the web app's public address ("": the request's own)
     timezone: str = "Asia/Shanghai"
     on_room_notice: Callable[[], None] = lambda: None
+    # the staff's login cookies' key (32 bytes, YISHITANG_WEB_SECRET); None: one per process
+    session_key: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

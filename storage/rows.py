@@ -585,3 +585,33 @@ class ScheduledReminderRow(Base):
     key: Mapped[str] = mapped_column(String(64))  # e.g. 2026-12-31/before/7
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class RoleGrantRow(Base):
+    """A role given to a person (facilitation/roles.py): of one hall, or of every hall
+    (hall_chat_id NULL). Revoking deletes the row; the audit log keeps both."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    hall_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    operator: Mapped[str | None] = mapped_column(Text)  # e.g. "cli:root"
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginLinkRow(Base):
+    """A one-time link to the staff's web pages, sent by /portal: the token's SHA-256, used
+    once (used_at set where it is still NULL) before it expires."""
+
+    __tablename__ = "login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

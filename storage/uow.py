@@ -34,6 +34,7 @@ from facilitation.ports import (
     PersonalDataRepository,
     PersonRepository,
     ReminderRepository,
+    RoleRepository,
     SearchRepository,
     SessionRepository,
     TrackedItemRepository,
@@ -55,6 +56,7 @@ from storage.repositories import (
     SqlAlchemyPersonRepository,
     SqlAlchemySessionRepository,
 )
+from storage.roles_repository import SqlAlchemyRoleRepository
 from storage.search import SqlAlchemySearchRepository
 from storage.shared import SharedTransaction, joined
 from storage.sqlite_gate import enter, gate_of
@@ -107,6 +109,7 @@ class SqlAlchemyUnitOfWork:
     reminders: ReminderRepository
     figures: FiguresRepository
     web: WebRoomRepository
+    roles: RoleRepository
 
     def __init__(
         self,
@@ -164,6 +167,7 @@ class SqlAlchemyUnitOfWork:
         self.reminders = SqlAlchemyReminderRepository(session)
         self.figures = SqlAlchemyFiguresRepository(session)
         self.web = SqlAlchemyWebRoomRepository(session)
+        self.roles = SqlAlchemyRoleRepository(session)
         return self
 
     async def __aexit__(

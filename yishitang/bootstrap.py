@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import secrets
@@ -87,7 +88,13 @@ def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: N
     return RoomDeps(words=t, language=settings.language,
                     staff_user_ids=frozenset(settings.staff_user_ids), bot_username=bot_username,
                     base_url=settings.web_url, timezone=settings.timezone,
-                    on_room_notice=on_room_notice)
+                    on_room_notice=on_room_notice, session_key=web_session_key(settings))
+
+
+def web_session_key(settings: Settings) -> bytes | None:
+    """YISHITANG_WEB_SECRET's 32 bytes (checked by Settings); None: one per process."""
+    secret = settings.web_secret
+    return None if secret is None else base64.urlsafe_b64decode(secret.get_secret_value())
 
 
 def fan_out(*calls: Callable[[], None]) -> Callable[[], None]:

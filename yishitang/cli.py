@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from yishitang import minutes_cli, people_cli, report_cli, service
+from yishitang import minutes_cli, people_cli, report_cli, roles_cli, service
 from yishitang.logs import configure_logging
 from yishitang.settings import Settings
 
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     minutes_cli.add_parsers(commands)
     people_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
+    roles_cli.add_parsers(commands)
     return parser
 
 
@@ -269,6 +270,8 @@ def _command(args: argparse.Namespace) -> int:
         return minutes_cli.run(settings, args)
     elif args.command in ("person", "audit"):
         return people_cli.run(settings, args)
+    elif args.command == "roles":
+        return roles_cli.run(settings, args)
     elif args.command in ("report", "documents"):
         return report_cli.run(settings, args)
     elif args.command in ("health", "prepare-model"):

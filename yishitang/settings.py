@@ -8,6 +8,7 @@ descriptions are the documentation: README's settings table is generated from th
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from datetime import time
@@ -21,7 +22,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ENV_PREFIX = "YISHITANG_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TOKEN_FORM = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # what @BotFather hands out
-SECRET_FIELDS = frozenset({"telegram_token", "asr_api_key", "database_url", "webhook_secret"})
+SECRET_FIELDS = frozenset({"telegram_token", "asr_api_key", "database_url", "webhook_secret",
+                           "web_secret"})
 WEBHOOK_SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 
 
@@ -147,6 +149,11 @@ class Settings(BaseSettings):
         default=None, description="webhook mode: the token Telegram sends with every update "
         "(1–256 of `A-Z a-z 0-9 _ -`), checked before anything is stored; required with "
         "WEBHOOK_URL (secret)")
+    web_secret: SecretStr | None = Field(
+        default=None, description="the key of the staff's web login cookies: a Fernet key "
+        "(32 bytes in URL-safe base64, e.g. `python -c 'import base64,os; "
+        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`); unset: a random key per "
+        "process, so web logins end at every restart (secret)")
 
     @field_validator("web_url")
     @classmethod
@@ -178,6 +185,23 @@ class Settings(BaseSettings):
             raise ValueError("Telegram accepts 1 to 256 of the letters A-Z a-z, digits, _ "
                              "and -: e.g. `openssl rand -hex 32`")
         return raw.strip() if isinstance(raw, str) else value
+
+    @field_validator("web_secret", mode="before")
+    @classmethod
+    def _web_secret_form(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str) and not raw.strip():
+            return None
+        if isinstance(raw, str):
+            try:
+                key = base64.urlsafe_b64decode(raw.strip().encode())
+            except ValueError:
+                key = b""
+            if len(key) != 32:
+                raise ValueError("not a Fernet key: give 32 random bytes in URL-safe base64 "
+                                 "(44 characters ending in =)")
+            return raw.strip()
+        return value
 
     @field_validator("language")
     @classmethod

@@ -373,3 +373,38 @@ async def test_0012_web_room_up_and_down(empty_db_url: str) -> None:
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+async def test_0013_roles_and_login_links_up_and_down(empty_db_url: str) -> None:
+    """0013 adds role grants and the web's one-time login links; back to 0012 they go, the
+    people stay; up again, the schema is the row classes'."""
+    url = empty_db_url
+    await migrate.upgrade_async(url, "0012")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            assert "role_grants" not in await connection.run_sync(_tables)
+            await _a_closed_session(connection, ("C1",))
+        await migrate.upgrade_async(url, "0013")
+        async with engine.begin() as connection:
+            assert {"role_grants", "login_links"} <= await connection.run_sync(_tables)
+            await connection.exec_driver_sql(
+                "INSERT INTO role_grants (person_id, role, hall_chat_id, operator, granted_at) "
+                "SELECT id, 'viewer', -7, 'cli:root', '2026-12-14 01:00:00+00' FROM people")
+            await connection.exec_driver_sql(
+                "INSERT INTO login_links (token_hash, person_id, created_at, expires_at) "
+                "SELECT 'abc', id, '2026-12-14 01:00:00+00', '2026-12-14 01:10:00+00' "
+                "FROM people")
+        await asyncio.to_thread(migrate.downgrade, url, "0012")
+        async with engine.begin() as connection:
+            tables = await connection.run_sync(_tables)
+            assert "role_grants" not in tables and "login_links" not in tables
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM people")).scalar_one() >= 1
+        await migrate.upgrade_async(url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM role_grants")).scalar_one() == 0
+    finally:
+        await engine.dispose()

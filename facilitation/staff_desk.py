@@ -1,0 +1,128 @@
+"""The staff's web pages (issue 13): the one-time login link /portal sends, the web session's
+start and end, and the sessions a person may see. Roles are read live at every call
+(facilitation/roles.py); a link is kept as its token's SHA-256 only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from facilitation.audit import AuditAction, audit_entry
+from facilitation.errors import NotFound, PermissionDenied
+from facilitation.model import Person, SessionStatus
+from facilitation.ports import UnitOfWork
+from facilitation.roles import Standing, standing_for
+from facilitation.services import Actor, person_for
+from facilitation.session import Session
+
+LINK_VALID = timedelta(minutes=10)
+IDLE = timedelta(minutes=30)  # a web session unused this long ends
+LISTED = 200  # sessions read for one page of the list
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+async def issue_login_link(uow: UnitOfWork, actor: Actor, *, bootstrap_ids: Collection[int],
+                           now: datetime, new_token: Callable[[], str] = _new_token) -> str:
+    """/portal: a token for {web}/login/<token>, to someone with a role (else refused)."""
+    async with uow:
+        person = await person_for(uow, actor)
+        if not (await standing_for(uow, person, bootstrap_ids)).has_role:
+            raise PermissionDenied("portal_no_role")
+        assert person.id is not None
+        token = new_token()
+        await uow.roles.add_login_link(token_hash(token), person.id, now, now + LINK_VALID)
+        await uow.commit()
+        return token
+
+
+async def log_in(uow: UnitOfWork, token: str, *, bootstrap_ids: Collection[int],
+                 now: datetime) -> Person:
+    """Use the link (once, within its ten minutes) and log the login; someone whose role
+    went since the link was sent is refused (and the link stays unused)."""
+    async with uow:
+        person_id = await uow.roles.use_login_link(token_hash(token), now)
+        person = None if person_id is None else await uow.people.get(person_id)
+        if person is None or person.forgotten_at is not None:
+            raise NotFound("login_link_invalid")
+        if not (await standing_for(uow, person, bootstrap_ids)).has_role:
+            raise PermissionDenied("staff_no_role")
+        await uow.audit.add(audit_entry(AuditAction.LOGIN, person, at=now))
+        await uow.commit()
+        return person
+
+
+async def log_out(uow: UnitOfWork, person_id: int, *, now: datetime) -> None:
+    async with uow:
+        person = await uow.people.get(person_id)
+        await uow.audit.add(audit_entry(AuditAction.LOGOUT, person, at=now))
+        await uow.commit()
+
+
+async def web_standing(uow: UnitOfWork, person_id: int, *,
+                       bootstrap_ids: Collection[int]) -> Standing | None:
+    """What the person logged in may do now; None: nothing (role gone, person forgotten)."""
+    async with uow:
+        person = await uow.people.get(person_id)
+        if person is None or person.forgotten_at is not None:
+            return None
+        standing = await standing_for(uow, person, bootstrap_ids)
+        return standing if standing.has_role else None
+
+
+@dataclass(frozen=True)
+class DeskQuery:
+    hall: int | None = None  # a hall's chat id
+    status: SessionStatus | None = None
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    session: Session
+    present: int  # signed in (present or remote), as the attendance says
+
+
+@dataclass(frozen=True)
+class Desk:
+    rows: tuple[DeskRow, ...]
+    halls: tuple[tuple[int, str], ...]  # the halls to filter by: (chat id, name)
+
+
+async def _visible(uow: UnitOfWork, standing: Standing) -> list[Session]:
+    halls = standing.halls_seen()
+    if halls is None:
+        return await uow.sessions.recent(None, limit=LISTED)
+    found = [s for chat in sorted(halls) for s in await uow.sessions.recent(chat, limit=LISTED)]
+    found.sort(key=lambda s: (s.created_at, s.id or 0), reverse=True)
+    return found[:LISTED]
+
+
+def _halls(sessions: list[Session]) -> tuple[tuple[int, str], ...]:
+    names: dict[int, str] = {}
+    for s in sessions:  # newest first: a hall's newest name wins
+        names.setdefault(s.chat_id, s.hall or str(s.chat_id))
+    return tuple(sorted(names.items(), key=lambda kv: kv[1]))
+
+
+async def desk_sessions(uow: UnitOfWork, standing: Standing, query: DeskQuery) -> Desk:
+    """The sessions of the halls the person may see, newest first, filtered."""
+    async with uow:
+        visible = await _visible(uow, standing)
+        chosen = [s for s in visible
+                  if (query.hall is None or s.chat_id == query.hall)
+                  and (query.status is None or s.status == query.status)]
+        rows = []
+        for s in chosen:
+            assert s.id is not None
+            rows.append(DeskRow(s, await uow.attendance.count_present(s.id)))
+        return Desk(tuple(rows), _halls(visible))

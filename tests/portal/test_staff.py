@@ -1,0 +1,242 @@
+"""The staff's login and session list on the web (portal/login.py, portal/staff.py) through
+aiohttp's test client, on both databases, with a clock the test moves: the one-time link
+(a page with a button, used once, within ten minutes), the idle end of a web session, the
+CSRF token, logout, and who sees which halls' sessions, with roles read at every request."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.catalog import t
+from facilitation import floor, services
+from facilitation.audit import AuditAction, Operator
+from facilitation.ports import TrackingUnitOfWorkFactory
+from facilitation.roles import Role, grant_role, revoke_role
+from facilitation.services import Actor
+from facilitation.staff_desk import issue_login_link
+from portal.app import DEPS, RoomDeps, WebDeps, build_web_app
+from portal.login import COOKIE
+from storage.engine import make_engine
+from storage.uow import make_uow_factory
+
+A, B = -100601, -100602
+START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+ADMIN = Actor(800000001, "办公室老陈")
+VIEWER = Actor(800000002, "查看者小林")
+CLERK = Actor(800000003, "工作人员小周")
+MODERATOR = Actor(800000009, "主持人")
+ROOT = Operator("root")
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Desk:
+    uow: TrackingUnitOfWorkFactory
+    clock: Clock
+    client: TestClient
+    tokens: list[str] = field(default_factory=list)
+
+    async def link(self, actor: Actor) -> str:
+        token = await issue_login_link(self.uow(), actor, bootstrap_ids={ADMIN.user_id},
+                                       now=self.clock())
+        return f"/login/{token}"
+
+    async def log_in(self, actor: Actor, client: TestClient | None = None) -> None:
+        response = await (client or self.client).post(await self.link(actor),
+                                                       allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/staff"
+
+    async def page(self, path: str = "/staff") -> tuple[int, str]:
+        response = await self.client.get(path, allow_redirects=False)
+        return response.status, await response.text()
+
+    async def other_browser(self) -> TestClient:
+        other = TestClient(TestServer(self.client.app))
+        await other.start_server()
+        return other
+
+
+async def _session(uow: TrackingUnitOfWorkFactory, chat_id: int, code: str, topic: str,
+                   hall: str, at: datetime, *, close: bool = False) -> None:
+    await services.open_session(uow(), chat_id=chat_id, topic=topic, actor=MODERATOR, now=at,
+                                new_code=lambda: code, turn_limit_s=180, hall=hall)
+    if close:
+        await floor.close_session(uow(), chat_id=chat_id, actor=MODERATOR, now=at)
+
+
+@pytest.fixture
+async def desk(db_url: str) -> AsyncIterator[Desk]:
+    engine = make_engine(db_url)
+    uow = make_uow_factory(engine)
+    await _session(uow, A, "AAAA2345", "村道硬化", "东头村议事堂", START - timedelta(days=2),
+                   close=True)
+    await _session(uow, A, "AAAB2345", "垃圾分类", "东头村议事堂", START - timedelta(days=1))
+    await _session(uow, B, "BBBB2345", "河道清淤", "西头村议事堂", START - timedelta(hours=3))
+    await grant_role(uow(), by=ROOT, role=Role.VIEWER, hall_chat_id=A, now=START,
+                     telegram_user_id=VIEWER.user_id)
+    await grant_role(uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
+                     telegram_user_id=CLERK.user_id)
+    clock = Clock()
+    deps = WebDeps(uow, clock, poll_s=30.0, room=RoomDeps(
+        t, staff_user_ids=frozenset({ADMIN.user_id}), bot_username="yishitang_bot",
+        session_key=b"k" * 32))
+    client = TestClient(TestServer(build_web_app(deps)))
+    await client.start_server()
+    try:
+        yield Desk(uow, clock, client)
+    finally:
+        await client.close()
+        await engine.dispose()
+
+
+def _topics(html: str) -> list[str]:
+    return re.findall(r"<tr data-session=\"\d+\">\s*<td>([^<]*)</td>", html)
+
+
+async def test_not_logged_in_is_sent_to_the_page_that_says_send_portal(desk: Desk) -> None:
+    status, _ = await desk.page()
+    response = await desk.client.get("/staff", allow_redirects=False)
+    assert status == 303 and response.headers["Location"] == "/login"
+    status, html = await desk.page("/login")
+    assert status == 200 and "/portal" in html and "@yishitang_bot" in html
+
+
+async def test_the_link_shows_a_button_and_works_once(desk: Desk) -> None:
+    link = await desk.link(VIEWER)
+    for _ in range(2):  # a preview or a scanner fetching the page uses nothing
+        status, html = await desk.page(link)
+        assert status == 200 and f'action="{link}"' in html and 'method="post"' in html
+    response = await desk.client.post(link, allow_redirects=False)
+    assert response.status == 303
+    status, html = await desk.page()
+    assert status == 200 and "垃圾分类" in html
+    other = await desk.other_browser()
+    try:
+        again = await other.post(link, allow_redirects=False)
+        assert again.status == 404 and "只能用一次" in await again.text()
+        assert (await other.get("/staff", allow_redirects=False)).status == 303
+    finally:
+        await other.close()
+    async with desk.uow() as u:
+        logins = [e for e in await u.audit.entries() if e.action == AuditAction.LOGIN]
+    assert len(logins) == 1
+
+
+async def test_the_link_expires_after_ten_minutes(desk: Desk) -> None:
+    link = await desk.link(VIEWER)
+    desk.clock.advance(minutes=10)
+    response = await desk.client.post(link, allow_redirects=False)
+    assert response.status == 404 and "已过期" in await response.text()
+    assert (await desk.page())[0] == 303
+    fresh = await desk.link(VIEWER)
+    desk.clock.advance(minutes=9, seconds=59)
+    assert (await desk.client.post(fresh, allow_redirects=False)).status == 303
+
+
+async def test_a_post_from_another_site_cannot_use_a_link(desk: Desk) -> None:
+    link = await desk.link(VIEWER)
+    response = await desk.client.post(link, headers={"Origin": "https://evil.example"},
+                                      allow_redirects=False)
+    assert response.status == 403
+    assert (await desk.client.post(link, allow_redirects=False)).status == 303  # still unused
+
+
+async def test_a_web_session_ends_after_thirty_idle_minutes(desk: Desk) -> None:
+    await desk.log_in(CLERK)
+    desk.clock.advance(minutes=29)
+    assert (await desk.page())[0] == 200
+    desk.clock.advance(minutes=29)  # each request starts the thirty minutes again
+    assert (await desk.page())[0] == 200
+    desk.clock.advance(minutes=30, seconds=1)
+    assert (await desk.page())[0] == 303
+    desk.clock.advance(seconds=1)
+    assert (await desk.page())[0] == 303  # the session was ended, not only refused once
+
+
+async def test_logout_needs_the_csrf_token_and_is_logged(desk: Desk) -> None:
+    await desk.log_in(CLERK)
+    _, html = await desk.page()
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    refused = await desk.client.post("/logout", data={"csrf": "forged"}, allow_redirects=False)
+    assert refused.status == 403
+    assert (await desk.client.post("/logout", allow_redirects=False)).status == 403
+    assert (await desk.page())[0] == 200  # still logged in
+    done = await desk.client.post("/logout", data={"csrf": found.group(1)},
+                                  allow_redirects=False)
+    assert done.status == 303 and done.headers["Location"] == "/login"
+    assert (await desk.page())[0] == 303
+    async with desk.uow() as u:
+        actions = [e.action for e in await u.audit.entries()]
+    assert actions[-2:] == [AuditAction.LOGIN, AuditAction.LOGOUT]
+
+
+async def test_a_viewer_of_a_hall_sees_only_its_sessions(desk: Desk) -> None:
+    await desk.log_in(VIEWER)
+    _, html = await desk.page()
+    assert _topics(html) == ["垃圾分类", "村道硬化"]  # newest first; B's not at all
+    assert "西头村议事堂" not in html
+    _, html = await desk.page(f"/staff?hall={B}")
+    assert _topics(html) == [] and t("zh", "staff_sessions_none") in html
+    _, html = await desk.page(f"/staff?hall={A}&state=closed")
+    assert _topics(html) == ["村道硬化"] and "签到人数" in html
+
+
+async def test_an_admin_sees_every_hall_and_filters(desk: Desk) -> None:
+    await desk.log_in(ADMIN)
+    _, html = await desk.page()
+    assert _topics(html) == ["河道清淤", "垃圾分类", "村道硬化"]
+    assert t("zh", "staff_role_admin") in html
+    _, html = await desk.page(f"/staff?hall={B}")
+    assert _topics(html) == ["河道清淤"]
+    _, html = await desk.page("/staff?state=signin_open&hall=nonsense")
+    assert _topics(html) == ["河道清淤", "垃圾分类"]
+    # topic, hall, date (hall time), state, signed in (the moderator)
+    row = re.search(r"<td>河道清淤</td>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == [
+        "西头村议事堂", "2026-12-07 07:00", t("zh", "web_status_signin_open"), "1"]
+
+
+async def test_a_role_revoked_is_refused_at_the_next_request(desk: Desk) -> None:
+    await desk.log_in(CLERK)
+    _, html = await desk.page()
+    assert _topics(html) == ["河道清淤"]
+    await revoke_role(desk.uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
+                      telegram_user_id=CLERK.user_id)
+    status, html = await desk.page()
+    assert status == 403 and t("zh", "staff_no_role") in html
+    assert (await desk.page())[0] == 303  # the web session was ended with it
+
+
+async def test_a_login_outlives_a_restart_only_with_the_same_key(
+        desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="portal.login")
+    await desk.log_in(VIEWER)
+    cookie = desk.client.session.cookie_jar.filter_cookies(desk.client.make_url("/"))[COOKIE]
+    deps = desk.client.app[DEPS]
+    for key, status in ((b"k" * 32, 200), (None, 303)):
+        restarted = WebDeps(desk.uow, desk.clock, poll_s=30.0,
+                            room=replace(deps.room, session_key=key))
+        async with TestClient(TestServer(build_web_app(restarted))) as client:
+            response = await client.get("/staff", headers={"Cookie": f"{COOKIE}={cookie.value}"},
+                                        allow_redirects=False)
+            assert response.status == status
+    assert "YISHITANG_WEB_SECRET is not set" in caplog.text
