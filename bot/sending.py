@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -85,7 +86,7 @@ async def keep_ticking(tick: Callable[[], Awaitable[float]], *, wake: asyncio.Ev
             idle.clear()
 
 
-class ClaimingSender(Generic[T]):
+class ClaimingSender(ABC, Generic[T]):
     """A loop that claims what is owed in the database, batch after batch, writes the
     messages it owes as outbox rows in the same transaction (``owe``), and has the outbox
     send them: woken by ``kick`` after a commit of this process, every ``max_wait_s``
@@ -104,14 +105,17 @@ class ClaimingSender(Generic[T]):
         """Something committed: something may be owed now."""
         self._wake.set()
 
+    @abstractmethod
     async def take(self) -> tuple[T, list[Owed]]:
-        raise NotImplementedError
+        """Claim the next batch (at most ``self._batch``); the rows it owes."""
 
+    @abstractmethod
     def claimed(self, taken: T) -> int:
-        raise NotImplementedError
+        """How many it claimed (fewer than a batch: nothing is left)."""
 
+    @abstractmethod
     def written(self, taken: T) -> int:
-        raise NotImplementedError
+        """How many messages it wrote."""
 
     async def owe(self) -> T:
         """Claim the next batch and write what it owes, in one transaction; nothing is
