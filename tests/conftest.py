@@ -57,12 +57,19 @@ def _admin(server: str, *statements: str) -> None:
 
 
 def _drop(server: str, database: str) -> None:
-    _admin(
-        server,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()",
-        f'DROP DATABASE IF EXISTS "{database}"',
-    )
+    """Drop a test database even while a killed bot's connections are still going away.
+
+    pg_terminate_backend only signals the backends and returns before they have exited, so a
+    plain DROP right after it can still find "1 other session"; WITH (FORCE) (PostgreSQL 13+)
+    terminates them and waits. A client that reconnects in between (a change listener of a
+    process being shut down) is met by trying again."""
+    for attempt in range(5):
+        try:
+            _admin(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            return
+        except asyncpg.ObjectInUseError:
+            if attempt == 4:
+                raise
 
 
 def _unreachable(server: str) -> str | None:

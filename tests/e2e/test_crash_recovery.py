@@ -41,7 +41,10 @@ TIMER_TIMEOUT = 30.0  # the warning of a 30-second turn comes 15 s after it star
 
 @pytest.fixture
 async def launch(tmp_path: Path) -> AsyncIterator[Launch]:
-    """Start a world on a database URL; its bot processes are SIGKILLed at teardown."""
+    """Start a world on a database URL; its bot processes are SIGKILLed at teardown.
+
+    Tests name their database fixture before this one, so that pytest stops the bot before it
+    drops the database (teardown runs in reverse order of set-up)."""
     async with contextlib.AsyncExitStack() as stack:
 
         async def start(db_url: str, *, remote_asr: bool = True) -> World:
@@ -122,7 +125,7 @@ def without_clock(queue_text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- scenario 1
-async def test_burst_killed_midway_is_handled_exactly_once(launch: Launch, db_url: str) -> None:
+async def test_burst_killed_midway_is_handled_exactly_once(db_url: str, launch: Launch) -> None:
     """45 updates sent in one go; the bot is killed four times while it works through them:
     (1) when getUpdates handed them out (the bot never got the answer: nothing stored);
     (2) while its reply to the first /hand was on the wire (that update committed, the rest
@@ -235,7 +238,7 @@ async def test_burst_killed_midway_is_handled_exactly_once(launch: Launch, db_ur
 
 
 # ---------------------------------------------------------------------------- scenario 2
-async def test_speaker_and_timer_survive_kills(launch: Launch, sqlite_url: str) -> None:
+async def test_speaker_and_timer_survive_kills(sqlite_url: str, launch: Launch) -> None:
     """Killed while 张三 holds the floor of a 30-second turn: the new process shows the same
     speaker, the same queue and the time left by the original deadline, and sends the warning
     when due (15 s before the end). Killed again while that warning is on the wire: the next
@@ -314,7 +317,7 @@ async def test_speaker_and_timer_survive_kills(launch: Launch, sqlite_url: str) 
 
 
 # ---------------------------------------------------------------------------- scenario 3
-async def test_update_delivered_twice_is_processed_once(launch: Launch, sqlite_url: str) -> None:
+async def test_update_delivered_twice_is_processed_once(sqlite_url: str, launch: Launch) -> None:
     """(a) The bot dies after handling three updates, before its confirming getUpdates reaches
     Telegram: the new process is handed them again. (b) The confirming getUpdates reached
     Telegram, the bot died before hearing back: Telegram forgot the update, so it must have
@@ -381,7 +384,7 @@ class OwedMessages(AssertionError):
     """After a crash, a message the bot owed was lost or sent twice (the state was fine)."""
 
 
-async def test_messages_owed_at_a_kill_are_sent_once(launch: Launch, sqlite_url: str) -> None:
+async def test_messages_owed_at_a_kill_are_sent_once(sqlite_url: str, launch: Launch) -> None:
     """The bot is killed three times while its reply to a command is on the wire: a /hand
     whose reply never reached Telegram, a /signin whose reply did (but not the recording
     notice it sends next), a /queue whose reply did. After each restart the change is there
@@ -411,7 +414,7 @@ async def test_messages_owed_at_a_kill_are_sent_once(launch: Launch, sqlite_url:
 
 
 # ---------------------------------------------------------------------------- the process tree
-async def test_nothing_of_the_bot_outlives_its_kill(launch: Launch, sqlite_url: str) -> None:
+async def test_nothing_of_the_bot_outlives_its_kill(sqlite_url: str, launch: Launch) -> None:
     """With the default, in-process speech engine: after kill -9 of the bot, nothing it
     started keeps running (its Whisper worker holds ~230 MB; a restarted bot starts another,
     so an orphan per crash would add up until memory runs out)."""
