@@ -38,6 +38,7 @@ from aiohttp import web
 from bench.roundtable_load import OUT_DIR, environment, percentile
 from bench.web_screen import DEFAULT_POSTGRES, database
 from bench.web_screen_load import NoTranscriber, free_port
+from portal.app import BACKLOG
 
 JSON = dict[str, Any]
 SUMMARY = ("web phone: 200 phones sign in, raise a hand and load the page at once "
@@ -92,7 +93,7 @@ async def bare(url: str, code: str, count: int, spread_s: float) -> JSON:
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=BACKLOG).start()  # as the app's
     try:
         return await phones(f"http://127.0.0.1:{port}", code, count, "bare", spread_s)
     finally:

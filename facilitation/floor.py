@@ -9,7 +9,7 @@ from facilitation import web_room
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
-from facilitation.ports import UnitOfWork
+from facilitation.ports import Participant, UnitOfWork
 from facilitation.queue import move_to_top, order_queue, question_answered_by
 from facilitation.services import Actor, open_session_for, open_session_in, person_for
 from facilitation.session import Session
@@ -70,21 +70,7 @@ async def raise_hand(
 ) -> HandRaised:
     async with uow:
         session, found = await open_session_for(uow, chat_id, actor)
-        assert session.id is not None
-        answers_hand_id: int | None = None
-        answers_name: str | None = None
-        if kind == TurnKind.RESPONSE:
-            # question_answered_by looks at pending questions only: no need for the queue
-            questions = await uow.hands.pending(session.id, TurnKind.QUESTION)
-            answers_hand_id, _ = question_answered_by(
-                found.person, questions, await uow.turns.recent(session.id))
-            if answers_hand_id is not None:
-                question = next(h for h in questions if h.id == answers_hand_id)
-                answers_name = await _name(uow, question.person_id)
-        hand = session.raise_hand(found.attendance, found.pending_hand, kind, addressee, now,
-                                  answers_hand_id=answers_hand_id)
-        hand = await uow.hands.add(hand)
-        await uow.sessions.save(session)
+        hand, answers_name = await _raise(uow, session, found, kind, addressee, now)
         assert hand.id is not None
         position = await uow.hands.position(hand.id)
         assert position is not None
@@ -92,16 +78,63 @@ async def raise_hand(
         return HandRaised(session, hand, position, answers_name)
 
 
+async def raise_hand_on_web(
+    uow: UnitOfWork, *, code: str, token: str | None, kind: TurnKind,
+    addressee: str | None, now: datetime,
+) -> Hand:
+    """``raise_hand`` from the phone page: the session by its code, the participant by the
+    cookie's token, read in one query. No place is counted: the answer is a redirect to the
+    page, which shows it."""
+    async with uow:
+        session, found = await web_room.web_participant(uow, code, token)
+        hand, _ = await _raise(uow, session, found, kind, addressee, now)
+        await uow.commit()
+        return hand
+
+
+async def _raise(uow: UnitOfWork, session: Session, found: Participant, kind: TurnKind,
+                 addressee: str | None, now: datetime) -> tuple[Hand, str | None]:
+    """The hand raised and recorded (and the name of the asker it answers, if any)."""
+    assert session.id is not None
+    answers_hand_id: int | None = None
+    answers_name: str | None = None
+    if kind == TurnKind.RESPONSE:
+        # question_answered_by looks at pending questions only: no need for the queue
+        questions = await uow.hands.pending(session.id, TurnKind.QUESTION)
+        answers_hand_id, _ = question_answered_by(
+            found.person, questions, await uow.turns.recent(session.id))
+        if answers_hand_id is not None:
+            question = next(h for h in questions if h.id == answers_hand_id)
+            answers_name = await _name(uow, question.person_id)
+    hand = session.raise_hand(found.attendance, found.pending_hand, kind, addressee, now,
+                              answers_hand_id=answers_hand_id)
+    hand = await uow.hands.add(hand)
+    await uow.sessions.save(session)
+    return hand, answers_name
+
+
 async def lower_hand(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> Hand:
     async with uow:
         _, found = await open_session_for(uow, chat_id, actor)
-        hand = found.pending_hand
-        if hand is None:
-            raise InvalidState("no_hand")
-        hand.status = HandStatus.LOWERED
-        await uow.hands.save(hand)
-        await uow.commit()
-        return hand
+        return await _lower(uow, found)
+
+
+async def lower_hand_on_web(uow: UnitOfWork, *, code: str, token: str | None) -> Hand:
+    """``lower_hand`` from the phone page (as ``raise_hand_on_web``)."""
+    async with uow:
+        session, found = await web_room.web_participant(uow, code, token)
+        session.require_open()  # as the bot's: only the chat's open session
+        return await _lower(uow, found)
+
+
+async def _lower(uow: UnitOfWork, found: Participant) -> Hand:
+    hand = found.pending_hand
+    if hand is None:
+        raise InvalidState("no_hand")
+    hand.status = HandStatus.LOWERED
+    await uow.hands.save(hand)
+    await uow.commit()
+    return hand
 
 
 async def view_queue(uow: UnitOfWork, *, chat_id: int, actor: Actor | None = None) -> QueueView:

@@ -51,6 +51,18 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class WebRoomRead:
+    """A session code's session and the person a phone's token names (with their attendance
+    and pending hand there; None when no person has that token), read in one query. With
+    ``full``, what else the phone page shows: the turn in progress and how many hands wait."""
+
+    session: Session
+    participant: Participant | None
+    current: Turn | None = None
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A contribution (or, with ``seq`` None, a session's topic) that matched a search."""
 
@@ -316,6 +328,19 @@ class WebRoomRepository(Protocol):
 
     async def person_by_token(self, token_hash: str) -> Person | None: ...
     async def set_token(self, person_id: int, token_hash: str | None) -> None: ...
+    async def add_person(self, person: Person, token_hash: str) -> Person:
+        """A new web participant with their token's hash, in one INSERT (its id set)."""
+        ...
+
+    async def by_code(self, code: str, token_hash: str | None, *, for_update: bool = False,
+                      shared: bool = False, full: bool = False) -> WebRoomRead | None:
+        """The session of ``code`` (None: none) and the person of ``token_hash`` in it.
+        ``for_update``: the session is locked first (PostgreSQL), then the person's rows are
+        read, so they include what a writer that held the lock committed. ``shared`` (with
+        no token): the lock is shared with other such writers, which only add rows of their
+        own (newcomers signing in): it keeps out changes of the session, not each other."""
+        ...
+
     async def add_console_link(self, token_hash: str, link: ConsoleLink) -> None: ...
     async def console_link(self, token_hash: str) -> ConsoleLink | None: ...
     async def add_notice(self, notice: RoomNotice) -> None: ...
@@ -373,6 +398,11 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     def __call__(self, idempotency_key: int | None = None) -> UnitOfWork:
         """A fresh unit of work; with a key, committing also marks that key as done."""
+        ...
+
+    def reading(self) -> UnitOfWork:
+        """A fresh unit of work that only reads (it cannot commit): a page's view. It need
+        not wait for the writers (SQLite: no write lock, no queue behind them)."""
         ...
 
     def committed(self, idempotency_key: int) -> bool:

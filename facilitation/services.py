@@ -63,7 +63,7 @@ class SignedIn:
     attendance: Attendance
     changed: bool
     show_notice: bool
-    present: int
+    present: int | None  # signed in now; None: not counted (the phone page does not say)
 
 
 def _name_of(actor: Actor) -> str:
@@ -190,9 +190,10 @@ async def open_session(
 async def sign_in_person(
     uow: UnitOfWork, session: Session, person: Person, now: datetime, *,
     existing: Attendance | None, method: SignInMethod, remote: bool,
-    proxy_by: Person | None = None, staff: bool = False,
+    proxy_by: Person | None = None, staff: bool = False, count: bool = True,
 ) -> SignedIn:
-    """Record a sign-in (or a return) in the caller's unit of work; the caller commits."""
+    """Record a sign-in (or a return) in the caller's unit of work; the caller commits.
+    ``count``: how many are present now, for the answer (a statement of its own)."""
     assert session.id is not None and person.id is not None
     attendance, changed = session.sign_in(person, now, method=method, existing=existing,
                                           remote=remote, proxy_by=proxy_by, staff=staff)
@@ -202,7 +203,7 @@ async def sign_in_person(
         await uow.attendance.save(attendance)
     show_notice = (changed and person.telegram_user_id is not None
                    and person.notice_accepted_at is None and existing is None)
-    present = await uow.attendance.count_present(session.id)
+    present = await uow.attendance.count_present(session.id) if count else None
     return SignedIn(session, person, attendance, changed, show_notice, present)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from facilitation.errors import InvalidInput, InvalidState, NotFound
@@ -24,9 +24,9 @@ from facilitation.model import (
     SignInMethod,
     TurnKind,
 )
-from facilitation.ports import RoomNotice, UnitOfWork
+from facilitation.ports import Participant, RoomNotice, UnitOfWork, WebRoomRead
 from facilitation.record import record_written
-from facilitation.services import Actor, SignedIn, sign_in_person
+from facilitation.services import SignedIn, sign_in_person
 from facilitation.session import Session
 
 TOKEN_BYTES = 32
@@ -78,13 +78,31 @@ class Joined:
     token: str | None  # a new token for the cookie; None: the one sent stays
 
 
-async def _session_by_code(uow: UnitOfWork, code: str, *, lock: bool) -> Session:
-    found = await uow.sessions.by_code(code.strip().upper()) if code.strip() else None
-    if found is None or found.id is None:
+async def _read(uow: UnitOfWork, code: str, token: str | None, *, lock: bool = False,
+                shared: bool = False, full: bool = False) -> WebRoomRead:
+    """The session of a code (NotFound: none) and the web participant the cookie's token
+    names in it (None: nobody, or someone erased), in one query; ``lock``: for a write."""
+    code = code.strip().upper()
+    found = (await uow.web.by_code(code, token_hash(token) if token else None,
+                                   for_update=lock, shared=shared, full=full)
+             if code else None)
+    if found is None or found.session.id is None:
         raise NotFound("bad_code")
-    if not lock:
-        return found
-    return await uow.sessions.lock(found.id) or found
+    if found.participant is not None and found.participant.person.forgotten_at is not None:
+        return replace(found, participant=None)
+    return found
+
+
+async def web_participant(uow: UnitOfWork, code: str,
+                          token: str | None) -> tuple[Session, Participant]:
+    """For a write in the caller's unit of work: the session of a code, locked, and the web
+    participant the cookie's token names, with their attendance and pending hand there
+    (read as the bot's ``open_session_for`` reads a Telegram user); NotFound when the token
+    names nobody (sign in again)."""
+    found = await _read(uow, code, token, lock=True)
+    if found.participant is None:
+        raise NotFound("web_signin_again")
+    return found.session, found.participant
 
 
 async def _person(uow: UnitOfWork, token: str | None) -> Person | None:
@@ -102,15 +120,6 @@ async def web_person_id(uow: UnitOfWork, token: str | None) -> int:
     return person.id or 0 if person is not None else 0
 
 
-async def web_actor(uow: UnitOfWork, token: str | None) -> Actor:
-    """The web participant the cookie's token names; NotFound when none (sign in again)."""
-    async with uow:
-        person = await _person(uow, token)
-    if person is None:
-        raise NotFound("web_signin_again")
-    return Actor.on_web(person)
-
-
 async def join_on_web(
     uow: UnitOfWork, *, code: str, token: str | None, name: str, kind: ParticipantKind,
     unit: str | None, remote: bool, notice_accepted: bool, now: datetime,
@@ -122,44 +131,41 @@ async def join_on_web(
     if not notice_accepted:
         raise InvalidInput("web_notice_required")
     async with uow:
-        session = await _session_by_code(uow, code, lock=True)
+        # a newcomer's sign-in adds only rows of its own: newcomers need not wait for each
+        # other, only for a change of the session (closing, web sign-in closed)
+        found = await _read(uow, code, token, lock=True, shared=token is None)
+        session = found.session
         session.require_open()
-        assert session.id is not None
-        person = await _person(uow, token)
-        existing = (await uow.attendance.get(session.id, person.id)
-                    if person is not None and person.id is not None else None)
+        person = found.participant.person if found.participant is not None else None
+        existing = found.participant.attendance if found.participant is not None else None
         if existing is None and not session.web_signin_open:
             raise InvalidState("web_signin_closed")
         issued = None
         if person is None:
             person = Person(display_name="?", notice_accepted_at=now)
             person.set_profile(name, kind, None, unit)
-            person = await uow.people.add(person)
-            assert person.id is not None
             issued = new_token()
-            await uow.web.set_token(person.id, token_hash(issued))
+            person = await uow.web.add_person(person, token_hash(issued))
         elif existing is None:
             person.set_profile(name, kind, None, unit)
             await uow.people.save(person)
         signed = await sign_in_person(uow, session, person, now, existing=existing,
-                                      method=SignInMethod.WEB, remote=remote)
+                                      method=SignInMethod.WEB, remote=remote, count=False)
         await uow.commit()
         return Joined(signed, issued)
 
 
-async def submit_on_web(uow: UnitOfWork, *, code: str, actor: Actor, text: str,
+async def submit_on_web(uow: UnitOfWork, *, code: str, token: str | None, text: str,
                         now: datetime) -> int:
     """A written submission (书面发言) from the phone page; its seq. The group hears it from
     the bot (a room notice written with it), as one sent to the bot privately."""
     async with uow:
-        session = await _session_by_code(uow, code, lock=True)
-        assert session.id is not None and actor.person_id is not None
+        session, found = await web_participant(uow, code, token)
         session.require_open()
-        attendance = await uow.attendance.get(session.id, actor.person_id)
-        person = await uow.people.get(actor.person_id)
-        if attendance is None or not attendance.present or person is None:
+        attendance = found.attendance
+        if attendance is None or not attendance.present:
             raise InvalidState("not_signed_in")
-        contribution = await record_written(uow, session, person, attendance, text=text,
+        contribution = await record_written(uow, session, found.person, attendance, text=text,
                                             now=now)
         await announce(uow, session, "written", now, contribution_id=contribution.id)
         await uow.commit()
@@ -188,21 +194,18 @@ class PhoneView:
 
 async def phone_view(uow: UnitOfWork, *, code: str, token: str | None) -> PhoneView:
     async with uow:
-        session = await _session_by_code(uow, code, lock=False)
-        assert session.id is not None
-        person = await _person(uow, token)
-        attendance = hand = None
-        if person is not None and person.id is not None:
-            attendance = await uow.attendance.get(session.id, person.id)
-            hand = await uow.hands.pending_for(session.id, person.id)
+        found = await _read(uow, code, token, full=True)
+        session, turn = found.session, found.current
+        person, attendance, hand = (
+            (found.participant.person, found.participant.attendance,
+             found.participant.pending_hand) if found.participant is not None
+            else (None, None, None))
         present = attendance is not None and attendance.present
         position = await uow.hands.position(hand.id) if hand is not None and hand.id else None
-        turn = await uow.turns.current(session.id)
         mine = turn is not None and person is not None and turn.person_id == person.id
         return PhoneView(
             session.topic, session.hall, session.status.value, session.is_open,
             attendance.name if present and attendance else None,
             attendance.kind if present and attendance else None,
             bool(attendance and attendance.remote), hand.kind if hand else None, position,
-            await uow.hands.count_pending(session.id),
-            turn.deadline if mine and turn is not None else None)
+            found.waiting, turn.deadline if mine and turn is not None else None)

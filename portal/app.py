@@ -68,8 +68,10 @@ def build_web_app(deps: WebDeps) -> web.Application:
     app[DEPS] = deps
     app[LIMITS] = WebLimits()
     app[CLOSINGS] = {}
+    # auto_reload off: templates change with a release, not while it runs (on, every page
+    # looked at the files of its four templates)
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("portal", "templates"),
-                         autoescape=True)
+                         autoescape=True, auto_reload=False)
     app.router.add_get("/s/{code}", screen.page, name="screen")
     app.router.add_get("/s/{code}/events", screen.events, name="screen-events")
     phone.routes(app)
@@ -83,12 +85,17 @@ def build_web_app(deps: WebDeps) -> web.Application:
     return app
 
 
+# connections waiting to be accepted: a hall's phones open theirs at once, and beyond the
+# default 128 the kernel drops the rest's SYN, which they send again only after a second
+BACKLOG = 1024
+
+
 async def start(app: web.Application, host: str, port: int) -> web.AppRunner:
     """Serve ``app`` on host:port; ``runner.cleanup()`` stops it (the streams end first)."""
     runner = web.AppRunner(app, shutdown_timeout=5.0)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(runner, host, port, backlog=BACKLOG).start()
     except BaseException:
         await runner.cleanup()
         raise

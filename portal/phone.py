@@ -8,9 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from facilitation import floor, services, web_room
+from facilitation import floor, web_room
 from facilitation.errors import DomainError
-from facilitation.services import Actor
 from facilitation.web_room import WEB_HANDS, WEB_KINDS, PhoneView
 from portal import room
 
@@ -28,8 +27,8 @@ def _telegram(request: web.Request) -> str | None:
 
 async def _view(request: web.Request) -> PhoneView:
     try:
-        return await web_room.phone_view(room.deps(request).uow(), code=_code(request),
-                                         token=room.token_of(request))
+        return await web_room.phone_view(room.deps(request).uow.reading(),
+                                         code=_code(request), token=room.token_of(request))
     except DomainError:
         raise room.not_found(request) from None
 
@@ -80,44 +79,39 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     raise response
 
 
-async def _actor(request: web.Request) -> Actor:
-    return await web_room.web_actor(room.deps(request).uow(), room.token_of(request))
-
-
 async def hand(request: web.Request) -> web.StreamResponse:
-    room.check_write(request, room.token_of(request))
+    token = room.token_of(request)
+    room.check_write(request, token)
     fields = await room.form(request)
     shown = room.deps(request)
     try:
-        actor = await _actor(request)
-        chat_id = await services.chat_of_code(shown.uow(), code=_code(request))
-        await floor.raise_hand(shown.uow(), chat_id=chat_id, actor=actor,
-                               kind=web_room.parse_hand(fields.get("kind", "")),
-                               addressee=fields.get("addressee") or None, now=shown.clock())
+        await floor.raise_hand_on_web(shown.uow(), code=_code(request), token=token,
+                                      kind=web_room.parse_hand(fields.get("kind", "")),
+                                      addressee=fields.get("addressee") or None,
+                                      now=shown.clock())
     except DomainError as error:
         return await _again(request, error, fields=fields)
     return await _again(request)
 
 
 async def lower(request: web.Request) -> web.StreamResponse:
-    room.check_write(request, room.token_of(request))
-    shown = room.deps(request)
+    token = room.token_of(request)
+    room.check_write(request, token)
     try:
-        actor = await _actor(request)
-        chat_id = await services.chat_of_code(shown.uow(), code=_code(request))
-        await floor.lower_hand(shown.uow(), chat_id=chat_id, actor=actor)
+        await floor.lower_hand_on_web(room.deps(request).uow(), code=_code(request),
+                                      token=token)
     except DomainError as error:
         return await _again(request, error)
     return await _again(request)
 
 
 async def written(request: web.Request) -> web.StreamResponse:
-    room.check_write(request, room.token_of(request))
+    token = room.token_of(request)
+    room.check_write(request, token)
     fields = await room.form(request)
     shown = room.deps(request)
     try:
-        actor = await _actor(request)
-        seq = await web_room.submit_on_web(shown.uow(), code=_code(request), actor=actor,
+        seq = await web_room.submit_on_web(shown.uow(), code=_code(request), token=token,
                                            text=fields.get("text", ""), now=shown.clock())
     except DomainError as error:
         return await _again(request, error, fields=fields)
@@ -127,7 +121,8 @@ async def written(request: web.Request) -> web.StreamResponse:
 
 async def events(request: web.Request) -> web.StreamResponse:
     # keyed by the person, not the cookie: made-up cookies all share the anonymous page
-    person = await web_room.web_person_id(room.deps(request).uow(), room.token_of(request))
+    person = await web_room.web_person_id(room.deps(request).uow.reading(),
+                                          room.token_of(request))
     key = (EVENT, _code(request).upper(), person)
     return await room.stream(request, EVENT, key, lambda: _view(request),
                              lambda view: room.fragment("phone_live.html", request,

@@ -27,12 +27,23 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "yishitang_changes"
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+_SENT = "yishitang_announced"  # connection.info: the transaction that has sent its NOTIFY
 
 
 async def announce(connection: AsyncConnection, payload: str = "") -> None:
-    """NOTIFY the listeners, delivered when (and if) the connection's transaction commits."""
-    if connection.dialect.name == "postgresql":
-        await connection.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
+    """NOTIFY the listeners, delivered when (and if) the connection's transaction commits;
+    the plain notice once per transaction (PostgreSQL would deliver it once anyway). Where
+    in the transaction it is sent changes nothing: a writer may send it before it takes a
+    lock (storage/web_repository.py), so that it holds the lock one trip less long."""
+    if connection.dialect.name != "postgresql":
+        return
+    sync = connection.sync_connection
+    begun = sync.get_transaction() if sync is not None else None
+    if payload == "" and begun is not None and connection.info.get(_SENT) is begun:
+        return
+    await connection.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
+    if payload == "" and sync is not None:
+        connection.info[_SENT] = sync.get_transaction()
 
 
 def _dsn(url: str | URL) -> str:

@@ -26,6 +26,12 @@ _ASYNC_DRIVERS = {
 }
 
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL's pool, as SQLAlchemy's defaults (storage/writers.py leaves a few to readers)
+POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT_S = 5, 10, 30.0
+# A connection's execution options for a transaction that only reads (storage/uow.py): on
+# SQLite it begins DEFERRED (no write lock), on PostgreSQL READ ONLY (asyncpg's option)
+READ_ONLY_OPTION = "yishitang_read_only"
+READ_ONLY = {READ_ONLY_OPTION: True, "postgresql_readonly": True}
 CHECK_TIMEOUT_S = 10.0
 
 
@@ -90,7 +96,8 @@ def make_engine(url: str | URL, *, echo: bool = False, foreign_keys: bool = True
     """
     target = async_url(url)
     if target.get_backend_name() != "sqlite":
-        return create_async_engine(target, echo=echo, pool_pre_ping=True)
+        return create_async_engine(target, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE,
+                                   max_overflow=MAX_OVERFLOW, pool_timeout=POOL_TIMEOUT_S)
     path = _sqlite_file(target)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,10 +122,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     def on_begin(connection: Connection) -> None:
         # Sent with the transaction's first statement, in the same trip to aiosqlite's thread
         # (storage/sqlite_driver.py): the transaction begins right before its first statement,
-        # as it would anyway, without a trip of its own.
+        # as it would anyway, without a trip of its own. A reader's begins DEFERRED: it reads
+        # one snapshot (WAL) without the write lock.
         dbapi_connection = connection.connection.dbapi_connection
         assert isinstance(dbapi_connection, OneTripConnection)
-        dbapi_connection.begin = "BEGIN IMMEDIATE"
+        reading = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        dbapi_connection.begin = "BEGIN" if reading else "BEGIN IMMEDIATE"
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)

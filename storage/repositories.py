@@ -110,11 +110,19 @@ class RowRepository:
         return int((await self._session.scalar(statement, params)) or 0)
 
 
+@functools.lru_cache(maxsize=256)
+def _columns_of(fields: tuple[str, ...], prefix: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Where the columns labelled ``<prefix><column>`` are in a row of these fields, and
+    their names: worked out once per statement, not for every row (hot on the phone page)."""
+    found = [(i, key[len(prefix):]) for i, key in enumerate(fields) if key.startswith(prefix)]
+    return tuple(i for i, _ in found), tuple(name for _, name in found)
+
+
 def _prefixed(row: Row[Any], prefix: str) -> SimpleNamespace | None:
     """The columns of one joined table, labelled ``<prefix><column>``; None when outer-joined
     and absent."""
-    values = {key[len(prefix):]: value for key, value in row._mapping.items()
-              if key.startswith(prefix)}
+    places, names = _columns_of(row._fields, prefix)
+    values = dict(zip(names, (row[i] for i in places), strict=True))
     return None if values["id"] is None else SimpleNamespace(**values)
 
 

@@ -46,6 +46,7 @@ from facilitation.ports import (
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
 from storage.change_feed import announce
+from storage.engine import READ_ONLY
 from storage.figures_repository import SqlAlchemyFiguresRepository
 from storage.inbox import mark_processed_in
 from storage.minutes_repository import SqlAlchemyMinutesRepository
@@ -72,6 +73,8 @@ from storage.turn_repositories import (
 )
 from storage.unit_repository import SqlAlchemyUnitRepository
 from storage.web_repository import SqlAlchemyWebRoomRepository
+from storage.writers import enter as enter_slots
+from storage.writers import writers_of
 
 
 def utc_now() -> datetime:
@@ -119,16 +122,19 @@ class SqlAlchemyUnitOfWork:
         clock: Clock = utc_now,
         on_commit: Callable[[int], None] = lambda _key: None,
         on_change: Callable[[], None] = lambda: None,
+        read_only: bool = False,
     ) -> None:
         self._engine = engine
         self.idempotency_key = idempotency_key
+        self._read_only = read_only
         self._clock = clock
         self._on_commit = on_commit
         self._on_change = on_change
         self._session: AsyncConnection | None = None
         self._savepoint: AsyncTransaction | None = None
         self._shared: SharedTransaction | None = None
-        self._gate: asyncio.Lock | None = None  # held while open alone (storage/sqlite_gate)
+        # held while open alone: SQLite's gate, or a writer's slot on PostgreSQL
+        self._gate: asyncio.Lock | asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -140,12 +146,20 @@ class SqlAlchemyUnitOfWork:
             self._shared = shared
             shared.open_units += 1
         else:
-            gate = gate_of(self._engine)
+            # a reader neither writes nor waits for the writers: on SQLite its transaction
+            # is a plain (deferred) BEGIN, which WAL lets read beside the one writer
+            gate = None if self._read_only else gate_of(self._engine)
             if gate is not None:
                 await enter(gate)
                 self._gate = gate
+            slots = None if self._read_only else writers_of(self._engine)
+            if slots is not None:
+                await enter_slots(slots)
+                self._gate = slots
             try:
                 session = self._session = await self._engine.connect().start()
+                if self._read_only:
+                    await session.execution_options(**READ_ONLY)
             except BaseException:
                 self._release()
                 raise
@@ -208,6 +222,8 @@ class SqlAlchemyUnitOfWork:
         return self._session
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a reading unit of work cannot commit")
         session = self.session
         key = self.idempotency_key
         if key is not None:
@@ -253,6 +269,9 @@ class SqlAlchemyUnitOfWorkFactory:
     def __call__(self, idempotency_key: int | None = None) -> TrackingUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, idempotency_key, clock=self._clock,
                                     on_commit=self._committed.add, on_change=self._on_change)
+
+    def reading(self) -> TrackingUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._engine, clock=self._clock, read_only=True)
 
     def committed(self, idempotency_key: int) -> bool:
         if idempotency_key in self._committed:

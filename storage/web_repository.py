@@ -7,17 +7,59 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, insert, select, update
+from sqlalchemy import CursorResult, Row, Select, and_, bindparam, func, insert, select, update
 
-from facilitation.model import Person
-from facilitation.ports import ConsoleLink, RoomNotice
+from facilitation.model import HandStatus, Person
+from facilitation.ports import ConsoleLink, RoomNotice, WebRoomRead
 from storage import mapping
-from storage.repositories import RowRepository, table_of
-from storage.rows import ConsoleLinkRow, PersonRow, RoomNoticeRow
+from storage.change_feed import announce
+from storage.repositories import (
+    ATTENDANCE,
+    HANDS,
+    SESSIONS,
+    RowRepository,
+    _labelled,
+    _participant,
+    _prefixed,
+    table_of,
+)
+from storage.rows import ConsoleLinkRow, PersonRow, RoomNoticeRow, TurnRow
 
 PEOPLE = table_of(PersonRow)
 LINKS = table_of(ConsoleLinkRow)
 NOTICES = table_of(RoomNoticeRow)
+TURNS = table_of(TurnRow)
+_PENDING = HandStatus.PENDING.value
+_WAITING = HANDS.alias("waiting")
+
+
+def _by_code(*, full: bool) -> Select[Any]:
+    """The session of ``:code`` and the person of ``:token_hash`` (never NULL's: a NULL
+    hash equals nothing), their attendance and pending hand there; ``full``: also the turn
+    in progress (at most one, by a partial unique index) and the count of pending hands."""
+    columns = [*_labelled(SESSIONS, "s_"), *_labelled(PEOPLE, "p_"),
+               *_labelled(ATTENDANCE, "a_"), *_labelled(HANDS, "h_")]
+    joined = (
+        SESSIONS.outerjoin(PEOPLE, PEOPLE.c.web_token_hash == bindparam("token_hash"))
+        .outerjoin(ATTENDANCE, and_(ATTENDANCE.c.person_id == PEOPLE.c.id,
+                                    ATTENDANCE.c.session_id == SESSIONS.c.id))
+        .outerjoin(HANDS, and_(HANDS.c.person_id == PEOPLE.c.id,
+                               HANDS.c.session_id == SESSIONS.c.id, HANDS.c.status == _PENDING))
+    )
+    if full:
+        waiting = (select(func.count()).select_from(_WAITING)
+                   .where(_WAITING.c.session_id == SESSIONS.c.id,
+                          _WAITING.c.status == _PENDING).scalar_subquery())
+        columns += [*_labelled(TURNS, "t_"), waiting.label("waiting")]
+        joined = joined.outerjoin(TURNS, and_(TURNS.c.session_id == SESSIONS.c.id,
+                                              TURNS.c.ended_at.is_(None)))
+    return select(*columns).select_from(joined).where(SESSIONS.c.code == bindparam("code"))
+
+
+_BY_CODE, _BY_CODE_FULL = _by_code(full=False), _by_code(full=True)
+_BY_CODE_LOCKED = _BY_CODE.with_for_update(of=SESSIONS)  # not the outer-joined rows
+_BY_CODE_SHARED = _BY_CODE.with_for_update(of=SESSIONS, read=True)  # FOR SHARE
+_LOCK = select(SESSIONS.c.id).where(SESSIONS.c.code == bindparam("code")).with_for_update()
 
 
 def _notice(r: Row[Any]) -> RoomNotice:
@@ -32,6 +74,33 @@ class SqlAlchemyWebRoomRepository(RowRepository):
     async def set_token(self, person_id: int, token_hash: str | None) -> None:
         await self._session.execute(update(PEOPLE).where(PEOPLE.c.id == person_id)
                                     .values(web_token_hash=token_hash))
+
+    async def add_person(self, person: Person, token_hash: str) -> Person:
+        person.id = await self._insert(
+            PEOPLE, {**mapping.person_values(person), "web_token_hash": token_hash})
+        return person
+
+    async def by_code(self, code: str, token_hash: str | None, *, for_update: bool = False,
+                      shared: bool = False, full: bool = False) -> WebRoomRead | None:
+        statement = _BY_CODE_FULL if full else _BY_CODE
+        if for_update and self._postgres:
+            await announce(self._session)  # the commit's NOTIFY, sent before the lock
+        if for_update and self._postgres and token_hash is not None:
+            # the lock first: one statement would read the person's rows as they were when
+            # it began, before a writer it waited for (the same phone's other tab) committed
+            await self._session.execute(_LOCK, {"code": code})
+        elif for_update and self._postgres:  # nobody's rows to read: the locked row is fresh
+            statement = _BY_CODE_SHARED if shared else _BY_CODE_LOCKED
+        row = (await self._session.execute(statement, {
+            "code": code, "token_hash": token_hash})).first()
+        if row is None:
+            return None
+        session = _prefixed(row, "s_")
+        assert session is not None
+        turn = _prefixed(row, "t_") if full else None
+        return WebRoomRead(mapping.to_session(session), _participant(row),
+                           mapping.to_turn(turn) if turn is not None else None,
+                           int(row.waiting) if full else 0)
 
     async def add_console_link(self, token_hash: str, link: ConsoleLink) -> None:
         await self._session.execute(insert(LINKS).values(

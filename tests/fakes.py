@@ -393,6 +393,9 @@ class FakeUowFactory:
     def __call__(self, idempotency_key: int | None = None) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.store, idempotency_key)
 
+    def reading(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, None)
+
     def committed(self, idempotency_key: int) -> bool:
         return idempotency_key in self.store.processed
 

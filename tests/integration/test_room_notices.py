@@ -27,9 +27,9 @@ async def test_a_notice_is_claimed_once_and_read_when_sent(db_url: str) -> None:
         joined = await web_room.join_on_web(
             uow(), code="ROOM2345", token=None, name="王秀英", kind=ParticipantKind.RESIDENT,
             unit=None, remote=False, notice_accepted=True, now=NOW)
-        actor = Actor.on_web(joined.signed.person)
         for text in ("建议一", "建议二"):
-            await web_room.submit_on_web(uow(), code="ROOM2345", actor=actor, text=text, now=NOW)
+            await web_room.submit_on_web(uow(), code="ROOM2345", token=joined.token, text=text,
+                                         now=NOW)
         first, second = await asyncio.gather(take_room_notices(uow(), now=NOW),
                                              take_room_notices(uow(), now=NOW))
         messages = [*first.messages, *second.messages]

@@ -45,6 +45,10 @@ class Counted:
         self.reads += 1
         return self.factory(idempotency_key)
 
+    def reading(self) -> UnitOfWork:
+        self.reads += 1
+        return self.factory.reading()
+
     def committed(self, idempotency_key: int) -> bool:
         return self.factory.committed(idempotency_key)
 

@@ -183,6 +183,18 @@ async def test_a_participant_is_rate_limited(web: Web) -> None:
     assert statuses[3] == 429
 
 
+async def test_a_raised_hand_is_lowered_from_the_phone(web: Web) -> None:
+    await _signed_in(web)
+    raised = await web.client.post(f"/j/{CODE}/hand", data={"kind": "speech"},
+                                   allow_redirects=False)
+    lowered = await web.client.post(f"/j/{CODE}/lower", allow_redirects=False)
+    assert (raised.status, lowered.status) == (303, 303)
+    async with web.uow() as uow:
+        assert await uow.hands.pending(1) == []
+    html = await (await web.client.get(f"/j/{CODE}")).text()
+    assert 'data-testid="hand-form"' in html and "您在发言队列" not in html
+
+
 async def test_the_same_browser_signs_in_again_as_the_same_person(web: Web) -> None:
     await _signed_in(web)
     await _signed_in(web, {**SIGN_IN, "name": "王秀英（东头）", "where": "remote"})

@@ -51,6 +51,9 @@ class NoDatabase:
     def __call__(self, idempotency_key: int | None = None) -> UnitOfWork:
         raise AssertionError("the webhook read the database")
 
+    def reading(self) -> UnitOfWork:
+        raise AssertionError("the webhook read the database")
+
     def committed(self, idempotency_key: int) -> bool:
         raise AssertionError("the webhook read the database")
 
