@@ -285,6 +285,7 @@ async def measure(args: argparse.Namespace) -> JSON:
                                                   watched)
                 setup["loaded_group"] = await set_up(sandbox, fresh, runtime)
                 loaded, captions = await loaded_phase(sandbox, fresh, notes, args, watched)
+                board_s = await board_lag(runtime, fresh.chat_id)
                 stats = await sandbox.call("GET", "stats")
                 calls = await sandbox.call("GET", f"chat_calls?chat_id={group.chat_id}")
                 fresh_calls = await sandbox.call("GET", f"chat_calls?chat_id={fresh.chat_id}")
@@ -304,7 +305,7 @@ async def measure(args: argparse.Namespace) -> JSON:
         "captions": [asdict(c) for c in captions],
         "drained": drained,
         "transcriptions": [[round(a, 3), round(b, 3)] for a, b in watched.spans],
-        "group_calls": calls, "loaded_group_calls": fresh_calls,
+        "group_calls": calls, "loaded_group_calls": fresh_calls, "board_lag_s": board_s,
         "phase_calls": {"idle": calls_around(calls, phase_span(idle, [])),
                         "loaded": calls_around(fresh_calls, phase_span(loaded, captions)),
                         **({"drained": calls_around(calls, phase_span(
@@ -312,6 +313,26 @@ async def measure(args: argparse.Namespace) -> JSON:
                             [Caption(**c) for c in drained["captions"]]))}
                            if drained else {})},
     }
+
+
+async def board_lag(runtime: Any, chat_id: int, most_s: float = 120.0) -> float | None:
+    """Seconds from now (the loaded phase over, its captions in) until the group's live board
+    says what the session is now (bot/board.py); None if not within ``most_s``. It only uses
+    the group's spare budget, so it catches up once the burst has drained. Looked at every
+    0.5 s (a figure's resolution, not a synchronisation)."""
+    from bot.board import board_text
+    from facilitation.board import boards_due
+
+    clock = asyncio.get_running_loop().time
+    started = clock()
+    while clock() - started < most_s:
+        for board in await boards_due(runtime.uow(), now=datetime.now(UTC)):
+            state = board.state
+            if (board.chat_id == chat_id and state is not None and state.message_id
+                    and board_text(board, runtime.settings.timezone) == state.text):
+                return clock() - started
+        await asyncio.sleep(0.5)
+    return None
 
 
 async def loaded_phase(sandbox: SandboxProcess, group: Group, notes: list[Note],
@@ -377,6 +398,9 @@ def phase_span(probes: list[Probe], captions: list[Caption]) -> tuple[int, int]:
     return min(starts), max(ends)
 
 
+BOARD = "📌"  # what the live board says and no other message does (bot/catalog_board.py)
+
+
 def calls_around(calls: list[JSON], span: tuple[int, int]) -> JSON:
     """Bot API requests for the group (each passes the group's rate limiter) during a phase,
     and in the minute before it began."""
@@ -384,9 +408,14 @@ def calls_around(calls: list[JSON], span: tuple[int, int]) -> JSON:
     during = [c for c in calls if start <= c["ts_ns"] <= end]
     before = [c for c in calls if start - 60e9 <= c["ts_ns"] < start]
     minutes = max((end - start) / 60e9, 1e-9)
+    board = [c for c in during if BOARD in str(c.get("text") or "")
+             or c["method"] in ("pinChatMessage", "unpinChatMessage")]
     return {"during": len(during), "per_minute": len(during) / minutes,
             "in_minute_before": len(before), "seconds": (end - start) / 1e9,
-            "methods": sorted({c["method"] for c in during})}
+            "methods": sorted({c["method"] for c in during}),
+            # the live board (bot/board.py): its requests, and the messages sent besides
+            "board": len(board),
+            "messages": sum(c["method"] == "sendMessage" for c in during if c not in board)}
 
 
 # --------------------------------------------------------------------------- report
@@ -432,10 +461,13 @@ def report(result: JSON, cap: float) -> tuple[str, bool]:
             f"{name:<8}{fig['answered']:>7}/{fig['count']:<2}{fig['p50_s']:>8.2f}"
             f"{fig['p95_s']:>8.2f}{fig['max_s']:>8.2f}{fig['unanswered']:>12}"
             f"{fig['during_transcription']:>17}/{fig['count']:<2}"
-            f"   {calls['during']:>3} ({calls['seconds']:.1f} s); {calls['in_minute_before']}")
+            f"   {calls['during']:>3} ({calls['seconds']:.1f} s); {calls['in_minute_before']}"
+            f"; of them board {calls.get('board', 0)}, new messages {calls.get('messages', 0)}")
     lines.append("(group calls: Bot API requests for the group, each through its rate limiter, "
                  "which lets 20 go at once, then one every 3 s;")
-    lines.append(" the requests of the minute before a phase tell how full it was when it began)")
+    lines.append(" the requests of the minute before a phase tell how full it was when it began;")
+    lines.append(" board: the live board's edits and pins (bot/board.py), one message edited in "
+                 "place)")
     ratio = loaded["p95_s"] / idle["p95_s"] if idle["p95_s"] > 0 else math.inf
     result["figures"]["p95_ratio"] = ratio
     lines.append(f"loaded/idle p95 = {ratio:.1f}x   (p95 is nearest-rank: with K=10, the "
@@ -443,6 +475,10 @@ def report(result: JSON, cap: float) -> tuple[str, bool]:
                  f"{cap:.0f} s)")
     lines.append("(idle: group A; loaded: group B, a session just started; drained: group A "
                  "right after the idle phase spent its budget: not a goal, no bot can)")
+    lag = result.get("board_lag_s")
+    lines.append("live board of the loaded group up to date " + (
+        f"{lag:.1f} s after its captions were in" if lag is not None else "not within 120 s")
+        + " (it uses only the group's spare budget: bot/limits.py RESERVE[BOARD])")
     if drained:
         delays = [Caption(**c).delay_s for c in drained["captions"]]
         lines.append("drained phase captions, s: " + ", ".join(

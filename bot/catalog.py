@@ -6,6 +6,7 @@ from string import Formatter
 from typing import Any
 
 from bot import (
+    catalog_board,
     catalog_figures,
     catalog_liaison,
     catalog_reminders,
@@ -726,7 +727,8 @@ def _merge(*parts: tuple[dict[str, str], dict[str, str]]) -> None:
 
 _merge((catalog_tracking.ZH, catalog_tracking.EN), (catalog_liaison.ZH, catalog_liaison.EN),
        (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN),
-       (catalog_web.ZH, catalog_web.EN), (catalog_staff.ZH, catalog_staff.EN))
+       (catalog_web.ZH, catalog_web.EN), (catalog_staff.ZH, catalog_staff.EN),
+       (catalog_board.ZH, catalog_board.EN))
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 LANGUAGES = tuple(CATALOGS)
 

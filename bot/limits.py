@@ -11,8 +11,11 @@ then one every 3 s), but shared by priority (``Priority``): an answer to a comma
 press, and the turn timer's notices (the moderator's own tool), may use the whole bucket; the
 floor's messages (captions, a relayed contribution) leave ``RESERVE[FLOOR]`` requests in it
 for answers; notices and acknowledgements (sign-ins, raised hands, "transcribing…") leave
-``RESERVE[NOTICE]``. So when a burst of voice notes and sign-ins has used the budget, the
-moderator's next command is still answered first, and the rest follow as the bucket drains.
+``RESERVE[NOTICE]``; the live board (bot/board.py) comes last (``RESERVE[BOARD]``): it loses
+nothing by waiting (it is read again when it goes, so one edit shows every change meanwhile),
+while every message has a reader waiting for it. So
+when a burst of voice notes and sign-ins has used the budget, the moderator's next command
+is still answered first, and the rest follow as the bucket drains.
 
 The outbox's sender asks ``delay(chat, priority)`` before it takes a row and sends the first
 row in order that may go now (bot/outbox.py), so a notice held back never holds an answer up;
@@ -41,13 +44,16 @@ JSON = dict[str, Any]
 
 
 class Priority(IntEnum):
+    """Stored in the outbox's rows: renumbering them needs a migration of those rows."""
+
     ANSWER = 0  # the answer to a command or a button press; the turn timer's notices
     FLOOR = 1  # captions, relayed contributions; answers to participants (outbox.not_first)
     NOTICE = 2  # acknowledgements, "transcribing…", notices
+    BOARD = 3  # the live board's first message, edits and pin (bot/board.py)
 
 
 #: requests each priority leaves in a group's bucket for those before it
-RESERVE = {Priority.ANSWER: 0, Priority.FLOOR: 3, Priority.NOTICE: 6}
+RESERVE = {Priority.ANSWER: 0, Priority.FLOOR: 3, Priority.NOTICE: 6, Priority.BOARD: 7}
 GROUP_RATE = (20, 60.0)  # requests, seconds: one group's messages, sent or edited
 OVERALL_PER_S = 30
 #: the requests that change a chat's messages (and so share its budget)
@@ -131,11 +137,13 @@ class TelegramLimits(BaseRateLimiter[int]):
                                                     stamp=self._clock())
         return bucket
 
-    def delay(self, chat_id: object, level: Priority) -> float:
-        """Seconds before a request of ``level`` may change ``chat_id``'s messages."""
+    def delay(self, chat_id: object, level: Priority, *, reserve: float | None = None) -> float:
+        """Seconds before a request of ``level`` may change ``chat_id``'s messages (leaving
+        ``reserve`` in the group's budget instead of the level's, if given)."""
         if not is_group(chat_id):
             return 0.0
-        return self._bucket(_key(chat_id)).delay(RESERVE[level], self._clock())
+        return self._bucket(_key(chat_id)).delay(
+            RESERVE[level] if reserve is None else reserve, self._clock())
 
     async def _turn(self, chat_id: object, endpoint: str) -> None:
         """Wait for this request's turn: its group's budget at its priority, then the total."""

@@ -68,6 +68,7 @@ PROBE_SPAN = 20  # message ids after the last known one that may be a send cut o
 KEEP_SENT = timedelta(days=2)
 NOT_MODIFIED = "not modified"
 PLACEHOLDER_WAIT_S = 2.5  # "transcribing…" under rate limits: only if no caption by then
+RETRY_S, MAX_RETRY_S = 2.0, 60.0  # a chat whose messages could not go out is tried again
 
 
 @dataclass
@@ -137,6 +138,19 @@ def not_first(level: Priority = Priority.FLOOR) -> None:
     capture = _CAPTURE.get()
     if capture is not None and level > capture.priority:
         capture.priority = level
+
+
+def link_board(session_id: int) -> bool:
+    """The message the handler just sent (the session's opening message) is the live board of
+    ``session_id`` (bot/board.py): its message id is written to the board when it is sent.
+    False outside an update (nothing captured)."""
+    capture = _CAPTURE.get()
+    if capture is None or not capture.owed or capture.owed[-1].kind != "message":
+        return False
+    last = capture.owed[-1]
+    capture.owed[-1] = Owed(last.chat_id, last.kind, last.payload, last.update_id,
+                            last.audio_job_id, session_id)
+    return True
 
 
 def link_last(*, audio_job: int) -> bool:
@@ -332,6 +346,9 @@ class Outbox:
         self._seen: dict[int, int] = {}  # chat -> the highest message id of it handled
         self._wakes: dict[int, tuple[float, asyncio.Task[None]]] = {}  # chat -> (due, task)
         self._waking: set[asyncio.Task[None]] = set()  # every wake-up task, running ones too
+        self._failures: dict[int, int] = {}  # chat -> sends failed in a row (retry_later)
+        # a live board's first message went out: its keeper may edit it now (bot/board.py)
+        self.on_board_sent: Callable[[], None] = lambda: None
         self._closed = False
 
     def bind(self, bot: Bot, limits: TelegramLimits | None = None) -> None:
@@ -345,6 +362,19 @@ class Outbox:
         self._wakes.clear()
         tasks, self._waking = list(self._waking), set()
         await cancel_all(tasks)
+
+    @property
+    def limited(self) -> bool:
+        """Whether Telegram's limits are kept (off only against the local sandbox)."""
+        return self._limits is not None
+
+    def delay(self, chat_id: int, level: Priority, *, reserve: float | None = None) -> float:
+        """Seconds before a request of ``level`` may change ``chat_id``'s messages (0 with
+        no rate limiter): for a sender that waits for its turn by reading again later.
+        ``reserve``: leave that many in the group's budget instead of the level's."""
+        if self._limits is None:
+            return 0.0
+        return self._limits.delay(chat_id, level, reserve=reserve)
 
     def seen(self, chat_id: int, message_id: int) -> None:
         """An update carried this message: a message sent later has a higher id."""
@@ -403,9 +433,21 @@ class Outbox:
                     if send is None:
                         continue
                     count += await self._send(chat_id, send)
-            except _Undecided as undecided:  # Telegram did not answer: the next round
+            except _Undecided as undecided:  # Telegram did not answer: a while later
                 log.warning("messages to chat %s wait: %s", chat_id, undecided)
+                self._retry_later(chat_id)
+                return count
+            except Exception:  # the database is out of reach, say: a while later
+                self._retry_later(chat_id)
+                raise
+        self._failures.pop(chat_id, None)
         return count
+
+    def _retry_later(self, chat_id: int) -> None:
+        """What ``chat_id`` owes could not all go out: try again by itself, sooner than the
+        next update of a quiet group would (2 s, doubling to a minute while it fails)."""
+        failures = self._failures[chat_id] = self._failures.get(chat_id, 0) + 1
+        self._wake_in(chat_id, min(RETRY_S * 2 ** (failures - 1), MAX_RETRY_S))
 
     def _ready(self, batch: Sequence[Pending]) -> tuple[int | None, float]:
         """The index of the first row that may go now, or None and how long until one may."""
@@ -477,6 +519,8 @@ class Outbox:
         # button; of it, those of the head's kind go first, as one message (bot/acks.py)
         run = [head]
         for row in batch[1:]:
+            if row.kind != "ack" and _priority(row) == Priority.BOARD and row.attempt is None:
+                continue  # the live board has no place in the order: a run goes on past it
             if (row.kind != "ack" or row.attempt is not None
                     or row.payload.get("run") != head.payload.get("run")):
                 break
@@ -527,7 +571,8 @@ class Outbox:
                 await self.store.failed(send.ids, repr(error))
                 return 0
             break
-        await self.store.sent(send.ids, message.message_id, self.clock())
+        if await self.store.sent(send.ids, message.message_id, self.clock()):
+            self.on_board_sent()
         return 1
 
     # ------------------------------------------------------------------ after a crash
@@ -558,7 +603,8 @@ class Outbox:
                 if NOT_MODIFIED in str(error).lower():
                     log.info("message %s in chat %s had arrived before the crash: not sent "
                              "again", candidate, row.chat_id)
-                    await self.store.sent(group, candidate, self.clock())
+                    if await self.store.sent(group, candidate, self.clock()):
+                        self.on_board_sent()
                     return True
                 continue  # not found, not the bot's, not text: not this one
             except Forbidden:

@@ -22,13 +22,16 @@ log = logging.getLogger(__name__)
 
 
 class Timekeeper:
-    """Sends the 30-second warning and the time-up notice of every turn, once each."""
+    """Gives the 30-second warning and the time-up notice of every turn, once each."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot: Bot,
                  max_wait_s: float = 30.0, health: Health | None = None,
-                 outbox: Outbox | None = None) -> None:
+                 outbox: Outbox | None = None, *, warn_on_board: bool = False) -> None:
         self._uow, self._clock, self._bot = uow, clock, bot
         self._outbox = outbox
+        # the warning is shown on the group's live board (bot/board.py), which the commit of
+        # its mark wakes, instead of a message: the time-up is still a message of its own
+        self._warn_on_board = warn_on_board
         self._max_wait_s = max_wait_s
         self._health = health or Health()
         self._wake = asyncio.Event()
@@ -58,6 +61,8 @@ class Timekeeper:
     async def _send(self, notice: TimerNotice) -> None:
         language = notice.session.language
         turn = notice.turn
+        if notice.notice == "warning" and self._warn_on_board:
+            return
         if notice.notice == "warning":
             text = t(language, "turn_warning", name=notice.speaker_name,
                      seconds=max(0, turn.remaining_s(self._clock())))

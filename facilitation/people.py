@@ -19,7 +19,7 @@ server) may too. Both go through these use cases, and both are written to the au
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from facilitation.audit import AuditAction, AuditEntry, Operator, audit_entry
@@ -73,6 +73,7 @@ class Forgotten:
     versions: int = 0  # approved minutes versions rewritten
     updates: int = 0  # stored bot updates emptied
     items: int = 0  # tracked items whose texts (now or in their history) named them
+    roles: int = 0  # role grants revoked (a forgotten person holds no role)
 
 
 Requester = Actor | Operator
@@ -142,6 +143,11 @@ async def forget_person(uow: TrackingUnitOfWork, *, ref: PersonRef, by: Requeste
         counts = await _rewrite_sessions(uow, found, label, renamer(names, label))
         await _erase_sign_ins(uow, found, label)
         counts["audio_files"] = await _erase_audio(uow, found, audio, now)
+        for grant in found.roles:  # nobody acts under a forgotten identity
+            assert grant.id is not None
+            await uow.roles.remove(grant.id)
+        if found.roles:
+            counts["roles"] = len(found.roles)
         telegram_user_id = person.telegram_user_id
         _erase_person(person, label, now)
         await uow.people.save(person)
@@ -169,6 +175,10 @@ async def _rewrite_sessions(uow: TrackingUnitOfWork, found: Footprint, label: st
         counts["texts"] += await _redact_record(uow, session.id, found.person.id, label, rename)
         counts["versions"] += await _redact_minutes(uow, session.id, rename)
         counts["items"] += await _redact_items(uow, session.id, rename)
+        board = await uow.boards.get(session.id)  # the live board's stored words
+        if board is not None:
+            await uow.boards.put(replace(board, text=rename(board.text), head=(
+                rename(board.head) if board.head is not None else None)))
     return counts
 
 

@@ -82,6 +82,7 @@ def personal_data(found: Footprint, now: datetime) -> dict[str, Any]:
                   | {"role": "actor" if e.actor_id == p.id else "subject"}
                   for e in found.audit],
         "tracked_items": [_item(t, p.id) for t in found.items],
+        "roles": [_only(g, "role", "hall_chat_id", "granted_at") for g in found.roles],
     }
 
 

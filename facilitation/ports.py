@@ -93,6 +93,7 @@ class Footprint:
     # Tracked items of their sessions they proposed (named among the proposers) or acted on
     # (an event of theirs), with their history (facilitation.redact.concerns).
     items: tuple[TrackedItem, ...] = ()
+    roles: tuple[RoleGrant, ...] = ()  # the roles they hold (facilitation/roles.py)
 
     @property
     def names(self) -> set[str]:
@@ -350,6 +351,45 @@ class WebRoomRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class BoardState:
+    """The group's live board of one session (facilitation/board.py): the message the bot
+    keeps editing. ``message_id`` None: its first sending is owed (in the outbox)."""
+
+    session_id: int
+    chat_id: int
+    message_id: int | None
+    text: str  # what the board says (sent, or owed)
+    pinned: bool = False
+    # the board is the session's opening message (/new's answer): its own words, which the
+    # board keeps above what it shows live (None: a board sent on its own)
+    head: str | None = None
+
+
+class BoardRepository(Protocol):
+    async def due(self, since: datetime | None = None
+                  ) -> list[tuple[Session, BoardState | None]]:
+        """Sessions whose board may need work: open ones in groups (created ``since``) whose
+        board was not given up, and closed ones whose board has not said so yet; with their
+        board, if they have one."""
+        ...
+
+    async def get(self, session_id: int) -> BoardState | None: ...
+    async def add(self, board: BoardState) -> bool:
+        """A new board; False (nothing written) if the session has one, even finished."""
+        ...
+
+    async def put(self, board: BoardState) -> None:
+        """Insert or replace the session's board."""
+        ...
+
+    async def remove(self, session_id: int) -> None: ...
+    async def finish(self, session_id: int) -> None:
+        """The board is done (its session closed, or it can no longer be kept): kept without
+        its words, never edited again."""
+        ...
+
+
 class RoleRepository(Protocol):
     """Per-hall roles (facilitation/roles.py) and the one-time login links of the web
     (facilitation/staff_desk.py); a link is stored as its token's SHA-256 only."""
@@ -380,6 +420,7 @@ class UnitOfWork(Protocol):
     personal: PersonalDataRepository
     web: WebRoomRepository
     roles: RoleRepository
+    boards: BoardRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -423,13 +464,15 @@ class CodeGenerator(Protocol):
 @dataclass(frozen=True)
 class OwedMessage:
     """A message owed to ``chat_id``: a request ("message") or an acknowledgement ("ack"),
-    as JSON values; its message id goes to ``audio_job_id``'s job once sent."""
+    as JSON values; its message id goes to ``audio_job_id``'s job, or to the board of
+    ``board_session_id``, once sent."""
 
     chat_id: int
     kind: str
     payload: dict[str, Any]
     update_id: int | None = None
     audio_job_id: int | None = None
+    board_session_id: int | None = None  # the first message of this session's live board
 
 
 @dataclass(frozen=True)
@@ -450,7 +493,14 @@ class OutboxStore(Protocol):
     async def known(self, chat_id: int, message_id: int) -> None: ...
     async def attempting(self, ids: Sequence[int], attempt: dict[str, Any],
                          now: datetime) -> None: ...
-    async def sent(self, ids: Sequence[int], message_id: int | None, now: datetime) -> None: ...
+    async def sent(self, ids: Sequence[int], message_id: int | None, now: datetime) -> bool:
+        """Mark them sent; True when one was a live board's first message."""
+        ...
+
+    async def owed_for_board(self, session_id: int) -> bool:
+        """Whether the first message of the session's live board is still to be sent."""
+        ...
+
     async def rewrite(self, row_id: int, payload: dict[str, Any]) -> bool: ...
     async def failed(self, ids: Sequence[int], reason: str) -> None: ...
     async def retry(self, ids: Sequence[int]) -> None: ...

@@ -25,6 +25,7 @@ from facilitation.model import (
 from facilitation.ports import UnitOfWork
 from facilitation.queue import order_queue
 from facilitation.services import Actor, new_screen_code, open_session_in, person_for
+from facilitation.session import Session
 
 QUEUE_SHOWN = 5
 CAPTIONS_SHOWN = 6
@@ -46,6 +47,13 @@ class Speaker:
     addressee: str | None
     started_at: datetime
     deadline: datetime
+    warning_at: datetime | None = None  # when the 30-second warning is due
+    warned: bool = False  # the warning was given
+    timed_out: bool = False  # the time-up notice was given
+
+    @property
+    def limit_s(self) -> int:
+        return round((self.deadline - self.started_at).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -123,39 +131,49 @@ async def screen_of(uow: UnitOfWork, screen_code: str) -> Screen:
         session = await uow.sessions.by_screen_code(screen_code) if screen_code else None
         if session is None or session.id is None:
             raise NotFound("no_session")
-        attendance = await uow.attendance.list(session.id)
-        signed = {a.person_id: a for a in attendance}
-        ordered = order_queue(await uow.hands.pending(session.id),
-                              await uow.turns.spoken_counts(session.id))
-        turn = await uow.turns.current(session.id)
-        ids = [h.person_id for h in ordered] + ([turn.person_id] if turn else [])
-        people = await uow.people.get_many(ids)
-        by_hand = {h.id: h.person_id for h in ordered}
-        queue = tuple(
-            Waiting(i, _name(people.get(h.person_id), signed.get(h.person_id)),
-                    people[h.person_id].kind if h.person_id in people else ParticipantKind.OTHER,
-                    h.kind, h.addressee,
-                    _name(people.get(by_hand[h.answers_hand_id]),
-                          signed.get(by_hand[h.answers_hand_id]))
-                    if h.answers_hand_id in by_hand else None, h.id or 0)
-            for i, h in enumerate(ordered[:QUEUE_SHOWN], start=1))
-        speaker = None
-        if turn is not None:
-            person, seen = people.get(turn.person_id), signed.get(turn.person_id)
-            speaker = Speaker(
-                _name(person, seen), seen.kind if seen else ParticipantKind.OTHER,
-                seen.unit if seen else (person.unit if person else None), turn.kind,
-                turn.addressee, turn.started_at, turn.deadline)
-        # Once the session is closed the bot relays nothing more (a submission corrected
-        # after /end is recorded, not relayed): the room's captions end with the session, so
-        # the screen never shows words the group did not read.
-        shown = ([] if session.status == SessionStatus.CLOSED else
-                 await uow.contributions.latest(session.id, CAPTION_KINDS, CAPTION_STATUSES,
-                                                CAPTIONS_SHOWN))
-        return Screen(session.topic, session.hall, session.status.value, speaker, queue,
-                      len(ordered), _signins(attendance),
-                      tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
-                      session.closing_shown_at, session.id)
+        return await screen_in(uow, session)
+
+
+async def screen_in(uow: UnitOfWork, session: Session, *, queue_shown: int = QUEUE_SHOWN,
+                    captions: bool = True) -> Screen:
+    """The screen of ``session``, inside the caller's unit of work: the room's screen, and
+    the group's live board (facilitation/board.py: more of the queue, no captions, which the
+    group reads as messages anyway)."""
+    assert session.id is not None
+    attendance = await uow.attendance.list(session.id)
+    signed = {a.person_id: a for a in attendance}
+    ordered = order_queue(await uow.hands.pending(session.id),
+                          await uow.turns.spoken_counts(session.id))
+    turn = await uow.turns.current(session.id)
+    ids = [h.person_id for h in ordered] + ([turn.person_id] if turn else [])
+    people = await uow.people.get_many(ids)
+    by_hand = {h.id: h.person_id for h in ordered}
+    queue = tuple(
+        Waiting(i, _name(people.get(h.person_id), signed.get(h.person_id)),
+                people[h.person_id].kind if h.person_id in people else ParticipantKind.OTHER,
+                h.kind, h.addressee,
+                _name(people.get(by_hand[h.answers_hand_id]),
+                      signed.get(by_hand[h.answers_hand_id]))
+                if h.answers_hand_id in by_hand else None, h.id or 0)
+        for i, h in enumerate(ordered[:queue_shown], start=1))
+    speaker = None
+    if turn is not None:
+        person, seen = people.get(turn.person_id), signed.get(turn.person_id)
+        speaker = Speaker(
+            _name(person, seen), seen.kind if seen else ParticipantKind.OTHER,
+            seen.unit if seen else (person.unit if person else None), turn.kind,
+            turn.addressee, turn.started_at, turn.deadline, turn.warning_at,
+            turn.warned_at is not None, turn.timeup_at is not None)
+    # Once the session is closed the bot relays nothing more (a submission corrected
+    # after /end is recorded, not relayed): the room's captions end with the session, so
+    # the screen never shows words the group did not read.
+    shown = ([] if session.status == SessionStatus.CLOSED or not captions else
+             await uow.contributions.latest(session.id, CAPTION_KINDS, CAPTION_STATUSES,
+                                            CAPTIONS_SHOWN))
+    return Screen(session.topic, session.hall, session.status.value, speaker, queue,
+                  len(ordered), _signins(attendance),
+                  tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
+                  session.closing_shown_at, session.id)
 
 
 async def screen_code_for(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> str:

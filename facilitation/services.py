@@ -393,12 +393,16 @@ def parse_turn_limit(text: str) -> int:
 
 async def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> int:
     """Telegram turned a group into a supergroup with a new id: its sessions and the hall's
-    settings (glossary, document settings, template) move along."""
+    settings (glossary, document settings, template) move along; their live boards are sent
+    anew there."""
     async with uow:
         sessions = await uow.sessions.recent(old_chat_id, limit=100_000)
         for session in sessions:
             session.chat_id = new_chat_id
             await uow.sessions.save(session)
+            assert session.id is not None
+            # the live board's message stayed behind: a new one is owed in the supergroup
+            await uow.boards.remove(session.id)
         await uow.halls.move(old_chat_id, new_chat_id)
         await uow.commit()
         return len(sessions)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from facilitation.ports import OwedMessage, PendingMessage
 from storage.inbox import mark_processed_in
-from storage.rows import AudioJobRow, OutboxRow
+from storage.rows import AudioJobRow, BoardRow, OutboxRow
 from storage.shared import SharedTransaction
 
 JSON = dict[str, Any]
@@ -30,7 +30,7 @@ async def add(connection: AsyncConnection, owed: Sequence[Owed], now: datetime) 
     await connection.execute(insert(OutboxRow), [
         {"chat_id": o.chat_id, "update_id": o.update_id, "kind": o.kind,
          "payload": json.dumps(o.payload, ensure_ascii=False), "audio_job_id": o.audio_job_id,
-         "created_at": now} for o in owed])
+         "board_session_id": o.board_session_id, "created_at": now} for o in owed])
 
 
 async def add_known(connection: AsyncConnection, sent: Sequence[tuple[int, int]],
@@ -106,21 +106,39 @@ class OutboxStore:
                 update(OutboxRow).where(OutboxRow.id.in_(ids))
                 .values(attempt=json.dumps(attempt, ensure_ascii=False), attempted_at=now))
 
-    async def sent(self, ids: Sequence[int], message_id: int | None, now: datetime) -> None:
-        """Mark them sent as ``message_id``; an audio job waiting for it learns it."""
+    async def sent(self, ids: Sequence[int], message_id: int | None, now: datetime) -> bool:
+        """Mark them sent as ``message_id``; an audio job or a board waiting for it learns
+        it. True when a board did (its keeper has something to do now)."""
         async with self.engine.begin() as connection:
             await connection.execute(
                 update(OutboxRow).where(OutboxRow.id.in_(ids))
                 .values(sent_at=now, message_id=message_id))
-            if message_id is not None:
-                jobs = (await connection.scalars(
-                    select(OutboxRow.audio_job_id).where(
-                        OutboxRow.id.in_(ids), OutboxRow.audio_job_id.is_not(None)))).all()
-                if jobs:
-                    await connection.execute(
-                        update(AudioJobRow).where(AudioJobRow.id.in_(jobs),
-                                                  AudioJobRow.reply_message_id.is_(None))
-                        .values(reply_message_id=message_id))
+            if message_id is None:
+                return False
+            links = (await connection.execute(
+                select(OutboxRow.audio_job_id, OutboxRow.board_session_id).where(
+                    OutboxRow.id.in_(ids), or_(OutboxRow.audio_job_id.is_not(None),
+                                               OutboxRow.board_session_id.is_not(None))))).all()
+            jobs = [job for job, _board in links if job is not None]
+            boards = [board for _job, board in links if board is not None]
+            if jobs:
+                await connection.execute(
+                    update(AudioJobRow).where(AudioJobRow.id.in_(jobs),
+                                              AudioJobRow.reply_message_id.is_(None))
+                    .values(reply_message_id=message_id))
+            if boards:
+                await connection.execute(
+                    update(BoardRow).where(BoardRow.session_id.in_(boards),
+                                           BoardRow.message_id.is_(None),
+                                           BoardRow.finished.is_(False))
+                    .values(message_id=message_id))
+            return bool(boards)
+
+    async def owed_for_board(self, session_id: int) -> bool:
+        async with self.engine.connect() as connection:
+            return (await connection.execute(
+                select(OutboxRow.id).where(OutboxRow.board_session_id == session_id, *_OPEN)
+                .limit(1))).first() is not None
 
     async def rewrite(self, row_id: int, payload: JSON) -> bool:
         """A row not put on the wire yet says ``payload`` instead; False if it has been."""

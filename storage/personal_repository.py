@@ -26,6 +26,7 @@ from storage.audit_repository import SqlAlchemyAuditRepository
 from storage.inbox import NO_PAYLOAD
 from storage.minutes_repository import CONFIRMATIONS, EDITS, VERSIONS
 from storage.repositories import ATTENDANCE, HANDS, PEOPLE, SESSIONS, RowRepository, table_of
+from storage.roles_repository import GRANTS, grant_of
 from storage.rows import InboxRow
 from storage.tracking_repository import EVENTS, ITEMS, SqlAlchemyTrackedItemRepository
 from storage.turn_repositories import AUDIO_JOBS, CONTRIBUTIONS, TURNS
@@ -97,7 +98,8 @@ class SqlAlchemyPersonalDataRepository(RowRepository):
         items = [item for s in found.sessions if s.id is not None
                  for item in await self._tracked.for_session(s.id)]
         return replace(found, items=tuple(i for i in items
-                                          if concerns(i, pid, found.names)))
+                                          if concerns(i, pid, found.names)),
+                       roles=await self._of(GRANTS, "person_id", pid, grant_of))
 
     async def hands(self, session_id: int) -> list[Hand]:
         return await self._all(

@@ -15,7 +15,7 @@ GRANTS = table_of(RoleGrantRow)
 LINKS = table_of(LoginLinkRow)
 
 
-def _grant(r: Row[Any]) -> RoleGrant:
+def grant_of(r: Row[Any]) -> RoleGrant:
     return RoleGrant(r.person_id, Role(r.role), r.hall_chat_id, r.granted_at, r.granted_by,
                      r.operator, r.id)
 
@@ -25,7 +25,7 @@ class SqlAlchemyRoleRepository(RowRepository):
         statement = select(GRANTS).order_by(GRANTS.c.id)
         if person_id is not None:
             statement = statement.where(GRANTS.c.person_id == person_id)
-        return await self._all(statement, _grant)
+        return await self._all(statement, grant_of)
 
     async def add(self, grant: RoleGrant) -> RoleGrant:
         result = await self._session.execute(insert(GRANTS).values(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -389,6 +390,8 @@ class OutboxRow(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "message" (sendMessage) or "ack"
     payload: Mapped[str] = mapped_column(Text)  # JSON: the request, or the acknowledgement
     audio_job_id: Mapped[int | None] = mapped_column(Integer)  # its message id goes there
+    # the first message of this session's live board: its message id goes to boards
+    board_session_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempt: Mapped[str | None] = mapped_column(Text)  # JSON: text, markup, floor
     attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -615,3 +618,20 @@ class LoginLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BoardRow(Base):
+    """The group's live board of a session (facilitation/board.py): the message the bot edits
+    in place. ``message_id`` NULL: its first sending is owed in the outbox (the outbox row
+    names the session, and sets it once sent). ``finished``: the closed session's board said
+    so; its text is dropped then (it holds names)."""
+
+    __tablename__ = "boards"
+
+    session_id: Mapped[int] = mapped_column(_session_fk(), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    head: Mapped[str | None] = mapped_column(Text)  # the opening message's own words
+    pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    finished: Mapped[bool] = mapped_column(Boolean, server_default=false(), index=True)

@@ -25,6 +25,7 @@ from facilitation.ports import (
     AttendanceRepository,
     AudioJobRepository,
     AuditRepository,
+    BoardRepository,
     Clock,
     ContributionRepository,
     FiguresRepository,
@@ -45,6 +46,7 @@ from facilitation.ports import (
     WebRoomRepository,
 )
 from storage.audit_repository import SqlAlchemyAuditRepository
+from storage.board_repository import SqlAlchemyBoardRepository
 from storage.change_feed import announce
 from storage.engine import READ_ONLY
 from storage.figures_repository import SqlAlchemyFiguresRepository
@@ -113,6 +115,7 @@ class SqlAlchemyUnitOfWork:
     figures: FiguresRepository
     web: WebRoomRepository
     roles: RoleRepository
+    boards: BoardRepository
 
     def __init__(
         self,
@@ -182,6 +185,7 @@ class SqlAlchemyUnitOfWork:
         self.figures = SqlAlchemyFiguresRepository(session)
         self.web = SqlAlchemyWebRoomRepository(session)
         self.roles = SqlAlchemyRoleRepository(session)
+        self.boards = SqlAlchemyBoardRepository(session)
         return self
 
     async def __aexit__(

@@ -345,6 +345,20 @@ class FakeAudit:
                 and (person_id is None or person_id in (e.actor_id, e.subject_id))][-limit:]
 
 
+class FakeBoards:
+    """The live boards (bot/board.py): none in the use-case tests; what moving a chat or
+    forgetting someone asks of them."""
+
+    def __init__(self) -> None:
+        self.removed: list[int] = []
+
+    async def get(self, session_id: int) -> None:
+        return None
+
+    async def remove(self, session_id: int) -> None:
+        self.removed.append(session_id)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -362,6 +376,7 @@ class FakeUnitOfWork:
         self.halls = FakeHalls(self)
         self.minutes = FakeMinutes(self)
         self.audit = FakeAudit(self)
+        self.boards = FakeBoards()
         self.committed = False
 
     async def __aenter__(self) -> Self:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.app import build_application, publish_commands
+from bot.board import BoardKeeper
 from bot.catalog import t
 from bot.common import App, AudioLimits, BotDeps, deps_of
 from bot.follow_up import catch_up
@@ -76,6 +77,7 @@ class Runtime:
     reminders: ReminderSender | None = None  # of deadlines (bot/reminder_sender.py)
     notices: ItemNotifier | None = None  # of items' changes (bot/item_notices.py)
     room_notices: RoomNoticeSender | None = None  # of what was done on the web
+    board: BoardKeeper | None = None  # the groups' live boards (bot/board.py)
 
 
 def web_poll_s(settings: Settings) -> float:
@@ -137,7 +139,13 @@ async def build_runtime(
     await upgrade_async(settings.db_url)
     engine = make_engine(settings.db_url)
     notifier = ScreenNotifier()  # the web's live screens, woken at every commit
-    uow = make_uow_factory(engine, on_change=notifier.wake)
+    changed: list[Callable[[], None]] = [notifier.wake]  # and the groups' live boards
+
+    def on_change() -> None:
+        for wake in changed:
+            wake()
+
+    uow = make_uow_factory(engine, on_change=on_change)
     deps = BotDeps(uow=uow, clock=clock, new_code=new_code, turn_seconds=settings.turn_seconds,
                    language=settings.language, web_url=settings.web_url,
                    web_served=settings.web_port != 0,
@@ -151,7 +159,9 @@ async def build_runtime(
         token=settings.telegram_token.get_secret_value(), deps=deps,
         base_url=settings.api_base_url, base_file_url=settings.file_base_url,
         rate_limit=settings.rate_limit, local_mode=settings.telegram_local_mode)
-    timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health, outbox=deps.outbox)
+    # the 30-second warning is the live board's, not a message of its own
+    timekeeper = Timekeeper(uow, clock, app.bot, health=deps.health, outbox=deps.outbox,
+                            warn_on_board=True)
     deps.on_floor_change = when_committed(timekeeper.kick)
     assert deps.outbox is not None
     reminders = ReminderSender(deps, deps.outbox)
@@ -169,12 +179,16 @@ async def build_runtime(
     scribe.outbox = deps.outbox
     deps.on_audio = when_committed(scribe.kick)
     room_notices = RoomNoticeSender(deps, deps.outbox)
+    board = BoardKeeper(deps, app.bot, deps.outbox)
+    changed.append(board.kick)
+    deps.outbox.on_board_sent = board.kick
     web = (WebDeps(uow, clock, notifier, poll_s=web_poll_s(settings),
                    webhook=webhook_deps(settings, poller),
                    room=room_deps(settings, room_notices.kick), unavailable=unavailable)
            if settings.web_port else None)
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,
-                   web=web, reminders=reminders, notices=notices, room_notices=room_notices)
+                   web=web, reminders=reminders, notices=notices, room_notices=room_notices,
+                   board=board)
 
 
 @contextlib.asynccontextmanager
@@ -194,9 +208,10 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
     web_runner = (await start(build_web_app(web), runtime.settings.web_host,
                               runtime.settings.web_port) if web is not None else None)
     changes = contextlib.AsyncExitStack()  # other processes' commits wake its pages (PostgreSQL)
-    if runtime.web is not None:
-        await changes.enter_async_context(listening(runtime.settings.db_url,
-                                                    runtime.web.notifier.wake))
+    woken = [runtime.web.notifier.wake] if runtime.web is not None else []
+    woken += [runtime.board.kick] if runtime.board is not None else []
+    if woken:
+        await changes.enter_async_context(listening(runtime.settings.db_url, fan_out(*woken)))
     tasks = [asyncio.create_task(runtime.poller.run(stop), name="poller"),
              asyncio.create_task(runtime.timekeeper.run(), name="timekeeper"),
              asyncio.create_task(runtime.scribe.run(), name="scribe"),
@@ -208,6 +223,9 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
              # catches up at start: what the group owes to hear of the web
              *([asyncio.create_task(runtime.room_notices.run(), name="room-notices")]
                if runtime.room_notices is not None else []),
+             # sends, edits and closes the groups' live boards; catches up at start
+             *([asyncio.create_task(runtime.board.run(), name="board")]
+               if runtime.board is not None else []),
              # the word segmenter's dictionary (about 1 s), loaded before the first search
              asyncio.create_task(asyncio.to_thread(search.warm), name="warm-up")]
 

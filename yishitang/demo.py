@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.common import deps_of
+from bot.sandbox.models import ApiCall
 from facilitation import tracking_documents as documents
 from facilitation.audit import Operator
 from facilitation.record import SessionRecord, load_record
@@ -321,16 +322,21 @@ async def _follow_up(stage: Stage, n: Narrator) -> None:
     await _step(stage, n, STAFF, "/summary", private=True)
 
 
+def _saying(words: str) -> Callable[[ApiCall], bool]:
+    return lambda call: words in str(call.param("text"))
+
+
 async def _timers(stage: Stage, n: Narrator) -> None:
-    """Show the 30-second warning and the time-up notice without waiting three minutes."""
-    for seconds in (160, 25):
+    """Show the 30-second warning (on the live board, edited in place: bot/board.py) and the
+    time-up notice (a message) without waiting three minutes."""
+    for seconds, method, words in ((160, "editMessageText", "⏳"), (25, "sendMessage", "⏰")):
         if not n.quiet:
             print(f"\n⏩ (演示：时钟快进 {seconds} 秒)")
         before = len(stage.sandbox.calls)
         stage.clock.advance(seconds)
         stage.runtime.timekeeper.kick()
-        await stage.sandbox.wait_for_call("sendMessage", since=before)
-        n.bot_messages(_chats(stage))
+        await stage.sandbox.wait_for_call(method, _saying(words), since=before, timeout=10)
+        n.bot_messages(_chats(stage), edited=method == "editMessageText")
 
 
 def _fresh_database(output: Path) -> Path:

@@ -107,9 +107,12 @@ class Stage:
         return str(call.param("text") or "")
 
     async def settled(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot took every update and handled every stored one."""
+        """Wait until the bot took every update and handled every stored one, and the live
+        board has caught up with them."""
         await self.sandbox.wait_for_updates_consumed(timeout=timeout)
         await asyncio.wait_for(self.runtime.poller.wait_handled(), timeout)
+        if self.runtime.board is not None:  # and the live board followed (bot/board.py)
+            await asyncio.wait_for(self.runtime.board.idle.wait(), timeout)
 
 
 @contextlib.asynccontextmanager

@@ -25,7 +25,7 @@ from bot.outbox import not_first
 from bot.parsing import parse_hand
 from facilitation import floor
 from facilitation.floor import FloorChange, QueueView
-from facilitation.model import TurnKind
+from facilitation.model import ParticipantKind, TurnKind
 
 QUEUE_SHOWN = 30
 BUTTON_ROWS = 5
@@ -73,6 +73,19 @@ async def lower(update: Update, context: Context) -> None:
     await reply(update, text)
 
 
+def turn_suffix(language: str, kind: TurnKind, addressee: str | None) -> str:
+    """" · 提问 → 县交通局": what a turn is, when it is not a plain speech."""
+    turn = "" if kind == TurnKind.SPEECH else f" · {turn_label(language, kind)}"
+    return turn + (f" → {addressee}" if addressee else "")
+
+
+def queue_line(language: str, position: int, name: str, kind: ParticipantKind | str,
+               turn_kind: TurnKind, addressee: str | None) -> str:
+    """One place in the queue, as /queue and the live board (bot/board.py) list it."""
+    return t(language, "queue_entry", position=position, name=name,
+             kind=kind_label(language, kind), turn=turn_suffix(language, turn_kind, addressee))
+
+
 def render_queue(language: str, view: QueueView, now_s: int | None) -> str:
     lines = [t(language, "queue_title", count=len(view.entries))]
     if view.current is not None and view.current.active and now_s is not None:
@@ -80,13 +93,9 @@ def render_queue(language: str, view: QueueView, now_s: int | None) -> str:
         time = t(language, "queue_remaining" if left >= 0 else "queue_overtime",
                  time=duration(language, abs(left)))
         lines.append(t(language, "queue_speaking", name=view.current_name, remaining=time))
-    for entry in view.entries[:QUEUE_SHOWN]:
-        kind = entry.hand.kind
-        turn = "" if kind == TurnKind.SPEECH else f" · {turn_label(language, kind)}"
-        if entry.hand.addressee:
-            turn += f" → {entry.hand.addressee}"
-        lines.append(t(language, "queue_entry", position=entry.position, name=entry.name,
-                       kind=kind_label(language, entry.kind_label), turn=turn))
+    lines.extend(queue_line(language, entry.position, entry.name, entry.kind_label,
+                            entry.hand.kind, entry.hand.addressee)
+                 for entry in view.entries[:QUEUE_SHOWN])
     if not view.entries:
         lines.append(t(language, "queue_empty_line"))
     elif len(view.entries) > QUEUE_SHOWN:

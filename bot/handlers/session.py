@@ -25,7 +25,9 @@ from bot.common import (
     uow,
 )
 from bot.handlers import minutes
+from bot.outbox import link_board
 from facilitation import floor, services
+from facilitation.board import board_opened
 from facilitation.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -46,13 +48,16 @@ async def new_session(update: Update, context: Context) -> None:
         new_code=context.deps.new_code, turn_limit_s=context.deps.turn_seconds,
         language=context.deps.language, hall=chat_of(update).title)  # the group is the hall
     username = context.bot.username
-    await reply(update, t(
+    opened = t(
         language, "session_opened", topic=session.topic, moderator=actor_of(update, context)
         .display_name, code=session.code, link=deep_link(username, session.code),
         remote_link=deep_link(username, session.code, remote=True),
         minutes=duration(language, session.turn_limit_s)) + _web_line(context, language,
-                                                                       session.code),
-        reply_markup=session_keyboard(language))
+                                                                       session.code)
+    await reply(update, opened, reply_markup=session_keyboard(language))
+    assert session.id is not None
+    if link_board(session.id):  # this message is the session's live board (bot/board.py)
+        await board_opened(uow(update, context), session, opened)
     if not await _can_read_group(update, context):
         await reply(update, t(language, "privacy_warning", bot=username))
 

@@ -121,6 +121,40 @@ async def delete_messages(state: SandboxState, bot: BotAccount, p: Params) -> bo
     return True
 
 
+def _pinnable(state: SandboxState, bot: BotAccount, p: Params) -> SandboxChat:
+    """In a group only an administrator may pin (Telegram also asks for can_pin_messages,
+    which the sandbox does not model)."""
+    chat = target_chat(state, bot, p)
+    check_visible(state, bot, chat)
+    if chat.type != "private" and chat.status_of(bot.id) not in ("administrator", "creator"):
+        raise bad_request("not enough rights to manage pinned messages in the chat")
+    return chat
+
+
+async def pin_chat_message(state: SandboxState, bot: BotAccount, p: Params) -> bool:
+    """Pins the message (no "pinned" service message is modelled)."""
+    chat = _pinnable(state, bot, p)
+    message_id = p.get_int("message_id") or 0
+    if message_id not in chat.messages:
+        raise bad_request("message to pin not found")
+    if message_id in chat.pinned:
+        chat.pinned.remove(message_id)
+    chat.pinned.append(message_id)
+    return True
+
+
+async def unpin_chat_message(state: SandboxState, bot: BotAccount, p: Params) -> bool:
+    """Unpins the message named, or the latest pinned one."""
+    chat = _pinnable(state, bot, p)
+    message_id = p.get_int("message_id") if p.has("message_id") else None
+    if message_id is None and chat.pinned:
+        message_id = chat.pinned[-1]
+    if message_id not in chat.pinned:
+        raise bad_request("message to unpin not found")
+    chat.pinned.remove(message_id)
+    return True
+
+
 async def send_chat_action(state: SandboxState, bot: BotAccount, p: Params) -> bool:
     chat = target_chat(state, bot, p)
     if (p.get_str("action") or "") not in CHAT_ACTIONS:

@@ -155,6 +155,7 @@ class SandboxChat:
     next_message_id: int = 1
     last_bot_sender: int | None = None
     reply_keyboard: JSON | None = None
+    pinned: list[int] = field(default_factory=list)  # pinned message ids, the latest last
 
     def to_dict(self) -> JSON:
         if self.user is not None:

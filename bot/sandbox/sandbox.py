@@ -39,6 +39,10 @@ class Sandbox(SandboxActions):
     def deleted_messages(self, chat: ChatRef) -> list[JSON]:
         return [m for _, m in sorted(self.get_chat(chat).deleted.items())]
 
+    def pinned(self, chat: ChatRef) -> list[int]:
+        """The ids of the messages pinned in ``chat``, the latest last."""
+        return list(self.get_chat(chat).pinned)
+
     def reply_keyboard(self, chat: ChatRef) -> JSON | None:
         """The ReplyKeyboardMarkup the user currently sees in ``chat`` (None if removed)."""
         return self.get_chat(chat).reply_keyboard

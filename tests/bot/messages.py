@@ -27,3 +27,12 @@ def sent_to(chat_id: int, needle: str) -> Callable[[ApiCall], bool]:
         return (call.method == "sendMessage" and call.param("chat_id") == chat_id
                 and needle in str(call.param("text")))
     return sent
+
+
+BOARD = "📌 "  # the live board's first words (bot/catalog_board.py)
+
+
+def not_board(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages without the group's live board (bot/board.py), which tests of other
+    messages leave aside."""
+    return [m for m in messages if not text(m).startswith(BOARD)]

@@ -11,6 +11,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from facilitation.record import load_record
+from tests.bot.messages import not_board
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, staged
 
@@ -42,7 +43,7 @@ async def stage(tmp_path: Path, sqlite_url: str) -> AsyncIterator[Stage]:
 
 def after(stage: Stage, message: dict[str, Any]) -> list[dict[str, Any]]:
     assert stage.group is not None
-    return [m for m in stage.sandbox.messages(stage.group.id)
+    return [m for m in not_board(stage.sandbox.messages(stage.group.id))
             if m["message_id"] > message["message_id"]]
 
 
@@ -122,10 +123,11 @@ async def test_the_shared_notice_button_records_whoever_presses_it(stage: Stage)
     stage.say("居民2", "/signin")
     await stage.settled()
     assert stage.group is not None
-    notice = next(m for m in stage.sandbox.messages(stage.group.id) if NOTICE in text(m))
+    notice = next(m for m in not_board(stage.sandbox.messages(stage.group.id)) if NOTICE in text(m))
     assert "已确认" in await stage.press("居民1", notice, "notice")
     assert "已确认" in await stage.press("居民2", notice, "notice")
-    assert buttons(stage.sandbox.messages(stage.group.id)[-1]) == ["notice"]  # stays for others
+    # the button stays for others
+    assert buttons(not_board(stage.sandbox.messages(stage.group.id))[-1]) == ["notice"]
     async with stage.runtime.uow() as work:
         for name in ("居民1", "居民2"):
             person = await work.people.by_telegram_id(stage.person(name).id)
@@ -140,12 +142,12 @@ async def test_notices_sent_before_keep_their_per_person_button(stage: Stage) ->
     old = await stage.runtime.app.bot.send_message(
         stage.group.id, "📼 居民5，请知悉：……", reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton("✅ 我知道了", callback_data=f"notice:{owner.id}")]]))
-    message = stage.sandbox.messages(stage.group.id)[-1]
+    message = not_board(stage.sandbox.messages(stage.group.id))[-1]
     assert message["message_id"] == old.message_id
     assert "这条提示是给" in await stage.press("居民6", message, f"notice:{owner.id}")
     assert "已确认" in await stage.press("居民5", message, f"notice:{owner.id}")
     await stage.settled()
-    assert buttons(stage.sandbox.messages(stage.group.id)[-1]) == []
+    assert buttons(not_board(stage.sandbox.messages(stage.group.id))[-1]) == []
     async with stage.runtime.uow() as work:
         person = await work.people.by_telegram_id(owner.id)
         assert person is not None and person.notice_accepted_at is not None

@@ -26,7 +26,8 @@ from facilitation.people import (
     read_audit,
 )
 from facilitation.personal_data import personal_data
-from facilitation.ports import TrackingUnitOfWorkFactory, UnitOfWorkFactory
+from facilitation.ports import BoardState, TrackingUnitOfWorkFactory, UnitOfWorkFactory
+from facilitation.roles import Role, grant_role
 from facilitation.services import Actor
 from storage.audio_files import FolderAudioFiles
 from storage.inbox import NO_PAYLOAD, Inbox
@@ -292,3 +293,36 @@ async def test_footprint_needs_staff(hall: Hall) -> None:
     assert found.person.display_name == "张三" and len(found.contributions) == 1
     with pytest.raises(PermissionDenied):
         await footprint(hall.uow(), ref=PersonRef(person_id=hall.zhang_id), by=LI)
+
+
+async def test_roles_are_exported_and_revoked_when_forgotten(hall: Hall) -> None:
+    """A person's role grants are part of what is stored about them: the export lists them,
+    and forgetting revokes them (an erased identity holds no role)."""
+    await grant_role(hall.uow(), by=OPERATOR, role=Role.VIEWER, hall_chat_id=CHAT, now=at(800),
+                     person_id=hall.zhang_id)
+    found = await export_person(hall.uow(), ref=PersonRef(person_id=hall.zhang_id),
+                                by=OPERATOR, now=at(850))
+    assert personal_data(found, at(850))["roles"] == [
+        {"role": "viewer", "hall_chat_id": CHAT, "granted_at": at(800).isoformat()}]
+    done = await hall.forget(PersonRef(person_id=hall.zhang_id))
+    assert done.roles == 1
+    async with hall.uow() as work:
+        assert await work.roles.grants(person_id=hall.zhang_id) == []
+        person = await work.people.get(hall.zhang_id)
+        assert person is not None
+        assert personal_data(await work.personal.footprint(person), at(0))["roles"] == []
+
+
+async def test_the_live_board_no_longer_names_them(hall: Hall) -> None:
+    """The group's live board keeps its words in the database while the session is open
+    (bot/board.py): forgetting renames them there too, and the board is edited to match."""
+    async with hall.uow() as work:
+        await work.boards.add(BoardState(hall.session_id, CHAT, 77, "1. 张三（群众代表）",
+                                         head="主持人：李主席\n张三 提议"))
+        await work.commit()
+    await hall.forget(PersonRef(name="张三"))
+    async with hall.uow() as work:
+        board = await work.boards.get(hall.session_id)
+    label = f"匿名发言人{hall.zhang_id}"
+    assert board is not None and board.message_id == 77
+    assert (board.text, board.head) == (f"1. {label}（群众代表）", f"主持人：李主席\n{label} 提议")

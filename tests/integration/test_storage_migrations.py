@@ -408,3 +408,29 @@ async def test_0013_roles_and_login_links_up_and_down(empty_db_url: str) -> None
                 "SELECT count(*) FROM role_grants")).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_0014_live_board_up_and_down(empty_db_url: str) -> None:
+    """0014 adds the live boards (and the outbox row's link to one); down again they go, the
+    outbox's rows stay; up again, the schema is the row classes'."""
+    url = empty_db_url
+    await migrate.upgrade_async(url, "0013")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO outbox (chat_id, kind, payload, created_at) "
+                "VALUES (-5, 'message', '{\"priority\": 2}', '2026-12-01 01:00:00+00')")
+        await migrate.upgrade_async(url, "0014")
+        async with engine.begin() as connection:
+            assert "boards" in await connection.run_sync(_tables)
+        await asyncio.to_thread(migrate.downgrade, url, "0013")
+        async with engine.begin() as connection:
+            assert "boards" not in await connection.run_sync(_tables)
+            assert (await connection.exec_driver_sql(
+                "SELECT payload FROM outbox")).scalar_one() == '{"priority": 2}'
+        await migrate.upgrade_async(url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()

@@ -36,6 +36,7 @@ def test_a_bucket_lets_its_capacity_go_at_once_then_one_per_interval() -> None:
 
 
 @pytest.mark.parametrize(("spent", "allowed"), [
+    (12, {Priority.ANSWER, Priority.FLOOR, Priority.NOTICE, Priority.BOARD}),
     (13, {Priority.ANSWER, Priority.FLOOR, Priority.NOTICE}),
     (14, {Priority.ANSWER, Priority.FLOOR}),
     (17, {Priority.ANSWER}),
