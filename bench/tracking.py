@@ -53,7 +53,7 @@ OUT_DIR = ROOT / "bench" / "out"
 GOALS_S = {"stats county": 1.0, "stats hall": 1.0, "report xlsx": 1.0, "track": 0.2}
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)  # the year's report, early the next one
-STAFF = Actor(1, "督导", "zh", is_staff=True)
+STAFF = Actor(1, "督导", "zh", config_admin=True)
 PAGE = 10  # rows of /track's first page
 
 

@@ -343,6 +343,7 @@ ZH: dict[str, str] = {
     "cmd_search": "搜索发言：/search 词语",
     # a person's data on request (staff): /forget, /export
     "not_staff": "只有工作人员可以这样做。",
+    "not_admin": "只有管理员（政协办公室）可以这样做。",
     "person_not_found": "没有找到此人：{ref}。",
     "person_ambiguous": "有 {n} 人叫“{ref}”：{ids}。请改用编号（#编号）或 Telegram id 指定。",
     "forget_usage": "用法（工作人员）：回复某人的消息发送 /forget，或 /forget Telegram-id、/forget #编号、/forget 姓名",
@@ -361,8 +362,11 @@ ZH: dict[str, str] = {
     "cmd_whoami": "我的 Telegram ID（配置工作人员用）",
     "whoami": "{name}，您的 Telegram 用户 ID 是 {user_id}。\n{role}",
     "whoami_staff": "您是工作人员（已列入 YISHITANG_STAFF_USER_IDS）。",
-    "whoami_not_staff": "您不是工作人员。管理员可把这个 ID 加入 YISHITANG_STAFF_USER_IDS（多个用逗号分隔），重启机器人后生效。",
+    "whoami_not_staff": "您不是工作人员。管理员可用 yishitang roles grant 按议事堂授予角色，或把这个 ID 加入 YISHITANG_STAFF_USER_IDS（多个用逗号分隔，重启机器人后生效）。",
     "whoami_group": "本群的 chat ID 是 {chat_id}。",
+    "whoami_granted": "您的工作台角色：{roles}。",
+    "whoami_grant": "{role}（议事堂 {hall}）",
+    "whoami_grant_every": "{role}（所有议事堂）",
     "whoami_sender_chat": "您现在是以“{title}”（ID {chat_id}）的身份发言，不是以个人账号。要查看本人的 ID，请用自己的账号私聊机器人发送 /whoami。",
 }
 
@@ -690,6 +694,7 @@ EN: dict[str, str] = {
     "cmd_search": "Search what was said: /search <words>",
     # a person's data on request (staff): /forget, /export
     "not_staff": "Only staff can do that.",
+    "not_admin": "Only an admin (the office) can do that.",
     "person_not_found": "No such person: {ref}.",
     "person_ambiguous": "{n} people are called {ref}: {ids}. Name one by its number (#N) or Telegram id.",
     "forget_usage": "Usage (staff): reply to someone's message with /forget, or /forget <Telegram id>, /forget #<number>, /forget <name>",
@@ -708,8 +713,11 @@ EN: dict[str, str] = {
     "cmd_whoami": "My Telegram id (for the staff setting)",
     "whoami": "{name}, your Telegram user id is {user_id}.\n{role}",
     "whoami_staff": "You are staff (listed in YISHITANG_STAFF_USER_IDS).",
-    "whoami_not_staff": "You are not staff. An administrator can add this id to YISHITANG_STAFF_USER_IDS (comma-separated) and restart the bot.",
+    "whoami_not_staff": "You are not staff. An administrator can grant you a hall with yishitang roles grant, or add this id to YISHITANG_STAFF_USER_IDS (comma-separated; restart the bot).",
     "whoami_group": "This group's chat id is {chat_id}.",
+    "whoami_granted": "Your workbench roles: {roles}.",
+    "whoami_grant": "{role} (hall {hall})",
+    "whoami_grant_every": "{role} (every hall)",
     "whoami_sender_chat": "You are posting as “{title}” (id {chat_id}), not as yourself. To see your own id, send /whoami to the bot in a private chat from your own account.",
 }
 

@@ -117,7 +117,7 @@ def actor_of(update: Update, context: Context) -> Actor:
         return Actor(sender.id, sender.effective_name or str(sender.id), context.deps.language)
     user = user_of(update)
     return Actor(user.id, user.full_name, language_of(user.language_code, context.deps.language),
-                 is_staff=user.id in context.deps.staff_user_ids)
+                 config_admin=user.id in context.deps.staff_user_ids)
 
 
 def lang(update: Update, context: Context) -> str:

@@ -10,12 +10,13 @@ happened (the reminders are still due and sent later); after it, the outbox send
 once. Private chats are owed as rows here (written directly, not through the bot's request
 hook, which would send them at once).
 
-Who is told: every liaison of the item's unit and every staff member (``staff_user_ids``, read
-at each tick), in private chats. A unit with no liaison: staff are told so, and how to invite
-one. Reminders due at once for the same person come as one message listing them (split only
-when it would pass Telegram's length limit), so a session whose items share a deadline does not
-send a liaison ten messages at 09:00. What a reminder says is as of when it goes out: how many
-days are left, or for how long the item is overdue.
+Who is told: every liaison of the item's unit, configuration's admins (``staff_user_ids``) and
+those who manage the item's hall by a grant now (admins, the hall's staff), in private chats.
+A unit with no liaison: staff are told so, and how to invite one. Reminders due at once for
+the same person come as one message listing them (split only when it would pass Telegram's
+length limit), so a session whose items share a deadline does not send a liaison ten messages
+at 09:00. What a reminder says is as of when it goes out: how many days are left, or for how
+long the item is overdue.
 """
 
 from __future__ import annotations
@@ -64,14 +65,15 @@ class _Owed:
 
 
 def recipients(taken: Iterable[DueReminder], staff: Iterable[int]) -> dict[int, _Owed]:
-    """Who is told of what: the unit's liaisons and every staff member, private chats only."""
-    staff_ids = sorted(u for u in set(staff) if reachable(u))
+    """Who is told of what: the unit's liaisons, configuration's admins and those who manage
+    the item's hall by a grant (``DueReminder.managers``), private chats only."""
+    configured = set(staff)
     owed: dict[int, _Owed] = {}
     for due in taken:
         for liaison in due.unit.liaisons:
             if reachable(liaison):
                 owed.setdefault(liaison, _Owed()).liaison.append(due)
-        for user in staff_ids:
+        for user in sorted(u for u in configured | set(due.managers) if reachable(u)):
             owed.setdefault(user, _Owed()).staff.append(due)
     return owed
 

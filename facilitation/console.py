@@ -32,6 +32,7 @@ from facilitation.services import (
     new_screen_code,
     open_session_in,
     person_for,
+    require_runner,
 )
 from facilitation.session import Session
 from facilitation.web_room import new_token, token_hash
@@ -47,7 +48,7 @@ async def console_link_for(uow: UnitOfWork, *, chat_id: int, actor: Actor,
     async with uow:
         session = await open_session_in(uow, chat_id)
         person = await person_for(uow, actor)
-        session.require_runner(person, staff=actor.is_staff)
+        await require_runner(uow, actor, session, person)
         assert session.id is not None and person.id is not None
         if session.screen_code is None:  # opened before screens existed: the console shows it
             session.screen_code = new_screen_code()
@@ -77,8 +78,8 @@ async def console_of(uow: UnitOfWork, *, token: str, staff: Collection[int]) -> 
                 or person.telegram_user_id is None:
             raise NotFound("console_unknown")
         actor = Actor(person.telegram_user_id, person.display_name, person.language,
-                      is_staff=person.telegram_user_id in staff)
-        session.require_runner(person, staff=actor.is_staff)
+                      config_admin=person.telegram_user_id in staff)
+        await require_runner(uow, actor, session, person)
         return Console(session, actor)
 
 
@@ -143,7 +144,8 @@ async def remove_web_participant(uow: UnitOfWork, *, session_id: int, person_id:
             await uow.hands.save(hand)
         turn = await uow.turns.current(session_id)
         if turn is not None and turn.person_id == person_id:  # off the floor, too
-            await uow.turns.save(session.end_turn(moderator, turn, now, staff=actor.is_staff))
+            await uow.turns.save(session.end_turn(moderator, turn, now,
+                                                  staff=True))  # checked above
         await uow.web.set_token(person_id, None)
         await uow.audit.add(audit_entry(AuditAction.REMOVED, moderator, session_id=session_id,
                                         chat_id=session.chat_id, at=now, subject_id=person_id,

@@ -11,7 +11,7 @@ from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, PermissionDenied
 from facilitation.model import DEFAULT_NUMBERING, HallDocument, clean_text
 from facilitation.ports import UnitOfWork
-from facilitation.services import Actor, person_for
+from facilitation.services import Actor, person_for, standing_of_actor
 
 FIELDS = ("to", "cc", "issuer", "numbering")
 MAX_UNITS = 12  # names in 主送 or 抄送
@@ -71,12 +71,12 @@ async def hall_template(uow: UnitOfWork, *, session_id: int) -> bytes | None:
 
 
 async def _require_hall_editor(uow: UnitOfWork, chat_id: int, actor: Actor) -> None:
-    """Staff, or whoever runs the hall's latest session (roles decided live)."""
-    if actor.is_staff:
+    """Staff of the hall, or whoever runs the hall's latest session (roles decided live)."""
+    person = await person_for(uow, actor)
+    if (await standing_of_actor(uow, actor, person)).may_edit(chat_id):
         return
     latest = await uow.sessions.latest(chat_id)
-    person = await person_for(uow, actor)
-    if latest is None or not latest.can_run(person, staff=actor.is_staff):
+    if latest is None or not latest.can_run(person):
         raise PermissionDenied("not_moderator")
 
 

@@ -11,7 +11,14 @@ from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
 from facilitation.ports import Participant, UnitOfWork
 from facilitation.queue import move_to_top, order_queue, question_answered_by
-from facilitation.services import Actor, open_session_for, open_session_in, person_for
+from facilitation.services import (
+    Actor,
+    may_run,
+    open_session_for,
+    open_session_in,
+    person_for,
+    require_runner,
+)
 from facilitation.session import Session
 
 
@@ -149,8 +156,9 @@ async def view_queue(uow: UnitOfWork, *, chat_id: int, actor: Actor | None = Non
             name = speaker.display_name if speaker else None
         can_run = False
         if actor is not None:
-            viewer = await uow.people.by_telegram_id(actor.user_id)
-            can_run = actor.is_staff or (viewer is not None and session.can_run(viewer))
+            viewer = await uow.people.by_telegram_id(actor.user_id) \
+                if actor.has_private_chat else None
+            can_run = await may_run(uow, actor, session, viewer)
         return QueueView(session, entries, current, name, can_run)
 
 
@@ -171,7 +179,7 @@ async def call_next(
         session = await open_session_in(uow, chat_id)
         assert session.id is not None
         moderator = await person_for(uow, actor)
-        session.require_runner(moderator, staff=actor.is_staff)
+        await require_runner(uow, actor, session, moderator)
         ordered = await _ordered(uow, session)
         if not ordered:
             raise InvalidState("queue_empty")
@@ -183,7 +191,7 @@ async def call_next(
             answers_turn_id = next((t.id for t in recent if t.hand_id == hand.answers_hand_id),
                                    None)
         turn = session.call(moderator, hand, current, now, answers_turn_id=answers_turn_id,
-                            staff=actor.is_staff)
+                            staff=True)  # checked above
         if current is not None and current.ended_at is not None:
             await uow.turns.save(current)
         await uow.hands.save(hand)
@@ -206,8 +214,10 @@ async def end_turn(uow: UnitOfWork, *, chat_id: int, actor: Actor, now: datetime
         session = await open_session_in(uow, chat_id)
         assert session.id is not None
         person = await person_for(uow, actor)
-        turn = session.end_turn(person, await uow.turns.current(session.id), now,
-                                staff=actor.is_staff)
+        current = await uow.turns.current(session.id)
+        staff = current is not None and current.person_id != person.id \
+            and await may_run(uow, actor, session, person)
+        turn = session.end_turn(person, current, now, staff=staff)
         await uow.turns.save(turn)
         if turn.person_id != person.id:  # the moderator cut someone's turn short
             await uow.audit.add(audit_entry(AuditAction.ENDED_TURN, person,
@@ -238,7 +248,7 @@ async def manage_hand(
     async with uow:
         session = await open_session_in(uow, chat_id)
         runner = await person_for(uow, actor)
-        session.require_runner(runner, staff=actor.is_staff)
+        await require_runner(uow, actor, session, runner)
         ordered = await _ordered(uow, session)
         if not ordered:
             raise InvalidState("queue_empty")
@@ -277,7 +287,8 @@ async def close_session(uow: UnitOfWork, *, chat_id: int, actor: Actor,
         assert session.id is not None
         current = await uow.turns.current(session.id)
         closer = await person_for(uow, actor)
-        ended = session.close(closer, now, current, staff=actor.is_staff)
+        ended = session.close(closer, now, current,
+                              staff=await may_run(uow, actor, session, closer))
         if ended is not None:
             await uow.turns.save(ended)
         if closer.id is not None:  # whoever closes edits the draft minutes next

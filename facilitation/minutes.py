@@ -25,7 +25,7 @@ from facilitation.model import (
 )
 from facilitation.ports import UnitOfWork
 from facilitation.review import turn_needs_review
-from facilitation.services import Actor, person_for, reachable
+from facilitation.services import Actor, may_run, person_for, reachable
 from facilitation.session import Session
 
 
@@ -44,11 +44,11 @@ async def _editor(uow: UnitOfWork, session_id: int, actor: Actor) -> Editor:
     session = await uow.sessions.get(session_id)
     if session is None:
         raise NotFound("no_session")
-    person = await uow.people.by_telegram_id(actor.user_id)
-    if person is None and not actor.is_staff:
+    person = await uow.people.by_telegram_id(actor.user_id) if actor.has_private_chat else None
+    may_edit = await may_run(uow, actor, session, person)
+    if person is None and not may_edit:
         raise PermissionDenied("not_moderator")
-    return Editor(session, person,
-                  actor.is_staff or (person is not None and session.can_run(person)))
+    return Editor(session, person, may_edit)
 
 
 async def _closed_for_editor(uow: UnitOfWork, session_id: int, actor: Actor) -> Editor:

@@ -19,7 +19,7 @@ from facilitation.model import (
     contribution_kind_for,
 )
 from facilitation.ports import UnitOfWork
-from facilitation.services import Actor, person_for
+from facilitation.services import Actor, may_run, person_for
 from facilitation.session import Session
 
 
@@ -49,6 +49,15 @@ def classify(session: Session, person: Person, turn: Turn | None, *,
     return ContributionKind.COMMENT
 
 
+async def classify_for(uow: UnitOfWork, actor: Actor, session: Session, person: Person,
+                       turn: Turn | None) -> ContributionKind:
+    """``classify``, with the actor's standing read now, and only when it matters (not for
+    the floor holder's own words)."""
+    if turn is not None and turn.active and turn.person_id == person.id:
+        return contribution_kind_for(turn)
+    return classify(session, person, turn, staff=await may_run(uow, actor, session, person))
+
+
 async def record_group_text(
     uow: UnitOfWork, *, chat_id: int, actor: Actor, text: str, now: datetime,
     message_id: int | None = None, source: Source = Source.TEXT,
@@ -60,7 +69,7 @@ async def record_group_text(
             return None
         person = await person_for(uow, actor)
         turn = await uow.turns.current(session.id)
-        kind = classify(session, person, turn, staff=actor.is_staff)
+        kind = await classify_for(uow, actor, session, person, turn)
         speaking_turn = turn if kind not in (ContributionKind.MODERATOR,
                                              ContributionKind.COMMENT) else None
         contribution = session.record(

@@ -97,6 +97,14 @@ async def standing_for(uow: UnitOfWork, person: Person,
     return standing_of(person, await uow.roles.grants(person_id=person.id), bootstrap_ids)
 
 
+def managers_of(grants: Collection[RoleGrant], chat_id: int) -> set[int]:
+    """The people (ids) who manage the hall's items by their grants: admins, and staff of the
+    hall or of every hall (configuration's admins are the caller's to add)."""
+    return {g.person_id for g in grants
+            if g.role == Role.ADMIN
+            or (g.role == Role.STAFF and g.hall_chat_id in (None, chat_id))}
+
+
 Granter = Person | Operator
 
 

@@ -24,7 +24,13 @@ from facilitation.model import (
 )
 from facilitation.ports import UnitOfWork
 from facilitation.queue import order_queue
-from facilitation.services import Actor, new_screen_code, open_session_in, person_for
+from facilitation.services import (
+    Actor,
+    new_screen_code,
+    open_session_in,
+    person_for,
+    require_runner,
+)
 from facilitation.session import Session
 
 QUEUE_SHOWN = 5
@@ -181,7 +187,7 @@ async def screen_code_for(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> str
     session opened before screens existed is given one now."""
     async with uow:
         session = await open_session_in(uow, chat_id)
-        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        await require_runner(uow, actor, session, await person_for(uow, actor))
         if session.screen_code is None:
             session.screen_code = new_screen_code()
             await uow.sessions.save(session)

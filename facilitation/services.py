@@ -24,6 +24,7 @@ from facilitation.model import (
     clean_text,
 )
 from facilitation.ports import CodeGenerator, Participant, UnitOfWork
+from facilitation.roles import Standing
 from facilitation.session import Session, check_turn_limit
 
 
@@ -34,7 +35,10 @@ class Actor:
     user_id: int
     display_name: str
     language: str | None = None
-    is_staff: bool = False
+    # one of configuration's admins (YISHITANG_STAFF_USER_IDS, the bootstrap), decided by the
+    # adapter for this request; every other role is read from the grants at each check
+    # (``standing_of_actor``), never carried here
+    config_admin: bool = False
     # a participant on the web (portal's phone page), known by their person in the record,
     # not by a platform: ``user_id`` is then 0 (no private chat, nobody's Telegram id)
     person_id: int | None = None
@@ -104,6 +108,45 @@ async def person_for(uow: UnitOfWork, actor: Actor) -> Person:
     if person is None:
         return await _new_person(uow, actor)
     return await _refreshed(uow, person, actor)
+
+
+async def standing_of_actor(uow: UnitOfWork, actor: Actor,
+                            person: Person | None = None) -> Standing:
+    """What the actor may do now, read live inside the open unit of work: configuration's
+    admins, and the role grants of their person (facilitation/roles.py). A channel or a
+    group's anonymous admins (no private chat) hold no role."""
+    if person is None:
+        if actor.person_id is not None:
+            person = await uow.people.get(actor.person_id)
+        elif actor.has_private_chat:
+            person = await uow.people.by_telegram_id(actor.user_id)
+    if person is None or person.id is None or person.forgotten_at is not None:
+        return Standing(0, (), bootstrap_admin=actor.config_admin and actor.has_private_chat)
+    return Standing(person.id, tuple(await uow.roles.grants(person_id=person.id)),
+                    bootstrap_admin=actor.config_admin and actor.has_private_chat)
+
+
+async def my_standing(uow: UnitOfWork, actor: Actor) -> Standing:
+    """What the actor may do now (``/whoami``)."""
+    async with uow:
+        return await standing_of_actor(uow, actor)
+
+
+async def may_run(uow: UnitOfWork, actor: Actor, session: Session,
+                  person: Person | None = None) -> bool:
+    """Whether the actor may run ``session``: its moderator, or staff of its hall (an admin,
+    or a staff grant for the hall or for every hall), decided now. No query for the
+    moderator or configuration's admins."""
+    if person is not None and person.id == session.moderator_id:
+        return True
+    if actor.config_admin and actor.has_private_chat:
+        return True
+    return (await standing_of_actor(uow, actor, person)).may_edit(session.chat_id)
+
+
+async def require_runner(uow: UnitOfWork, actor: Actor, session: Session,
+                         person: Person) -> None:
+    session.require_runner(person, staff=await may_run(uow, actor, session, person))
 
 
 async def _as_participant(uow: UnitOfWork, found: Participant | None,
@@ -244,7 +287,7 @@ async def sign_in_with_code(
         found = await participant_for(uow, session, actor)
         session.require_open()
         if not (member or found.attendance is not None
-                or session.can_run(found.person, staff=actor.is_staff)):
+                or await may_run(uow, actor, session, found.person)):
             await uow.commit()  # the person, for the moderator's button
             return AdmissionAsked(session, found.person, remote)
         result = await sign_in_person(uow, session, found.person, now, existing=found.attendance,
@@ -269,7 +312,7 @@ async def refuse_admission(uow: UnitOfWork, *, session_id: int, person_id: int,
         session = await uow.sessions.get(session_id)
         if session is None:
             raise NotFound("no_session")
-        session.require_runner(await person_for(uow, actor), staff=actor.is_staff)
+        await require_runner(uow, actor, session, await person_for(uow, actor))
         person = await uow.people.get(person_id)
         if person is None:
             raise NotFound("person_not_found", ref=f"#{person_id}")
@@ -280,12 +323,12 @@ async def refuse_admission(uow: UnitOfWork, *, session_id: int, person_id: int,
 async def locked_for_runner(uow: UnitOfWork, session_id: int,
                             actor: Actor) -> tuple[Session, Person]:
     """The session, locked, and the actor's person, once the actor may run it (its
-    moderator, or staff as configuration says now)."""
+    moderator, or staff of its hall as the grants say now)."""
     session = await uow.sessions.lock(session_id)
     if session is None:
         raise NotFound("no_session")
     runner = await person_for(uow, actor)
-    session.require_runner(runner, staff=actor.is_staff)
+    await require_runner(uow, actor, session, runner)
     return session, runner
 
 
@@ -301,7 +344,7 @@ async def admit(uow: UnitOfWork, *, session_id: int, person_id: int, actor: Acto
         existing = await uow.attendance.get(session_id, person_id)
         result = await sign_in_person(uow, session, person, now, existing=existing,
                                 method=SignInMethod.DEEP_LINK, remote=remote,
-                                proxy_by=moderator, staff=actor.is_staff)
+                                proxy_by=moderator, staff=True)  # checked above
         await uow.commit()
         return result
 
@@ -314,13 +357,13 @@ async def proxy_sign_in(
     async with uow:
         session = await open_session_in(uow, chat_id)
         moderator = await person_for(uow, actor)
-        session.require_runner(moderator, staff=actor.is_staff)
+        await require_runner(uow, actor, session, moderator)
         guest = Person(display_name="?", telegram_user_id=None)
         guest.set_profile(name, kind, None, unit)
         guest = await uow.people.add(guest)
         result = await sign_in_person(uow, session, guest, now, existing=None,
                                 method=SignInMethod.PROXY, remote=remote, proxy_by=moderator,
-                                staff=actor.is_staff)
+                                staff=True)  # checked above
         await uow.audit.add(audit_entry(AuditAction.PROXY, moderator, session_id=session.id,
                                         chat_id=chat_id, at=now, subject_id=guest.id))
         await uow.commit()
@@ -370,7 +413,7 @@ async def set_turn_limit(
     async with uow:
         session = await open_session_in(uow, chat_id)
         runner = await person_for(uow, actor)
-        session.set_turn_limit(runner, seconds, staff=actor.is_staff)
+        session.set_turn_limit(runner, seconds, staff=await may_run(uow, actor, session, runner))
         await uow.sessions.save(session)
         await uow.audit.add(audit_entry(AuditAction.LIMIT, runner, session_id=session.id,
                                         chat_id=chat_id, seconds=seconds))
@@ -422,7 +465,7 @@ async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
     async with uow:
         session = await open_session_in(uow, chat_id)
         runner = await person_for(uow, actor)
-        session.require_runner(runner, staff=actor.is_staff)
+        await require_runner(uow, actor, session, runner)
         cleaned = tuple(dict.fromkeys(
             w for w in (clean_text(word, limit=32, field_name="glossary", required=False)
                         for word in words) if w))

@@ -82,7 +82,8 @@ class Session:
     # --- roles -------------------------------------------------------------------------
     def can_run(self, person: Person, *, staff: bool = False) -> bool:
         """The session's moderator, or staff. ``staff`` is decided live by the caller, at
-        this action, from configuration (``Actor.is_staff``); nothing stored says it."""
+        this action, from the role grants and configuration (``services.may_run``); nothing kept
+        says it."""
         return person.id == self.moderator_id or staff
 
     def require_runner(self, person: Person, *, staff: bool = False) -> None:

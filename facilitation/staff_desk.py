@@ -13,11 +13,14 @@ from datetime import datetime, timedelta
 
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import NotFound, PermissionDenied
+from facilitation.minutes import unreviewed_turns
 from facilitation.model import Person, SessionStatus
 from facilitation.ports import UnitOfWork
+from facilitation.record import SessionRecord, load_record
 from facilitation.roles import Standing, standing_for
 from facilitation.services import Actor, person_for
 from facilitation.session import Session
+from facilitation.tracking_services import MAX_ROW_ID
 
 LINK_VALID = timedelta(minutes=10)
 IDLE = timedelta(minutes=30)  # a web session unused this long ends
@@ -126,3 +129,25 @@ async def desk_sessions(uow: UnitOfWork, standing: Standing, query: DeskQuery) -
             assert s.id is not None
             rows.append(DeskRow(s, await uow.attendance.count_present(s.id)))
         return Desk(tuple(rows), _halls(visible))
+
+
+@dataclass(frozen=True)
+class DeskSession:
+    """One session as the workbench shows it: the record, who is to be checked, the marks."""
+
+    record: SessionRecord
+    to_check: frozenset[int]  # seqs of voice turns still 待核对 (facilitation.review)
+    version: int | None  # the latest approved minutes version, if any
+
+
+async def desk_session(uow: UnitOfWork, standing: Standing, session_id: int) -> DeskSession:
+    """A session of a hall the person sees (staff or viewer); any other is not found, so a
+    guessed number tells nothing."""
+    async with uow:
+        session = await uow.sessions.get(session_id) if 0 < session_id <= MAX_ROW_ID else None
+        if session is None or session.id is None or not standing.may_see(session.chat_id):
+            raise NotFound("no_session")
+        to_check = frozenset(await unreviewed_turns(uow, session.id))
+        latest = await uow.minutes.latest_version(session.id)
+    record = await load_record(uow, session_id=session.id)
+    return DeskSession(record, to_check, latest.version if latest is not None else None)

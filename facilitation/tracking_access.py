@@ -1,7 +1,8 @@
 """Who may act on a followed-up item: decided live at every call, as facilitation.access does.
 
-Three roles. Staff (refer, convert, reserve, deadlines, units and their names) are decided by
-the adapter for this request, from configuration (``Actor.is_staff``). A liaison (联络员) of the
+Three roles. Staff (refer, convert, reserve, deadlines, units and their names) are the hall's
+staff as the role grants and configuration's admins say now (``services.standing_of_actor``):
+an item is managed by the staff of the hall its session was held in. A liaison (联络员) of the
 item's unit (accept, progress, reply) is whoever the directory lists for that unit now. The
 proposer (evaluate) is read from the record of the item's session. The caller supplies the
 policy (:class:`TrackingRoles`); :class:`LiveRoles` is the one the rules above describe.
@@ -14,12 +15,15 @@ from typing import Protocol
 from facilitation.errors import InvalidState, PermissionDenied
 from facilitation.model import Person
 from facilitation.ports import TrackingUnitOfWork
-from facilitation.services import Actor
+from facilitation.roles import Standing
+from facilitation.services import Actor, standing_of_actor
 from facilitation.tracking import ItemKind, TrackedItem
 
 
 class TrackingRoles(Protocol):
-    def is_staff(self, actor: Actor) -> bool: ...
+    async def standing(self, uow: TrackingUnitOfWork, actor: Actor) -> Standing:
+        """What the actor may do in which halls, now."""
+        ...
 
     async def is_liaison(self, uow: TrackingUnitOfWork, actor: Actor, unit_id: int) -> bool:
         """Whether the actor is a liaison of the unit, now."""
@@ -32,13 +36,14 @@ class TrackingRoles(Protocol):
 
 
 class LiveRoles:
-    """Staff from ``Actor.is_staff``; liaisons from the directory; the proposer of a suggestion
-    is the speaker of the turn it came from, or a participant of the session named among its
-    proposers; a follow-up item (work the meeting set) is evaluated by the session's moderator.
+    """Staff from the grants (``services.standing_of_actor``); liaisons from the directory;
+    the proposer of a suggestion is the speaker of the turn it came from, or a participant of
+    the session named among its proposers; a follow-up item (work the meeting set) is
+    evaluated by the session's moderator.
     """
 
-    def is_staff(self, actor: Actor) -> bool:
-        return actor.is_staff
+    async def standing(self, uow: TrackingUnitOfWork, actor: Actor) -> Standing:
+        return await standing_of_actor(uow, actor)
 
     async def is_liaison(self, uow: TrackingUnitOfWork, actor: Actor, unit_id: int) -> bool:
         unit = await uow.units.get(unit_id)
@@ -74,8 +79,29 @@ async def proposers_of(uow: TrackingUnitOfWork, item: TrackedItem) -> list[Perso
     return list({p.id: p for p in found}.values())
 
 
-def require_staff(roles: TrackingRoles, actor: Actor) -> None:
-    if not roles.is_staff(actor):
+async def hall_of(uow: TrackingUnitOfWork, item: TrackedItem) -> int | None:
+    """The hall (group chat) the item's session was held in."""
+    session = await uow.sessions.get(item.session_id)
+    return session.chat_id if session is not None else None
+
+
+def manages_any(standing: Standing) -> bool:
+    """Staff of some hall (or of every hall)."""
+    halls = standing.halls_edited()
+    return halls is None or bool(halls)
+
+
+async def require_staff(uow: TrackingUnitOfWork, roles: TrackingRoles, actor: Actor,
+                        item: TrackedItem | None = None) -> None:
+    """Staff of the item's hall; with no item (the unit directory, invitations), staff of
+    some hall. Inside the open unit of work."""
+    standing = await roles.standing(uow, actor)
+    if item is None:
+        allowed = manages_any(standing)
+    else:
+        hall = await hall_of(uow, item)
+        allowed = hall is not None and standing.may_edit(hall)
+    if not allowed:
         raise PermissionDenied("not_staff")
 
 
@@ -95,8 +121,10 @@ async def require_proposer(uow: TrackingUnitOfWork, roles: TrackingRoles, actor:
 
 async def require_party(uow: TrackingUnitOfWork, roles: TrackingRoles, actor: Actor,
                         item: TrackedItem) -> None:
-    """Staff, a liaison of the item's unit, or its proposer: who may read its reply."""
-    if roles.is_staff(actor):
+    """The hall's staff or viewers, a liaison of the item's unit, or its proposer: who may
+    read its reply."""
+    hall = await hall_of(uow, item)
+    if hall is not None and (await roles.standing(uow, actor)).may_see(hall):
         return
     if item.unit_id is not None and await roles.is_liaison(uow, actor, item.unit_id):
         return

@@ -16,7 +16,7 @@ from facilitation.errors import NotFound
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
 from facilitation.tracking import WITH_UNIT, TrackedItem
-from facilitation.tracking_access import TrackingRoles, require_staff
+from facilitation.tracking_access import TrackingRoles, manages_any, require_staff
 from facilitation.tracking_services import MAX_ROW_ID, item_by_id, unit_by_ref
 from facilitation.tracking_views import TrackRow, open_items
 from facilitation.units import Unit, UnknownUnitName, resolve_unit, unit_key
@@ -70,6 +70,8 @@ async def track_page(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRo
     if scope.unit is not None:
         async with uow:
             unit = await unit_by_ref(uow, scope.unit)
+    async with uow:
+        can_manage = manages_any(await roles.standing(uow, actor))
     rows = await open_items(uow, actor=actor, roles=roles,
                             unit=unit.id if unit is not None else None, session=scope.session,
                             overdue_only=scope.overdue, now=now, tz=tz)
@@ -79,22 +81,23 @@ async def track_page(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRo
     return TrackPage(tuple(rows[start:start + page_size]), page, pages, len(rows),
                      sum(r.overdue for r in rows),
                      TrackScope(scope.overdue, unit.id if unit else None, scope.session),
-                     unit.name if unit else None, roles.is_staff(actor))
+                     unit.name if unit else None, can_manage)
 
 
 async def staff_item(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
                      roles: TrackingRoles) -> TrackedItem:
     """An item as staff see it, before a button asks them what to do with it."""
-    require_staff(roles, actor)
     async with uow:
-        return await item_by_id(uow, item_id)
+        item = await item_by_id(uow, item_id)
+        await require_staff(uow, roles, actor, item)
+        return item
 
 
 async def staff_unit(uow: TrackingUnitOfWork, *, unit: int | str, actor: Actor,
                      roles: TrackingRoles) -> Unit:
     """A unit as staff name it, before a button asks them why an item goes to it."""
-    require_staff(roles, actor)
     async with uow:
+        await require_staff(uow, roles, actor)
         return await unit_by_ref(uow, unit)
 
 
@@ -122,9 +125,9 @@ async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
                         roles: TrackingRoles) -> ReferChoices:
     """The units to offer for referring an item: the one its minutes name first; for one
     already with a unit (改交办), every unit but that one."""
-    require_staff(roles, actor)
     async with uow:
         item = await item_by_id(uow, item_id)
+        await require_staff(uow, roles, actor, item)
         directory = await uow.units.directory()
     current = item.unit_id if item.status in WITH_UNIT else None
     units = [u for u in directory.units if current is None or u.id != current]
@@ -153,8 +156,8 @@ class UnitsOverview:
 async def units_overview(uow: TrackingUnitOfWork, *, actor: Actor,
                          roles: TrackingRoles) -> UnitsOverview:
     """Staff: every unit with its open items, and the names waiting to be mapped."""
-    require_staff(roles, actor)
     async with uow:
+        await require_staff(uow, roles, actor)
         units = await uow.units.list()
         counts = await uow.tracked.open_per_unit()
         waiting = await uow.units.unknown()

@@ -28,7 +28,14 @@ from facilitation.tracking import (
     Satisfaction,
 )
 from facilitation.tracking_counts import REPLIED, overdue_through
-from facilitation.tracking_figures import Hall, Period, Requester, choose_halls, require_staff
+from facilitation.tracking_figures import (
+    Hall,
+    Period,
+    Requester,
+    choose_halls,
+    seen_halls,
+    within,
+)
 from facilitation.tracking_services import MAX_ROW_ID
 
 if TYPE_CHECKING:
@@ -143,11 +150,11 @@ async def summary(uow: TrackingUnitOfWork, *, by: Requester, period: Period,
                   hall: str | None = None, now: datetime, tz: tzinfo) -> Summary:
     """办理情况汇总表 of the period: items referred, by unit (the units in name order, those
     without a unit last), each unit's items by deadline."""
-    require_staff(by)
     async with uow:
-        known = await uow.figures.halls(until=period.end_at(tz))
+        seen = await seen_halls(uow, by)
+        known = within(await uow.figures.halls(until=period.end_at(tz)), seen)
         scope, halls = choose_halls(known, hall)
-        whole = hall is None or not hall.strip()
+        whole = (hall is None or not hall.strip()) and seen is None
         records = await uow.figures.items(ItemsQuery(
             period.start_at(tz), period.end_at(tz),
             None if whole else tuple(h.chat_id for h in halls), referred_only=True))
@@ -164,7 +171,6 @@ async def summary(uow: TrackingUnitOfWork, *, by: Requester, period: Period,
 async def special_report(uow: TrackingUnitOfWork, *, by: Requester, item_ids: Sequence[int],
                          now: datetime, tz: tzinfo) -> tuple[ItemLine, ...]:
     """专报 "金点子·好建议": the chosen suggestions, in the order given."""
-    require_staff(by)
     wanted = tuple(dict.fromkeys(item_ids))
     if not wanted:
         raise InvalidInput("report_no_items")
@@ -174,7 +180,9 @@ async def special_report(uow: TrackingUnitOfWork, *, by: Requester, item_ids: Se
         if not 0 < item_id <= MAX_ROW_ID:  # no row has it (and PostgreSQL refuses it)
             raise NotFound("item_not_found", item=item_id)
     async with uow:
-        records = {r.item_id: r for r in await uow.figures.items(ItemsQuery(item_ids=wanted))}
+        seen = await seen_halls(uow, by)
+        records = {r.item_id: r for r in await uow.figures.items(ItemsQuery(item_ids=wanted))
+                   if seen is None or r.chat_id in seen}
         halls = {h.chat_id: h for h in await uow.figures.halls(until=now)}
     for item_id in wanted:
         record = records.get(item_id)
@@ -188,9 +196,9 @@ async def special_report(uow: TrackingUnitOfWork, *, by: Requester, item_ids: Se
 async def cover(uow: TrackingUnitOfWork, *, by: Requester, hall: str, period: Period,
                 now: datetime, tz: tzinfo) -> Cover:
     """报送单 of one hall's approved minutes of the period and their items."""
-    require_staff(by)
     async with uow:
-        known = await uow.figures.halls(until=period.end_at(tz))
+        known = within(await uow.figures.halls(until=period.end_at(tz)),
+                       await seen_halls(uow, by))
         _, chosen = choose_halls(known, hall)
         if len(chosen) != 1:
             raise InvalidInput("report_cover_one_hall", hall=hall)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from facilitation.audit import Operator
 from facilitation.errors import InvalidInput, NotFound, PermissionDenied
-from facilitation.services import Actor
+from facilitation.services import Actor, standing_of_actor
 from facilitation.tracking import overdue_from
 from facilitation.tracking_counts import Figures, FiguresQuery, overdue_through, total
 
@@ -174,20 +174,31 @@ def build_report(period: Period, scope: str | None, halls: Sequence[Hall],
                   at.astimezone(tz).date())
 
 
-def require_staff(by: Requester) -> None:
-    if isinstance(by, Actor) and not by.is_staff:
+async def seen_halls(uow: TrackingUnitOfWork, by: Requester) -> frozenset[int] | None:
+    """The halls whose figures ``by`` may read, now (inside the open unit of work): staff
+    and viewers their halls; None: every hall (an admin, a grant for every hall, or an
+    operator of the command line). Refused when none."""
+    if not isinstance(by, Actor):
+        return None
+    halls = (await standing_of_actor(uow, by)).halls_seen()
+    if halls is not None and not halls:
         raise PermissionDenied("not_staff")
+    return halls
+
+
+def within(known: Sequence[Hall], seen: frozenset[int] | None) -> list[Hall]:
+    return [h for h in known if seen is None or h.chat_id in seen]
 
 
 async def report_figures(uow: TrackingUnitOfWork, *, by: Requester, period: Period,
                          hall: str | None = None, now: datetime, tz: tzinfo) -> Report:
     """The figures of every hall (or of one hall or town) for ``period``, as of ``now``:
     staff only (an operator of the command line is trusted)."""
-    require_staff(by)
     async with uow:
-        known = await uow.figures.halls(until=period.end_at(tz))
+        seen = await seen_halls(uow, by)
+        known = within(await uow.figures.halls(until=period.end_at(tz)), seen)
         scope, halls = choose_halls(known, hall)
-        whole = hall is None or not hall.strip()
+        whole = (hall is None or not hall.strip()) and seen is None
         counts = await uow.figures.counts(figures_query(period, None if whole else halls,
                                                         now, tz))
     return build_report(period, scope, halls, counts, now, tz)

@@ -55,7 +55,7 @@ async def create_invite(uow: TrackingUnitOfWork, *, unit: int | str, actor: Acto
                         new_code: Callable[[], str] = invite_code) -> Invitation:
     """Staff: a one-time invite to become a liaison of ``unit`` (by id or name)."""
     async with uow:
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor)
         target = await unit_by_ref(uow, unit)
         assert target.id is not None
         person = await person_for(uow, actor)

@@ -22,6 +22,7 @@ from facilitation.documents import _require_hall_editor  # the rule for a hall's
 from facilitation.errors import NotFound
 from facilitation.model import ParticipantKind, Person
 from facilitation.ports import TrackingUnitOfWork, UnitOfWork, UnnotifiedEvent
+from facilitation.roles import RoleGrant, managers_of
 from facilitation.services import Actor, person_for
 from facilitation.session import Session
 from facilitation.tracking import (
@@ -96,6 +97,7 @@ class _Reading:
         self._units: dict[int, Unit | None] = {}
         self._proposers: dict[int, list[Person]] = {}
         self._people: dict[int, Person | None] = {}
+        self._grants: list[RoleGrant] | None = None
 
     async def item(self, item_id: int) -> TrackedItem | None:
         if item_id not in self._items:
@@ -126,6 +128,18 @@ class _Reading:
             if user_id not in self._people:
                 self._people[user_id] = await self.uow.people.by_telegram_id(user_id)
         return users_told(ids, [p for u in ids if (p := self._people[u]) is not None])
+
+    async def managers(self, item: TrackedItem, configured: Iterable[int]) -> list[Recipient]:
+        """Staff to tell of the item: configuration's admins, and whoever manages its hall by
+        a grant now (read once a batch)."""
+        if self._grants is None:
+            self._grants = await self.uow.roles.grants()
+        session = await self.session(item.session_id)
+        granted = managers_of(self._grants, session.chat_id) if session else set()
+        people = await self.uow.people.get_many(sorted(granted))
+        ids = [*configured, *(p.telegram_user_id for p in people.values()
+                              if p.telegram_user_id is not None and p.forgotten_at is None)]
+        return await self.users(dict.fromkeys(ids))
 
     async def proposers(self, item: TrackedItem) -> list[Person]:
         """Who may evaluate the item (what decides it does not change with its events)."""
@@ -161,7 +175,7 @@ async def _personal(reading: _Reading, event: ItemEvent, then: TrackedItem,
     proposers = (people_told(await reading.proposers(then))
                  if Audience.PROPOSER in wanted else [])
     told = notices(event, then, liaisons=liaisons, proposers=proposers,
-                   staff=await reading.users(staff), current=current)
+                   staff=await reading.managers(then, staff), current=current)
     if not told:
         return []
     brief = await reading.brief(then)

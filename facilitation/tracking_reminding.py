@@ -21,6 +21,7 @@ from facilitation.reminders import (
     lead_days_of,
     next_reminder,
 )
+from facilitation.roles import RoleGrant, managers_of
 from facilitation.tracking import WITH_UNIT, TrackedItem
 from facilitation.units import Unit
 
@@ -76,6 +77,9 @@ class DueReminder:
     item: TrackedItem
     unit: Unit  # its liaisons are the ones to remind
     topic: str | None = None  # of the session the item came from (take_due_reminders)
+    # Telegram ids of those who manage the item's hall by a grant now (admins, the hall's
+    # staff); configuration's admins are the sender's to add
+    managers: tuple[int, ...] = ()
 
     @property
     def kind(self) -> ReminderKind:
@@ -146,6 +150,7 @@ async def take_due_reminders(uow: TrackingUnitOfWork, now: datetime, reminding: 
     item's next; one another sender marked first is skipped."""
     async with uow:
         taken: list[DueReminder] = []
+        grants: list[RoleGrant] | None = None
         for reminder in await uow.reminders.due(now, limit):
             item = await uow.tracked.lock(reminder.item_id)
             if item is None or item.unit_id is None or holding(item) is None:
@@ -160,8 +165,14 @@ async def take_due_reminders(uow: TrackingUnitOfWork, now: datetime, reminding: 
                 continue
             await uow.reminders.schedule(reminder.item_id, wanted(item, now, reminding))
             session = await uow.sessions.get(item.session_id)
+            grants = await uow.roles.grants() if grants is None else grants
+            people = await uow.people.get_many(
+                sorted(managers_of(grants, session.chat_id)) if session is not None else [])
+            managers = tuple(p.telegram_user_id for p in people.values()
+                             if p.telegram_user_id is not None and p.forgotten_at is None)
             taken.append(DueReminder(reminder, item, unit,
-                                     session.topic if session is not None else None))
+                                     session.topic if session is not None else None,
+                                     managers))
         await uow.commit()
         return taken
 

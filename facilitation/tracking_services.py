@@ -165,9 +165,9 @@ async def _act(uow: TrackingUnitOfWork, item_id: int, actor: Actor, check: Check
         return item
 
 
-def _staff(roles: TrackingRoles, actor: Actor) -> Check:
+def _staff(uow: TrackingUnitOfWork, roles: TrackingRoles, actor: Actor) -> Check:
     async def check(item: TrackedItem) -> None:
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor, item)
     return check
 
 
@@ -201,7 +201,7 @@ async def refer(uow: TrackingUnitOfWork, *, item_id: int, unit: int | str,
     due = deadline or now.astimezone(tz).date() + timedelta(days=default_days)
     async with uow:
         item = await _locked(uow, item_id)
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor, item)
         target = await unit_by_ref(uow, unit)
         assert target.id is not None
         before = holding(item)
@@ -219,7 +219,7 @@ async def reassign(uow: TrackingUnitOfWork, *, item_id: int, unit: int | str, re
     reminding = Reminding.of(tz, lead_days, remind_at)
     async with uow:
         item = await _locked(uow, item_id)
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor, item)
         target = await unit_by_ref(uow, unit)
         before = holding(item)
         item.reassign(target.id, target.name, reason=reason, deadline=deadline,
@@ -238,12 +238,12 @@ async def convert(uow: TrackingUnitOfWork, *, item_id: int, kind: Conversion,
             return item.number_conversion(reference, who=who, at=now)
         return item.convert(kind, reference, who=who, at=now)
 
-    return await _act(uow, item_id, actor, _staff(roles, actor), action, now)
+    return await _act(uow, item_id, actor, _staff(uow, roles, actor), action, now)
 
 
 async def reserve(uow: TrackingUnitOfWork, *, item_id: int, reason: str | None, actor: Actor,
                   roles: TrackingRoles, now: datetime) -> TrackedItem:
-    return await _act(uow, item_id, actor, _staff(roles, actor),
+    return await _act(uow, item_id, actor, _staff(uow, roles, actor),
                       lambda item, who: item.reserve(reason, who=who, at=now), now)
 
 
@@ -251,7 +251,7 @@ async def change_deadline(uow: TrackingUnitOfWork, *, item_id: int, deadline: da
                           reason: str | None, actor: Actor, roles: TrackingRoles,
                           now: datetime, lead_days: Iterable[int] = DEFAULT_LEAD_DAYS,
                           remind_at: time = REMINDER_TIME, tz: tzinfo) -> TrackedItem:
-    return await _act(uow, item_id, actor, _staff(roles, actor),
+    return await _act(uow, item_id, actor, _staff(uow, roles, actor),
                       lambda item, who: item.change_deadline(deadline, reason=reason, who=who,
                                                              at=now),
                       now, Reminding.of(tz, lead_days, remind_at))

@@ -72,7 +72,7 @@ async def map_unit_name(uow: TrackingUnitOfWork, *, written: str, unit: int | st
     with that name (compared normalised), and the name stops waiting."""
     reminding = Reminding.of(tz, lead_days, remind_at)
     async with uow:
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor)
         target = await unit_by_ref(uow, unit)
         person = await person_for(uow, actor)
         mapping = map_name(written, target, by=person.id, at=now,
@@ -94,7 +94,7 @@ async def add_unit(uow: TrackingUnitOfWork, *, name: str, level: UnitLevel,
     """A new unit; open items whose written unit name now resolves to it get it."""
     reminding = Reminding.of(tz, lead_days, remind_at)
     async with uow:
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor)
         unit = await uow.units.add(new_unit(name, level, aliases, await uow.units.list()))
         directory = await uow.units.directory()
         waiting = [t for t in unresolved(await uow.tracked.open_without_unit())
@@ -110,7 +110,7 @@ async def add_liaison(uow: TrackingUnitOfWork, *, unit: int | str, telegram_user
                       actor: Actor, roles: TrackingRoles) -> Unit:
     """A liaison (联络员) of a unit, by Telegram user id: they receive its items."""
     async with uow:
-        require_staff(roles, actor)
+        await require_staff(uow, roles, actor)
         target = await unit_by_ref(uow, unit)
         target.add_liaison(telegram_user_id)
         await uow.units.save(target)
@@ -121,6 +121,6 @@ async def add_liaison(uow: TrackingUnitOfWork, *, unit: int | str, telegram_user
 async def waiting_names(uow: TrackingUnitOfWork, *, actor: Actor,
                         roles: TrackingRoles) -> list[UnknownUnitName]:
     """Unit names of minutes waiting for staff to map them, the oldest first."""
-    require_staff(roles, actor)
     async with uow:
+        await require_staff(uow, roles, actor)
         return await uow.units.unknown()

@@ -55,32 +55,40 @@ def _order(row: TrackRow) -> tuple[bool, bool, date, int, int]:
             row.item_id)
 
 
-async def _visible_units(uow: TrackingUnitOfWork, actor: Actor, roles: TrackingRoles,
-                         unit_id: int | None) -> list[int | None]:
-    """The units whose items the actor may list: [None] (all) for staff."""
-    if roles.is_staff(actor):
-        return [unit_id]
+Scope = tuple[int | None, int | None]  # (unit id, hall's chat id); None: any
+
+
+async def _visible(uow: TrackingUnitOfWork, actor: Actor, roles: TrackingRoles,
+                   unit_id: int | None, as_liaison: bool) -> list[Scope]:
+    """What the actor may list: staff and viewers, their halls' items (every hall's: None);
+    a liaison, their units' items (``as_liaison``: only those)."""
+    halls = frozenset[int]() if as_liaison else (await roles.standing(uow, actor)).halls_seen()
+    if halls is None:
+        return [(unit_id, None)]
+    scopes: list[Scope] = [(unit_id, hall) for hall in sorted(halls)]
     if unit_id is not None:
         served = [unit_id] if await roles.is_liaison(uow, actor, unit_id) else []
     else:
         served = [u.id for u in await uow.units.by_liaison(actor.user_id)
                   if u.id is not None and await roles.is_liaison(uow, actor, u.id)]
-    if not served:
+    scopes += [(unit, None) for unit in served]
+    if not scopes:
         raise PermissionDenied("item_not_liaison")
-    return list(served)
+    return scopes
 
 
 async def open_items(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRoles,
                      unit: int | str | None = None, session: int | None = None,
-                     overdue_only: bool = False, now: datetime,
+                     overdue_only: bool = False, as_liaison: bool = False, now: datetime,
                      tz: tzinfo) -> list[TrackRow]:
     """Items not settled nor withdrawn, overdue ones first (the longest overdue leading), then
     by deadline, those without one last; narrowed to a unit (id or name) or a session."""
     async with uow:
         unit_id = (await unit_by_ref(uow, unit)).id if unit is not None else None
         found: dict[int, TrackedItem] = {}
-        for visible in await _visible_units(uow, actor, roles, unit_id):
-            for item in await uow.tracked.open_snapshots(unit_id=visible, session_id=session):
+        for visible, hall in await _visible(uow, actor, roles, unit_id, as_liaison):
+            for item in await uow.tracked.open_snapshots(unit_id=visible, session_id=session,
+                                                         chat_id=hall):
                 if item.id is not None:
                     found[item.id] = item
         names = {u.id: u.name for u in await uow.units.list() if u.id is not None}

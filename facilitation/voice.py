@@ -19,8 +19,8 @@ from facilitation.model import (
     Turn,
 )
 from facilitation.ports import UnitOfWork
-from facilitation.record import classify, session_attended_by
-from facilitation.services import Actor, person_for
+from facilitation.record import classify_for, session_attended_by
+from facilitation.services import Actor, person_for, require_runner, standing_of_actor
 from facilitation.session import Session
 from facilitation.speech import Segment, Transcript
 
@@ -72,12 +72,15 @@ def _job(session: Session, person: Person, audio: AudioMessage, kind: AudioKind,
 async def runs_session(uow: UnitOfWork, *, actor: Actor, chat_id: int) -> bool:
     """Staff, or the moderator of the chat's open session: their audio files are recordings
     of the meeting, not voice turns."""
-    if actor.is_staff:
+    if actor.config_admin and actor.has_private_chat:
         return True
     async with uow:
         session = await uow.sessions.open_in_chat(chat_id)
-        person = await uow.people.by_telegram_id(actor.user_id)
-    return session is not None and person is not None and session.can_run(person)
+        person = await uow.people.by_telegram_id(actor.user_id) \
+            if actor.has_private_chat else None
+        if session is not None and person is not None and session.can_run(person):
+            return True
+        return (await standing_of_actor(uow, actor, person)).may_edit(chat_id)
 
 
 async def accept_group_voice(uow: UnitOfWork, *, actor: Actor, audio: AudioMessage,
@@ -91,7 +94,7 @@ async def accept_group_voice(uow: UnitOfWork, *, actor: Actor, audio: AudioMessa
         assert session.id is not None
         person = await person_for(uow, actor)
         turn = await uow.turns.current(session.id)
-        kind = classify(session, person, turn, staff=actor.is_staff)
+        kind = await classify_for(uow, actor, session, person, turn)
         speaking = turn if kind not in (ContributionKind.MODERATOR,
                                         ContributionKind.COMMENT) else None
         return await _reserve(uow, session, person, kind, speaking, audio, now)
@@ -132,7 +135,7 @@ async def accept_recording(uow: UnitOfWork, *, actor: Actor, audio: AudioMessage
             await uow.sessions.latest(audio.chat_id)
         if session is None:
             raise NotFound("no_open_session")
-        session.require_runner(person, staff=actor.is_staff)
+        await require_runner(uow, actor, session, person)
         job = await uow.audio_jobs.add(_job(session, person, audio, AudioKind.RECORDING, now,
                                             None))
         await uow.commit()

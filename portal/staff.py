@@ -1,5 +1,6 @@
 """`/staff`: the sessions the logged-in person may see (their halls; an admin's, every hall's),
-newest first, filtered by hall and state (query parameters)."""
+newest first, filtered by hall and state (query parameters); `/staff/s/<id>`: one session's
+attendance, transcript, marks and the turns still 待核对."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from facilitation.model import SessionStatus
-from facilitation.staff_desk import DeskQuery, desk_sessions
+from facilitation.errors import DomainError
+from facilitation.model import ParticipantKind, SessionStatus
+from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions
 from portal import room
 from portal.login import visit
 
@@ -29,5 +31,25 @@ async def sessions_page(request: web.Request) -> web.Response:
         "admin": seen.standing.is_admin, "tz": ZoneInfo(room.room(request).timezone)})
 
 
+async def session_page(request: web.Request) -> web.Response:
+    seen = await visit(request)
+    said = request.match_info["session"]
+    if not said.isdigit() or len(said) > 12:
+        raise room.not_found(request)
+    try:
+        found = await desk_session(room.deps(request).uow(), seen.standing, int(said))
+    except DomainError as error:
+        return room.render("error.html", request, {"message": room.error_text(request, error),
+                                                   "back": "/staff"},
+                           status=room.status_of(error))
+    record = found.record
+    kinds = {a.person_id: a.kind for a in record.attendance}
+    return room.render("staff_session.html", request, {
+        "found": found, "record": record, "session": record.session, "csrf": seen.csrf,
+        "kinds": kinds, "moderator_kind": ParticipantKind.MODERATOR,
+        "tz": ZoneInfo(room.room(request).timezone)})
+
+
 def routes(app: web.Application) -> None:
     app.router.add_get("/staff", sessions_page, name="staff")
+    app.router.add_get("/staff/s/{session}", session_page, name="staff-session")

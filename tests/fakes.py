@@ -6,7 +6,7 @@ import asyncio
 import copy
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +33,7 @@ from facilitation.model import (
 )
 from facilitation.ports import Participant
 from facilitation.queue import order_queue
+from facilitation.roles import RoleGrant
 from facilitation.session import Session
 from facilitation.speech import NoSpeech, NotAudio, Segment, Transcript, TranscriptionRequest
 
@@ -62,6 +63,7 @@ class Store:
     hall_templates: dict[int, bytes | None] = field(default_factory=dict)
     minutes: MinutesState = field(default_factory=lambda: MinutesState())
     audit: list[AuditEntry] = field(default_factory=list)
+    grants: list[RoleGrant] = field(default_factory=list)
     processed: set[int] = field(default_factory=set)
     ids: IdSequence = field(default_factory=lambda: IdSequence())
 
@@ -345,6 +347,25 @@ class FakeAudit:
                 and (person_id is None or person_id in (e.actor_id, e.subject_id))][-limit:]
 
 
+class FakeRoles:
+    """Role grants (facilitation/roles.py), in the store; the web's login links are not
+    used by the use-case tests."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def grants(self, *, person_id: int | None = None) -> list[RoleGrant]:
+        return [g for g in self._uow.state.grants if person_id in (None, g.person_id)]
+
+    async def add(self, grant: RoleGrant) -> RoleGrant:
+        stored = replace(grant, id=next(self._uow.state.ids))
+        self._uow.state.grants.append(stored)
+        return stored
+
+    async def remove(self, grant_id: int) -> None:
+        self._uow.state.grants[:] = [g for g in self._uow.state.grants if g.id != grant_id]
+
+
 class FakeBoards:
     """The live boards (bot/board.py): none in the use-case tests; what moving a chat or
     forgetting someone asks of them."""
@@ -377,6 +398,7 @@ class FakeUnitOfWork:
         self.minutes = FakeMinutes(self)
         self.audit = FakeAudit(self)
         self.boards = FakeBoards()
+        self.roles = FakeRoles(self)
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -393,7 +415,7 @@ class FakeUnitOfWork:
             self.state.processed.add(self.key)
         for name in ("people", "sessions", "attendance", "hands", "turns", "contributions",
                      "audio_jobs", "halls", "hall_documents", "hall_templates", "minutes",
-                     "audit", "processed"):
+                     "audit", "grants", "processed"):
             setattr(self.store, name, getattr(self.state, name))
         self.committed = True
 

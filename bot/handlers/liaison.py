@@ -11,7 +11,6 @@ in memory between the press and the answer.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from telegram import ForceReply, InlineKeyboardMarkup, ReplyParameters, Update
@@ -71,9 +70,9 @@ async def mine(update: Update, context: Context) -> None:
     """/mine: the open items of the units the user is a liaison of, overdue first (for staff
     too: their view of every item is /track)."""
     language = lang(update, context)
-    liaison = replace(actor_of(update, context), is_staff=False)
     try:
-        rows = await open_items(context.deps.uow(), actor=liaison, roles=ROLES,
+        rows = await open_items(context.deps.uow(), actor=actor_of(update, context), roles=ROLES,
+                                as_liaison=True,
                                 now=context.deps.clock(), tz=ZoneInfo(context.deps.timezone))
     except PermissionDenied:
         await reply(update, t(language, "liaison_not_any"))

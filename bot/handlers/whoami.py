@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.catalog import t
-from bot.common import Context, chat_of, is_group, lang, reply, user_of
+from bot.common import Context, actor_of, chat_of, is_group, lang, reply, user_of
+from facilitation.services import my_standing
 
 
 async def whoami(update: Update, context: Context) -> None:
@@ -17,9 +18,17 @@ async def whoami(update: Update, context: Context) -> None:
                               title=sender.effective_name or sender.id))
         return
     user = user_of(update)
-    staff = user.id in context.deps.staff_user_ids
-    text = t(language, "whoami", name=user.full_name, user_id=user.id,
-             role=t(language, "whoami_staff" if staff else "whoami_not_staff"))
+    standing = await my_standing(context.deps.uow(), actor_of(update, context))
+    if standing.bootstrap_admin:
+        role = t(language, "whoami_staff")
+    elif standing.grants:
+        role = t(language, "whoami_granted", roles="、".join(
+            t(language, "whoami_grant", role=g.role.value, hall=g.hall_chat_id)
+            if g.hall_chat_id is not None else
+            t(language, "whoami_grant_every", role=g.role.value) for g in standing.grants))
+    else:
+        role = t(language, "whoami_not_staff")
+    text = t(language, "whoami", name=user.full_name, user_id=user.id, role=role)
     if is_group(update):
         text += "\n" + t(language, "whoami_group", chat_id=chat_of(update).id)
     await reply(update, text)

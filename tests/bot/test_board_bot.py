@@ -19,7 +19,7 @@ from sqlalchemy import select
 from telegram.error import BadRequest, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.board import BoardKeeper
+from bot.board import EDIT_GAP_S, BoardKeeper
 from bot.sandbox.models import ApiCall
 from facilitation import services
 from facilitation.board import boards_due
@@ -58,8 +58,10 @@ def boards_sent(stage: Stage) -> list[ApiCall]:
     return [c for c in stage.sandbox.calls_to("sendMessage") if "📌" in str(c.param("text"))]
 
 
-async def board_saying(stage: Stage, *needles: str, timeout: float = 10.0) -> JSON:  # noqa: ASYNC109
-    """Wait until the group's one board says every needle; return it."""
+async def board_saying(stage: Stage, *needles: str,
+                       timeout: float = EDIT_GAP_S + 10) -> JSON:  # noqa: ASYNC109
+    """Wait until the group's one board says every needle; return it. Under Telegram's limits
+    an edit waits up to EDIT_GAP_S after the last one: the wait allows for it."""
 
     def says(_sandbox: object) -> JSON | None:
         found = boards(stage)

@@ -90,7 +90,7 @@ async def refer(stage: Stage, item_id: int) -> None:
     staff = stage.person(STAFF)
     await tracking_services.refer(
         stage.runtime.uow(), item_id=item_id, unit="区城管局", deadline=None,
-        actor=Actor(staff.id, STAFF, "zh", is_staff=True), roles=LiveRoles(),
+        actor=Actor(staff.id, STAFF, "zh", config_admin=True), roles=LiveRoles(),
         now=stage.clock(), tz=TZ)
     deps_of(stage.runtime.app).on_item_change()
 
@@ -227,7 +227,7 @@ async def test_the_group_hears_that_all_is_settled_only_when_the_hall_asked(
     staff = stage.person(STAFF)
     await tracking_services.reserve(
         stage.runtime.uow(), item_id=suggestion.id, reason="已有同类项目",
-        actor=Actor(staff.id, STAFF, "zh", is_staff=True), roles=LiveRoles(), now=stage.clock())
+        actor=Actor(staff.id, STAFF, "zh", config_admin=True), roles=LiveRoles(), now=stage.clock())
     await stage.ask(LIAISON, f"/reply {action.id} 已完成施划。", mine)
     answer = await stage.sandbox.wait_for_message(moderator, "已由区城管局办结")
     assert not [m for m in stage.sandbox.messages(stage.group) if "感谢各位的参与" in text(m)]

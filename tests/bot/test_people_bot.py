@@ -37,10 +37,10 @@ async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
         yield running
 
 
-async def test_only_staff_may_forget_or_export(stage: Stage) -> None:
+async def test_only_admins_may_forget_or_export(stage: Stage) -> None:
     for command in ("/forget 张三", "/export 张三"):
         answer = text(await stage.ask(MOD, command, stage.private(MOD)))
-        assert answer == "只有工作人员可以这样做。", answer
+        assert answer == "只有管理员（政协办公室）可以这样做。", answer
     assert "用法" in text(await stage.ask(STAFF, "/forget", stage.private(STAFF)))
     assert "没有找到此人：王五" in text(await stage.ask(STAFF, "/forget 王五",
                                                       stage.private(STAFF)))
@@ -59,7 +59,7 @@ async def test_staff_forget_by_reply_after_confirming(stage: Stage) -> None:
     assert "确认删除" in text(question) and "张三" in text(question), text(question)
     assert "1 场议事会中的 1 条发言" in text(question)
     intruder = await stage.press(MOD, question, button(question, "pf:yes:"))
-    assert intruder == "只有工作人员可以这样做。"  # a button is checked like its command
+    assert intruder == "只有管理员（政协办公室）可以这样做。"  # as its command
     assert "已取消" in await stage.press(STAFF, question, button(question, "pf:no:"))
     assert "张三" not in text(stage.sandbox.message(stage.group, question["message_id"]) or {})
     question = await _ask_to_forget_by_reply(stage)

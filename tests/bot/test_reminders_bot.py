@@ -119,7 +119,7 @@ async def test_reminders_go_once_to_liaison_and_staff_at_nine_across_a_restart(
     clock = ShiftableClock()
     async with sandbox_served() as (sandbox, served):
         people = people_of(sandbox)
-        staff = Actor(people[STAFF].id, STAFF, "zh", is_staff=True)
+        staff = Actor(people[STAFF].id, STAFF, "zh", config_admin=True)
         liaison = Actor(people[LIAISON].id, LIAISON, "zh")
         async with process(served, tmp_path, db_url, clock, people) as stage:
             stage.open_group("议事堂", [MOD, "张三", "王科长"])

@@ -45,7 +45,7 @@ async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
 async def test_staff_get_the_figures_of_the_county_a_town_and_a_hall(stage: Stage) -> None:
     private = stage.private(STAFF)
     county = text(await stage.ask(STAFF, "/stats 2025", private))
-    expected = await report_figures(stage.runtime.uow(), by=Actor(1, STAFF, is_staff=True),
+    expected = await report_figures(stage.runtime.uow(), by=Actor(1, STAFF, config_admin=True),
                                     period=parse_period("2025"), now=stage.clock(), tz=TZ)
     f = expected.total.figures
     assert county.startswith("📊 全县 · 2025年（截至 "), county
@@ -92,7 +92,7 @@ async def test_staff_receive_the_summary_as_docx_and_xlsx(stage: Stage) -> None:
 
     files = await stage.sandbox.wait_for(both, 15)
     assert sorted(files) == [f"办理情况汇总表-2025-{TOWN}.docx", f"办理情况汇总表-2025-{TOWN}.xlsx"]
-    expected = await summary(stage.runtime.uow(), by=Actor(1, STAFF, is_staff=True),
+    expected = await summary(stage.runtime.uow(), by=Actor(1, STAFF, config_admin=True),
                              period=parse_period("2025"), hall=TOWN, now=stage.clock(), tz=TZ)
     items = [line for _, lines in expected.units for line in lines]
     assert items

@@ -195,7 +195,7 @@ async def test_only_staff_get_figures(uow_factory: UnitOfWorkFactory, data: Gene
     with pytest.raises(PermissionDenied):
         await report_figures(uow_factory(), by=Actor(5, "张三"), period=parse_period("2026"),
                              now=NOW, tz=TZ)
-    staff = Actor(6, "督导", is_staff=True)
+    staff = Actor(6, "督导", config_admin=True)
     report = await report_figures(uow_factory(), by=staff, period=parse_period("2026"),
                                   now=NOW, tz=TZ)
     assert report.total.figures.items > 0

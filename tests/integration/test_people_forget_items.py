@@ -41,7 +41,7 @@ MOD = Actor(2001, "赵主任")
 WANG = Actor(2002, "秀英 王")  # Telegram's "first last": 王秀英, 秀英王, 王 秀英 name her too
 LI = Actor(2003, "李四")
 LIAISON = Actor(2004, "住建局联络员")
-STAFF = Actor(2009, "督导", is_staff=True)
+STAFF = Actor(2009, "督导", config_admin=True)
 OPERATOR = Operator("tester")
 ROLES = LiveRoles()
 FORMS = name_forms(WANG.display_name)

@@ -18,7 +18,7 @@ from facilitation.units import UnitLevel, new_unit
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.integration.storage_builders import at
 
-STAFF = Actor(2**40 + 7, "何静", is_staff=True)
+STAFF = Actor(2**40 + 7, "何静", config_admin=True)
 
 
 def _tracking(uow_factory: UnitOfWorkFactory) -> TrackingUnitOfWorkFactory:

@@ -33,7 +33,7 @@ CHAT = -100777
 CODE = "WEBR2345"
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 MODERATOR = Actor(700000011, "主持人老王")
-STAFF = Actor(700000012, "工作人员小周", is_staff=True)
+STAFF = Actor(700000012, "工作人员小周", config_admin=True)
 LI = Actor(700000013, "李四")
 SIGN_IN = {"name": "王秀英", "kind": "resident", "unit": "东头村", "where": "present",
            "notice": "yes"}

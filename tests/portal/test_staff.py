@@ -15,11 +15,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalog import t
-from facilitation import floor, services
+from facilitation import floor, minutes, record, services, voice
 from facilitation.audit import AuditAction, Operator
+from facilitation.model import Mark
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.roles import Role, grant_role, revoke_role
 from facilitation.services import Actor
+from facilitation.speech import Segment, Transcript
 from facilitation.staff_desk import issue_login_link
 from portal.app import DEPS, RoomDeps, WebDeps, build_web_app
 from portal.login import COOKIE
@@ -107,7 +109,8 @@ async def desk(db_url: str) -> AsyncIterator[Desk]:
 
 
 def _topics(html: str) -> list[str]:
-    return re.findall(r"<tr data-session=\"\d+\">\s*<td>([^<]*)</td>", html)
+    return re.findall(
+        r"<tr data-session=\"\d+\">\s*<td><a href=\"/staff/s/\d+\">([^<]*)</a></td>", html)
 
 
 async def test_not_logged_in_is_sent_to_the_page_that_says_send_portal(desk: Desk) -> None:
@@ -209,7 +212,7 @@ async def test_an_admin_sees_every_hall_and_filters(desk: Desk) -> None:
     _, html = await desk.page("/staff?state=signin_open&hall=nonsense")
     assert _topics(html) == ["河道清淤", "垃圾分类"]
     # topic, hall, date (hall time), state, signed in (the moderator)
-    row = re.search(r"<td>河道清淤</td>(.*?)</tr>", html, re.S)
+    row = re.search(r">河道清淤</a></td>(.*?)</tr>", html, re.S)
     assert row is not None
     assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == [
         "西头村议事堂", "2026-12-07 07:00", t("zh", "web_status_signin_open"), "1"]
@@ -240,3 +243,52 @@ async def test_a_login_outlives_a_restart_only_with_the_same_key(
                                         allow_redirects=False)
             assert response.status == status
     assert "YISHITANG_WEB_SECRET is not set" in caplog.text
+
+
+async def _spoken(uow: TrackingUnitOfWorkFactory, at: datetime) -> int:
+    """In hall B's open session: a resident signs in, types a turn the moderator marks as a
+    suggestion, and sends a voice note Whisper was unsure of (待核对)."""
+    resident = Actor(800000020, "张大姐")
+    await services.sign_in(uow(), actor=resident, now=at, chat_id=B)
+    typed = await record.record_group_text(uow(), chat_id=B, actor=resident, now=at,
+                                           text="建议在河埠头装一道护栏。")
+    assert typed is not None
+    await minutes.toggle_mark(uow(), contribution_id=typed.contribution.id,
+                              mark=Mark.SUGGESTION, actor=MODERATOR)
+    accepted = await voice.accept_group_voice(
+        uow(), actor=resident, now=at,
+        audio=voice.AudioMessage(chat_id=B, message_id=77, file_id="f77", duration_s=6))
+    assert accepted is not None
+    await voice.complete_voice(uow(), job_id=accepted.job.id, now=at, transcript=Transcript(
+        "河道里淤泥有三尺厚", "zh", 6.0,
+        (Segment(0.0, 6.0, "河道里淤泥有三尺厚", avg_logprob=-0.9),), "fake", "fake"))
+    return accepted.session.id
+
+
+async def test_a_session_page_shows_attendance_transcript_marks_and_turns_to_check(
+        desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await desk.log_in(CLERK)
+    _, listing = await desk.page()
+    assert f'href="/staff/s/{session_id}"' in listing
+    status, html = await desk.page(f"/staff/s/{session_id}")
+    assert status == 200 and 'data-testid="topic">河道清淤<' in html
+    attendance = re.search(r'data-testid="attendance">(.*?)</table>', html, re.S)
+    assert attendance is not None and "张大姐" in attendance.group(1)
+    assert t("zh", "kind_moderator") in attendance.group(1)
+    turns = re.findall(r'<li id="t(\d+)" data-seq="\d+"( class="to-check")?', html)
+    assert turns == [("1", ""), ("2", ' class="to-check"')]
+    assert 'data-mark="suggestion"' in html and "建议在河埠头装一道护栏" in html
+    assert t("zh", "staff_to_check_count", n=1) in html
+
+
+async def test_a_session_of_another_hall_is_not_found(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await desk.log_in(VIEWER)  # hall A only
+    status, html = await desk.page(f"/staff/s/{session_id}")
+    assert status == 404 and "张大姐" not in html
+    for bad in ("0", "99999999", "9" * 13, "x1"):
+        assert (await desk.page(f"/staff/s/{bad}"))[0] == 404
+    await grant_role(desk.uow(), by=ROOT, role=Role.VIEWER, hall_chat_id=B, now=START,
+                     telegram_user_id=VIEWER.user_id)
+    assert (await desk.page(f"/staff/s/{session_id}"))[0] == 200  # read at this request

@@ -9,7 +9,7 @@ from tests.fakes import FakeClock, FakeUowFactory, SequentialCodes
 CHAT = -1001
 MOD = Actor(1, "李主席")
 A, B = Actor(2, "张三"), Actor(3, "李四")
-STAFF = Actor(9, "何静", is_staff=True)
+STAFF = Actor(9, "何静", config_admin=True)
 
 
 async def held(uow: FakeUowFactory, clock: FakeClock, *, close: bool = True) -> int:

@@ -171,7 +171,7 @@ async def test_staff_powers_end_with_the_configuration_not_with_the_stored_perso
     await minutes.focus_on(uow(), session_id=session_id, actor=STAFF)
     await minutes.correct_turn(uow(), session_id=session_id, seq=1, text="建议划二十个车位。",
                                actor=STAFF, now=clock())
-    former = Actor(STAFF.user_id, STAFF.display_name, is_staff=False)
+    former = Actor(STAFF.user_id, STAFF.display_name, config_admin=False)
     with pytest.raises(PermissionDenied):
         await minutes.focus_on(uow(), session_id=session_id, actor=former)
     with pytest.raises(PermissionDenied):
