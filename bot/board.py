@@ -57,6 +57,7 @@ from bot.outbox import NOT_MODIFIED, Outbox, Owed
 from facilitation.board import (
     Board,
     board_finished,
+    board_given_up,
     board_lost,
     board_owed,
     board_shown,
@@ -188,9 +189,11 @@ class BoardKeeper:
         if state.message_id is None:
             if await self._outbox.store.owed_for_board(board.session_id):
                 return self._poll_s  # its first message is still owed: the outbox sends it
-            # it could never be sent (the outbox gave it up: the bot left the group…)
+            # nothing owed: it could never be sent (the outbox gave it up: the bot left the
+            # group…), or it was sent since this look read the board
+            if not await board_given_up(self._deps.uow(), state):
+                return 0.0  # sent meanwhile: the next look keeps it
             log.info("board of session %s could not be sent: none is kept", board.session_id)
-            await board_finished(self._deps.uow(), state)
             return self._poll_s
         pin = not state.pinned and not board.closed and state.session_id not in self._unpinnable
         unpin = board.closed and state.pinned

@@ -128,6 +128,20 @@ async def board_lost(uow: UnitOfWork, state: BoardState) -> None:
             await uow.commit()
 
 
+async def board_given_up(uow: UnitOfWork, state: BoardState) -> bool:
+    """The board's first message will never be sent (the outbox gave it up, the bot left the
+    group…): finished, unless it was sent meanwhile. Read again here: the look that found it
+    unsent may be older than the send (the outbox marks the row sent and the board's message
+    in one transaction). True when given up."""
+    async with uow:
+        current = await uow.boards.get(state.session_id)
+        if current is None or current.message_id is not None:
+            return False
+        await uow.boards.finish(state.session_id)
+        await uow.commit()
+        return True
+
+
 async def board_finished(uow: UnitOfWork, state: BoardState) -> None:
     """The closed session's board says so: never edited again, its names dropped."""
     async with uow:

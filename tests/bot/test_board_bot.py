@@ -310,3 +310,19 @@ async def test_boards_due_lists_open_group_sessions_only(stage: Stage) -> None:
     due = await boards_due(stage.runtime.uow(), now=stage.clock())
     assert [(b.topic, b.closed, b.state is not None) for b in due] == [
         ("停车难怎么解决", False, True)]
+
+
+async def test_a_board_sent_while_the_keeper_looked_is_kept(stage: Stage) -> None:
+    """A look that read the board before its first message went out asks the outbox after it
+    went: nothing is owed any more, yet the board was sent. It is kept, not given up as never
+    sent (the race a fresh process's first session lost: its board was never edited)."""
+    runtime = stage.runtime
+    await stage.ask(MOD, "/new 停车难怎么解决")
+    await board_saying(stage, "📌 实时看板", "暂无人举手")
+    [board] = await boards_due(runtime.uow(), now=stage.clock())
+    assert board.state is not None and board.state.message_id is not None
+    stale = replace(board, state=replace(board.state, message_id=None))
+    assert await runtime.board._keep(stale) == 0.0  # look again: it was sent
+    await stage.ask("张三", "/signin")
+    await board_saying(stage, "已签到 2 人")
+    assert len(boards(stage)) == 1 and boards_sent(stage) == []
