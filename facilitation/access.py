@@ -39,6 +39,16 @@ def _newest(sessions: list[Session]) -> list[Session]:
     return sorted(unique, key=lambda s: (s.created_at, s.id or 0), reverse=True)
 
 
+async def sessions_of_halls(uow: UnitOfWork, halls: frozenset[int] | None,
+                            limit: int) -> list[Session]:
+    """The newest ``limit`` sessions of these halls (None: every hall), newest first, inside
+    an open unit of work: the bot's archive and the staff's list alike."""
+    if halls is None:
+        return await uow.sessions.recent(None, limit=limit)
+    found = [s for hall in sorted(halls) for s in await uow.sessions.recent(hall, limit=limit)]
+    return _newest(found)[:limit]
+
+
 async def readable_sessions(uow: UnitOfWork, actor: Actor, place: Place,
                             limit: int = LISTED) -> list[Session]:
     """Closed sessions to list, newest first: a group's own; in a private chat, those of the
@@ -49,12 +59,9 @@ async def readable_sessions(uow: UnitOfWork, actor: Actor, place: Place,
             found = await uow.sessions.recent(place.group_chat_id, limit=limit * 3)
         else:
             halls = (await standing_of_actor(uow, actor)).halls_seen()
-            if halls is None:
-                found = await uow.sessions.recent(None, limit=limit * 3)
-            else:
-                found = await _attended(uow, actor, limit)
-                for hall in sorted(halls):
-                    found += await uow.sessions.recent(hall, limit=limit * 3)
+            found = await sessions_of_halls(uow, halls, limit * 3)
+            if halls is not None:
+                found += await _attended(uow, actor, limit)
         closed = [s for s in _newest(found) if s.status == SessionStatus.CLOSED]
         return closed[:limit]
 

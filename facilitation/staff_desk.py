@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from facilitation.access import sessions_of_halls
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import NotFound, PermissionDenied
 from facilitation.minutes import unreviewed_turns
@@ -101,15 +102,6 @@ class Desk:
     halls: tuple[tuple[int, str], ...]  # the halls to filter by: (chat id, name)
 
 
-async def _visible(uow: UnitOfWork, standing: Standing) -> list[Session]:
-    halls = standing.halls_seen()
-    if halls is None:
-        return await uow.sessions.recent(None, limit=LISTED)
-    found = [s for chat in sorted(halls) for s in await uow.sessions.recent(chat, limit=LISTED)]
-    found.sort(key=lambda s: (s.created_at, s.id or 0), reverse=True)
-    return found[:LISTED]
-
-
 def _halls(sessions: list[Session]) -> tuple[tuple[int, str], ...]:
     names: dict[int, str] = {}
     for s in sessions:  # newest first: a hall's newest name wins
@@ -120,7 +112,7 @@ def _halls(sessions: list[Session]) -> tuple[tuple[int, str], ...]:
 async def desk_sessions(uow: UnitOfWork, standing: Standing, query: DeskQuery) -> Desk:
     """The sessions of the halls the person may see, newest first, filtered."""
     async with uow:
-        visible = await _visible(uow, standing)
+        visible = await sessions_of_halls(uow, standing.halls_seen(), LISTED)
         chosen = [s for s in visible
                   if (query.hall is None or s.chat_id == query.hall)
                   and (query.status is None or s.status == query.status)]
