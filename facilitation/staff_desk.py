@@ -73,15 +73,26 @@ async def log_out(uow: UnitOfWork, person_id: int, *, now: datetime) -> None:
         await uow.commit()
 
 
+def web_actor(person: Person, bootstrap_ids: Collection[int]) -> Actor:
+    """The person logged in to the web, as the use cases the bot calls take them: known by
+    their person (roles read from their grants) and by their Telegram id, if any (a liaison
+    is listed by it; configuration's admins are)."""
+    assert person.id is not None
+    user_id = person.telegram_user_id or 0
+    return Actor(user_id, person.display_name, person.language,
+                 config_admin=user_id in bootstrap_ids, person_id=person.id)
+
+
 async def web_standing(uow: UnitOfWork, person_id: int, *,
-                       bootstrap_ids: Collection[int]) -> Standing | None:
-    """What the person logged in may do now; None: nothing (role gone, person forgotten)."""
+                       bootstrap_ids: Collection[int]) -> tuple[Standing, Actor] | None:
+    """What the person logged in may do now, and who they are to the use cases; None:
+    nothing (role gone, person forgotten)."""
     async with uow:
         person = await uow.people.get(person_id)
         if person is None or person.forgotten_at is not None:
             return None
         standing = await standing_for(uow, person, bootstrap_ids)
-        return standing if standing.has_role else None
+        return (standing, web_actor(person, bootstrap_ids)) if standing.has_role else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from facilitation.ports import Clock, UnitOfWorkFactory
+from facilitation.ports import Clock, TrackingUnitOfWorkFactory
 from portal.notifier import ScreenNotifier
 
 
@@ -45,7 +45,7 @@ class RoomDeps:
 
 @dataclass(frozen=True)
 class WebDeps:
-    uow: UnitOfWorkFactory
+    uow: TrackingUnitOfWorkFactory  # the staff's pages follow items up too
     clock: Clock
     notifier: ScreenNotifier = field(default_factory=ScreenNotifier)
     poll_s: float = 2.0  # how often a stream looks for changes other processes committed

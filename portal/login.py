@@ -21,6 +21,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from facilitation.errors import DomainError
 from facilitation.roles import Standing
+from facilitation.services import Actor
 from facilitation.staff_desk import IDLE, log_in, log_out, web_standing
 from portal import room
 from portal.deps import RoomDeps
@@ -88,11 +89,13 @@ async def new_session(request: web.Request) -> Session:
 
 @dataclass(frozen=True)
 class Visit:
-    """The person logged in, what they may do now, and their form token."""
+    """The person logged in, what they may do now, their form token, and who they are to
+    the use cases (the same ones the bot calls)."""
 
     person_id: int
     standing: Standing
     csrf: str
+    actor: Actor
 
 
 def _bootstrap(request: web.Request) -> frozenset[int]:
@@ -117,13 +120,14 @@ async def visit(request: web.Request, fields: dict[str, str] | None = None) -> V
         raise web.HTTPSeeOther(LOGIN)
     if fields is not None and not hmac.compare_digest(fields.get("csrf", ""), csrf):
         raise web.HTTPForbidden(text=room.words(request)("web_cross_site"))
-    standing = await web_standing(room.deps(request).uow(), person_id,
-                                  bootstrap_ids=_bootstrap(request))
-    if standing is None:
+    found = await web_standing(room.deps(request).uow(), person_id,
+                               bootstrap_ids=_bootstrap(request))
+    if found is None:
         session.invalidate()
         raise _refused(request)
     session["seen"] = now
-    return Visit(person_id, standing, csrf)
+    standing, actor = found
+    return Visit(person_id, standing, csrf, actor)
 
 
 async def login_page(request: web.Request) -> web.Response:

@@ -1,6 +1,7 @@
 """`/staff`: the sessions the logged-in person may see (their halls; an admin's, every hall's),
 newest first, filtered by hall and state (query parameters); `/staff/s/<id>`: one session's
-attendance, transcript, marks and the turns still 待核对."""
+attendance, transcript, marks and the turns still 待核对; `/staff/items`: the followed-up
+items of one's halls, overdue first (the bot's /track: the same query and access rule)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from aiohttp import web
 from facilitation.errors import DomainError
 from facilitation.model import ParticipantKind, SessionStatus
 from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions
+from facilitation.tracking_access import LiveRoles
+from facilitation.tracking_desk import TrackScope, track_page
 from portal import room
 from portal.login import visit
 
@@ -50,6 +53,30 @@ async def session_page(request: web.Request) -> web.Response:
         "tz": ZoneInfo(room.room(request).timezone)})
 
 
+ITEMS_PAGE = 50  # items on one page of the web list (the bot's /track shows 8)
+
+
+def _number(said: str) -> int | None:
+    return int(said) if said.isdigit() and len(said) < 12 else None
+
+
+async def items_page(request: web.Request) -> web.Response:
+    seen = await visit(request)
+    query = request.query
+    scope = TrackScope(overdue=query.get("overdue") == "1", unit=_number(query.get("unit", "")))
+    tz = ZoneInfo(room.room(request).timezone)
+    try:
+        page = await track_page(room.deps(request).uow(), actor=seen.actor, roles=LiveRoles(),
+                                scope=scope, page=_number(query.get("page", "")) or 1,
+                                page_size=ITEMS_PAGE, now=room.deps(request).clock(), tz=tz)
+    except DomainError as error:
+        return room.render("error.html", request, {"message": room.error_text(request, error),
+                                                   "back": "/staff/items"},
+                           status=room.status_of(error))
+    return room.render("staff_items.html", request, {"page": page, "csrf": seen.csrf})
+
+
 def routes(app: web.Application) -> None:
+    app.router.add_get("/staff/items", items_page, name="staff-items")
     app.router.add_get("/staff", sessions_page, name="staff")
     app.router.add_get("/staff/s/{session}", session_page, name="staff-session")

@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -23,6 +23,10 @@ from facilitation.roles import Role, grant_role, revoke_role
 from facilitation.services import Actor
 from facilitation.speech import Segment, Transcript
 from facilitation.staff_desk import issue_login_link
+from facilitation.tracking_access import LiveRoles
+from facilitation.tracking_services import track_approved
+from facilitation.tracking_units import add_unit
+from facilitation.units import UnitLevel
 from portal.app import DEPS, RoomDeps, WebDeps, build_web_app
 from portal.login import COOKIE
 from storage.engine import make_engine
@@ -292,3 +296,66 @@ async def test_a_session_of_another_hall_is_not_found(desk: Desk) -> None:
     await grant_role(desk.uow(), by=ROOT, role=Role.VIEWER, hall_chat_id=B, now=START,
                      telegram_user_id=VIEWER.user_id)
     assert (await desk.page(f"/staff/s/{session_id}"))[0] == 200  # read at this request
+
+
+async def _tracked(uow: TrackingUnitOfWorkFactory) -> None:
+    """Followed-up items: hall A's closed session has an action of the county housing bureau
+    overdue since 1 December and a pending suggestion; hall B's open one a suggestion."""
+    tz = timezone(timedelta(hours=8))
+    await add_unit(uow(), name="县住房和城乡建设局", level=UnitLevel.COUNTY, aliases=["县住建局"],
+                   actor=replace(ADMIN, config_admin=True), roles=LiveRoles(), now=START,
+                   tz=tz)
+    for code, body in (("AAAA2345", {"suggestions": [
+            {"seq": 1, "text": "建议村道两侧加装路灯。", "number": 1, "proposers": []}],
+            "actions": [{"seq": 1, "text": "县住建局完成村道硬化设计", "unit": "县住建局",
+                         "deadline": "2026-12-01"}]}),
+                       ("BBBB2345", {"suggestions": [
+            {"seq": 1, "text": "建议每季度清淤一次。", "number": 1, "proposers": []}],
+            "actions": []})):
+        async with uow() as u:
+            session = await u.sessions.by_code(code)
+        assert session is not None and session.id is not None
+        await track_approved(uow(), session_id=session.id, minutes_json=body, version=1,
+                             now=START - timedelta(days=10), tz=tz)
+
+
+def _items(html: str) -> list[tuple[str, str]]:
+    """(overdue class, text) of each row, in order."""
+    return [(cls, text) for cls, text in re.findall(
+        r'<tr data-item="\d+"( class="overdue")?>.*?<br>([^<]*)</td>', html, re.S)]
+
+
+async def test_the_follow_up_board_lists_ones_halls_items_overdue_first(desk: Desk) -> None:
+    await _tracked(desk.uow)
+    await desk.log_in(ADMIN)
+    status, html = await desk.page("/staff/items")
+    assert status == 200 and _items(html) == [
+        (' class="overdue"', "县住建局完成村道硬化设计"), ("", "建议村道两侧加装路灯。"),
+        ("", "建议每季度清淤一次。")]
+    assert t("zh", "staff_items_head", total=3, overdue=1, page=1, pages=1) in html
+    assert t("zh", "tk_due_overdue", days=6, date="2026-12-01") in html
+    _, html = await desk.page("/staff/items?overdue=1")
+    assert [text for _, text in _items(html)] == ["县住建局完成村道硬化设计"]
+    unit = re.search(r'href="/staff/items\?unit=(\d+)">县住房和城乡建设局<', html)
+    assert unit is not None
+    _, html = await desk.page(f"/staff/items?unit={unit.group(1)}")
+    assert [text for _, text in _items(html)] == ["县住建局完成村道硬化设计"]
+
+
+async def test_the_follow_up_board_shows_staff_and_viewers_their_halls_only(
+        desk: Desk) -> None:
+    await _tracked(desk.uow)
+    await desk.log_in(CLERK)  # staff of hall B
+    _, html = await desk.page("/staff/items")
+    assert [text for _, text in _items(html)] == ["建议每季度清淤一次。"]
+    other = await desk.other_browser()
+    try:
+        await desk.log_in(VIEWER, other)  # viewer of hall A
+        html = await (await other.get("/staff/items")).text()
+        assert [text for _, text in _items(html)] == ["县住建局完成村道硬化设计",
+                                                      "建议村道两侧加装路灯。"]
+    finally:
+        await other.close()
+    await revoke_role(desk.uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
+                      telegram_user_id=CLERK.user_id)
+    assert (await desk.page("/staff/items"))[0] == 403  # read at this request

@@ -1,0 +1,80 @@
+"""The staff's workbench in Chromium, beside the real bot over the Bot API sandbox, on both
+databases: a hall's staff member asks the bot for a login link (/portal), opens it on a PC,
+finds the session in the list, opens its page (attendance, transcript, a mark), then the
+follow-up board with the hall's items, overdue first. Every page passes axe-core with no
+serious violations; screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Page, expect
+
+from facilitation.audit import Operator
+from facilitation.roles import Role, grant_role
+from facilitation.tracking_services import track_approved
+from tests.bot.messages import text
+from tests.browser.harness import axe_violations, snap
+from tests.fakes import FakeTranscriber
+from yishitang.stage import Stage, free_port, staged
+
+TOPIC = "村道硬化"
+WAIT_MS = 5_000
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
+    port = free_port()
+    async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber(),
+                      web_port=port, web_url=f"http://127.0.0.1:{port}") as running:
+        running.open_group("东头村议事堂", ["主持人", "张三", "小周"])
+        yield running
+
+
+async def test_staff_log_in_and_read_a_session_and_its_items(
+        stage: Stage, page: Page, request: pytest.FixtureRequest) -> None:
+    db = request.node.callspec.params["db_url"]
+    assert stage.group is not None
+    await stage.ask("主持人", f"/new {TOPIC}")
+    await stage.ask("张三", "/signin")
+    stage.say("张三", "建议村道两侧加装路灯，晚上太黑了。")
+    await stage.settled()
+    await stage.ask("主持人", "/end")
+    await grant_role(stage.runtime.uow(), by=Operator("root"), role=Role.STAFF,
+                     hall_chat_id=stage.group.id, now=stage.clock(),
+                     telegram_user_id=stage.person("小周").id)
+    async with stage.runtime.uow() as u:
+        [session] = await u.sessions.recent(stage.group.id, limit=1)
+    assert session.id is not None
+    await track_approved(stage.runtime.uow(), session_id=session.id, minutes_json={
+        "suggestions": [{"seq": 1, "text": "建议村道两侧加装路灯。", "number": 1,
+                         "proposers": ["张三"]}], "actions": []},
+        version=1, now=stage.clock(), tz=timezone(timedelta(hours=8)))
+
+    sent = text(await stage.ask("小周", "/portal", stage.private("小周")))
+    link = re.search(r"http://127\.0\.0\.1:\d+/login/[A-Za-z0-9_-]+", sent)
+    assert link is not None, sent
+    await page.goto(link.group(0))
+    await page.get_by_role("button").click()
+    await expect(page).to_have_url(re.compile(r"/staff$"), timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "session list"
+    await snap(page, f"staff-list-{db}")
+
+    await page.get_by_role("link", name=TOPIC).click()
+    await expect(page.get_by_test_id("topic")).to_have_text(TOPIC, timeout=WAIT_MS)
+    await expect(page.get_by_test_id("attendance")).to_contain_text("张三")
+    await expect(page.get_by_test_id("transcript")).to_contain_text("建议村道两侧加装路灯")
+    assert await axe_violations(page) == [], "session page"
+    await snap(page, f"staff-session-{db}")
+
+    await page.goto(page.url.split("/staff/")[0] + "/staff/items")
+    await expect(page.get_by_test_id("items")).to_contain_text("建议村道两侧加装路灯。",
+                                                               timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "follow-up board"
+    await snap(page, f"staff-items-{db}")
