@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from facilitation.errors import InvalidInput, InvalidState, NotFound
 from facilitation.model import (
@@ -38,6 +38,33 @@ WEB_HANDS = (TurnKind.SPEECH, TurnKind.QUESTION, TurnKind.RESPONSE, TurnKind.FOL
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+# A participant's token names its person for two days from sign-in (a session lasts hours):
+# it carries the time it was issued, which its stored hash covers, so nothing can move it,
+# and the server refuses it when it is older, whatever the browser still holds.
+TOKEN_AGE = timedelta(days=2)
+_SKEW = timedelta(minutes=5)  # a clock set back a little does not sign everyone out
+
+
+def participant_token(now: datetime) -> str:
+    """A new participant's token: the issue time (seconds, hexadecimal), then the secret."""
+    return f"{int(now.timestamp()):x}.{new_token()}"
+
+
+def live_token(token: str | None, now: datetime) -> str | None:
+    """``token`` while it still names its person, None when it is missing, malformed (an
+    earlier release's token too) or older than TOKEN_AGE."""
+    if not token:
+        return None
+    stamp, dot, secret = token.partition(".")
+    if not dot or not secret or not 0 < len(stamp) <= 12:
+        return None
+    try:
+        issued = datetime.fromtimestamp(int(stamp, 16), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return token if now - TOKEN_AGE <= issued <= now + _SKEW else None
 
 
 def token_hash(token: str) -> str:
@@ -144,7 +171,7 @@ async def join_on_web(
         if person is None:
             person = Person(display_name="?", notice_accepted_at=now)
             person.set_profile(name, kind, None, unit)
-            issued = new_token()
+            issued = participant_token(now)
             person = await uow.web.add_person(person, token_hash(issued))
         elif existing is None:
             person.set_profile(name, kind, None, unit)

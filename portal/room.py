@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp_sse import sse_response
 from markupsafe import Markup, escape
 
+from facilitation import web_room
 from facilitation.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
@@ -21,7 +22,8 @@ from portal.live import live
 from portal.notifier import T
 
 COOKIE = "yst_web"
-COOKIE_AGE_S = 2 * 24 * 3600  # a session lasts hours; the browser forgets in two days
+# the browser forgets the token when the server stops taking it (facilitation/web_room.py)
+COOKIE_AGE_S = int(web_room.TOKEN_AGE.total_seconds())
 LIMITS = web.AppKey("limits", WebLimits)
 FIELD_MAX = 4000  # characters of one form field (a written submission's limit is lower)
 
@@ -108,7 +110,9 @@ def status_of(error: DomainError) -> int:
 
 
 def token_of(request: web.Request) -> str | None:
-    return request.cookies.get(COOKIE) or None
+    """The participant's token from the cookie, None when there is none or it has expired
+    (the person signs in again, as a new person)."""
+    return web_room.live_token(request.cookies.get(COOKIE), deps(request).clock())
 
 
 def remember(response: web.StreamResponse, request: web.Request, token: str) -> None:

@@ -20,6 +20,7 @@ from facilitation.model import Mark, SignInMethod, TurnKind
 from facilitation.people import Operator, PersonRef, forget_person
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.services import Actor
+from facilitation.web_room import TOKEN_AGE, live_token, participant_token
 from portal.app import RoomDeps, WebDeps, build_web_app
 from portal.limits import Buckets
 from portal.notifier import ScreenNotifier
@@ -45,6 +46,7 @@ class Web:
     client: TestClient
     screen_code: str
     rung: list[int]
+    moment: list[datetime]  # the app's clock: moment[0]
 
     async def phone(self) -> TestClient:
         """A second browser (its own cookies) on the same app."""
@@ -63,13 +65,14 @@ async def web(db_url: str) -> AsyncIterator[Web]:
         new_code=lambda: CODE, turn_limit_s=180, hall="东头村议事堂")
     assert session.screen_code is not None
     rung: list[int] = []
-    deps = WebDeps(uow, lambda: NOW, notifier, poll_s=30.0, room=RoomDeps(
+    moment = [NOW]
+    deps = WebDeps(uow, lambda: moment[0], notifier, poll_s=30.0, room=RoomDeps(
         t, staff_user_ids=frozenset({STAFF.user_id}), bot_username="yishitang_bot",
         on_room_notice=lambda: rung.append(1)))
     client = TestClient(TestServer(build_web_app(deps)))
     await client.start_server()
     try:
-        yield Web(uow, client, session.screen_code, rung)
+        yield Web(uow, client, session.screen_code, rung, moment)
     finally:
         await client.close()
         await engine.dispose()
@@ -170,6 +173,41 @@ async def test_writes_without_a_sign_in_or_from_another_site_are_refused(web: We
     assert odd.status == 400
     async with web.uow() as uow:
         assert await uow.hands.pending(1) == []
+
+
+async def test_a_participant_token_expires_on_the_server_too(web: Web) -> None:
+    await _signed_in(web)
+    jar = web.client.session.cookie_jar
+    token = jar.filter_cookies(web.client.make_url("/j/"))[COOKIE].value
+    stamp, _, secret = token.partition(".")
+    web.moment[0] = NOW + TOKEN_AGE - timedelta(minutes=1)
+    kept = await web.client.post(f"/j/{CODE}/hand", data={"kind": "speech"},
+                                 allow_redirects=False)
+    assert kept.status == 303  # still within two days of sign-in
+    # a stamp moved forward does not match the stored hash: nobody
+    moved = f"{int(stamp, 16) + 3600:x}.{secret}"
+    jar.update_cookies({COOKIE: moved}, web.client.make_url("/j/"))
+    refused = await web.client.post(f"/j/{CODE}/lower", allow_redirects=False)
+    assert refused.status == 404 and "请重新签到" in await refused.text()
+    jar.update_cookies({COOKIE: token}, web.client.make_url("/j/"))
+    web.moment[0] = NOW + TOKEN_AGE + timedelta(minutes=1)  # whatever the browser still holds
+    refused = await web.client.post(f"/j/{CODE}/lower", allow_redirects=False)
+    assert refused.status == 404 and "请重新签到" in await refused.text()
+    page = await (await web.client.get(f"/j/{CODE}")).text()
+    assert 'data-testid="signin-form"' in page  # the page asks for a sign-in again
+    async with web.uow() as uow:
+        assert len(await uow.hands.pending(1)) == 1  # the expired token lowered nothing
+
+
+def test_a_token_names_its_issue_time_and_nothing_else_passes() -> None:
+    token = participant_token(NOW)
+    assert live_token(token, NOW) == token
+    assert live_token(token, NOW + TOKEN_AGE) == token
+    assert live_token(token, NOW + TOKEN_AGE + timedelta(seconds=1)) is None
+    assert live_token(token, NOW - timedelta(hours=1)) is None  # issued in the future
+    for bad in (None, "", "no-dot-token", ".secret", "zz.secret", "1234abcd.", "f" * 13 + ".x",
+                "-1.secret"):
+        assert live_token(bad, NOW) is None, bad
 
 
 async def test_a_participant_is_rate_limited(web: Web) -> None:
