@@ -12,14 +12,20 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from facilitation.errors import NotFound
+from facilitation.errors import NotFound, PermissionDenied
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
-from facilitation.tracking import WITH_UNIT, TrackedItem
-from facilitation.tracking_access import TrackingRoles, manages_any, require_staff
+from facilitation.tracking import WITH_UNIT, ItemEvent, TrackedItem
+from facilitation.tracking_access import (
+    TrackingRoles,
+    hall_of,
+    manages_any,
+    require_party,
+    require_staff,
+)
 from facilitation.tracking_services import MAX_ROW_ID, item_by_id, unit_by_ref
 from facilitation.tracking_views import TrackRow, open_items
-from facilitation.units import Unit, UnknownUnitName, resolve_unit, unit_key
+from facilitation.units import Unit, UnitDirectory, UnknownUnitName, resolve_unit, unit_key
 
 PAGE_SIZE = 8
 OVERDUE_WORDS = frozenset({"逾期", "超期", "overdue"})
@@ -129,6 +135,10 @@ async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
         item = await item_by_id(uow, item_id)
         await require_staff(uow, roles, actor, item)
         directory = await uow.units.directory()
+    return _choices(item, directory)
+
+
+def _choices(item: TrackedItem, directory: UnitDirectory) -> ReferChoices:
     current = item.unit_id if item.status in WITH_UNIT else None
     units = [u for u in directory.units if current is None or u.id != current]
     by_name = resolve_unit(item.unit_name, directory).unit if item.unit_name else None
@@ -139,6 +149,52 @@ async def refer_choices(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
     holder = next((u for u in directory.units if current is not None and u.id == current), None)
     return ReferChoices(item, (*named, *(u for u in units if u.id not in ids)), len(named),
                         holder)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    event: ItemEvent
+    who: str | None  # the person's name or the operator; None: the system (an approval)
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """One item as the workbench shows it: where it came from, every change, and what the
+    visitor may do with it (the same rules the use cases check again when they act)."""
+
+    item: TrackedItem
+    topic: str
+    hall: str | None
+    held_at: datetime | None
+    history: tuple[HistoryLine, ...]
+    can_manage: bool  # staff of the item's hall: refer, convert, deadlines, the reply
+    choices: ReferChoices | None  # the units to refer or reassign to (staff only)
+
+
+async def item_page(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
+                    roles: TrackingRoles) -> ItemPage:
+    """An item for whoever may read its reply (``require_party``: the hall's staff and
+    viewers, its unit's liaison, its proposer); any other number is not found."""
+    async with uow:
+        item = await item_by_id(uow, item_id) if 0 < item_id <= MAX_ROW_ID else None
+        if item is None:
+            raise NotFound("item_not_found", item=item_id)
+        try:
+            await require_party(uow, roles, actor, item)
+        except PermissionDenied:
+            raise NotFound("item_not_found", item=item_id) from None
+        hall = await hall_of(uow, item)
+        can_manage = hall is not None and (await roles.standing(uow, actor)).may_edit(hall)
+        session = await uow.sessions.get(item.session_id)
+        people = await uow.people.get_many(sorted(
+            {e.who.person_id for e in item.history if e.who.person_id is not None}))
+        directory = await uow.units.directory() if can_manage else None
+    history = tuple(HistoryLine(e, people[e.who.person_id].display_name
+                                if e.who.person_id in people else e.who.operator)
+                    for e in item.history)
+    return ItemPage(item, session.topic if session else "", session.hall if session else None,
+                    session.started_at if session else None, history, can_manage,
+                    _choices(item, directory) if directory is not None else None)
 
 
 @dataclass(frozen=True)

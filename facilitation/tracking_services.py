@@ -23,6 +23,7 @@ from facilitation.tracking import (
     SYSTEM,
     Conversion,
     ItemEvent,
+    ItemStatus,
     Satisfaction,
     TrackedItem,
     Who,
@@ -281,6 +282,19 @@ async def reply(uow: TrackingUnitOfWork, *, item_id: int, text: str | None = Non
     """办结 with the unit's 办理答复; its reminders stop."""
     return await _act(uow, item_id, actor, _liaison(uow, roles, actor),
                       lambda item, who: item.reply_with(text, document, who=who, at=now), now)
+
+
+async def record_reply(uow: TrackingUnitOfWork, *, item_id: int, text: str, actor: Actor,
+                       roles: TrackingRoles, now: datetime) -> TrackedItem:
+    """办结 recorded by the hall's staff with the reply the unit sent them another way (on
+    paper, by telephone), for a unit without a liaison in the bot. An item the unit has not
+    accepted is accepted with it; both events name the staff member who recorded them."""
+    def action(item: TrackedItem, who: Who) -> ItemEvent:
+        if item.status == ItemStatus.REFERRED:
+            item.accept(who=who, at=now)
+        return item.reply_with(text, None, who=who, at=now)
+
+    return await _act(uow, item_id, actor, _staff(uow, roles, actor), action, now)
 
 
 async def evaluate(uow: TrackingUnitOfWork, *, item_id: int, satisfaction: Satisfaction,

@@ -13,7 +13,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from portal import console, login, phone, screen, staff, webhook
+from portal import console, login, phone, screen, staff, staff_items, webhook
 from portal.closing import CLOSINGS
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
@@ -78,6 +78,7 @@ def build_web_app(deps: WebDeps) -> web.Application:
     console.routes(app)
     login.routes(app)
     staff.routes(app)
+    staff_items.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from facilitation.ports import Clock, TrackingUnitOfWorkFactory
+from facilitation.tracking_approval import FollowUpOptions
 from portal.notifier import ScreenNotifier
 
 
@@ -39,6 +40,10 @@ class RoomDeps:
     base_url: str = ""  # the web app's public address ("": the request's own)
     timezone: str = "Asia/Shanghai"
     on_room_notice: Callable[[], None] = lambda: None
+    # followed-up items: deadlines and reminders as configured, and the hook that wakes the
+    # bot's senders of reminders and item notices after a change from the workbench
+    follow_up: FollowUpOptions = field(default_factory=FollowUpOptions)
+    on_item_change: Callable[[], None] = lambda: None
     # the staff's login cookies' key (32 bytes, YISHITANG_WEB_SECRET); None: one per process
     session_key: bytes | None = field(default=None, repr=False)
 

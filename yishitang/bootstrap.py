@@ -85,12 +85,14 @@ def web_poll_s(settings: Settings) -> float:
 
 
 def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: None,
-              bot_username: str | None = None) -> RoomDeps:
+              bot_username: str | None = None,
+              on_item_change: Callable[[], None] = lambda: None) -> RoomDeps:
     """The web's words are the bot's catalogue: one place for what both say."""
     return RoomDeps(words=t, language=settings.language,
                     staff_user_ids=frozenset(settings.staff_user_ids), bot_username=bot_username,
                     base_url=settings.web_url, timezone=settings.timezone,
-                    on_room_notice=on_room_notice, session_key=web_session_key(settings))
+                    on_room_notice=on_room_notice, follow_up=follow_up_options(settings),
+                    on_item_change=on_item_change, session_key=web_session_key(settings))
 
 
 def web_session_key(settings: Settings) -> bytes | None:
@@ -184,7 +186,9 @@ async def build_runtime(
     deps.outbox.on_board_sent = board.kick
     web = (WebDeps(uow, clock, notifier, poll_s=web_poll_s(settings),
                    webhook=webhook_deps(settings, poller),
-                   room=room_deps(settings, room_notices.kick), unavailable=unavailable)
+                   room=room_deps(settings, room_notices.kick,
+                                  on_item_change=deps.on_item_change),
+                   unavailable=unavailable)
            if settings.web_port else None)
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,
                    web=web, reminders=reminders, notices=notices, room_notices=room_notices,

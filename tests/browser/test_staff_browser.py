@@ -1,8 +1,10 @@
 """The staff's workbench in Chromium, beside the real bot over the Bot API sandbox, on both
 databases: a hall's staff member asks the bot for a login link (/portal), opens it on a PC,
 finds the session in the list, opens its page (attendance, transcript, a mark), then the
-follow-up board with the hall's items, overdue first. Every page passes axe-core with no
-serious violations; screenshots go to tests/artifacts/.
+follow-up board with the hall's items, overdue first, and one item's page: refers it to a
+unit there, whose liaison is told by the bot and accepts with its button, and the item's page
+shows it. Every page passes axe-core with no serious violations; screenshots go to
+tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from playwright.async_api import Page, expect
 from facilitation.audit import Operator
 from facilitation.roles import Role, grant_role
 from facilitation.tracking_services import track_approved
+from facilitation.units import Unit, UnitLevel
 from tests.bot.messages import text
 from tests.browser.harness import axe_violations, snap
 from tests.fakes import FakeTranscriber
 from yishitang.stage import Stage, free_port, staged
 
 TOPIC = "村道硬化"
+LIAISON = "李联络员"
 WAIT_MS = 5_000
 
 
@@ -33,7 +37,7 @@ async def stage(tmp_path: Path, db_url: str) -> AsyncIterator[Stage]:
     port = free_port()
     async with staged(tmp_path, database_url=db_url, transcriber=FakeTranscriber(),
                       web_port=port, web_url=f"http://127.0.0.1:{port}") as running:
-        running.open_group("东头村议事堂", ["主持人", "张三", "小周"])
+        running.open_group("东头村议事堂", ["主持人", "张三", "小周", LIAISON])
         yield running
 
 
@@ -78,3 +82,31 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
                                                                timeout=WAIT_MS)
     assert await axe_violations(page) == [], "follow-up board"
     await snap(page, f"staff-items-{db}")
+
+    # one item: refer it to the unit; its liaison hears of it in the bot and accepts
+    await stage.ask(LIAISON, "/start", stage.private(LIAISON))
+    async with stage.runtime.uow() as u:
+        await u.units.add(Unit("县住房和城乡建设局", UnitLevel.COUNTY, aliases=("县住建局",),
+                               liaisons=(stage.person(LIAISON).id,)))
+        await u.commit()
+    await page.get_by_test_id("items").get_by_role("link", name=re.compile(r"^#\d+$")).click()
+    await expect(page.get_by_test_id("item-status")).to_have_text("待处理", timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "item page"
+    await snap(page, f"staff-item-{db}")
+    form = page.get_by_test_id("form-refer")
+    await form.get_by_label("承办单位").select_option(label="县住房和城乡建设局")
+    await form.get_by_label(re.compile("办理时限")).fill("2027-01-31")
+    await form.get_by_role("button", name="交办").click()
+    await expect(page.get_by_test_id("done")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.get_by_test_id("item-status")).to_have_text("已交办")
+    await expect(page.get_by_test_id("item-unit")).to_have_text("县住房和城乡建设局")
+    await expect(page.get_by_test_id("history")).to_contain_text("小周")
+    notice = await stage.sandbox.wait_for_message(stage.private(LIAISON), "【交办】")
+    assert "建议村道两侧加装路灯" in text(notice)
+    item_id = int(page.url.split("/staff/items/")[1].split("?")[0])
+    assert await stage.press(LIAISON, notice, f"lia:acc:{item_id}") == f"已接收事项 #{item_id}。"
+    await page.reload()
+    await expect(page.get_by_test_id("item-status")).to_have_text("已接收", timeout=WAIT_MS)
+    await expect(page.get_by_test_id("history")).to_contain_text(LIAISON)
+    assert await axe_violations(page) == [], "item page, referred"
+    await snap(page, f"staff-item-referred-{db}")

@@ -58,6 +58,7 @@ class Desk:
     clock: Clock
     client: TestClient
     tokens: list[str] = field(default_factory=list)
+    woken: list[int] = field(default_factory=list)  # on_item_change calls
 
     async def link(self, actor: Actor) -> str:
         token = await issue_login_link(self.uow(), actor, bootstrap_ids={ADMIN.user_id},
@@ -100,13 +101,14 @@ async def desk(db_url: str) -> AsyncIterator[Desk]:
     await grant_role(uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
                      telegram_user_id=CLERK.user_id)
     clock = Clock()
+    woken: list[int] = []
     deps = WebDeps(uow, clock, poll_s=30.0, room=RoomDeps(
         t, staff_user_ids=frozenset({ADMIN.user_id}), bot_username="yishitang_bot",
-        session_key=b"k" * 32))
+        session_key=b"k" * 32, on_item_change=lambda: woken.append(1)))
     client = TestClient(TestServer(build_web_app(deps)))
     await client.start_server()
     try:
-        yield Desk(uow, clock, client)
+        yield Desk(uow, clock, client, woken=woken)
     finally:
         await client.close()
         await engine.dispose()
@@ -359,3 +361,122 @@ async def test_the_follow_up_board_shows_staff_and_viewers_their_halls_only(
     await revoke_role(desk.uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
                       telegram_user_id=CLERK.user_id)
     assert (await desk.page("/staff/items"))[0] == 403  # read at this request
+
+
+# ------------------------------------------------------------------ one item: act and history
+async def _item_id(desk: Desk, text: str) -> int:
+    async with desk.uow() as uow:
+        items = [i for s in await uow.sessions.recent(None, 10)
+                 for i in await uow.tracked.for_session(s.id)]
+    return next(i.id for i in items if i.text == text)
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def _history(html: str) -> list[tuple[str, str]]:
+    """(event kind, who) of each line of the item's history."""
+    return re.findall(r'<tr data-event="([a-z_]+)">\s*<td>[^<]*</td><td>([^<]*)</td>', html)
+
+
+async def test_staff_refer_change_the_deadline_and_close_an_item_on_the_web(
+        desk: Desk) -> None:
+    await _tracked(desk.uow)
+    item = await _item_id(desk, "建议村道两侧加装路灯。")
+    await desk.log_in(ADMIN)
+    status, html = await desk.page(f"/staff/items/{item}")
+    assert status == 200 and 'data-testid="form-refer"' in html
+    assert 'data-testid="form-deadline"' not in html  # not with a unit yet
+    unit = re.search(r'<option value="(#\d+)">县住房和城乡建设局</option>', html)
+    assert unit is not None
+    csrf = _csrf(html)
+    done = await desk.client.post(f"/staff/items/{item}/refer", data={
+        "csrf": csrf, "unit": unit.group(1), "deadline": "2027-01-31"}, allow_redirects=False)
+    assert done.status == 303 and done.headers["Location"] == f"/staff/items/{item}?done=refer"
+    assert desk.woken == [1]  # the bot's senders: the liaison is told
+    _, html = await desk.page(done.headers["Location"])
+    assert t("zh", "staff_done_refer") in html
+    assert re.search(r'data-testid="item-status">已交办<', html)
+    assert re.search(r'data-testid="item-unit">县住房和城乡建设局<', html)
+    assert re.search(r'data-testid="item-deadline">2027-01-31<', html)
+    assert _history(html) == [("created", "系统"), ("referred", "办公室老陈")]
+    # changing a deadline needs a reason: refused, what was typed stays
+    refused = await desk.client.post(f"/staff/items/{item}/deadline", data={
+        "csrf": csrf, "deadline": "2027-02-28", "reason": ""})
+    assert refused.status == 400
+    html = await refused.text()
+    assert t("zh", "item_reason_required") in html and 'value="2027-02-28"' in html
+    unreadable = await desk.client.post(f"/staff/items/{item}/deadline", data={
+        "csrf": csrf, "deadline": "下辈子", "reason": "资金"})
+    assert unreadable.status == 400
+    assert t("zh", "deadline_unreadable", said="下辈子") in await unreadable.text()
+    changed = await desk.client.post(f"/staff/items/{item}/deadline", data={
+        "csrf": csrf, "deadline": "2027-02-28", "reason": "需协调资金"})
+    assert changed.status == 200  # followed to the page
+    html = await changed.text()
+    assert re.search(r'data-testid="item-deadline">2027-02-28<', html)
+    assert "原为 2027-01-31" in html and "需协调资金" in html
+    closed = await desk.client.post(f"/staff/items/{item}/reply", data={
+        "csrf": csrf, "text": "已列入明年路灯改造计划，春节前安装到位。"})
+    html = await closed.text()
+    assert closed.status == 200 and re.search(r'data-testid="item-status">已办结<', html)
+    assert "已列入明年路灯改造计划" in html and 'data-testid="actions"' not in html
+    assert [kind for kind, _ in _history(html)] == [
+        "created", "referred", "deadline_changed", "accepted", "replied"]
+    assert desk.woken == [1, 1, 1]
+    async with desk.uow() as uow:
+        stored = await uow.tracked.get(item)
+    assert stored is not None and stored.status.value == "done"
+    assert stored.reply is not None
+    assert stored.reply.text == "已列入明年路灯改造计划，春节前安装到位。"
+
+
+async def test_convert_then_number_an_item_and_a_form_needs_its_token(desk: Desk) -> None:
+    await _tracked(desk.uow)
+    item = await _item_id(desk, "建议村道两侧加装路灯。")
+    await desk.log_in(ADMIN)
+    _, html = await desk.page(f"/staff/items/{item}")
+    forged = await desk.client.post(f"/staff/items/{item}/convert", data={
+        "csrf": "forged", "kind": "proposal"}, allow_redirects=False)
+    assert forged.status == 403
+    other_site = await desk.client.post(f"/staff/items/{item}/convert", data={
+        "csrf": _csrf(html), "kind": "proposal"}, headers={"Origin": "https://evil.example"},
+        allow_redirects=False)
+    assert other_site.status == 403
+    async with desk.uow() as uow:
+        stored = await uow.tracked.get(item)
+    assert stored is not None and stored.status.value == "pending"  # nothing done
+    await desk.client.post(f"/staff/items/{item}/convert", data={
+        "csrf": _csrf(html), "kind": "proposal", "reference": ""})
+    _, html = await desk.page(f"/staff/items/{item}")
+    assert re.search(r'data-testid="item-status">已转化 · 提案<', html)
+    assert 'data-testid="form-number"' in html and 'data-testid="form-refer"' not in html
+    await desk.client.post(f"/staff/items/{item}/convert", data={
+        "csrf": _csrf(html), "kind": "proposal", "reference": "〔2027〕3号"})
+    _, html = await desk.page(f"/staff/items/{item}")
+    assert "提案 〔2027〕3号" in html
+    assert [kind for kind, _ in _history(html)] == ["created", "converted", "numbered"]
+    assert (await desk.client.post(f"/staff/items/{item}/explode", data={
+        "csrf": _csrf(html)})).status == 404
+
+
+async def test_a_viewer_reads_an_item_and_may_not_act_other_halls_are_not_found(
+        desk: Desk) -> None:
+    await _tracked(desk.uow)
+    ours = await _item_id(desk, "建议村道两侧加装路灯。")  # hall A
+    theirs = await _item_id(desk, "建议每季度清淤一次。")  # hall B
+    await desk.log_in(VIEWER)  # viewer of hall A
+    status, html = await desk.page(f"/staff/items/{ours}")
+    assert status == 200 and 'data-testid="read-only"' in html
+    assert "<form" not in html.split("</header>", 1)[1]  # no action forms
+    refused = await desk.client.post(f"/staff/items/{ours}/refer", data={
+        "csrf": _csrf(await (await desk.client.get("/staff")).text()), "unit": "县住建局"})
+    assert refused.status == 403 and t("zh", "not_staff") in await refused.text()
+    for other in (theirs, 0, 99999999, 10**15):
+        assert (await desk.page(f"/staff/items/{other}"))[0] == 404
+    async with desk.uow() as uow:
+        stored = await uow.tracked.get(ours)
+    assert stored is not None and stored.status.value == "pending"

@@ -1,0 +1,161 @@
+"""One followed-up item on the workbench, `/staff/items/<id>`: where it came from, its state,
+unit and deadline, every change (who, when, what), and for the staff of its hall the forms of
+what may be done with it now: refer (交办), reassign (改交办), convert (转化), keep for reference
+(留作参考), change the deadline with a reason, close with the unit's reply (办结).
+
+Each form posts to `/staff/items/<id>/<action>` with the session's CSRF token and calls the use
+case the bot's command calls (facilitation/tracking_services.py), which checks the role again;
+the page only shows what the same rules allow. After a change, the bot's senders of reminders
+and of the notices to units and proposers are woken (``RoomDeps.on_item_change``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from facilitation import tracking_services as use
+from facilitation.errors import DomainError, InvalidInput
+from facilitation.tracking import WITH_UNIT, Conversion, ItemStatus
+from facilitation.tracking_access import LiveRoles
+from facilitation.tracking_desk import item_page
+from facilitation.tracking_input import parse_conversion, parse_deadline
+from portal import room
+from portal.login import Visit, visit
+
+ROLES = LiveRoles()
+
+
+def _item_id(request: web.Request) -> int:
+    said = request.match_info["item"]
+    if not said.isdigit() or len(said) > 12:
+        raise room.not_found(request)
+    return int(said)
+
+
+def _today(request: web.Request) -> date:
+    return room.deps(request).clock().astimezone(ZoneInfo(room.room(request).timezone)).date()
+
+
+def _deadline(request: web.Request, said: str, *, required: bool) -> date | None:
+    """A deadline as the bot reads one (2027-01-31, 12月底, 30天); empty: none."""
+    if not said.strip():
+        if required:
+            raise InvalidInput("deadline_unreadable", said="")
+        return None
+    return parse_deadline(said, _today(request))
+
+
+def _offers(status: ItemStatus) -> dict[str, bool]:
+    """Which forms the item's state allows (the domain refuses the others anyway)."""
+    return {"refer": status == ItemStatus.PENDING, "convert": status == ItemStatus.PENDING,
+            "reserve": status == ItemStatus.PENDING, "reassign": status in WITH_UNIT,
+            "deadline": status in WITH_UNIT,
+            "reply": status in WITH_UNIT,
+            "number": status == ItemStatus.CONVERTED}
+
+
+async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,
+                fields: dict[str, str] | None = None, action: str | None = None
+                ) -> web.Response:
+    try:
+        found = await item_page(room.deps(request).uow(), item_id=_item_id(request),
+                                actor=seen.actor, roles=ROLES)
+    except DomainError as failed:
+        return room.render("error.html", request, {
+            "message": room.error_text(request, failed), "back": "/staff/items"},
+            status=room.status_of(failed))
+    return room.render("staff_item.html", request, {
+        "found": found, "item": found.item, "csrf": seen.csrf,
+        "offers": _offers(found.item.status) if found.can_manage else {},
+        "conversions": list(Conversion), "tz": ZoneInfo(room.room(request).timezone),
+        "deadline_days": room.room(request).follow_up.deadline_days,
+        "done": request.query.get("done", ""), "fields": fields or {}, "action": action,
+        "error": room.error_text(request, error) if error is not None else None},
+        status=room.status_of(error) if error is not None else 200)
+
+
+async def page(request: web.Request) -> web.Response:
+    return await _page(request, await visit(request))
+
+
+Act = Callable[[web.Request, Visit, int, dict[str, str]], Awaitable[Any]]
+
+
+async def _refer(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    options = room.room(request).follow_up
+    return await use.refer(
+        room.deps(request).uow(), item_id=item_id, unit=f.get("unit", ""),
+        deadline=_deadline(request, f.get("deadline", ""), required=False), actor=seen.actor,
+        roles=ROLES, now=room.deps(request).clock(), default_days=options.deadline_days,
+        lead_days=options.lead_days, remind_at=options.remind_at,
+        tz=ZoneInfo(room.room(request).timezone))
+
+
+async def _reassign(request: web.Request, seen: Visit, item_id: int,
+                    f: dict[str, str]) -> Any:
+    options = room.room(request).follow_up
+    return await use.reassign(
+        room.deps(request).uow(), item_id=item_id, unit=f.get("unit", ""),
+        reason=f.get("reason") or None,
+        deadline=_deadline(request, f.get("deadline", ""), required=False), actor=seen.actor,
+        roles=ROLES, now=room.deps(request).clock(), lead_days=options.lead_days,
+        remind_at=options.remind_at, tz=ZoneInfo(room.room(request).timezone))
+
+
+async def _convert(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    return await use.convert(
+        room.deps(request).uow(), item_id=item_id,
+        kind=parse_conversion(f.get("kind", "")), reference=f.get("reference") or None,
+        actor=seen.actor, roles=ROLES, now=room.deps(request).clock())
+
+
+async def _reserve(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    return await use.reserve(room.deps(request).uow(), item_id=item_id,
+                             reason=f.get("reason") or None, actor=seen.actor, roles=ROLES,
+                             now=room.deps(request).clock())
+
+
+async def _due(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    options = room.room(request).follow_up
+    return await use.change_deadline(
+        room.deps(request).uow(), item_id=item_id,
+        deadline=_deadline(request, f.get("deadline", ""), required=True),
+        reason=f.get("reason") or None, actor=seen.actor, roles=ROLES,
+        now=room.deps(request).clock(), lead_days=options.lead_days,
+        remind_at=options.remind_at, tz=ZoneInfo(room.room(request).timezone))
+
+
+async def _reply(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    return await use.record_reply(room.deps(request).uow(), item_id=item_id,
+                                  text=f.get("text", ""), actor=seen.actor, roles=ROLES,
+                                  now=room.deps(request).clock())
+
+
+ACTIONS: dict[str, Act] = {"refer": _refer, "reassign": _reassign, "convert": _convert,
+                           "reserve": _reserve, "deadline": _due, "reply": _reply}
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["action"]
+    action = ACTIONS.get(name)
+    if action is None:
+        raise room.not_found(request)
+    item_id = _item_id(request)
+    room.check_write(request)
+    fields = await room.form(request)
+    seen = await visit(request, fields)
+    try:
+        await action(request, seen, item_id, fields)
+    except DomainError as error:
+        return await _page(request, seen, error=error, fields=fields, action=name)
+    room.room(request).on_item_change()  # after the commit: reminders and notices
+    raise web.HTTPSeeOther(f"/staff/items/{item_id}?done={name}")
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_get("/staff/items/{item}", page, name="staff-item")
+    app.router.add_post("/staff/items/{item}/{action}", act, name="staff-item-act")
