@@ -503,3 +503,42 @@ def test_plain_talk_zan_and_an_say_our_unit() -> None:
 
 def test_a_village_clinic_is_a_unit() -> None:
     assert unit_at("柳岸村卫生室尽快入户") == "柳岸村卫生室"
+
+
+# ------------------------------------------------------------------ round c (issue 8)
+def _items(speaker: str, turn: str, text: str) -> list[tuple[str | None, str | None, str]]:
+    return [(a.unit, a.deadline_text, a.text)
+            for a in find_actions(transcript((speaker, turn, prepare(text))))]
+
+
+def test_the_thing_named_before_a_second_item_is_its_topic() -> None:
+    """Spoken: two items in one sentence; what the second is done to is named right before
+    it, after the first item's words."""
+    found = _items("局长", "response",
+                   "路口的信号灯 我们一个月内拿出改造方案 请设计院一起看 "
+                   "学校门前的减速带和警示牌 我们元旦前安装到位 至于电子警察 要等预算")
+    assert [(d, text) for _, d, text in found] == [
+        ("一个月内", "路口的信号灯，拿出改造方案"),
+        ("元旦前", "学校门前的减速带和警示牌，安装到位")]
+
+
+def test_a_unit_before_huitong_is_not_a_society() -> None:
+    """"……学会" is a society, but "小学会同街道" is a school together with the street."""
+    assert unit_at("石桥镇中心小学会同柳岸社区") == "石桥镇中心小学"
+    assert unit_at("县交通运输局会同县财政局") == "县交通运输局"
+    assert unit_at("柳岸村委会同意") == "柳岸村委会"  # 会同意: agrees, not "together with"
+
+
+def test_a_corrected_unit_takes_the_place_of_the_wrong_one() -> None:
+    assert prepare("这件事 由镇城管中队 更正一下 应该是镇综合行政执法队负责 十天内整治到位") \
+        == "这件事，由镇综合行政执法队负责，十天内整治到位。"
+
+
+def test_a_unit_put_at_the_head_after_an_item_opens_the_next_one() -> None:
+    """"由X负责" between two dated items heads the second, not the first."""
+    found = _items("镇长", "response",
+                   "我们镇里月底前给护河志愿者配齐救生衣 河边乱堆的建筑垃圾 "
+                   "由石桥镇综合行政执法队负责 两周内清运干净")
+    assert [(u, d) for u, d, _ in found] == [("石桥镇人民政府", "月底前"),
+                                             ("石桥镇综合行政执法队", "两周内")]
+    assert "建筑垃圾" in found[1][2]

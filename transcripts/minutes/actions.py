@@ -50,6 +50,7 @@ from transcripts.minutes.cues import (
     ITEM_PROPOSAL,
     NO_PLEDGE,
     NOT_ASSIGNED,
+    NOT_TOPIC,
     ON_CONDITION,
     OTHERS_RULE,
     OWN_HEAD,
@@ -57,6 +58,8 @@ from transcripts.minutes.cues import (
     OWN_PROPOSAL,
     POINTS_BACK,
     REFERS_BACK,
+    STORY,
+    TOPIC_REF,
     UNDER_WAY,
 )
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
@@ -205,11 +208,16 @@ def _groups(segment: str, day: date | None = None) -> list[list[str]]:
         found = _due(clause, before, day)
         before = clause
         rest = ITEM_LEAD.sub("", clause.replace(found[0], "")) if found else clause
-        if not rest or _START.fullmatch(rest) or _subject_only(rest):
+        if not rest or _START.fullmatch(rest) or _subject_only(rest) or \
+                (seen and not found and _frame_only(rest)):
             held = clause
             continue
         if found and seen:
-            groups.append([])
+            # the thing the new item is about, named right before it ("……，拿一个方案出来，
+            # 校门口的限速标志和减速带，我们十二月十号前设置到位"), is its topic, not the
+            # last words of the item before
+            moved = [groups[-1].pop()] if _named_for_next(groups[-1], clause, found[0]) else []
+            groups.append(moved)
         seen = seen or found is not None
         groups[-1].append(clause)
     if held:
@@ -217,6 +225,36 @@ def _groups(segment: str, day: date | None = None) -> list[list[str]]:
             groups.append([])
         groups[-1].append(held)
     return [g for g in groups if g]
+
+
+# a task of its own, not a thing: "拿出方案" "组织巡查" (a verb of two characters: 建筑垃圾 and
+# 修缮资金 are things)
+_DOES = re.compile(r"负责|牵头|完成|组织|出台|落实|推进|开展|制定|建成|解决|整改|安排|启动|实施|"
+                   r"拿出|做好|搞好|起来|出来|下来|到位")
+
+
+def _named_for_next(group: list[str], clause: str, deadline: str) -> bool:
+    """Whether the group's last clause names the thing the next clause's item is done to: a
+    noun phrase (a modifier and 的, no verb of commitment, no deadline, not a remark) and the
+    next clause says only who and when before its verb ("我们十二月十号前设置到位")."""
+    if len(group) < 2:
+        return False
+    last = TOPIC_REF.sub("", group[-1])  # "刚才说的人行道占道经营": what was said
+    lead = clause[:clause.find(deadline)] if deadline in clause else clause
+    return ("的" in group[-1] and 0 < len(last) <= 24 and not NOT_TOPIC.search(last)
+            and not STORY.search(last) and not _DOES.search(last)
+            and find_deadline(last) is None
+            and (not lead or _OWN_SUBJECT.fullmatch(lead) is not None or _frame_only(lead)))
+
+
+_FRAME_ONLY = re.compile(r"^(?:由|请)?(?P<unit>.+?)(?:来)?(?:牵头|负责)$")
+
+
+def _frame_only(clause: str) -> bool:
+    """A clause that only puts a unit at the head of what follows ("由X负责" "Y牵头"): after an
+    item, it opens the next one rather than ending the last."""
+    m = _FRAME_ONLY.match(clause)
+    return m is not None and unit_at(m["unit"]) == m["unit"]
 
 
 _Named = tuple[str, str | None, int]  # the unit, the name said for it, the clause

@@ -32,6 +32,7 @@ from dataclasses import replace
 
 from transcripts.minutes.deadlines import find_deadline
 from transcripts.minutes.model import Transcript
+from transcripts.minutes.units import unit_at
 
 _HAN = r"\u3400-\u9fff"
 # a pause: spaces between two Chinese characters (or a Chinese character and a digit)
@@ -126,6 +127,9 @@ def _units(text: str) -> list[tuple[str, str]]:
 def _correct(before: str, after: str) -> tuple[str, str] | None:
     """``before`` with its deadline or number replaced by the one ``after`` starts with, and
     what is left of ``after``; None when they hold nothing alike."""
+    unit = _corrected_unit(before, after)
+    if unit is not None:
+        return unit
     after = RIGHT_LEAD.sub("", after, count=1)
     said = find_deadline(after)
     if said is not None and said[1][0] == 0:
@@ -142,6 +146,25 @@ def _correct(before: str, after: str) -> tuple[str, str] | None:
                 return before[:last.start()] + after, ""
             return (before[:last.start()] + new.group() + before[last.end():],
                     after[new.end():])
+    return None
+
+
+# What leads the right unit after a correction: "由城管中队 更正一下 应该是综合行政执法队负责".
+RIGHT_UNIT_LEAD = re.compile(r"^(?:应该是|应当是|应是|是由|是)")
+
+
+def _corrected_unit(before: str, after: str) -> tuple[str, str] | None:
+    """``before`` with the unit it ends with (within two characters) replaced by the unit
+    ``after`` starts with, and what follows it; None when they do not both name one."""
+    right = RIGHT_UNIT_LEAD.sub("", after, count=1)
+    if not unit_at(right):
+        return None
+    for i in range(len(before)):
+        if before[i] in "由请让叫":  # the frame stays: "由X负责" -> "由Y负责"
+            continue
+        wrong = unit_at(before[i:])
+        if wrong and len(before) - (i + len(wrong)) <= 2:
+            return before[:i] + right, ""
     return None
 
 

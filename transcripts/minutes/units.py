@@ -45,6 +45,8 @@ VERBISH = re.compile(_BREAK.pattern[1:])
 # An ending inside a longer word is no end: 社会, 所有, 局长, 办法 ...
 _IN_WORD = re.compile(r"^(?:社会|所[有以]|办[法理]|队伍|.[员长])")
 _ASSIGNED = re.compile(r"(?<=.)(?<![自理经缘])由")
+# "实验小学会同街道……": a unit, then 会同 (together with), not a unit named ……学会
+_TOGETHER_WITH = re.compile(r"^会同(?!意)")
 # ... nor is 办 said as a verb: "我们站这样办" "马上办".
 _DOING = re.compile(r"(?:这样|那样|怎么|怎样|如何|马上|立即|立刻|就|来|去|要|会|先)办$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")
@@ -102,7 +104,8 @@ def unit_at(text: str, known: tuple[str, ...] = ()) -> str | None:
     best = 0
     for end in range(2, min(len(run), 24) + 1):
         ends = [e for e in _BY_LAST.get(run[end - 1], ()) if run[:end].endswith(e)]
-        if not ends or _IN_WORD.match(run[end - 1:]) or _DOING.search(run[:end]):
+        if not ends or _IN_WORD.match(run[end - 1:]) or _DOING.search(run[:end]) \
+                or (best == end - 1 and _TOGETHER_WITH.match(run[end - 1:])):
             continue
         completes = len(ends[0]) >= max(2, end - best)
         if best and _BREAK.match(run[best:]) and not completes:
