@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import t
 from bot.common import BotDeps
-from facilitation.tracking_approval import track_version, untracked_versions
+from facilitation import tracking_approval
+from facilitation.tracking_approval import untracked_versions
 from facilitation.tracking_services import TrackingResult
 
 log = logging.getLogger(__name__)
@@ -22,16 +23,9 @@ log = logging.getLogger(__name__)
 
 async def follow_up(deps: BotDeps, session_id: int, version: int) -> TrackingResult | None:
     """Track an approved version's items; None when that failed (logged, caught up later)."""
-    try:
-        result = await track_version(deps.uow, session_id=session_id, version=version,
-                                     now=deps.clock(), options=deps.follow_up,
-                                     tz=ZoneInfo(deps.timezone))
-    except Exception:  # the approval is committed: it stands whatever tracking met
-        log.exception("tracking version %s of session %s failed; the next start catches up",
-                      version, session_id)
-        return None
-    deps.on_item_change()  # items and their reminders were made or changed
-    return result
+    return await tracking_approval.follow_up(
+        deps.uow, session_id=session_id, version=version, now=deps.clock(),
+        options=deps.follow_up, tz=ZoneInfo(deps.timezone), changed=deps.on_item_change)
 
 
 async def catch_up(deps: BotDeps) -> list[TrackingResult]:

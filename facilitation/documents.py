@@ -4,7 +4,7 @@ who may set it, and the issue number each approved minutes gets."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from facilitation.audit import AuditAction, audit_entry
@@ -107,3 +107,32 @@ def issue_number(document: HallDocument, first_approvals: Sequence[tuple[int, da
         return None
     earlier = [sid for sid, year in years if year == mine]
     return document.number(mine, earlier.index(session_id) + 1)
+
+
+@dataclass(frozen=True)
+class HallSettings:
+    chat_id: int
+    name: str
+    document: HallDocument
+    template: bool  # the hall has its own Word template
+
+
+HALLS_LOOKED_AT = 1000  # recent sessions whose halls are listed
+
+
+async def editable_halls(uow: UnitOfWork, *, actor: Actor) -> list[HallSettings]:
+    """The halls whose document settings the person may change as staff (an admin: every
+    hall with a session), with their settings; refused for someone who edits none."""
+    async with uow:
+        halls = (await standing_of_actor(uow, actor)).halls_edited()
+        if halls is not None and not halls:
+            raise PermissionDenied("not_staff")
+        names: dict[int, str] = {}
+        for s in await uow.sessions.recent(None, limit=HALLS_LOOKED_AT):  # newest first
+            if halls is None or s.chat_id in halls:
+                names.setdefault(s.chat_id, s.hall or str(s.chat_id))
+        for chat_id in halls or ():
+            names.setdefault(chat_id, str(chat_id))
+        return [HallSettings(chat_id, name, await uow.halls.document(chat_id),
+                             await uow.halls.template(chat_id) is not None)
+                for chat_id, name in sorted(names.items(), key=lambda kv: kv[1])]

@@ -290,6 +290,16 @@ async def require_editor(uow: UnitOfWork, *, session_id: int, actor: Actor) -> N
             raise PermissionDenied("not_moderator")
 
 
+async def may_edit_minutes(uow: UnitOfWork, *, session_id: int, actor: Actor) -> bool:
+    """Whether the person may see and edit the session's draft (``require_editor``'s rule),
+    for a page that offers the draft only to them."""
+    async with uow:
+        try:
+            return (await _editor(uow, session_id, actor)).may_edit
+        except (NotFound, PermissionDenied):
+            return False
+
+
 async def focused_session(uow: UnitOfWork, *, actor: Actor) -> int:
     """The session whose minutes this person's private edit commands apply to."""
     async with uow:

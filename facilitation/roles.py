@@ -193,3 +193,31 @@ async def list_grants(uow: UnitOfWork, *,
             grants = [g for g in grants if g.hall_chat_id in (None, hall_chat_id)]
         people = await uow.people.get_many(sorted({g.person_id for g in grants}))
         return [(g, people[g.person_id]) for g in grants if g.person_id in people]
+
+
+@dataclass(frozen=True)
+class RolesPage:
+    """The grants an admin manages, and the halls a grant may name (chat id, name)."""
+
+    grants: tuple[tuple[RoleGrant, Person], ...]
+    halls: tuple[tuple[int, str], ...]
+
+
+HALLS_LOOKED_AT = 1000  # recent sessions whose halls a grant may name
+
+
+async def roles_page(uow: UnitOfWork, *, by: Granter, bootstrap_ids: Collection[int] = ()
+                     ) -> RolesPage:
+    """Every grant with its person, for whoever may grant (an admin), and the known halls."""
+    async with uow:
+        await _require_granter(uow, by, bootstrap_ids)
+        grants = await uow.roles.grants()
+        people = await uow.people.get_many(sorted({g.person_id for g in grants}))
+        names: dict[int, str] = {}
+        for s in await uow.sessions.recent(None, limit=HALLS_LOOKED_AT):  # newest first
+            names.setdefault(s.chat_id, s.hall or str(s.chat_id))
+    order = {Role.ADMIN: 0, Role.STAFF: 1, Role.VIEWER: 2}
+    listed = sorted(((g, people[g.person_id]) for g in grants if g.person_id in people),
+                    key=lambda gp: (order[gp[0].role], gp[0].hall_chat_id or 0,
+                                    gp[1].display_name))
+    return RolesPage(tuple(listed), tuple(sorted(names.items(), key=lambda kv: kv[1])))

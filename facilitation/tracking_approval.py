@@ -8,6 +8,8 @@ The approval never waits on tracking: tracking is idempotent per version
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 
@@ -19,6 +21,8 @@ from facilitation.tracking_services import (
     TrackingResult,
     track_approved,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,24 @@ async def track_version(uow_factory: TrackingUnitOfWorkFactory, *, session_id: i
     return await track_approved(uow_factory(), session_id=session_id, minutes_json=frozen.body,
                                 version=version, now=now, lead_days=options.lead_days,
                                 remind_at=options.remind_at, tz=tz)
+
+
+async def follow_up(uow_factory: TrackingUnitOfWorkFactory, *, session_id: int, version: int,
+                    now: datetime, options: FollowUpOptions, tz: tzinfo,
+                    changed: Callable[[], None] = lambda: None) -> TrackingResult | None:
+    """Track an approved version's items, after the approval committed, whoever approved it
+    (the bot's /approve and button, the workbench's editor, the start-up catch-up); None when
+    that failed: logged, and the next start catches up. ``changed`` wakes the senders of
+    reminders and notices."""
+    try:
+        result = await track_version(uow_factory, session_id=session_id, version=version,
+                                     now=now, options=options, tz=tz)
+    except Exception:  # the approval is committed: it stands whatever tracking met
+        log.exception("tracking version %s of session %s failed; the next start catches up",
+                      version, session_id)
+        return None
+    changed()  # items and their reminders were made or changed
+    return result
 
 
 async def untracked_versions(uow: TrackingUnitOfWork) -> list[tuple[int, int]]:

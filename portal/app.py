@@ -13,7 +13,19 @@ import jinja2
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from portal import console, login, phone, screen, staff, staff_items, webhook
+from portal import (
+    admin,
+    console,
+    drafting,
+    figures,
+    halls,
+    login,
+    phone,
+    screen,
+    staff,
+    staff_items,
+    webhook,
+)
 from portal.closing import CLOSINGS
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
@@ -79,6 +91,10 @@ def build_web_app(deps: WebDeps) -> web.Application:
     login.routes(app)
     staff.routes(app)
     staff_items.routes(app)
+    figures.routes(app)
+    admin.routes(app)
+    halls.routes(app)
+    drafting.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

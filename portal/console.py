@@ -45,8 +45,7 @@ async def page(request: web.Request) -> web.Response:
     try:
         found = await _console(request)
     except DomainError as error:
-        return room.render("error.html", request, {"message": room.error_text(request, error)},
-                           status=room.status_of(error))
+        return room.error_page(request, error, None)
     done = request.query.get("done") == "1"
     return room.render("console.html", request, await _context(request, found, done=done))
 
@@ -137,9 +136,7 @@ async def act(request: web.Request) -> web.StreamResponse:
             console.require_current(found)
         await action(request, found, fields)
     except DomainError as error:
-        return room.render("error.html", request, {
-            "message": room.error_text(request, error), "back": f"/m/{_token(request)}"},
-            status=room.status_of(error))
+        return room.error_page(request, error, f"/m/{_token(request)}")
     room.room(request).on_room_notice()
     raise web.HTTPSeeOther(f"/m/{_token(request)}?done=1")
 

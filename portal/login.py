@@ -130,6 +130,13 @@ async def visit(request: web.Request, fields: dict[str, str] | None = None) -> V
     return Visit(person_id, standing, csrf, actor)
 
 
+async def posted(request: web.Request) -> tuple[dict[str, str], Visit]:
+    """A staff form: posted from this site, its fields, and the visit its CSRF token proves."""
+    room.check_write(request)
+    fields = await room.form(request)
+    return fields, await visit(request, fields)
+
+
 async def login_page(request: web.Request) -> web.Response:
     """Not logged in: how to log in (send /portal to the bot)."""
     return room.render("login.html", request, {"bot": room.room(request).bot_username})
@@ -161,16 +168,14 @@ async def use_link(request: web.Request) -> web.Response:
         person = await log_in(room.deps(request).uow(), token,
                               bootstrap_ids=_bootstrap(request), now=clock())
     except DomainError as error:
-        return room.render("error.html", request, {"message": room.error_text(request, error),
-                                                   "back": LOGIN}, status=room.status_of(error))
+        return room.error_page(request, error, LOGIN)
     assert person.id is not None
     _start(await new_session(request), person.id, clock().timestamp())  # a fresh cookie
     raise web.HTTPSeeOther("/staff")
 
 
 async def logout(request: web.Request) -> web.Response:
-    room.check_write(request)
-    seen = await visit(request, await room.form(request))
+    _, seen = await posted(request)
     await log_out(room.deps(request).uow(), seen.person_id, now=room.deps(request).clock())
     (await get_session(request)).invalidate()
     raise web.HTTPSeeOther(LOGIN)

@@ -92,6 +92,12 @@ def fragment(name: str, request: web.Request, context: dict[str, Any]) -> str:
     return aiohttp_jinja2.render_string(name, request, {**_globals(request), **context})
 
 
+def error_page(request: web.Request, error: DomainError, back: str | None) -> web.Response:
+    """A refusal as a page: what the use case said, with its status and a way back."""
+    return render("error.html", request, {"message": error_text(request, error), "back": back},
+                  status=status_of(error))
+
+
 def not_found(request: web.Request) -> web.HTTPNotFound:
     return web.HTTPNotFound(text=fragment("not_found.html", request, {}),
                             content_type="text/html")

@@ -5,17 +5,23 @@ items of one's halls, overdue first (the bot's /track: the same query and access
 
 from __future__ import annotations
 
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from facilitation.access import Place
+from facilitation.documents import hall_template
 from facilitation.errors import DomainError
+from facilitation.minutes import may_edit_minutes
 from facilitation.model import ParticipantKind, SessionStatus
 from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import TrackScope, track_page
 from portal import room
 from portal.login import visit
+from transcripts.minutes.drafts import readable_minutes
+from transcripts.minutes.files import render_files, stem, to_json_bytes
 
 
 def _query(request: web.Request) -> DeskQuery:
@@ -42,15 +48,52 @@ async def session_page(request: web.Request) -> web.Response:
     try:
         found = await desk_session(room.deps(request).uow(), seen.standing, int(said))
     except DomainError as error:
-        return room.render("error.html", request, {"message": room.error_text(request, error),
-                                                   "back": "/staff"},
-                           status=room.status_of(error))
+        return room.error_page(request, error, "/staff")
     record = found.record
     kinds = {a.person_id: a.kind for a in record.attendance}
+    editor = await may_edit_minutes(room.deps(request).uow(), session_id=int(said),
+                                    actor=seen.actor)
     return room.render("staff_session.html", request, {
         "found": found, "record": record, "session": record.session, "csrf": seen.csrf,
-        "kinds": kinds, "moderator_kind": ParticipantKind.MODERATOR,
+        "kinds": kinds, "moderator_kind": ParticipantKind.MODERATOR, "editor": editor,
+        "closed": record.session.status == SessionStatus.CLOSED,
         "tz": ZoneInfo(room.room(request).timezone)})
+
+
+FORMATS = {"docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "docx"),
+           "md": ("text/markdown; charset=utf-8", "md"),
+           "json": ("application/json; charset=utf-8", "json")}
+
+
+async def minutes_file(request: web.Request) -> web.StreamResponse:
+    """/staff/s/<id>/minutes.<docx|md|json>[?public=1]: the files the bot sends, by the same
+    rule (``readable_minutes``): approved minutes to whoever may read them, the public version
+    once approved, a draft to its editors."""
+    seen = await visit(request)
+    said, fmt = request.match_info["session"], request.match_info["fmt"]
+    if not said.isdigit() or len(said) > 12 or fmt not in FORMATS:
+        raise room.not_found(request)
+    shown = room.deps(request)
+    try:
+        found = await readable_minutes(
+            shown.uow(), session_id=int(said), actor=seen.actor, place=Place(None),
+            public=request.query.get("public") == "1",
+            tz=ZoneInfo(room.room(request).timezone))
+    except DomainError as error:
+        return room.error_page(request, error, f"/staff/s/{said}")
+    if fmt == "json":
+        body, name = to_json_bytes(found.minutes), stem(found.minutes)
+    else:
+        template = await hall_template(shown.uow(), session_id=found.session.id or 0)
+        files = await render_files(found.minutes, template, shown.clock())
+        body, name = (files.docx if fmt == "docx" else files.markdown), files.stem
+    content_type, extension = FORMATS[fmt]
+    filename = f"{name}.{extension}"
+    return web.Response(body=body, headers={
+        "Content-Type": content_type, "Cache-Control": "no-store",
+        "Content-Disposition": f"attachment; filename=\"minutes.{extension}\"; "
+                               f"filename*=UTF-8''{quote(filename)}"})
 
 
 ITEMS_PAGE = 50  # items on one page of the web list (the bot's /track shows 8)
@@ -70,13 +113,12 @@ async def items_page(request: web.Request) -> web.Response:
                                 scope=scope, page=_number(query.get("page", "")) or 1,
                                 page_size=ITEMS_PAGE, now=room.deps(request).clock(), tz=tz)
     except DomainError as error:
-        return room.render("error.html", request, {"message": room.error_text(request, error),
-                                                   "back": "/staff/items"},
-                           status=room.status_of(error))
+        return room.error_page(request, error, "/staff/items")
     return room.render("staff_items.html", request, {"page": page, "csrf": seen.csrf})
 
 
 def routes(app: web.Application) -> None:
+    app.router.add_get(r"/staff/s/{session}/minutes.{fmt}", minutes_file, name="staff-minutes")
     app.router.add_get("/staff/items", items_page, name="staff-items")
     app.router.add_get("/staff", sessions_page, name="staff")
     app.router.add_get("/staff/s/{session}", session_page, name="staff-session")

@@ -24,7 +24,7 @@ from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import item_page
 from facilitation.tracking_input import parse_conversion, parse_deadline
 from portal import room
-from portal.login import Visit, visit
+from portal.login import Visit, posted, visit
 
 ROLES = LiveRoles()
 
@@ -65,9 +65,7 @@ async def _page(request: web.Request, seen: Visit, *, error: DomainError | None 
         found = await item_page(room.deps(request).uow(), item_id=_item_id(request),
                                 actor=seen.actor, roles=ROLES)
     except DomainError as failed:
-        return room.render("error.html", request, {
-            "message": room.error_text(request, failed), "back": "/staff/items"},
-            status=room.status_of(failed))
+        return room.error_page(request, failed, "/staff/items")
     return room.render("staff_item.html", request, {
         "found": found, "item": found.item, "csrf": seen.csrf,
         "offers": _offers(found.item.status) if found.can_manage else {},
@@ -145,9 +143,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     if action is None:
         raise room.not_found(request)
     item_id = _item_id(request)
-    room.check_write(request)
-    fields = await room.form(request)
-    seen = await visit(request, fields)
+    fields, seen = await posted(request)
     try:
         await action(request, seen, item_id, fields)
     except DomainError as error:

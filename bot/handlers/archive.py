@@ -4,7 +4,6 @@ whoever may read it, the draft only to its editors; the public version once appr
 
 from __future__ import annotations
 
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -12,16 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callbacks import number
 from bot.catalog import t
 from bot.common import Context, actor_of, answer, chat_of, lang, place_of, reply
-from bot.handlers.minutes import current_draft, send_draft, send_minutes
+from bot.handlers.minutes import send_draft, send_minutes
 from bot.minutes_view import day_text, short
 from facilitation import access
 from facilitation import minutes as use
-from facilitation.errors import InvalidState, NotFound, PermissionDenied
-from facilitation.model import SessionStatus
 from facilitation.session import Session
-from transcripts.minutes.drafts import approved_minutes
-from transcripts.minutes.model import Minutes
-from transcripts.minutes.public import public_version
+from transcripts.minutes.drafts import readable_minutes
 
 
 async def _sessions(update: Update, context: Context) -> list[Session]:
@@ -51,27 +46,12 @@ async def list_minutes(update: Update, context: Context) -> None:
 async def send_session_files(update: Update, context: Context, session_id: int, *,
                              public: bool) -> None:
     language, actor = lang(update, context), actor_of(update, context)
-    async with context.deps.uow() as work:
-        session = await work.sessions.get(session_id)
-        latest = await work.minutes.latest_version(session_id)
-    if session is None or session.status != SessionStatus.CLOSED:
-        raise NotFound("no_session")
-    if latest is None:  # a draft is internal: its editors only, never as "public"
-        if public:
-            raise InvalidState("minutes_not_approved_yet")
-        await use.require_editor(context.deps.uow(), session_id=session_id, actor=actor)
-    elif not await access.may_read_minutes(context.deps.uow(), actor, place_of(update), session):
-        raise PermissionDenied("minutes_not_yours")
-    minutes: Minutes = (
-        await approved_minutes(context.deps.uow(), latest, ZoneInfo(context.deps.timezone))
-        if latest is not None else (await current_draft(context, session_id)).minutes)
-    if public:
-        minutes = public_version(minutes)
-        minutes = replace(minutes, extra={**minutes.extra, "public": True})
-    key = "minutes_files_version" if latest is not None else "minutes_files_draft"
-    await send_minutes(context, chat_of(update).id, minutes, t(
-        language, key, topic=session.topic, version=latest.version if latest else 0),
-        session_id)
+    found = await readable_minutes(context.deps.uow(), session_id=session_id, actor=actor,
+                                   place=place_of(update), public=public,
+                                   tz=ZoneInfo(context.deps.timezone))
+    key = "minutes_files_version" if found.version is not None else "minutes_files_draft"
+    await send_minutes(context, chat_of(update).id, found.minutes, t(
+        language, key, topic=found.session.topic, version=found.version or 0), session_id)
 
 
 async def edit_session(update: Update, context: Context, session_id: int) -> None:

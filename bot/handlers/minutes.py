@@ -18,7 +18,6 @@ from bot.minutes_view import (
     chunks,
     draft_keyboard,
     draft_text,
-    render_files,
     short,
 )
 from facilitation import documents
@@ -29,6 +28,7 @@ from facilitation.services import Actor
 from transcripts.minutes import drafts
 from transcripts.minutes.display import document_title
 from transcripts.minutes.drafts import Draft, load_draft
+from transcripts.minutes.files import render_files
 from transcripts.minutes.model import Minutes
 
 log = logging.getLogger(__name__)

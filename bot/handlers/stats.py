@@ -7,7 +7,6 @@ this year, in the halls' time zone); the rest names a hall or a town (default: a
 from __future__ import annotations
 
 import asyncio
-import re
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Update
@@ -25,7 +24,7 @@ from facilitation.tracking_figures import (
     report_figures,
     this_year,
 )
-from transcripts.minutes.followup_text import SUMMARY_TITLE, scope_text
+from transcripts.minutes.followup_text import summary_stem
 from transcripts.minutes.model import KINDS
 
 MAX_LINES = 30  # towns or halls listed under the totals
@@ -133,8 +132,7 @@ async def summary(update: Update, context: Context) -> None:
         await reply(update, t(language, "summary_empty", scope=scope, period=when))
         return
     docx, xlsx = await asyncio.get_running_loop().run_in_executor(None, _render, found)
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "",
-                  f"{SUMMARY_TITLE}-{period.label}-{scope_text(found.scope)}")
+    stem = summary_stem(period.label, found.scope)
     items = sum(len(lines) for _, lines in found.units)
     chat_id = chat_of(update).id
     await context.bot.send_document(chat_id, InputFile(docx, f"{stem}.docx"), caption=fit(t(

@@ -3,8 +3,9 @@ databases: a hall's staff member asks the bot for a login link (/portal), opens 
 finds the session in the list, opens its page (attendance, transcript, a mark), then the
 follow-up board with the hall's items, overdue first, and one item's page: refers it to a
 unit there, whose liaison is told by the bot and accepts with its button, and the item's page
-shows it. Every page passes axe-core with no serious violations; screenshots go to
-tests/artifacts/.
+shows it; the draft's DOCX downloaded; the figures with their chart; the hall's document
+settings; and, made an admin, the roles and the audit log. Every page passes axe-core with no
+serious violations; screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -76,6 +77,23 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
     await expect(page.get_by_test_id("transcript")).to_contain_text("建议村道两侧加装路灯")
     assert await axe_violations(page) == [], "session page"
     await snap(page, f"staff-session-{db}")
+    async with page.expect_download() as downloading:  # the draft, to its editor
+        await page.get_by_test_id("downloads").get_by_role("link", name="DOCX").click()
+    download = await downloading.value
+    name = download.suggested_filename  # the bot's name for it, in UTF-8
+    assert name.startswith(f"协商纪要-{TOPIC}-") and name.endswith("-草稿.docx"), name
+    saved = await download.path()
+    with open(saved, "rb") as docx:  # noqa: ASYNC230 (a local file of a few kB)
+        assert docx.read(2) == b"PK"
+
+    await page.get_by_test_id("edit-minutes").click()  # the editor, as the bot's commands
+    await page.get_by_label("改标题（留空恢复默认）").fill("关于推进村道硬化的协商纪要")
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.get_by_test_id("doc-title")).to_have_text("关于推进村道硬化的协商纪要",
+                                                                timeout=WAIT_MS)
+    await expect(page.get_by_test_id("suggestions")).to_contain_text("路灯")
+    assert await axe_violations(page) == [], "minutes editor"
+    await snap(page, f"staff-draft-{db}")
 
     await page.goto(page.url.split("/staff/")[0] + "/staff/items")
     await expect(page.get_by_test_id("items")).to_contain_text("建议村道两侧加装路灯。",
@@ -110,3 +128,31 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
     await expect(page.get_by_test_id("history")).to_contain_text(LIAISON)
     assert await axe_violations(page) == [], "item page, referred"
     await snap(page, f"staff-item-referred-{db}")
+
+    await page.goto(page.url.split("/staff/")[0] + "/staff/figures")
+    await expect(page.get_by_test_id("chart")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.get_by_test_id("total-suggestions")).to_have_text("1")
+    assert await axe_violations(page) == [], "figures"
+    await snap(page, f"staff-figures-{db}")
+
+    await page.goto(page.url.split("/staff/")[0] + "/staff/halls")
+    hall = page.locator(f'[data-hall="{stage.group.id}"]')
+    await hall.get_by_label("落款（发文单位）").fill("东头村民生议事堂")
+    await hall.get_by_role("button", name="保存").click()
+    await expect(page.get_by_test_id("done")).to_be_visible(timeout=WAIT_MS)
+    await expect(hall.get_by_label("落款（发文单位）")).to_have_value("东头村民生议事堂")
+    assert await axe_violations(page) == [], "halls"
+    await snap(page, f"staff-halls-{db}")
+
+    # the office's admin pages (小周 made an admin: read at the next request)
+    await grant_role(stage.runtime.uow(), by=Operator("root"), role=Role.ADMIN,
+                     hall_chat_id=None, now=stage.clock(),
+                     telegram_user_id=stage.person("小周").id)
+    await page.goto(page.url.split("/staff/")[0] + "/staff/admin/roles")
+    await expect(page.get_by_test_id("grants")).to_contain_text("小周", timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "roles"
+    await snap(page, f"staff-roles-{db}")
+    await page.goto(page.url.split("/staff/")[0] + "/staff/admin/audit")
+    await expect(page.get_by_test_id("audit")).to_contain_text("小周", timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "audit"
+    await snap(page, f"staff-audit-{db}")

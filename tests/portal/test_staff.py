@@ -10,8 +10,10 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalog import t
@@ -31,6 +33,7 @@ from portal.app import DEPS, RoomDeps, WebDeps, build_web_app
 from portal.login import COOKIE
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
+from transcripts.minutes.drafts import approve_draft
 
 A, B = -100601, -100602
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -480,3 +483,278 @@ async def test_a_viewer_reads_an_item_and_may_not_act_other_halls_are_not_found(
     async with desk.uow() as uow:
         stored = await uow.tracked.get(ours)
     assert stored is not None and stored.status.value == "pending"
+
+
+# ------------------------------------------------------------------ the minutes' files
+async def _closed_session_id(desk: Desk) -> int:
+    async with desk.uow() as uow:
+        session = await uow.sessions.by_code("AAAA2345")
+    assert session is not None and session.id is not None
+    return session.id
+
+
+async def test_minutes_download_by_the_rule_the_bot_sends_them(desk: Desk) -> None:
+    session_id = await _closed_session_id(desk)
+    base = f"/staff/s/{session_id}/minutes"
+    await desk.log_in(ADMIN)
+    _, html = await desk.page(f"/staff/s/{session_id}")
+    assert t("zh", "staff_minutes_draft") in html and f'href="{base}.docx"' in html
+    draft = await desk.client.get(f"{base}.docx")
+    assert draft.status == 200 and (await draft.read())[:2] == b"PK"  # a DOCX (zip)
+    assert draft.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "filename*=UTF-8''" in draft.headers["Content-Disposition"]
+    assert "%E8%8D%89%E7%A8%BF" in draft.headers["Content-Disposition"]  # 草稿
+    not_yet = await desk.client.get(f"{base}.md?public=1")
+    assert not_yet.status == 409 and t("zh", "minutes_not_approved_yet") in await not_yet.text()
+
+    other = await desk.other_browser()
+    try:
+        await desk.log_in(VIEWER, other)  # viewer of hall A: no draft
+        page = await (await other.get(f"/staff/s/{session_id}")).text()
+        assert 'data-testid="no-minutes"' in page and f"{base}.docx" not in page
+        assert (await other.get(f"{base}.md")).status == 403
+        await approve_draft(desk.uow(), session_id=session_id, actor=replace(
+            ADMIN, config_admin=True), now=START, tz=ZoneInfo("Asia/Shanghai"))
+        page = await (await other.get(f"/staff/s/{session_id}")).text()
+        assert t("zh", "staff_minutes_public") in page
+        markdown = await other.get(f"{base}.md")
+        assert markdown.status == 200 and "村道硬化" in await markdown.text()
+        public = await other.get(f"{base}.json?public=1")
+        document = await public.json()
+        assert public.status == 200 and document["session"]["topic"] == "村道硬化"
+        assert document["extra"]["public"] is True and document["version"] == 1
+    finally:
+        await other.close()
+    clerk = await desk.other_browser()
+    try:
+        await desk.log_in(CLERK, clerk)  # staff of hall B only
+        assert (await clerk.get(f"{base}.md")).status == 403
+        assert (await clerk.get(f"/staff/s/{session_id}/minutes.exe")).status == 404
+        assert (await clerk.get(f"/staff/s/{10**15}/minutes.md")).status == 404
+    finally:
+        await clerk.close()
+
+
+# ------------------------------------------------------------------ figures and reports
+async def test_figures_of_ones_halls_with_a_chart_and_the_summary_files(desk: Desk) -> None:
+    await _tracked(desk.uow)
+    await desk.log_in(ADMIN)
+    status, html = await desk.page("/staff/figures?period=2026")
+    assert status == 200 and 'data-testid="chart"' in html and "<svg" in html
+    assert re.search(r'data-testid="total-suggestions">2<', html)
+    assert re.search(r'data-testid="total-overdue">1<', html)
+    assert "东头村议事堂" in html and "西头村议事堂" in html
+    docx = await desk.client.get("/staff/figures/summary.docx?period=2026")
+    assert docx.status == 200 and (await docx.read())[:2] == b"PK"
+    assert "%E5%8A%9E%E7%90%86" in docx.headers["Content-Disposition"]  # 办理情况汇总表
+    xlsx = await desk.client.get("/staff/figures/summary.xlsx?period=2026")
+    assert xlsx.status == 200 and (await xlsx.read())[:2] == b"PK"
+    bad = await desk.client.get("/staff/figures?period=2026Q9")
+    assert bad.status == 400
+    other = await desk.other_browser()
+    try:
+        await desk.log_in(CLERK, other)  # staff of hall B: its figures only
+        html = await (await other.get("/staff/figures?period=2026")).text()
+        assert re.search(r'data-testid="total-suggestions">1<', html)
+        assert "东头村议事堂" not in html
+        empty = await other.get("/staff/figures/summary.xlsx?period=2026")
+        assert empty.status == 404 and "没有交办的事项" in await empty.text()
+        assert (await other.get("/staff/figures/summary.pdf")).status == 404
+    finally:
+        await other.close()
+
+
+# ------------------------------------------------------------------ admin: roles, audit
+def _grants(html: str) -> list[tuple[str, str, str]]:
+    """(name, role, hall) of each grant listed."""
+    return re.findall(r'<tr data-grant="\d+"><td>([^<]*?) <span class="small">#\d+</span></td>'
+                      r'<td>([^<]*)</td>\s*<td>([^<]*)</td>', html)
+
+
+async def test_an_admin_gives_and_takes_back_roles_and_reads_the_audit_log(desk: Desk) -> None:
+    await desk.log_in(ADMIN)
+    status, html = await desk.page("/staff/admin/roles")
+    # granted before they wrote to the bot: named by their Telegram id until they do
+    assert status == 200 and sorted(_grants(html)) == [
+        ("800000002", "查看者", "东头村议事堂"), ("800000003", "工作人员", "西头村议事堂")]
+    csrf = _csrf(html)
+    given = await desk.client.post("/staff/admin/roles/grant", data={
+        "csrf": csrf, "person": "800000077", "role": "staff", "hall": str(A)},
+        allow_redirects=False)
+    assert given.status == 303 and given.headers["Location"] == "/staff/admin/roles?done=grant"
+    _, html = await desk.page("/staff/admin/roles")
+    assert ("800000077", "工作人员", "东头村议事堂") in _grants(html)
+    for bad, code in (({"role": "owner"}, "role_unknown"),
+                      ({"person": "someone"}, "role_person_unreadable"),
+                      ({"role": "admin"}, "role_admin_every_hall"),
+                      ({"hall": "东头"}, "role_hall_unknown")):
+        refused = await desk.client.post("/staff/admin/roles/grant", data={
+            "csrf": csrf, "person": "800000078", "role": "staff", "hall": str(A), **bad})
+        assert refused.status == 400 and t("zh", code) in await refused.text(), code
+    assert (await desk.client.post("/staff/admin/roles/grant", data={
+        "csrf": "forged", "person": "800000079", "role": "viewer", "hall": ""},
+        allow_redirects=False)).status == 403
+    viewer = await desk.other_browser()
+    try:
+        await desk.log_in(VIEWER, viewer)
+        person = re.search(r'<input type="hidden" name="person" value="(#\d+)"><input '
+                           r'type="hidden" name="role" value="viewer">', html)
+        assert person is not None
+        taken = await desk.client.post("/staff/admin/roles/revoke", data={
+            "csrf": csrf, "person": person.group(1), "role": "viewer", "hall": str(A)})
+        assert taken.status == 200  # followed back to the list
+        assert ("查看者小林", "查看者", "东头村议事堂") not in _grants(await taken.text())
+        assert (await viewer.get("/staff", allow_redirects=False)).status == 403  # at once
+    finally:
+        await viewer.close()
+    status, html = await desk.page("/staff/admin/audit")
+    assert status == 200
+    actions = re.findall(r'<tr data-action="([a-z_]+)"><td>[^<]*</td><td>([^<]*)</td>', html)
+    assert actions[0] == ("revoked", "办公室老陈") and ("granted", "办公室老陈") in actions
+    assert ("login", "查看者小林") in actions
+
+
+async def test_only_an_admin_reaches_the_admin_pages(desk: Desk) -> None:
+    await desk.log_in(CLERK)  # staff of hall B
+    status, html = await desk.page("/staff/admin/roles")
+    assert status == 403 and t("zh", "role_not_admin") in html
+    _, listing = await desk.page("/staff")
+    assert "/staff/admin/roles" not in listing  # not offered either
+    refused = await desk.client.post("/staff/admin/roles/grant", data={
+        "csrf": _csrf(listing), "person": str(CLERK.user_id), "role": "admin", "hall": ""})
+    assert refused.status == 403
+    assert (await desk.page("/staff/admin/audit"))[0] == 403
+    async with desk.uow() as uow:
+        clerk = await uow.people.by_telegram_id(CLERK.user_id)
+        assert clerk is not None and clerk.id is not None
+        assert [g.role for g in await uow.roles.grants(person_id=clerk.id)] == [Role.STAFF]
+
+
+# ------------------------------------------------------------------ halls' document settings
+def _template_docx() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("东头村议事堂 {{ title }}")
+    document.add_paragraph("{{ number }}")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def test_staff_set_their_halls_addressees_and_template(desk: Desk) -> None:
+    await desk.log_in(CLERK)  # staff of hall B only
+    status, html = await desk.page("/staff/halls")
+    assert status == 200 and re.findall(r'data-hall="(-?\d+)"', html) == [str(B)]
+    csrf = _csrf(html)
+    saved = await desk.client.post(f"/staff/halls/{B}/document", data={
+        "csrf": csrf, "to": "西头镇党委\n西头镇人民政府", "cc": "县政协办公室",
+        "issuer": "西头村民生议事堂", "numbering": "西头议事〔{year}〕{n}号"},
+        allow_redirects=False)
+    assert saved.status == 303
+    async with desk.uow() as uow:
+        document = await uow.halls.document(B)
+    assert document.to == ("西头镇党委", "西头镇人民政府") and document.cc == ("县政协办公室",)
+    assert document.issuer == "西头村民生议事堂" and document.numbering == "西头议事〔{year}〕{n}号"
+    bad = await desk.client.post(f"/staff/halls/{B}/document", data={
+        "csrf": csrf, "numbering": "第几号"})
+    assert bad.status == 400 and "{n}" in await bad.text()
+    other_hall = await desk.client.post(f"/staff/halls/{A}/document", data={
+        "csrf": csrf, "issuer": "冒名"})
+    assert other_hall.status == 403
+
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("template", _template_docx(), filename="红头.docx",
+                   content_type="application/vnd.openxmlformats-officedocument"
+                                ".wordprocessingml.document")
+    uploaded = await desk.client.post(f"/staff/halls/{B}/template", data=form,
+                                      allow_redirects=False)
+    assert uploaded.status == 303, await uploaded.text()
+    async with desk.uow() as uow:
+        assert await uow.halls.template(B) is not None
+    junk = FormData()
+    junk.add_field("csrf", csrf)
+    junk.add_field("template", b"not a docx", filename="x.docx")
+    refused = await desk.client.post(f"/staff/halls/{B}/template", data=junk)
+    assert refused.status == 400
+    cleared = FormData()
+    cleared.add_field("csrf", csrf)
+    cleared.add_field("clear", "yes")
+    await desk.client.post(f"/staff/halls/{B}/template", data=cleared)
+    async with desk.uow() as uow:
+        assert await uow.halls.template(B) is None
+        logged = [e.action.value for e in await uow.audit.entries(limit=100)]
+    assert logged.count("hall") == 4 and logged.count("template") == 2
+    viewer = await desk.other_browser()
+    try:
+        await desk.log_in(VIEWER, viewer)  # a viewer edits no hall
+        assert (await viewer.get("/staff/halls")).status == 403
+    finally:
+        await viewer.close()
+
+
+# ------------------------------------------------------------------ the minutes' editor
+async def test_staff_edit_approve_and_compare_the_minutes_on_the_web(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await floor.close_session(desk.uow(), chat_id=B, actor=MODERATOR, now=START)
+    base = f"/staff/s/{session_id}/draft"
+    await desk.log_in(CLERK)  # staff of hall B
+    _, html = await desk.page(f"/staff/s/{session_id}")
+    assert f'href="{base}"' in html
+    status, html = await desk.page(base)
+    assert status == 200 and "在河埠头装一道护栏" in html
+    csrf = _csrf(html)
+
+    async def post(op: str, **data: str) -> tuple[int, str]:
+        response = await desk.client.post(f"{base}/{op}", data={"csrf": csrf, **data},
+                                          allow_redirects=False)
+        return response.status, await response.text()
+
+    assert (await post("addsug", seq="2", text="清理河道淤泥"))[0] == 303
+    assert (await post("title", title="关于推进河道清淤工作的协商纪要"))[0] == 303
+    status, html = await desk.page(base)
+    suggestions = re.search(r'data-testid="suggestions">(.*?)</ol>', html, re.S)
+    assert suggestions is not None and "清理河道淤泥" in suggestions.group(1)
+    assert 'data-testid="doc-title">关于推进河道清淤工作的协商纪要<' in html
+    status, text = await post("addsug", seq="x", text="什么")
+    assert status == 400 and t("zh", "minutes_number_unreadable", said="x") in text
+    assert (await post("addsug", seq="99", text="什么"))[0] == 404
+    # turn #2 is still 待核对: approving asks first, and "anyway" approves
+    status, text = await post("approve", fingerprint=_fingerprint(html))
+    assert status == 409 and 'data-testid="unreviewed"' in text and 'name="anyway"' in text
+    status, _ = await post("approve", fingerprint=_fingerprint(text), anyway="yes")
+    assert status == 303 and desk.woken == [1]  # its items followed up, the senders woken
+    async with desk.uow() as uow:
+        tracked = await uow.tracked.for_session(session_id)
+    assert {i.text for i in tracked} == {"在河埠头装一道护栏", "清理河道淤泥"}
+    # a second version, then the two side by side
+    assert (await post("fix", seq="2", text="河道里的淤泥有三尺厚，要清一清"))[0] == 303
+    _, html = await desk.page(base)
+    assert (await post("approve", fingerprint=_fingerprint(html)))[0] == 303
+    status, html = await desk.page(f"/staff/s/{session_id}/versions?a=1&b=2")
+    assert status == 200 and 'data-testid="diff"' in html
+    assert "<ins>" in html and "要清一清" in html
+    assert (await desk.page(f"/staff/s/{session_id}/versions?a=1&b=7"))[0] == 404
+
+
+async def test_the_editor_is_for_the_halls_staff_only(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await floor.close_session(desk.uow(), chat_id=B, actor=MODERATOR, now=START)
+    await desk.log_in(VIEWER)  # viewer of hall A
+    assert (await desk.page(f"/staff/s/{session_id}/draft"))[0] == 403
+    _, listing = await desk.page("/staff")
+    refused = await desk.client.post(f"/staff/s/{session_id}/draft/addsug", data={
+        "csrf": _csrf(listing), "seq": "1", "text": "冒名建议"})
+    assert refused.status == 403
+    async with desk.uow() as uow:
+        assert await uow.minutes.edits(session_id) == []
+
+
+def _fingerprint(html: str) -> str:
+    found = re.search(r'name="fingerprint" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from facilitation.access import Place, may_read_minutes
 from facilitation.documents import issue_number
 from facilitation.draft_edits import (
     AddSuggestion,
@@ -29,24 +30,27 @@ from facilitation.draft_edits import (
     SetTitle,
     SetUnit,
 )
-from facilitation.errors import InvalidInput, InvalidState, NotFound
-from facilitation.minutes import approve, require_text
+from facilitation.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
+from facilitation.minutes import approve, require_editor, require_text
 from facilitation.model import (
     ConfirmationStatus,
     ContributionStatus,
     HallDocument,
     MinutesEdit,
     MinutesVersion,
+    SessionStatus,
 )
 from facilitation.ports import UnitOfWork
 from facilitation.record import SessionRecord, load_record
 from facilitation.services import Actor
+from facilitation.session import Session
 from transcripts.export import to_interchange
 from transcripts.minutes.categories import categorize
 from transcripts.minutes.compile import compile_minutes
 from transcripts.minutes.deadlines import resolve_deadline
 from transcripts.minutes.edits import replay
 from transcripts.minutes.model import Action, Issuance, Minutes, Suggestion, load_transcript
+from transcripts.minutes.public import public_version
 
 T = TypeVar("T", Suggestion, Action)
 
@@ -159,6 +163,41 @@ async def approved_minutes(uow: UnitOfWork, version: MinutesVersion, tz: tzinfo)
     return replace(minutes, issuance=issuance)
 
 
+@dataclass(frozen=True)
+class Readable:
+    """Minutes as one person may have them: the latest approved version (or its public
+    version), or, before any approval, the draft to its editors."""
+
+    session: Session
+    minutes: Minutes
+    version: int | None  # None: the draft
+
+
+async def readable_minutes(uow: UnitOfWork, *, session_id: int, actor: Actor, place: Place,
+                           public: bool, tz: ZoneInfo) -> Readable:
+    """The minutes of a closed session for the bot's files and the workbench's downloads
+    alike: approved minutes to whoever may read them (``access.may_read_minutes``), the public
+    version only once approved, a draft only to its editors; any other session is not
+    found."""
+    async with uow:
+        session = await uow.sessions.get(session_id) if 0 < session_id <= 2**31 - 1 else None
+        latest = await uow.minutes.latest_version(session_id) if session else None
+    if session is None or session.status != SessionStatus.CLOSED:
+        raise NotFound("no_session")
+    if latest is None:  # a draft is internal: its editors only, never as "public"
+        if public:
+            raise InvalidState("minutes_not_approved_yet")
+        await require_editor(uow, session_id=session_id, actor=actor)
+    elif not await may_read_minutes(uow, actor, place, session):
+        raise PermissionDenied("minutes_not_yours")
+    minutes = (await approved_minutes(uow, latest, tz) if latest is not None
+               else (await load_draft(uow, session_id, tz)).minutes)
+    if public:
+        minutes = public_version(minutes)
+        minutes = replace(minutes, extra={**minutes.extra, "public": True})
+    return Readable(session, minutes, latest.version if latest is not None else None)
+
+
 # The edits people make, built against the draft they see (who may make them is decided by
 # facilitation.minutes.edit_draft). Items are numbered as the draft shows them.
 
@@ -214,3 +253,60 @@ async def approve_draft(uow: UnitOfWork, *, session_id: int, actor: Actor, now: 
         raise InvalidState("minutes_stale")  # an old button: the draft changed since
     return await approve(uow, session_id=session_id, body=draft.body, actor=actor, now=now,
                          anyway=anyway)
+
+
+async def draft_for_editor(uow: UnitOfWork, *, session_id: int, actor: Actor,
+                           tz: ZoneInfo) -> Draft:
+    """The current draft of a closed session, for whoever may edit it (its moderator, the
+    hall's staff: ``require_editor``); the workbench's editor shows it."""
+    await require_editor(uow, session_id=session_id, actor=actor)
+    draft = await load_draft(uow, session_id, tz)
+    if draft.record.session.status != SessionStatus.CLOSED:
+        raise InvalidState("session_not_closed")
+    return draft
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    tag: str  # equal, replace, delete, insert
+    left: str | None
+    right: str | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    session: Session
+    older: int
+    newer: int
+    latest: int
+    lines: tuple[DiffLine, ...]
+
+
+async def compare_versions(uow: UnitOfWork, *, session_id: int, older: int, newer: int,
+                           actor: Actor, place: Place, tz: ZoneInfo) -> Comparison:
+    """Two approved versions side by side (their Markdown, line by line), for whoever may read
+    the approved minutes (``access.may_read_minutes``)."""
+    from difflib import SequenceMatcher
+
+    from transcripts.minutes.render_md import to_markdown
+
+    async with uow:
+        session = await uow.sessions.get(session_id) if 0 < session_id <= 2**31 - 1 else None
+        latest = await uow.minutes.latest_version(session_id) if session else None
+        if session is None or latest is None:
+            raise NotFound("no_session")
+        if not 1 <= older <= latest.version or not 1 <= newer <= latest.version:
+            raise NotFound("minutes_version_unknown", version=max(older, newer))
+        versions = [await uow.minutes.version(session_id, n) for n in (older, newer)]
+    if not await may_read_minutes(uow, actor, place, session):
+        raise PermissionDenied("minutes_not_yours")
+    texts = [to_markdown(await approved_minutes(uow, v, tz)).splitlines()
+             for v in versions if v is not None]
+    a, b = texts
+    lines: list[DiffLine] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        left, right = a[i1:i2], b[j1:j2]
+        for k in range(max(len(left), len(right))):
+            lines.append(DiffLine(tag, left[k] if k < len(left) else None,
+                                  right[k] if k < len(right) else None))
+    return Comparison(session, older, newer, latest.version, tuple(lines))

@@ -3,6 +3,7 @@ documents are sent: an item's kind, status, conversion and rating, and the total
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from facilitation.tracking import Conversion, ItemKind, ItemStatus, Satisfaction
@@ -31,6 +32,11 @@ def item_label(kind: ItemKind) -> str:
 
 def scope_text(scope: str | None) -> str:
     return scope or COUNTY
+
+
+def summary_stem(period_label: str, scope: str | None) -> str:
+    """The 办理情况汇总表's file name, without its extension (the bot's and the web's)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", f"{SUMMARY_TITLE}-{period_label}-{scope_text(scope)}")
 
 
 def satisfaction_text(rating: Satisfaction | None) -> str:
