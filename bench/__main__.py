@@ -21,6 +21,7 @@ from bench import (
     voice_latency,
     web_phone,
     web_screen,
+    workbench,
 )
 
 
@@ -46,6 +47,7 @@ BENCHMARKS = (
     Benchmark("tracking", tracking.SUMMARY, tracking.add_arguments, tracking.run),
     Benchmark("web-screen", web_screen.SUMMARY, web_screen.add_arguments, web_screen.main),
     Benchmark("web-phone", web_phone.SUMMARY, web_phone.add_arguments, web_phone.main),
+    Benchmark("workbench", workbench.SUMMARY, workbench.add_arguments, workbench.main),
 )
 
 

@@ -474,9 +474,11 @@ def render_table(n: int, chosen: dict[str, Figures], runs: int) -> tuple[str, fl
     return "\n".join(lines), ratio, passed
 
 
-def write_json(report: JSON, stamp: str) -> Path:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    path = OUT_DIR / f"roundtable-{stamp}.json"
+def write_json(report: JSON, stamp: str, name: str = "roundtable",
+               out: Path = OUT_DIR) -> Path:
+    """A benchmark's figures as bench/out/<name>-<stamp>.json (or under ``out``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}-{stamp}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
                     encoding="utf-8")
     return path

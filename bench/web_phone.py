@@ -35,7 +35,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.roundtable_load import OUT_DIR, environment, percentile
+from bench.roundtable_load import OUT_DIR, environment, percentile, write_json
 from bench.web_screen import DEFAULT_POSTGRES, database
 from bench.web_screen_load import NoTranscriber, free_port
 from portal.app import BACKLOG
@@ -245,10 +245,7 @@ async def run(args: argparse.Namespace) -> int:
         report["databases"].append(result | {"pass": ok})
         passed &= ok
     report["pass"] = passed
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"web-phone-{stamp}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
-                    encoding="utf-8")
+    path = write_json(report, stamp, "web-phone", args.out)
     print(f"figures written to {path}")
     return 0 if passed else 1
 

@@ -52,6 +52,16 @@ class PersonRef:
     telegram_user_id: int | None = None
     name: str | None = None
 
+    @classmethod
+    def said(cls, text: str) -> PersonRef | None:
+        """As typed: ``#12`` (our id), digits (a Telegram id) or a name; None for nothing."""
+        said = text.strip()
+        number = said.removeprefix("#")
+        if number.isascii() and number.isdigit() and len(number) <= 15:
+            return cls(person_id=int(number)) if said.startswith("#") else cls(
+                telegram_user_id=int(number))
+        return cls(name=said[:60]) if said else None
+
     def __str__(self) -> str:
         if self.person_id is not None:
             return f"#{self.person_id}"
@@ -153,6 +163,7 @@ async def forget_person(uow: TrackingUnitOfWork, *, ref: PersonRef, by: Requeste
         _erase_person(person, label, now)
         await uow.people.save(person)
         await uow.web.set_token(person.id, None)  # a browser on the phone page: signed out
+        await uow.roles.drop_credentials(person.id)  # a login without Telegram: gone
         counts["updates"] = await uow.personal.forget_updates(telegram_user_id,
                                                               replaced_forms(names, label))
         await uow.audit.add(audit_entry(AuditAction.FORGOT, actor, at=now,

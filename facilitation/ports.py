@@ -212,6 +212,10 @@ class AudioJobRepository(Protocol):
         ...
 
     async def next_due_at(self) -> datetime | None: ...
+    async def kept_in_session(self, session_id: int) -> builtins.list[AudioJob]:
+        """The session's finished voice jobs whose audio is still kept (by contribution)."""
+        ...
+
     async def kept_before(self, cutoff: datetime) -> builtins.list[AudioJob]:
         """Finished jobs created before ``cutoff`` whose audio file is still kept."""
         ...
@@ -399,10 +403,25 @@ class RoleRepository(Protocol):
     async def remove(self, grant_id: int) -> None: ...
     async def add_login_link(self, token_hash: str, person_id: int, created_at: datetime,
                              expires_at: datetime) -> None: ...
-    async def use_login_link(self, token_hash: str, now: datetime) -> int | None:
-        """Claim the link, once, before it expires: its person's id (None: unknown, used,
-        or expired)."""
+    async def use_login_link(self, token_hash: str, now: datetime,
+                             kind: str = "login") -> int | None:
+        """Claim the link of this kind ("login": /portal's; "invite": an admin's invitation),
+        once, before it expires: its person's id (None: unknown, used, or expired)."""
         ...
+
+    async def add_invite(self, token_hash: str, person_id: int, created_at: datetime,
+                         expires_at: datetime) -> None: ...
+    async def set_credentials(self, person_id: int, login_name: str, password_hash: str,
+                              now: datetime) -> bool:
+        """The person's login name and password hash (replacing theirs); False when another
+        person has that login name."""
+        ...
+
+    async def credentials(self, login_name: str) -> tuple[int, str] | None:
+        """(person id, password hash) of a login name."""
+        ...
+
+    async def drop_credentials(self, person_id: int) -> None: ...
 
 
 class UnitOfWork(Protocol):

@@ -108,7 +108,7 @@ def managers_of(grants: Collection[RoleGrant], chat_id: int) -> set[int]:
 Granter = Person | Operator
 
 
-def _check_grant(role: Role, hall_chat_id: int | None) -> None:
+def check_grant(role: Role, hall_chat_id: int | None) -> None:
     if role == Role.ADMIN and hall_chat_id is not None:
         raise InvalidInput("role_admin_every_hall")
 
@@ -148,7 +148,7 @@ async def grant_role(uow: UnitOfWork, *, by: Granter, role: Role, hall_chat_id: 
                      now: datetime, person_id: int | None = None,
                      telegram_user_id: int | None = None,
                      bootstrap_ids: Collection[int] = ()) -> RoleChange:
-    _check_grant(role, hall_chat_id)
+    check_grant(role, hall_chat_id)
     async with uow:
         await _require_granter(uow, by, bootstrap_ids)
         person = await _subject(uow, person_id, telegram_user_id, create=True)

@@ -15,7 +15,7 @@ from facilitation.access import sessions_of_halls
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import NotFound, PermissionDenied
 from facilitation.minutes import unreviewed_turns
-from facilitation.model import Person, SessionStatus
+from facilitation.model import AudioJob, Person, SessionStatus
 from facilitation.ports import UnitOfWork
 from facilitation.record import SessionRecord, load_record
 from facilitation.roles import Standing, standing_for
@@ -32,12 +32,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token() -> str:
+def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 async def issue_login_link(uow: UnitOfWork, actor: Actor, *, bootstrap_ids: Collection[int],
-                           now: datetime, new_token: Callable[[], str] = _new_token) -> str:
+                           now: datetime, new_token: Callable[[], str] = new_token) -> str:
     """/portal: a token for {web}/login/<token>, to someone with a role (else refused)."""
     async with uow:
         person = await person_for(uow, actor)
@@ -141,16 +141,52 @@ class DeskSession:
     record: SessionRecord
     to_check: frozenset[int]  # seqs of voice turns still 待核对 (facilitation.review)
     version: int | None  # the latest approved minutes version, if any
+    with_audio: frozenset[int] = frozenset()  # seqs of voice turns whose audio is kept
+
+
+async def _seen(uow: UnitOfWork, standing: Standing, session_id: int) -> Session:
+    """A session of a hall the person sees (staff or viewer), inside the open unit of work;
+    any other is not found, so a guessed number tells nothing."""
+    session = await uow.sessions.get(session_id) if 0 < session_id <= MAX_ROW_ID else None
+    if session is None or session.id is None or not standing.may_see(session.chat_id):
+        raise NotFound("no_session")
+    return session
+
+
+async def _kept_audio(uow: UnitOfWork, session_id: int) -> dict[int, AudioJob]:
+    """Kept voice audio by the seq of its turn."""
+    jobs = {j.contribution_id: j for j in await uow.audio_jobs.kept_in_session(session_id)}
+    return {c.seq: jobs[c.id] for c in await uow.contributions.list(session_id)
+            if c.id in jobs}
 
 
 async def desk_session(uow: UnitOfWork, standing: Standing, session_id: int) -> DeskSession:
-    """A session of a hall the person sees (staff or viewer); any other is not found, so a
-    guessed number tells nothing."""
+    """A session of a hall the person sees, as the workbench shows it."""
     async with uow:
-        session = await uow.sessions.get(session_id) if 0 < session_id <= MAX_ROW_ID else None
-        if session is None or session.id is None or not standing.may_see(session.chat_id):
-            raise NotFound("no_session")
+        session = await _seen(uow, standing, session_id)
+        assert session.id is not None
         to_check = frozenset(await unreviewed_turns(uow, session.id))
         latest = await uow.minutes.latest_version(session.id)
+        audio = await _kept_audio(uow, session.id)
     record = await load_record(uow, session_id=session.id)
-    return DeskSession(record, to_check, latest.version if latest is not None else None)
+    return DeskSession(record, to_check, latest.version if latest is not None else None,
+                       frozenset(audio))
+
+
+@dataclass(frozen=True)
+class TurnAudio:
+    path: str  # the kept file, relative to the data folder's audio directory
+    mime_type: str | None
+
+
+async def turn_audio(uow: UnitOfWork, standing: Standing, session_id: int,
+                     seq: int) -> TurnAudio:
+    """The kept audio of a voice turn, for whoever sees the session (staff and viewers of
+    its hall); NotFound when there is none (a typed turn, or deleted after its retention)."""
+    async with uow:
+        session = await _seen(uow, standing, session_id)
+        assert session.id is not None
+        job = (await _kept_audio(uow, session.id)).get(seq)
+    if job is None or job.audio_path is None:
+        raise NotFound("audio_gone")
+    return TurnAudio(job.audio_path, job.mime_type)

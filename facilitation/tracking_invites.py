@@ -33,6 +33,14 @@ _CODE = re.compile(r"[A-Za-z0-9]{8,32}")  # what a code may look like before it 
 INVITE_ERROR_CODES = ("invite_unknown", "invite_expired", "invite_used")
 
 
+START_PREFIX = "u_"  # the bot's /start u_<code>: an invite, not a session's code
+
+
+def invite_start(code: str) -> str:
+    """What the invite's deep link carries to the bot's /start."""
+    return START_PREFIX + code
+
+
 def invite_code() -> str:
     """A fresh code: letters and digits only, so it fits a /start payload as it is."""
     return "".join(secrets.choice(_ALPHABET) for _ in range(INVITE_CODE_CHARS))

@@ -1,7 +1,8 @@
 """The office's admin pages (admin only, checked by the use cases at every request):
 `/staff/admin/roles`, who holds which role in which hall, granting and taking back roles
 (facilitation/roles.py, as `yishitang roles` does; each change in the audit log); and
-`/staff/admin/audit`, the audit log of the last days, newest first (``read_audit``)."""
+`/staff/admin/audit`, the audit log of the last days, newest first (``read_audit``); and
+`/staff/admin/people`, a person's stored data and forgetting them (facilitation/people.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from aiohttp import web
 
 from facilitation.errors import DomainError, InvalidInput
 from facilitation.model import Person
-from facilitation.people import read_audit
+from facilitation.people import Forgotten, PersonRef, footprint, forget_person, read_audit
+from facilitation.ports import Footprint
 from facilitation.roles import Role, grant_role, revoke_role, roles_page
 from facilitation.services import person_for
+from facilitation.web_logins import invite_without_telegram
 from portal import room
 from portal.login import Visit, posted, visit
 
@@ -35,7 +38,8 @@ async def _granter(request: web.Request, seen: Visit) -> Person:
 
 
 async def _roles(request: web.Request, seen: Visit, *, error: DomainError | None = None,
-                 fields: dict[str, str] | None = None) -> web.Response:
+                 fields: dict[str, str] | None = None,
+                 invited: dict[str, str] | None = None) -> web.Response:
     try:
         found = await roles_page(room.deps(request).uow(), by=await _granter(request, seen),
                                  bootstrap_ids=room.room(request).staff_user_ids)
@@ -44,7 +48,7 @@ async def _roles(request: web.Request, seen: Visit, *, error: DomainError | None
     halls = dict(found.halls)
     return room.render("staff_roles.html", request, {
         "page": found, "halls": halls, "roles": list(Role), "csrf": seen.csrf,
-        "done": request.query.get("done", ""), "fields": fields or {},
+        "done": request.query.get("done", ""), "fields": fields or {}, "invited": invited,
         "error": room.error_text(request, error) if error is not None else None,
         "tz": ZoneInfo(room.room(request).timezone)},
         status=room.status_of(error) if error is not None else 200)
@@ -95,6 +99,26 @@ async def change(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/staff/admin/roles?done={action}")
 
 
+async def invite(request: web.Request) -> web.Response:
+    """An invitation for someone without Telegram: a person with a role, and a one-time link
+    (shown once here) on which they set a login name and a password."""
+    fields, seen = await posted(request)
+    try:
+        said_hall = fields.get("hall", "").strip()
+        hall = _number(said_hall, signed=True) if said_hall else None
+        if said_hall and hall is None:
+            raise InvalidInput("role_hall_unknown")
+        token = await invite_without_telegram(
+            room.deps(request).uow(), by=seen.actor, name=fields.get("name", ""),
+            role=_role(fields.get("role", "")), hall_chat_id=hall,
+            now=room.deps(request).clock(), bootstrap_ids=room.room(request).staff_user_ids)
+    except DomainError as error:
+        return await _roles(request, seen, error=error, fields=fields)
+    return await _roles(request, seen, invited={
+        "name": fields.get("name", "").strip(),
+        "link": f"{room.base_url(request)}/invite/{token}"})
+
+
 async def audit(request: web.Request) -> web.Response:
     seen = await visit(request)
     shown = room.deps(request)
@@ -110,5 +134,48 @@ async def audit(request: web.Request) -> web.Response:
 
 def routes(app: web.Application) -> None:
     app.router.add_get("/staff/admin/roles", roles, name="admin-roles")
+    app.router.add_post("/staff/admin/invite", invite, name="admin-invite")
     app.router.add_post("/staff/admin/roles/{action}", change, name="admin-roles-change")
     app.router.add_get("/staff/admin/audit", audit, name="admin-audit")
+    app.router.add_get("/staff/admin/people", people_page, name="admin-people")
+    app.router.add_post("/staff/admin/people/forget", forget, name="admin-forget")
+
+
+async def _people(request: web.Request, seen: Visit, *, error: DomainError | None = None,
+                  done: Forgotten | None = None) -> web.Response:
+    said = request.query.get("who", "").strip()
+    ref = PersonRef.said(said)
+    found: Footprint | None = None
+    if ref is not None and error is None and done is None:
+        try:
+            found = await footprint(room.deps(request).uow(), ref=ref, by=seen.actor)
+        except DomainError as failed:
+            error = failed
+    return room.render("staff_people.html", request, {
+        "who": said, "found": found, "done": done, "csrf": seen.csrf,
+        "audio": sum(j.audio_path is not None for j in found.audio_jobs) if found else 0,
+        "error": room.error_text(request, error) if error is not None else None},
+        status=room.status_of(error) if error is not None else 200)
+
+
+async def people_page(request: web.Request) -> web.Response:
+    """/staff/admin/people?who=…: a person by #id, Telegram id or name, what is stored about
+    them, and forgetting them (admin only, as the bot's /forget)."""
+    return await _people(request, await visit(request))
+
+
+async def forget(request: web.Request) -> web.Response:
+    fields, seen = await posted(request)
+    audio = room.room(request).audio_files
+    try:
+        ref = PersonRef.said(fields.get("who", ""))
+        if ref is None or ref.person_id is None:
+            raise InvalidInput("forget_web_usage")
+        if fields.get("confirm") != "yes" or audio is None:
+            raise InvalidInput("forget_confirm_needed")
+        done = await forget_person(room.deps(request).uow(), ref=ref, by=seen.actor,
+                                   now=room.deps(request).clock(), audio=audio)
+    except DomainError as error:
+        return await _people(request, seen, error=error)
+    room.room(request).on_item_change()  # renamed items: nothing owed, but cheap to look
+    return await _people(request, seen, done=done)

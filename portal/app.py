@@ -24,6 +24,7 @@ from portal import (
     screen,
     staff,
     staff_items,
+    units,
     webhook,
 )
 from portal.closing import CLOSINGS
@@ -95,6 +96,7 @@ def build_web_app(deps: WebDeps) -> web.Application:
     admin.routes(app)
     halls.routes(app)
     drafting.routes(app)
+    units.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 
-from facilitation.ports import Clock, TrackingUnitOfWorkFactory
+from facilitation.ports import AudioFiles, Clock, TrackingUnitOfWorkFactory
 from facilitation.tracking_approval import FollowUpOptions
 from portal.notifier import ScreenNotifier
 
@@ -44,6 +45,10 @@ class RoomDeps:
     # bot's senders of reminders and item notices after a change from the workbench
     follow_up: FollowUpOptions = field(default_factory=FollowUpOptions)
     on_item_change: Callable[[], None] = lambda: None
+    # where the voice notes' audio is kept (the data folder's audio/); None: not served
+    audio_dir: Path | None = None
+    # deletes kept audio when a person is forgotten (storage.audio_files.FolderAudioFiles)
+    audio_files: AudioFiles | None = None
     # the staff's login cookies' key (32 bytes, YISHITANG_WEB_SECRET); None: one per process
     session_key: bytes | None = field(default=None, repr=False)
 

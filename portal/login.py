@@ -19,12 +19,14 @@ from aiohttp.typedefs import Handler, Middleware
 from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from facilitation.errors import DomainError
+from facilitation.errors import DomainError, InvalidInput
 from facilitation.roles import Standing
 from facilitation.services import Actor
 from facilitation.staff_desk import IDLE, log_in, log_out, web_standing
+from facilitation.web_logins import accept_invitation, password_log_in
 from portal import room
 from portal.deps import RoomDeps
+from portal.passwords import HASHER
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +139,55 @@ async def posted(request: web.Request) -> tuple[dict[str, str], Visit]:
     return fields, await visit(request, fields)
 
 
-async def login_page(request: web.Request) -> web.Response:
-    """Not logged in: how to log in (send /portal to the bot)."""
-    return room.render("login.html", request, {"bot": room.room(request).bot_username})
+async def login_page(request: web.Request, error: DomainError | None = None,
+                     login_name: str = "") -> web.Response:
+    """Not logged in: how to log in (send /portal to the bot), or by name and password."""
+    return room.render("login.html", request, {
+        "bot": room.room(request).bot_username, "login_name": login_name,
+        "set": request.query.get("done") == "set",
+        "error": room.error_text(request, error) if error is not None else None},
+        status=room.status_of(error) if error is not None else 200)
+
+
+async def password_login(request: web.Request) -> web.StreamResponse:
+    """A login by name and password (for people without Telegram): a fresh web session."""
+    room.check_write(request)
+    fields = await room.form(request)
+    clock = room.deps(request).clock
+    name = fields.get("login_name", "")
+    try:
+        person = await password_log_in(room.deps(request).uow(), login_name=name,
+                                       password=fields.get("password", ""), hasher=HASHER,
+                                       now=clock(), bootstrap_ids=_bootstrap(request))
+    except DomainError as error:
+        return await login_page(request, error, name[:40])
+    assert person.id is not None
+    _start(await new_session(request), person.id, clock().timestamp())  # a fresh cookie
+    raise web.HTTPSeeOther("/staff")
+
+
+async def invitation_page(request: web.Request) -> web.Response:
+    _token(request)
+    return room.render("invitation.html", request, {"action": request.path, "fields": {}})
+
+
+async def accept(request: web.Request) -> web.StreamResponse:
+    """The invitation's form: a login name and a password (twice), then the login page."""
+    token = _token(request)
+    room.check_write(request)
+    fields = await room.form(request)
+    try:
+        if fields.get("password", "") != fields.get("again", ""):
+            raise InvalidInput("password_mismatch")
+        await accept_invitation(room.deps(request).uow(), token=token,
+                                login_name=fields.get("login_name", ""),
+                                password=fields.get("password", ""), hasher=HASHER,
+                                now=room.deps(request).clock())
+    except DomainError as error:
+        return room.render("invitation.html", request, {
+            "action": request.path, "fields": {"login_name": fields.get("login_name", "")},
+            "error": room.error_text(request, error)}, status=room.status_of(error))
+    raise web.HTTPSeeOther(LOGIN + "?done=set")
 
 
 def _token(request: web.Request) -> str:
@@ -183,6 +231,9 @@ async def logout(request: web.Request) -> web.Response:
 
 def routes(app: web.Application) -> None:
     app.router.add_get(LOGIN, login_page, name="login")
+    app.router.add_post("/password-login", password_login, name="password-login")
+    app.router.add_get("/invite/{token}", invitation_page, name="invitation")
+    app.router.add_post("/invite/{token}", accept)
     app.router.add_get(LOGIN + "/{token}", confirm_page, name="login-link")
     app.router.add_post(LOGIN + "/{token}", use_link)
     app.router.add_post("/logout", logout, name="logout")

@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from facilitation import access
 from facilitation.access import Place
 from facilitation.documents import hall_template
 from facilitation.errors import DomainError
 from facilitation.minutes import may_edit_minutes
 from facilitation.model import ParticipantKind, SessionStatus
-from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions
+from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions, turn_audio
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import TrackScope, track_page
 from portal import room
@@ -96,6 +97,20 @@ async def minutes_file(request: web.Request) -> web.StreamResponse:
                                f"filename*=UTF-8''{quote(filename)}"})
 
 
+SEARCH_MAX = 60  # characters of a query
+
+
+async def search_page(request: web.Request) -> web.Response:
+    """/staff/search?q=…: what was said, in the sessions the person may read, by the bot's
+    /search (``access.search``: the same index, rule and ranking)."""
+    seen = await visit(request)
+    query = " ".join(request.query.get("q", "").split())[:SEARCH_MAX]
+    hits = await access.search(room.deps(request).uow(), seen.actor, Place(None), query) \
+        if query else []
+    return room.render("staff_search.html", request, {
+        "query": query, "hits": hits, "tz": ZoneInfo(room.room(request).timezone)})
+
+
 ITEMS_PAGE = 50  # items on one page of the web list (the bot's /track shows 8)
 
 
@@ -117,8 +132,30 @@ async def items_page(request: web.Request) -> web.Response:
     return room.render("staff_items.html", request, {"page": page, "csrf": seen.csrf})
 
 
+async def turn_audio_file(request: web.Request) -> web.StreamResponse:
+    """/staff/s/<id>/audio/<seq>: a voice turn's kept audio, to whoever sees the session (the
+    page's player; seeking works by ranges)."""
+    seen = await visit(request)
+    said, seq = request.match_info["session"], request.match_info["seq"]
+    folder = room.room(request).audio_dir
+    if not said.isdigit() or len(said) > 12 or not seq.isdigit() or len(seq) > 6 \
+            or folder is None:
+        raise room.not_found(request)
+    try:
+        found = await turn_audio(room.deps(request).uow(), seen.standing, int(said), int(seq))
+    except DomainError:
+        raise room.not_found(request) from None
+    path = (folder / found.path).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise room.not_found(request)  # deleted after its retention, or never kept here
+    return web.FileResponse(path, headers={
+        "Content-Type": found.mime_type or "audio/ogg", "Cache-Control": "private, max-age=3600"})
+
+
 def routes(app: web.Application) -> None:
+    app.router.add_get("/staff/s/{session}/audio/{seq}", turn_audio_file, name="staff-audio")
     app.router.add_get(r"/staff/s/{session}/minutes.{fmt}", minutes_file, name="staff-minutes")
     app.router.add_get("/staff/items", items_page, name="staff-items")
     app.router.add_get("/staff", sessions_page, name="staff")
+    app.router.add_get("/staff/search", search_page, name="staff-search")
     app.router.add_get("/staff/s/{session}", session_page, name="staff-session")

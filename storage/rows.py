@@ -618,6 +618,22 @@ class LoginLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # "login" (/portal's link) or "invite" (an admin's invitation to set a password)
+    kind: Mapped[str] = mapped_column(String(10), server_default="login")
+
+
+class WebCredentialRow(Base):
+    """A login without Telegram: the person's login name and the argon2 hash of their
+    password, set by accepting an admin's invitation."""
+
+    __tablename__ = "web_credentials"
+    __table_args__ = (UniqueConstraint("login_name", name="uq_web_credentials_login_name"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    login_name: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class BoardRow(Base):

@@ -162,6 +162,15 @@ class SqlAlchemyAudioJobRepository(RowRepository):
             .where(AUDIO_JOBS.c.status == _PENDING))
         return found
 
+    async def kept_in_session(self, session_id: int) -> list[AudioJob]:
+        return await self._all(
+            select(AUDIO_JOBS)
+            .where(AUDIO_JOBS.c.session_id == session_id,
+                   AUDIO_JOBS.c.contribution_id.is_not(None),
+                   AUDIO_JOBS.c.status != _PENDING, AUDIO_JOBS.c.audio_path.is_not(None))
+            .order_by(AUDIO_JOBS.c.id),
+            mapping.to_audio_job)
+
     async def kept_before(self, cutoff: datetime) -> list[AudioJob]:
         return await self._all(
             select(AUDIO_JOBS)

@@ -245,6 +245,10 @@ class FakeAudioJobs(_Table):
         return [j for j in self.where() if j.status != JobStatus.PENDING and j.audio_path
                 and j.created_at < cutoff]
 
+    async def kept_in_session(self, session_id: int) -> list[AudioJob]:
+        return [j for j in self.where(session_id=session_id) if j.status != JobStatus.PENDING
+                and j.audio_path and j.contribution_id is not None]
+
 
 class FakeHalls:
     def __init__(self, uow: FakeUnitOfWork) -> None:
@@ -364,6 +368,9 @@ class FakeRoles:
 
     async def remove(self, grant_id: int) -> None:
         self._uow.state.grants[:] = [g for g in self._uow.state.grants if g.id != grant_id]
+
+    async def drop_credentials(self, person_id: int) -> None:
+        """No password logins in the use-case tests: nothing to drop."""
 
 
 class FakeBoards:

@@ -92,7 +92,9 @@ def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: N
                     staff_user_ids=frozenset(settings.staff_user_ids), bot_username=bot_username,
                     base_url=settings.web_url, timezone=settings.timezone,
                     on_room_notice=on_room_notice, follow_up=follow_up_options(settings),
-                    on_item_change=on_item_change, session_key=web_session_key(settings))
+                    on_item_change=on_item_change, session_key=web_session_key(settings),
+                    audio_dir=settings.data_dir / "audio",
+                    audio_files=FolderAudioFiles(settings.data_dir / "audio"))
 
 
 def web_session_key(settings: Settings) -> bytes | None:

@@ -47,12 +47,7 @@ def person_ref(update: Update, words: list[str]) -> PersonRef | None:
     sender = update.effective_user
     if author is not None and not author.is_bot and (sender is None or author.id != sender.id):
         return PersonRef(telegram_user_id=author.id)
-    said = " ".join(words).strip()
-    number = said.removeprefix("#")
-    if number.isascii() and number.isdigit():
-        return PersonRef(person_id=int(number)) if said.startswith("#") else PersonRef(
-            telegram_user_id=int(number))
-    return PersonRef(name=said) if said else None
+    return PersonRef.said(" ".join(words))
 
 
 def _summary(language: str, found: Footprint) -> str:

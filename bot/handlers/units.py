@@ -16,12 +16,12 @@ from facilitation.ports import TrackingUnitOfWork
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import UnitsOverview, units_overview
 from facilitation.tracking_input import LEVEL_WORD, guess_level, parse_level
-from facilitation.tracking_invites import create_invite, redeem_invite
+from facilitation.tracking_invites import START_PREFIX, create_invite, invite_start, redeem_invite
 from facilitation.tracking_units import UnitAssigned, add_unit, map_unit_name
 from facilitation.units import Unit
 
 ROLES = LiveRoles()
-INVITE_PREFIX = "u_"  # /start u_<code>: an invite, not a session's code
+INVITE_PREFIX = START_PREFIX  # /start u_<code>: an invite, not a session's code
 
 
 def _work(update: Update, context: Context) -> TrackingUnitOfWork:
@@ -113,7 +113,7 @@ async def _invite(update: Update, context: Context, args: list[str]) -> None:
                                actor=actor_of(update, context), roles=ROLES,
                                now=context.deps.clock())
     expires = made.invite.expires_at.astimezone(ZoneInfo(context.deps.timezone))
-    link = deep_link(context.bot.username, INVITE_PREFIX + made.invite.code)
+    link = deep_link(context.bot.username, invite_start(made.invite.code))
     await reply(update, t(lang(update, context), "tk_invite_link", unit=made.unit.name,
                           date=expires.strftime("%Y-%m-%d %H:%M"), link=link))
 

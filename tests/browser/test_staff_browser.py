@@ -21,8 +21,10 @@ from playwright.async_api import Page, expect
 
 from facilitation.audit import Operator
 from facilitation.roles import Role, grant_role
+from facilitation.services import Actor
 from facilitation.tracking_services import track_approved
 from facilitation.units import Unit, UnitLevel
+from facilitation.web_logins import invite_without_telegram
 from tests.bot.messages import text
 from tests.browser.harness import axe_violations, snap
 from tests.fakes import FakeTranscriber
@@ -144,6 +146,15 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
     assert await axe_violations(page) == [], "halls"
     await snap(page, f"staff-halls-{db}")
 
+    await page.goto(page.url.split("/staff/")[0] + "/staff/units")
+    await expect(page.get_by_test_id("units")).to_contain_text("县住房和城乡建设局",
+                                                               timeout=WAIT_MS)
+    await page.get_by_role("button", name="邀请联络员 县住房和城乡建设局").click()
+    await expect(page.get_by_test_id("invite-link")).to_contain_text("start=u_",
+                                                                     timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "units"
+    await snap(page, f"staff-units-{db}")
+
     # the office's admin pages (小周 made an admin: read at the next request)
     await grant_role(stage.runtime.uow(), by=Operator("root"), role=Role.ADMIN,
                      hall_chat_id=None, now=stage.clock(),
@@ -156,3 +167,37 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
     await expect(page.get_by_test_id("audit")).to_contain_text("小周", timeout=WAIT_MS)
     assert await axe_violations(page) == [], "audit"
     await snap(page, f"staff-audit-{db}")
+    await page.goto(page.url.split("/staff/")[0] + "/staff/admin/people")
+    await page.get_by_label("人员（#编号、Telegram ID 或姓名）").fill("张三")
+    await page.get_by_role("button", name="查找").click()
+    await expect(page.get_by_test_id("footprint")).to_contain_text("张三", timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "personal data"
+    await snap(page, f"staff-people-{db}")
+
+
+async def test_someone_without_telegram_sets_a_password_and_logs_in(
+        stage: Stage, page: Page, request: pytest.FixtureRequest) -> None:
+    db = request.node.callspec.params["db_url"]
+    assert stage.group is not None
+    await stage.ask("主持人", f"/new {TOPIC}")
+    await grant_role(stage.runtime.uow(), by=Operator("root"), role=Role.ADMIN,
+                     hall_chat_id=None, now=stage.clock(),
+                     telegram_user_id=stage.person("小周").id)
+    token = await invite_without_telegram(
+        stage.runtime.uow(), by=Actor(stage.person("小周").id, "小周"), name="王会计",
+        role=Role.STAFF, hall_chat_id=stage.group.id, now=stage.clock())
+    base = stage.runtime.settings.web_url.rstrip("/")
+    await page.goto(f"{base}/invite/{token}")
+    assert await axe_violations(page) == [], "invitation"
+    await page.get_by_label("登录名").fill("wang.kj")
+    await page.get_by_label("密码（至少 10 个字符）").fill("a-long-password")
+    await page.get_by_label("再输入一次密码").fill("a-long-password")
+    await page.get_by_role("button", name="设置并前往登录").click()
+    await expect(page.get_by_test_id("done")).to_be_visible(timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "login page"
+    await snap(page, f"staff-password-login-{db}")
+    await page.get_by_label("登录名").fill("wang.kj")
+    await page.get_by_label("密码", exact=True).fill("a-long-password")
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(re.compile(r"/staff$"), timeout=WAIT_MS)
+    await expect(page.get_by_test_id("sessions")).to_contain_text(TOPIC)

@@ -434,3 +434,35 @@ async def test_0014_live_board_up_and_down(empty_db_url: str) -> None:
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+async def test_0015_password_logins_up_and_down(empty_db_url: str) -> None:
+    """0015 gives login links a kind (the /portal links already there are "login") and adds
+    the password logins; down again they go, the links stay; up again, the schema is the row
+    classes'."""
+    url = empty_db_url
+    await migrate.upgrade_async(url, "0014")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO people (display_name, kind, has_profile) "
+                "VALUES ('某人', 'resident', true)")
+            await connection.exec_driver_sql(
+                "INSERT INTO login_links (token_hash, person_id, created_at, expires_at) "
+                "VALUES ('abc', 1, '2026-12-01 01:00:00+00', '2026-12-01 01:10:00+00')")
+        await migrate.upgrade_async(url, "0015")
+        async with engine.begin() as connection:
+            assert "web_credentials" in await connection.run_sync(_tables)
+            assert (await connection.exec_driver_sql(
+                "SELECT kind FROM login_links")).scalar_one() == "login"
+        await asyncio.to_thread(migrate.downgrade, url, "0014")
+        async with engine.begin() as connection:
+            assert "web_credentials" not in await connection.run_sync(_tables)
+            assert (await connection.exec_driver_sql(
+                "SELECT count(*) FROM login_links")).scalar_one() == 1
+        await migrate.upgrade_async(url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()

@@ -10,6 +10,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +21,7 @@ from bot.catalog import t
 from facilitation import floor, minutes, record, services, voice
 from facilitation.audit import AuditAction, Operator
 from facilitation.model import Mark
+from facilitation.people import PersonRef, forget_person
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.roles import Role, grant_role, revoke_role
 from facilitation.services import Actor
@@ -31,6 +33,7 @@ from facilitation.tracking_units import add_unit
 from facilitation.units import UnitLevel
 from portal.app import DEPS, RoomDeps, WebDeps, build_web_app
 from portal.login import COOKIE
+from storage.audio_files import FolderAudioFiles
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
 from transcripts.minutes.drafts import approve_draft
@@ -62,6 +65,7 @@ class Desk:
     client: TestClient
     tokens: list[str] = field(default_factory=list)
     woken: list[int] = field(default_factory=list)  # on_item_change calls
+    audio_dir: Path = Path("/nonexistent")
 
     async def link(self, actor: Actor) -> str:
         token = await issue_login_link(self.uow(), actor, bootstrap_ids={ADMIN.user_id},
@@ -76,6 +80,15 @@ class Desk:
     async def page(self, path: str = "/staff") -> tuple[int, str]:
         response = await self.client.get(path, allow_redirects=False)
         return response.status, await response.text()
+
+    async def status_as(self, actor: Actor, path: str) -> int:
+        """The status another browser, logged in as ``actor``, gets for ``path``."""
+        other = await self.other_browser()
+        try:
+            await self.log_in(actor, other)
+            return (await other.get(path, allow_redirects=False)).status
+        finally:
+            await other.close()
 
     async def other_browser(self) -> TestClient:
         other = TestClient(TestServer(self.client.app))
@@ -92,7 +105,7 @@ async def _session(uow: TrackingUnitOfWorkFactory, chat_id: int, code: str, topi
 
 
 @pytest.fixture
-async def desk(db_url: str) -> AsyncIterator[Desk]:
+async def desk(db_url: str, tmp_path: Path) -> AsyncIterator[Desk]:
     engine = make_engine(db_url)
     uow = make_uow_factory(engine)
     await _session(uow, A, "AAAA2345", "村道硬化", "东头村议事堂", START - timedelta(days=2),
@@ -107,11 +120,12 @@ async def desk(db_url: str) -> AsyncIterator[Desk]:
     woken: list[int] = []
     deps = WebDeps(uow, clock, poll_s=30.0, room=RoomDeps(
         t, staff_user_ids=frozenset({ADMIN.user_id}), bot_username="yishitang_bot",
-        session_key=b"k" * 32, on_item_change=lambda: woken.append(1)))
+        session_key=b"k" * 32, on_item_change=lambda: woken.append(1),
+        audio_dir=tmp_path / "audio", audio_files=FolderAudioFiles(tmp_path / "audio")))
     client = TestClient(TestServer(build_web_app(deps)))
     await client.start_server()
     try:
-        yield Desk(uow, clock, client, woken=woken)
+        yield Desk(uow, clock, client, woken=woken, audio_dir=tmp_path / "audio")
     finally:
         await client.close()
         await engine.dispose()
@@ -689,12 +703,7 @@ async def test_staff_set_their_halls_addressees_and_template(desk: Desk) -> None
         assert await uow.halls.template(B) is None
         logged = [e.action.value for e in await uow.audit.entries(limit=100)]
     assert logged.count("hall") == 4 and logged.count("template") == 2
-    viewer = await desk.other_browser()
-    try:
-        await desk.log_in(VIEWER, viewer)  # a viewer edits no hall
-        assert (await viewer.get("/staff/halls")).status == 403
-    finally:
-        await viewer.close()
+    assert await desk.status_as(VIEWER, "/staff/halls") == 403  # a viewer edits no hall
 
 
 # ------------------------------------------------------------------ the minutes' editor
@@ -758,3 +767,172 @@ def _fingerprint(html: str) -> str:
     found = re.search(r'name="fingerprint" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+async def test_a_voice_turns_kept_audio_plays_on_the_session_page(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    async with desk.uow() as uow:
+        job = await uow.audio_jobs.get(1)  # the database's first: the voice note's
+    assert job is not None and job.session_id == session_id and job.audio_path is None
+    job.audio_path = f"{session_id}/77.ogg"
+    folder = desk.audio_dir / str(session_id)
+    folder.mkdir(parents=True)
+    (folder / "77.ogg").write_bytes(b"OggS" + bytes(2000))
+    async with desk.uow() as uow:
+        await uow.audio_jobs.save(job)
+        await uow.commit()
+    await desk.log_in(CLERK)
+    _, html = await desk.page(f"/staff/s/{session_id}")
+    assert f'src="/staff/s/{session_id}/audio/2"' in html  # the voice turn, #2
+    assert f"/staff/s/{session_id}/audio/1" not in html  # a typed turn has none
+    audio = await desk.client.get(f"/staff/s/{session_id}/audio/2")
+    assert audio.status == 200 and (await audio.read())[:4] == b"OggS"
+    part = await desk.client.get(f"/staff/s/{session_id}/audio/2",
+                                 headers={"Range": "bytes=0-3"})
+    assert part.status == 206 and await part.read() == b"OggS"  # the player can seek
+    assert (await desk.client.get(f"/staff/s/{session_id}/audio/1")).status == 404
+    (folder / "77.ogg").unlink()  # deleted after its retention
+    assert (await desk.client.get(f"/staff/s/{session_id}/audio/2")).status == 404
+    assert await desk.status_as(VIEWER, f"/staff/s/{session_id}/audio/2") == 404  # hall A only
+
+
+# ------------------------------------------------------------------ units
+async def test_staff_add_a_unit_map_a_name_and_invite_a_liaison(desk: Desk) -> None:
+    await _tracked(desk.uow)
+    async with desk.uow() as uow:
+        session = await uow.sessions.by_code("AAAB2345")
+    assert session is not None and session.id is not None
+    await track_approved(desk.uow(), session_id=session.id, minutes_json={
+        "suggestions": [], "actions": [
+            {"seq": 1, "text": "修好村口的路灯", "unit": "东头村电工组", "deadline": "2027-01-15"},
+            {"seq": 1, "text": "硬化通组道路", "unit": "县交通局", "deadline": "2027-03-31"}]},
+        version=1, now=START, tz=timezone(timedelta(hours=8)))
+    await desk.log_in(ADMIN)
+    status, html = await desk.page("/staff/units")
+    assert status == 200 and "县住房和城乡建设局" in html
+    waiting = re.search(r'data-testid="waiting">(.*?)</ul>', html, re.S)
+    assert waiting is not None and "县交通局" in waiting.group(1)
+    csrf = _csrf(html)
+    added = await desk.client.post("/staff/units/add", data={
+        "csrf": csrf, "name": "县交通运输局", "aliases": "县交通局", "level": ""},
+        allow_redirects=False)
+    assert added.status == 303 and desk.woken == [1]  # the waiting item got its unit
+    unknown = await desk.client.post("/staff/units/add", data={
+        "csrf": csrf, "name": "电工组", "aliases": "", "level": ""})
+    assert unknown.status == 400 and "level" in await unknown.text()  # no level in the name
+    mapped = await desk.client.post("/staff/units/map", data={
+        "csrf": csrf, "written": "东头村电工组", "unit": "县交通运输局"}, allow_redirects=False)
+    assert mapped.status == 303
+    async with desk.uow() as uow:
+        units = {u.name: u.id for u in await uow.units.list()}
+        items = {i.text: i.unit_id for i in await uow.tracked.for_session(session.id)}
+    assert items == {"修好村口的路灯": units["县交通运输局"], "硬化通组道路": units["县交通运输局"]}
+    made = await desk.client.post("/staff/units/invite", data={
+        "csrf": csrf, "unit": f"#{units['县交通运输局']}"})
+    html = await made.text()
+    link = re.search(r'data-testid="invite-link">https://t\.me/yishitang_bot\?start=(u_\w+)<',
+                     html)
+    assert made.status == 200 and link is not None
+    assert await desk.status_as(VIEWER, "/staff/units") == 403  # a viewer manages no units
+
+
+# ------------------------------------------------------------------ admin: personal data
+async def test_an_admin_sees_what_is_stored_and_forgets_a_person(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await desk.log_in(ADMIN)
+    status, html = await desk.page("/staff/admin/people?who=800000020")
+    assert status == 200 and 'data-testid="footprint"' in html and "张大姐" in html
+    person = re.search(r'name="who" value="(#\d+)"', html)
+    assert person is not None
+    csrf = _csrf(html)
+    unconfirmed = await desk.client.post("/staff/admin/people/forget", data={
+        "csrf": csrf, "who": person.group(1)})
+    assert unconfirmed.status == 400
+    assert t("zh", "forget_confirm_needed") in await unconfirmed.text()
+    done = await desk.client.post("/staff/admin/people/forget", data={
+        "csrf": csrf, "who": person.group(1), "confirm": "yes"})
+    html = await done.text()
+    assert done.status == 200 and 'data-testid="done"' in html
+    async with desk.uow() as uow:
+        forgotten = await uow.people.get(int(person.group(1)[1:]))
+        said = [c.speaker_name for c in await uow.contributions.list(session_id)]
+    assert forgotten is not None and forgotten.forgotten_at is not None
+    assert "张大姐" not in said and len(said) == 2  # the turns stay, anonymised
+    _, html = await desk.page(f"/staff/admin/people?who=%23{person.group(1)[1:]}")
+    assert t("zh", "staff_people_forgotten") in html
+    assert (await desk.page("/staff/admin/people?who=nobody-at-all"))[0] == 404
+    # staff, not an admin
+    assert await desk.status_as(CLERK, "/staff/admin/people?who=800000020") == 403
+
+
+async def test_search_finds_what_was_said_in_the_sessions_one_may_read(desk: Desk) -> None:
+    session_id = await _spoken(desk.uow, START)
+    await desk.log_in(CLERK)  # staff of hall B
+    status, html = await desk.page("/staff/search?q=%E6%8A%A4%E6%A0%8F")  # 护栏
+    assert status == 200 and f'href="/staff/s/{session_id}#t1"' in html
+    assert "河埠头装一道护栏" in html
+    _, html = await desk.page("/staff/search?q=")
+    assert 'data-testid="hits"' not in html and 'data-testid="search-none"' not in html
+    other = await desk.other_browser()
+    try:
+        await desk.log_in(VIEWER, other)  # hall A only: nothing of hall B
+        html = await (await other.get("/staff/search?q=%E6%8A%A4%E6%A0%8F")).text()
+        assert 'data-testid="search-none"' in html and "河埠头" not in html
+    finally:
+        await other.close()
+
+
+
+# ------------------------------------------------------------------ logins without Telegram
+async def test_someone_without_telegram_is_invited_sets_a_password_and_logs_in(
+        desk: Desk) -> None:
+    await desk.log_in(ADMIN)
+    _, html = await desk.page("/staff/admin/roles")
+    made = await desk.client.post("/staff/admin/invite", data={
+        "csrf": _csrf(html), "name": "王会计", "role": "staff", "hall": str(B)})
+    html = await made.text()
+    link = re.search(r'data-testid="invite-link">http://[^/]+(/invite/[A-Za-z0-9_-]+)<', html)
+    assert made.status == 200 and link is not None
+    assert ("王会计", "工作人员", "西头村议事堂") in _grants(html)
+    newcomer = await desk.other_browser()
+    try:
+        assert (await newcomer.get(link.group(1))).status == 200
+        for fields, code in (({"again": "different-pass"}, "password_mismatch"),
+                             ({"login_name": "王", }, "login_name_bad"),
+                             ({"password": "short", "again": "short"}, "password_length")):
+            refused = await newcomer.post(link.group(1), data={
+                "login_name": "wang.kj", "password": "a-long-password", "again": "a-long-password",
+                **fields})
+            assert refused.status == 400, code
+        accepted = await newcomer.post(link.group(1), data={
+            "login_name": "Wang.KJ", "password": "a-long-password", "again": "a-long-password"},
+            allow_redirects=False)
+        assert accepted.status == 303 and accepted.headers["Location"] == "/login?done=set"
+        again = await newcomer.post(link.group(1), data={
+            "login_name": "other", "password": "a-long-password", "again": "a-long-password"})
+        assert again.status == 404  # one use
+        for name, password in (("wang.kj", "not-the-password"), ("nobody", "a-long-password")):
+            wrong = await newcomer.post("/password-login", data={
+                "login_name": name, "password": password})
+            assert wrong.status == 403 and t("zh", "login_failed") in await wrong.text()
+        right = await newcomer.post("/password-login", data={
+            "login_name": "wang.kj", "password": "a-long-password"}, allow_redirects=False)
+        assert right.status == 303 and right.headers["Location"] == "/staff"
+        listing = await (await newcomer.get("/staff")).text()
+        assert "河道清淤" in listing and "村道硬化" not in listing  # hall B's only
+    finally:
+        await newcomer.close()
+    async with desk.uow() as uow:
+        logged = [(e.action.value, e.detail.get("method"))
+                  for e in await uow.audit.entries(limit=100)]
+        found = await uow.roles.credentials("wang.kj")
+    assert ("login", "password") in logged and found is not None
+    await revoke_role(desk.uow(), by=ROOT, role=Role.STAFF, hall_chat_id=B, now=START,
+                      person_id=found[0])
+    gone = await desk.client.post("/password-login", data={
+        "login_name": "wang.kj", "password": "a-long-password"})
+    assert gone.status == 403 and t("zh", "staff_no_role") in await gone.text()
+    await forget_person(desk.uow(), ref=PersonRef(person_id=found[0]), by=ROOT, now=START,
+                        audio=FolderAudioFiles(desk.audio_dir))
+    async with desk.uow() as uow:
+        assert await uow.roles.credentials("wang.kj") is None  # forgotten: the login too
