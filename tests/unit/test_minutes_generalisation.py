@@ -542,3 +542,21 @@ def test_a_unit_put_at_the_head_after_an_item_opens_the_next_one() -> None:
     assert [(u, d) for u, d, _ in found] == [("石桥镇人民政府", "月底前"),
                                              ("石桥镇综合行政执法队", "两周内")]
     assert "建筑垃圾" in found[1][2]
+
+
+# ------------------------------------------------------------------ round d (issue 8)
+def test_a_question_a_task_will_answer_is_no_proposal() -> None:
+    """"评估能不能用" inside a commitment asks what the task finds out; it proposes nothing."""
+    found = _items("镇长", "response",
+                   "由石桥镇人民政府会同柳岸村股份经济合作社，12月底前完成旧仓库的房屋安全鉴定，"
+                   "结果出来以后报县教育局评估能不能改作图书室。")
+    assert [(u, d) for u, d, _ in found] == [("石桥镇人民政府", "12月底前")]
+
+
+def test_the_chairs_next_dated_task_in_a_sentence_keeps_its_unit() -> None:
+    found = _items("主持人", "moderator",
+                   "会后的工作这样安排：一是请县交通运输局12月底前拿出方案。二是本次会议的纪要由"
+                   "镇政协工作联络组整理，本周内发给发言人确认，下周五前报镇党委、镇政府。散会！")
+    assert [(u, d) for u, d, _ in found] == [
+        ("县交通运输局", "12月底前"), ("镇政协工作联络组", "本周内"),
+        ("镇政协工作联络组", "下周五前")]

@@ -381,7 +381,7 @@ MIN_TEXT = 3
 
 
 def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
-          before: list[str] | None = None) -> Action | None:
+          before: list[str] | None = None, continues: bool = False) -> Action | None:
     """The item a group of clauses makes, or None; ``before``: the topic of the item said
     before it in the same sentence, for a group that opens with its deadline ("……，三天内拉好
     警戒线，元旦前装好防护网": both about what was named first)."""
@@ -411,8 +411,10 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
                   and re.search(r"由|请|责成|牵头|负责", joined))
-    # a business's later points carry the company it named (see _turn_items)
-    named = r.named or (carried if turn.who.kind == "business" else None)
+    # a business's later points carry the company it named (see _turn_items); so does the
+    # chair's next dated task in the same sentence ("由联络组整理，本周内发给发言人确认，
+    # 下周五前报镇党委")
+    named = r.named or (carried if turn.who.kind == "business" or continues else None)
     ours = r.named is not None and r.said is None and r.named == turn.who.unit
     if unit is None or not turn.commits(named, r.deadline, ours) or not (r.deadline or framed):
         return None
@@ -468,7 +470,8 @@ def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
                 continue
             heads = seg.heads_list and group is groups[-1]  # "由X负责以下几项工作：": a head
             item = None if heads else _item(group, reading, turn,
-                                            (listing and listing.named) or carried, topic)
+                                            (listing and listing.named) or carried, topic,
+                                            continues=turn.chair and made)
             topic = group[:reading.start] if item is not None and reading.start else topic
             carried = reading.named or carried
             items += [item] if item else []

@@ -360,8 +360,9 @@ ASSIGN_FRAME = r"(?:交由|交给|委托|由|请|责成|希望|要求)"
 ASSIGN_LEAD = re.compile(r"^(?:我们?|我个人)?(?:希望|建议|提议|请|要求|责成|交由|由|让)")
 # A proposal cue in what a non-chair says: the item is proposed, not committed.
 # ("一户一户看能不能装": whether it can be, a check the unit makes, not a proposal.)
-ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|(?<!看)能不能|能否|"
-                           r"(?<!看)可不可以|可否|是不是可以|我觉得|我想|我认为|我的想法")
+# (not "看看能不能" "评估能不能用": a question a task will answer, embedded in it)
+ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|(?<![看估究证断试])能不能|能否|"
+                           r"(?<![看估究证断试])可不可以|可否|是不是可以|我觉得|我想|我认为|我的想法")
 # A head over the tasks that follow, after the unit that takes them on: "我们站这样办：" "我们合作
 # 社先做两件实事。" "我们公司这里表个态：" "我们镇里定了，"; it names the unit, it is no task.
 OWN_HEAD = re.compile(r"^(?:(?:具体)?(?:这样|这么)(?:办|做|落实|安排|弄|搞)|"
