@@ -19,7 +19,7 @@ from aiohttp import web
 
 from facilitation import tracking_services as use
 from facilitation.errors import DomainError, InvalidInput
-from facilitation.tracking import WITH_UNIT, Conversion, ItemStatus
+from facilitation.tracking import LEGAL_FROM, Conversion, EventKind, ItemStatus
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import item_page
 from facilitation.tracking_input import parse_conversion, parse_deadline
@@ -49,13 +49,19 @@ def _deadline(request: web.Request, said: str, *, required: bool) -> date | None
     return parse_deadline(said, _today(request))
 
 
+# the forms, by the domain's action each one takes (facilitation.tracking.LEGAL_FROM says from
+# which states); closing with the unit's reply accepts the item first when it must
+FORMS: dict[str, tuple[EventKind, ...]] = {
+    "refer": (EventKind.REFERRED,), "convert": (EventKind.CONVERTED,),
+    "reserve": (EventKind.RESERVED,), "reassign": (EventKind.REASSIGNED,),
+    "deadline": (EventKind.DEADLINE_CHANGED,),
+    "reply": (EventKind.ACCEPTED, EventKind.REPLIED), "number": (EventKind.NUMBERED,)}
+
+
 def _offers(status: ItemStatus) -> dict[str, bool]:
-    """Which forms the item's state allows (the domain refuses the others anyway)."""
-    return {"refer": status == ItemStatus.PENDING, "convert": status == ItemStatus.PENDING,
-            "reserve": status == ItemStatus.PENDING, "reassign": status in WITH_UNIT,
-            "deadline": status in WITH_UNIT,
-            "reply": status in WITH_UNIT,
-            "number": status == ItemStatus.CONVERTED}
+    """Which forms the item's state allows, as the domain decides it."""
+    return {form: any(status in LEGAL_FROM[kind] for kind in kinds)
+            for form, kinds in FORMS.items()}
 
 
 async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,
