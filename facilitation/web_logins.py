@@ -28,8 +28,10 @@ NAME_MAX = 40
 
 
 class Hasher(Protocol):
-    def hash(self, password: str) -> str: ...
-    def verify(self, hashed: str, password: str) -> bool:
+    """Slow on purpose (argon2): the adapter runs it off the event loop."""
+
+    async def hash(self, password: str) -> str: ...
+    async def verify(self, hashed: str, password: str) -> bool:
         """True when ``password`` is the one hashed (never raises for a wrong one)."""
         ...
 
@@ -71,7 +73,7 @@ async def accept_invitation(uow: UnitOfWork, *, token: str, login_name: str, pas
     """Choose a login name and a password on the invitation's link, once, before it
     expires; a name someone else has is refused and the link stays unused."""
     name = _checked(login_name, password)
-    hashed = hasher.hash(password)
+    hashed = await hasher.hash(password)
     async with uow:
         person_id = await uow.roles.use_login_link(token_hash(token), now, kind="invite")
         person = None if person_id is None else await uow.people.get(person_id)
@@ -91,8 +93,8 @@ async def password_log_in(uow: UnitOfWork, *, login_name: str, password: str, ha
         found = await uow.roles.credentials(login_name.strip().lower()[:NAME_MAX])
         # an unknown name costs a hash, as a wrong password costs a check: nobody learns by
         # the time taken which names exist
-        right = (hasher.verify(found[1], password[:MAX_PASSWORD]) if found
-                 else not hasher.hash(password[:MAX_PASSWORD]))
+        right = (await hasher.verify(found[1], password[:MAX_PASSWORD]) if found
+                 else not await hasher.hash(password[:MAX_PASSWORD]))
         person = await uow.people.get(found[0]) if found and right else None
         if person is None or person.forgotten_at is not None:
             raise PermissionDenied("login_failed")

@@ -1,7 +1,10 @@
 """The password logins' hashing (facilitation/web_logins.py's Hasher): argon2id with the
-library's defaults, off the event loop's hot path only by being rare (a login, an invitation)."""
+library's defaults (tens of milliseconds of CPU each, on purpose), in a worker thread so the
+event loop keeps serving the room's pages meanwhile."""
 
 from __future__ import annotations
+
+import asyncio
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -11,10 +14,13 @@ class Argon2Hasher:
     def __init__(self) -> None:
         self._hasher = PasswordHasher()
 
-    def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._hasher.hash, password)
 
-    def verify(self, hashed: str, password: str) -> bool:
+    async def verify(self, hashed: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, hashed, password)
+
+    def _verify(self, hashed: str, password: str) -> bool:
         try:
             return self._hasher.verify(hashed, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
