@@ -49,6 +49,16 @@ class Period:
     def end_at(self, tz: tzinfo) -> datetime:
         return datetime.combine(self.end, time(0), tzinfo=tz)
 
+    def words(self) -> tuple[str, dict[str, object]]:
+        """The catalogue's key and parameters that name the period (the bot's and the web's
+        words: 2026年, 2026年第4季度, 2026年12月)."""
+        year, rest = self.label[:4], self.label[4:]
+        if rest.startswith("Q"):
+            return "figures_period_quarter", {"year": year, "quarter": rest[1:]}
+        if rest.startswith("-"):
+            return "figures_period_month", {"year": year, "month": int(rest[1:])}
+        return "figures_period_year", {"year": year}
+
 
 def parse_period(text: str) -> Period:
     """``2026`` (a year), ``2026Q4`` (a quarter), ``2026-12`` (a month)."""

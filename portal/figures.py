@@ -49,13 +49,8 @@ def _asked(request: web.Request) -> Asked:
 
 
 def period_words(request: web.Request, period: Period) -> str:
-    t = room.words(request)
-    year, rest = period.label[:4], period.label[4:]
-    if rest.startswith("Q"):
-        return t("figures_period_quarter", year=year, quarter=rest[1:])
-    if rest.startswith("-"):
-        return t("figures_period_month", year=year, month=int(rest[1:]))
-    return t("figures_period_year", year=year)
+    key, params = period.words()
+    return room.words(request)(key, **params)
 
 
 def chart(lines: Sequence[Line], labels: dict[str, str], title: str) -> Markup:

@@ -39,12 +39,8 @@ def _request(words: list[str], context: Context) -> tuple[Period, str | None]:
 
 
 def period_text(language: str, period: Period) -> str:
-    year, rest = period.label[:4], period.label[4:]
-    if rest.startswith("Q"):
-        return t(language, "figures_period_quarter", year=year, quarter=rest[1:])
-    if rest.startswith("-"):
-        return t(language, "figures_period_month", year=year, month=int(rest[1:]))
-    return t(language, "figures_period_year", year=year)
+    key, params = period.words()
+    return t(language, key, **params)
 
 
 def _rate(language: str, rate: float | None) -> str:
