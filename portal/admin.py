@@ -25,13 +25,6 @@ AUDIT_DAYS = 30
 AUDIT_SHOWN = 500
 
 
-def _number(said: str, *, signed: bool = False) -> int | None:
-    digits = said.strip().removeprefix("-") if signed else said.strip()
-    if not digits.isdigit() or len(digits) > 15:
-        return None
-    return int(said.strip())
-
-
 async def _granter(request: web.Request, seen: Visit) -> Person:
     async with room.deps(request).uow() as uow:
         return await person_for(uow, seen.actor)
@@ -76,12 +69,12 @@ async def change(request: web.Request) -> web.StreamResponse:
     try:
         role = _role(fields.get("role", ""))
         said_hall = fields.get("hall", "").strip()
-        hall = _number(said_hall, signed=True) if said_hall else None
+        hall = room.number(said_hall, signed=True, digits=15) if said_hall else None
         if said_hall and hall is None:
             raise InvalidInput("role_hall_unknown")
         who = fields.get("person", "").strip()
-        person_id = _number(who[1:]) if who.startswith("#") else None
-        telegram_id = None if who.startswith("#") else _number(who)
+        person_id = room.number(who[1:], digits=15) if who.startswith("#") else None
+        telegram_id = None if who.startswith("#") else room.number(who, digits=15)
         if person_id is None and telegram_id is None:
             raise InvalidInput("role_person_unreadable")
         by = await _granter(request, seen)
@@ -105,7 +98,7 @@ async def invite(request: web.Request) -> web.Response:
     fields, seen = await posted(request)
     try:
         said_hall = fields.get("hall", "").strip()
-        hall = _number(said_hall, signed=True) if said_hall else None
+        hall = room.number(said_hall, signed=True, digits=15) if said_hall else None
         if said_hall and hall is None:
             raise InvalidInput("role_hall_unknown")
         token = await invite_without_telegram(

@@ -27,10 +27,7 @@ from transcripts.minutes.display import document_title
 
 
 def _session_id(request: web.Request) -> int:
-    said = request.match_info["session"]
-    if not said.isdigit() or len(said) > 12:
-        raise room.not_found(request)
-    return int(said)
+    return room.path_number(request, "session")
 
 
 def _tz(request: web.Request) -> ZoneInfo:
@@ -39,10 +36,10 @@ def _tz(request: web.Request) -> ZoneInfo:
 
 def _whole(said: str) -> int:
     """A number as typed in a form (#3 or 3)."""
-    digits = said.strip().lstrip("#")
-    if not digits.isdigit() or len(digits) > 6:
+    found = room.number(said.strip().lstrip("#"), digits=6)
+    if found is None:
         raise InvalidInput("minutes_number_unreadable", said=said.strip()[:20])
-    return int(digits)
+    return found
 
 
 async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,

@@ -17,11 +17,7 @@ FIELD_NAMES = {"to": "to", "cc": "cc", "issuer": "issuer", "numbering": "numberi
 
 
 def _chat_id(request: web.Request) -> int:
-    said = request.match_info["hall"]
-    digits = said.removeprefix("-")
-    if not digits.isdigit() or len(digits) > 15:
-        raise room.not_found(request)
-    return int(said)
+    return room.path_number(request, "hall", signed=True, digits=15)
 
 
 async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,

@@ -98,6 +98,25 @@ def error_page(request: web.Request, error: DomainError, back: str | None) -> we
                   status=status_of(error))
 
 
+def number(said: str, *, signed: bool = False, digits: int = 12) -> int | None:
+    """A whole number as written in an address or a form: ASCII digits (at most ``digits``
+    of them), a leading minus when ``signed``; None for anything else."""
+    text = said.strip()
+    body = text[1:] if signed and text.startswith("-") else text
+    if not (body.isascii() and body.isdigit()) or len(body) > digits:
+        return None
+    return int(text)
+
+
+def path_number(request: web.Request, name: str, *, signed: bool = False,
+                digits: int = 12) -> int:
+    """The number a part of the address holds; any other value is "not found"."""
+    found = number(request.match_info[name], signed=signed, digits=digits)
+    if found is None:
+        raise not_found(request)
+    return found
+
+
 def not_found(request: web.Request) -> web.HTTPNotFound:
     return web.HTTPNotFound(text=fragment("not_found.html", request, {}),
                             content_type="text/html")

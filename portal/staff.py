@@ -28,7 +28,7 @@ from transcripts.minutes.files import render_files, stem, to_json_bytes
 def _query(request: web.Request) -> DeskQuery:
     """Unknown values are ignored (no filter), never an error page."""
     hall, status = request.query.get("hall", ""), request.query.get("state", "")
-    return DeskQuery(int(hall) if hall.lstrip("-").isdigit() and len(hall) < 20 else None,
+    return DeskQuery(room.number(hall, signed=True, digits=19),
                      SessionStatus(status) if status in set(SessionStatus) else None)
 
 
@@ -43,16 +43,14 @@ async def sessions_page(request: web.Request) -> web.Response:
 
 async def session_page(request: web.Request) -> web.Response:
     seen = await visit(request)
-    said = request.match_info["session"]
-    if not said.isdigit() or len(said) > 12:
-        raise room.not_found(request)
+    said = room.path_number(request, "session")
     try:
-        found = await desk_session(room.deps(request).uow(), seen.standing, int(said))
+        found = await desk_session(room.deps(request).uow(), seen.standing, said)
     except DomainError as error:
         return room.error_page(request, error, "/staff")
     record = found.record
     kinds = {a.person_id: a.kind for a in record.attendance}
-    editor = await may_edit_minutes(room.deps(request).uow(), session_id=int(said),
+    editor = await may_edit_minutes(room.deps(request).uow(), session_id=said,
                                     actor=seen.actor)
     return room.render("staff_session.html", request, {
         "found": found, "record": record, "session": record.session, "csrf": seen.csrf,
@@ -72,13 +70,13 @@ async def minutes_file(request: web.Request) -> web.StreamResponse:
     rule (``readable_minutes``): approved minutes to whoever may read them, the public version
     once approved, a draft to its editors."""
     seen = await visit(request)
-    said, fmt = request.match_info["session"], request.match_info["fmt"]
-    if not said.isdigit() or len(said) > 12 or fmt not in FORMATS:
+    said, fmt = room.path_number(request, "session"), request.match_info["fmt"]
+    if fmt not in FORMATS:
         raise room.not_found(request)
     shown = room.deps(request)
     try:
         found = await readable_minutes(
-            shown.uow(), session_id=int(said), actor=seen.actor, place=Place(None),
+            shown.uow(), session_id=said, actor=seen.actor, place=Place(None),
             public=request.query.get("public") == "1",
             tz=ZoneInfo(room.room(request).timezone))
     except DomainError as error:
@@ -114,18 +112,16 @@ async def search_page(request: web.Request) -> web.Response:
 ITEMS_PAGE = 50  # items on one page of the web list (the bot's /track shows 8)
 
 
-def _number(said: str) -> int | None:
-    return int(said) if said.isdigit() and len(said) < 12 else None
-
-
 async def items_page(request: web.Request) -> web.Response:
     seen = await visit(request)
     query = request.query
-    scope = TrackScope(overdue=query.get("overdue") == "1", unit=_number(query.get("unit", "")))
+    scope = TrackScope(overdue=query.get("overdue") == "1",
+                       unit=room.number(query.get("unit", ""), digits=11))
     tz = ZoneInfo(room.room(request).timezone)
     try:
         page = await track_page(room.deps(request).uow(), actor=seen.actor, roles=LiveRoles(),
-                                scope=scope, page=_number(query.get("page", "")) or 1,
+                                scope=scope,
+                                page=room.number(query.get("page", ""), digits=11) or 1,
                                 page_size=ITEMS_PAGE, now=room.deps(request).clock(), tz=tz)
     except DomainError as error:
         return room.error_page(request, error, "/staff/items")
@@ -136,13 +132,13 @@ async def turn_audio_file(request: web.Request) -> web.StreamResponse:
     """/staff/s/<id>/audio/<seq>: a voice turn's kept audio, to whoever sees the session (the
     page's player; seeking works by ranges)."""
     seen = await visit(request)
-    said, seq = request.match_info["session"], request.match_info["seq"]
+    said = room.path_number(request, "session")
+    seq = room.path_number(request, "seq", digits=6)
     folder = room.room(request).audio_dir
-    if not said.isdigit() or len(said) > 12 or not seq.isdigit() or len(seq) > 6 \
-            or folder is None:
+    if folder is None:
         raise room.not_found(request)
     try:
-        found = await turn_audio(room.deps(request).uow(), seen.standing, int(said), int(seq))
+        found = await turn_audio(room.deps(request).uow(), seen.standing, said, seq)
     except DomainError:
         raise room.not_found(request) from None
     path = (folder / found.path).resolve()

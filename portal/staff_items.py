@@ -30,10 +30,7 @@ ROLES = LiveRoles()
 
 
 def _item_id(request: web.Request) -> int:
-    said = request.match_info["item"]
-    if not said.isdigit() or len(said) > 12:
-        raise room.not_found(request)
-    return int(said)
+    return room.path_number(request, "item")
 
 
 def _today(request: web.Request) -> date:
