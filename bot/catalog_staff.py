@@ -286,6 +286,12 @@ ZH: dict[str, str] = {
     "staff_admin_invite": "邀请没有 Telegram 的人员",
     "staff_admin_invite_name": "姓名",
     "staff_admin_invite_made": "给 {name} 的邀请链接（一次有效，7 天内）：请发给本人，打开后设置登录名和密码。",
+    # the JSON API (portal/api.py)
+    "api_login_needed": "请先登录工作台（在 Telegram 私聊机器人发送 /portal，或用登录名和密码在 /login 登录），再用登录后的 Cookie 访问接口。",
+    "api_bad_parameter": "参数 {name} 的值不符合接口说明（/api/openapi.json）。",
+    "api_minutes_not_found": "没有您可以查看的纪要：草稿只给本场主持人和本议事堂工作人员，公开版在批准后才有。",
+    "api_read_only": "接口只读：请用 GET。",
+    "api_bad_request": "请求无效。",
 }
 
 EN: dict[str, str] = {
@@ -569,4 +575,10 @@ EN: dict[str, str] = {
     "staff_admin_invite": "Invite someone without Telegram",
     "staff_admin_invite_name": "Name",
     "staff_admin_invite_made": "An invitation for {name} (works once, for 7 days): send it to them; they set a login name and password.",
+    # the JSON API (portal/api.py)
+    "api_login_needed": "Log in to the workbench first (send /portal to the bot in a private chat, or log in with a login name and password on /login), then call the API with the login's cookie.",
+    "api_bad_parameter": "The parameter {name} is not as the API's description (/api/openapi.json) says.",
+    "api_minutes_not_found": "No minutes you may read: a draft is for the session's moderator and the hall's staff only, and the public version exists once approved.",
+    "api_read_only": "The API is read-only: use GET.",
+    "api_bad_request": "Bad request.",
 }

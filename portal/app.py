@@ -15,6 +15,7 @@ from aiohttp.typedefs import Handler
 
 from portal import (
     admin,
+    api,
     console,
     drafting,
     figures,
@@ -77,7 +78,8 @@ async def _busy(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 def build_web_app(deps: WebDeps) -> web.Application:
     # the staff's login cookie (portal/login.py); the room's pages never read it
-    app = web.Application(middlewares=[_busy, login.middleware(deps.room)])
+    # api.errors outermost: every refusal under /api in JSON, the others' too
+    app = web.Application(middlewares=[api.errors, _busy, login.middleware(deps.room)])
     app[DEPS] = deps
     app[LIMITS] = WebLimits()
     app[CLOSINGS] = {}
@@ -97,6 +99,7 @@ def build_web_app(deps: WebDeps) -> web.Application:
     halls.routes(app)
     drafting.routes(app)
     units.routes(app)
+    api.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

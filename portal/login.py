@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -110,7 +111,20 @@ def _refused(request: web.Request) -> web.HTTPForbidden:
         content_type="text/html")
 
 
-async def visit(request: web.Request, fields: dict[str, str] | None = None) -> Visit:
+@dataclass(frozen=True)
+class Refusals:
+    """How a visit is refused: a page sends the browser to the login page (and says a lost
+    role in a page); the JSON API (portal/api.py) answers in JSON instead."""
+
+    logged_out: Callable[[web.Request], web.HTTPException]
+    no_role: Callable[[web.Request], web.HTTPException]
+
+
+PAGES = Refusals(lambda request: web.HTTPSeeOther(LOGIN), _refused)
+
+
+async def visit(request: web.Request, fields: dict[str, str] | None = None, *,
+                refusals: Refusals = PAGES) -> Visit:
     """The logged-in person's visit, checked now: idle too long or never logged in goes to
     the login page; a role lost is refused; a form (``fields``) must carry the CSRF token."""
     session = await get_session(request)
@@ -119,14 +133,14 @@ async def visit(request: web.Request, fields: dict[str, str] | None = None) -> V
     if (not isinstance(person_id, int) or not isinstance(seen, float | int)
             or not isinstance(csrf, str) or now - seen > IDLE.total_seconds()):
         session.invalidate()
-        raise web.HTTPSeeOther(LOGIN)
+        raise refusals.logged_out(request)
     if fields is not None and not hmac.compare_digest(fields.get("csrf", ""), csrf):
         raise web.HTTPForbidden(text=room.words(request)("web_cross_site"))
     found = await web_standing(room.deps(request).uow(), person_id,
                                bootstrap_ids=_bootstrap(request))
     if found is None:
         session.invalidate()
-        raise _refused(request)
+        raise refusals.no_role(request)
     session["seen"] = now
     standing, actor = found
     return Visit(person_id, standing, csrf, actor)
