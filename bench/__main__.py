@@ -17,6 +17,7 @@ from bench import (
     minutes,
     review_flag,
     roundtable_load,
+    showcase,
     tracking,
     voice_latency,
     web_phone,
@@ -48,6 +49,7 @@ BENCHMARKS = (
     Benchmark("web-screen", web_screen.SUMMARY, web_screen.add_arguments, web_screen.main),
     Benchmark("web-phone", web_phone.SUMMARY, web_phone.add_arguments, web_phone.main),
     Benchmark("workbench", workbench.SUMMARY, workbench.add_arguments, workbench.main),
+    Benchmark("showcase", showcase.SUMMARY, showcase.add_arguments, showcase.main),
 )
 
 

@@ -36,6 +36,7 @@ from bot.handlers import (
     marks,
     minutes,
     people,
+    photos,
     portal_login,
     queue,
     screen,
@@ -183,6 +184,7 @@ def register_handlers(app: App) -> None:
     app.add_handler(MessageHandler(
         NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.VIDEO
                | filters.Document.ALL), voice.on_audio))
+    app.add_handler(MessageHandler(NEW & filters.PHOTO & GROUPS, photos.on_photo))
     app.add_handler(MessageHandler(NEW & filters.TEXT & GROUPS, texts.group_text))
     # the reason a question of /track's buttons asked for, replied to it (before texts)
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND

@@ -10,6 +10,7 @@ from bot import (
     catalog_figures,
     catalog_liaison,
     catalog_reminders,
+    catalog_showcase,
     catalog_staff,
     catalog_tracking,
     catalog_web,
@@ -736,7 +737,7 @@ def _merge(*parts: tuple[dict[str, str], dict[str, str]]) -> None:
 _merge((catalog_tracking.ZH, catalog_tracking.EN), (catalog_liaison.ZH, catalog_liaison.EN),
        (catalog_figures.ZH, catalog_figures.EN), (catalog_reminders.ZH, catalog_reminders.EN),
        (catalog_web.ZH, catalog_web.EN), (catalog_staff.ZH, catalog_staff.EN),
-       (catalog_board.ZH, catalog_board.EN))
+       (catalog_board.ZH, catalog_board.EN), (catalog_showcase.ZH, catalog_showcase.EN))
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 LANGUAGES = tuple(CATALOGS)
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -68,6 +69,7 @@ class BotDeps:
     timezone: str = "Asia/Shanghai"  # of the documents: dates and times in the minutes
     follow_up: FollowUpOptions = field(default_factory=FollowUpOptions)  # reminders, deadlines
     audio_files: AudioFiles | None = None  # the kept audio, deleted when a person is forgotten
+    photo_dir: Path | None = None  # where moderators' photos are kept (the showcase); None: not
     health: Health = field(default_factory=Health)  # database outages: bot/health.py
     # updates whose handler met a database outage (update_id -> error): the poller handles
     # them again once the database is back, unless their change was committed

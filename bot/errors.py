@@ -12,20 +12,14 @@ from telegram.ext import ApplicationHandlerStop
 from bot.catalog import t
 from bot.common import Context, answer, lang, reply
 from bot.outbox import not_first
+from facilitation import errors
 from facilitation.errors import DomainError, PermissionDenied
 
 log = logging.getLogger(__name__)
 
 
 def describe(language: str, error: DomainError) -> str:
-    params = dict(error.params)
-    if "field" in params:
-        params["field"] = t(language, f"field_{params['field']}")
-    if "what" in params:  # which kind of numbered item: 意见建议, 工作事项
-        params["what"] = t(language, f"minutes_what_{params['what']}")
-    if "why" in params:  # why a file will not do, in a word
-        params["why"] = t(language, f"why_{params['why']}")
-    return t(language, error.code, **params)
+    return errors.describe(t, language, error)
 
 
 async def on_error(update: object, context: Context) -> None:

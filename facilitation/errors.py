@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -34,3 +35,17 @@ class InvalidInput(DomainError):
 
 class InvalidState(DomainError):
     code = "invalid_state"
+
+
+def describe(words: Callable[..., str], language: str, error: DomainError) -> str:
+    """The error in words (``words(language, key, **params)``): a field, a kind of numbered
+    item or why a file will not do are words of their own (field_<name>, minutes_what_<what>,
+    why_<why>). The bot, the web and the command line all say it so."""
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = words(language, f"field_{params['field']}")
+    if "what" in params:  # which kind of numbered item: 意见建议, 工作事项
+        params["what"] = words(language, f"minutes_what_{params['what']}")
+    if "why" in params:  # why a file will not do, in a word
+        params["why"] = words(language, f"why_{params['why']}")
+    return words(language, error.code, **params)

@@ -33,6 +33,7 @@ from facilitation.model import (
 from facilitation.ports import AudioFiles, Footprint, TrackingUnitOfWork, UnitOfWork
 from facilitation.redact import (
     Rename,
+    name_forms,
     redact_contribution,
     redact_item,
     redact_value,
@@ -84,6 +85,7 @@ class Forgotten:
     updates: int = 0  # stored bot updates emptied
     items: int = 0  # tracked items whose texts (now or in their history) named them
     roles: int = 0  # role grants revoked (a forgotten person holds no role)
+    listed: int = 0  # entries naming them on the showcase's 组织架构, removed
 
 
 Requester = Actor | Operator
@@ -159,6 +161,9 @@ async def forget_person(uow: TrackingUnitOfWork, *, ref: PersonRef, by: Requeste
             await uow.roles.remove(grant.id)
         if found.roles:
             counts["roles"] = len(found.roles)
+        if listed := await uow.showcase.unlist(
+                person.id, {form for name in names for form in name_forms(name)}):
+            counts["listed"] = listed  # the showcase's 组织架构: named there no more
         telegram_user_id = person.telegram_user_id
         _erase_person(person, label, now)
         await uow.people.save(person)
@@ -187,6 +192,10 @@ async def _rewrite_sessions(uow: TrackingUnitOfWork, found: Footprint, label: st
         counts["texts"] += await _redact_record(uow, session.id, found.person.id, label, rename)
         counts["versions"] += await _redact_minutes(uow, session.id, rename)
         counts["items"] += await _redact_items(uow, session.id, rename)
+        for photo in await uow.showcase.photos_of([session.id], shown_only=False):
+            if photo.caption and (caption := rename(photo.caption)) != photo.caption:
+                assert photo.id is not None
+                await uow.showcase.set_caption(photo.id, caption)
         board = await uow.boards.get(session.id)  # the live board's stored words
         if board is not None:
             await uow.boards.put(replace(board, text=rename(board.text), head=(

@@ -447,6 +447,7 @@ async def move_chat(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> i
             # the live board's message stayed behind: a new one is owed in the supergroup
             await uow.boards.remove(session.id)
         await uow.halls.move(old_chat_id, new_chat_id)
+        await uow.showcase.move(old_chat_id, new_chat_id)  # its plans and listed people
         await uow.commit()
         return len(sessions)
 

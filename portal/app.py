@@ -23,6 +23,8 @@ from portal import (
     login,
     phone,
     screen,
+    showcase,
+    showcase_desk,
     staff,
     staff_items,
     units,
@@ -100,6 +102,8 @@ def build_web_app(deps: WebDeps) -> web.Application:
     drafting.routes(app)
     units.routes(app)
     api.routes(app)
+    showcase.routes(app)
+    showcase_desk.routes(app)
     app.router.add_static("/static", STATIC, name="static")
     app.router.add_post(webhook.PATH, webhook.receive, name="telegram-webhook")
     app.on_shutdown.append(_close_streams)

@@ -47,6 +47,8 @@ class RoomDeps:
     on_item_change: Callable[[], None] = lambda: None
     # where the voice notes' audio is kept (the data folder's audio/); None: not served
     audio_dir: Path | None = None
+    # where the photos moderators sent are kept (the data folder's photos/); None: not served
+    photo_dir: Path | None = None
     # deletes kept audio when a person is forgotten (storage.audio_files.FolderAudioFiles)
     audio_files: AudioFiles | None = None
     # the staff's login cookies' key (32 bytes, YISHITANG_WEB_SECRET); None: one per process

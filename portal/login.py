@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -146,10 +146,11 @@ async def visit(request: web.Request, fields: dict[str, str] | None = None, *,
     return Visit(person_id, standing, csrf, actor)
 
 
-async def posted(request: web.Request) -> tuple[dict[str, str], Visit]:
+async def posted(request: web.Request, *,
+                 longer: Mapping[str, int] | None = None) -> tuple[dict[str, str], Visit]:
     """A staff form: posted from this site, its fields, and the visit its CSRF token proves."""
     room.check_write(request)
-    fields = await room.form(request)
+    fields = await room.form(request, longer=longer)
     return fields, await visit(request, fields)
 
 

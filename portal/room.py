@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +15,7 @@ from aiohttp_sse import sse_response
 from markupsafe import Markup, escape
 
 from facilitation import web_room
-from facilitation.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from facilitation.errors import DomainError, InvalidInput, NotFound, PermissionDenied, describe
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
 from portal.live import live
@@ -123,7 +123,8 @@ def not_found(request: web.Request) -> web.HTTPNotFound:
 
 
 def error_text(request: web.Request, error: DomainError) -> str:
-    return str(words(request)(error.code, **error.params))
+    shown = room(request)
+    return describe(shown.words, shown.language, error)
 
 
 def status_of(error: DomainError) -> int:
@@ -160,15 +161,17 @@ def check_write(request: web.Request, person: str | None = None, *,
                                       headers={"Retry-After": "5"})
 
 
-async def form(request: web.Request) -> dict[str, str]:
-    """The form's text fields (bounded); a file sent along is closed and ignored."""
+async def form(request: web.Request, *,
+               longer: Mapping[str, int] | None = None) -> dict[str, str]:
+    """The form's text fields (bounded: ``longer`` gives some fields a higher bound); a file
+    sent along is closed and ignored."""
     data = await request.post()
     fields = {}
     for key, value in data.items():
         if isinstance(value, web.FileField):
             value.file.close()  # a spooled file left open warns when collected
         elif isinstance(value, str):
-            fields[key] = value[:FIELD_MAX]
+            fields[key] = value[:(longer or {}).get(key, FIELD_MAX)]
     return fields
 
 

@@ -260,6 +260,11 @@ class HallRow(Base):
     town: Mapped[str | None] = mapped_column(Text)  # 乡镇/街道 of the figures; None: from its name
     # tell the group when every item of one of its sessions is settled (None: no)
     settled_notice: Mapped[bool | None] = mapped_column(Boolean)
+    # listed on the public showcase (opt-in), under the name the office gives it (never the
+    # group's title, which any member may change), with a line or two about it
+    showcase: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    showcase_name: Mapped[str | None] = mapped_column(String(60))
+    showcase_intro: Mapped[str | None] = mapped_column(Text)
 
 
 class AudioJobRow(Base):
@@ -651,3 +656,63 @@ class BoardRow(Base):
     head: Mapped[str | None] = mapped_column(Text)  # the opening message's own words
     pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
     finished: Mapped[bool] = mapped_column(Boolean, server_default=false(), index=True)
+
+
+class ShowcasePageRow(Base):
+    """A page of the showcase's 工作制度, written by the office in Markdown."""
+
+    __tablename__ = "showcase_pages"
+    __table_args__ = (UniqueConstraint("slug", name="uq_showcase_pages_slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ConsultationPlanRow(Base):
+    """A consultation a hall plans (协商计划): its topic and date."""
+
+    __tablename__ = "consultation_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    topic: Mapped[str] = mapped_column(String(120))
+    planned_on: Mapped[date] = mapped_column(Date, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ListedMemberRow(Base):
+    """Someone who agreed to be listed under a hall on the showcase's 组织架构; with a person,
+    the entry goes when that person is forgotten."""
+
+    __tablename__ = "listed_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(60))
+    agreed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SessionPhotoRow(Base):
+    """A photo a moderator sent to the group during a session, kept in the data folder (议事堂
+    风采); public only once the hall's staff approved it."""
+
+    __tablename__ = "session_photos"
+    __table_args__ = (UniqueConstraint("session_id", "message_id",
+                                       name="uq_session_photos_message"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    path: Mapped[str] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    shown: Mapped[bool] = mapped_column(Boolean, server_default=false())  # staff approve each

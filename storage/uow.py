@@ -38,6 +38,7 @@ from facilitation.ports import (
     RoleRepository,
     SearchRepository,
     SessionRepository,
+    ShowcaseRepository,
     TrackedItemRepository,
     TrackingUnitOfWork,
     TrackingUnitOfWorkFactory,
@@ -62,6 +63,7 @@ from storage.repositories import (
 from storage.roles_repository import SqlAlchemyRoleRepository
 from storage.search import SqlAlchemySearchRepository
 from storage.shared import SharedTransaction, joined
+from storage.showcase_repository import SqlAlchemyShowcaseRepository
 from storage.sqlite_gate import enter, gate_of
 from storage.tracking_repository import (
     SqlAlchemyReminderRepository,
@@ -116,6 +118,7 @@ class SqlAlchemyUnitOfWork:
     web: WebRoomRepository
     roles: RoleRepository
     boards: BoardRepository
+    showcase: ShowcaseRepository
 
     def __init__(
         self,
@@ -186,6 +189,7 @@ class SqlAlchemyUnitOfWork:
         self.web = SqlAlchemyWebRoomRepository(session)
         self.roles = SqlAlchemyRoleRepository(session)
         self.boards = SqlAlchemyBoardRepository(session)
+        self.showcase = SqlAlchemyShowcaseRepository(session)
         return self
 
     async def __aexit__(

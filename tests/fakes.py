@@ -387,6 +387,16 @@ class FakeBoards:
         self.removed.append(session_id)
 
 
+class FakeShowcase:
+    """The showcase's records: none in the use-case tests; what moving a chat asks of them."""
+
+    def __init__(self) -> None:
+        self.moved: list[tuple[int, int]] = []
+
+    async def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        self.moved.append((old_chat_id, new_chat_id))
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; commit swaps it in, so rollback loses everything."""
 
@@ -405,6 +415,7 @@ class FakeUnitOfWork:
         self.minutes = FakeMinutes(self)
         self.audit = FakeAudit(self)
         self.boards = FakeBoards()
+        self.showcase = FakeShowcase()
         self.roles = FakeRoles(self)
         self.committed = False
 

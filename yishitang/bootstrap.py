@@ -94,7 +94,8 @@ def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: N
                     on_room_notice=on_room_notice, follow_up=follow_up_options(settings),
                     on_item_change=on_item_change, session_key=web_session_key(settings),
                     audio_dir=settings.data_dir / "audio",
-                    audio_files=FolderAudioFiles(settings.data_dir / "audio"))
+                    audio_files=FolderAudioFiles(settings.data_dir / "audio"),
+                    photo_dir=settings.data_dir / "photos")
 
 
 def web_session_key(settings: Settings) -> bytes | None:
@@ -157,6 +158,7 @@ async def build_runtime(
                    audio=audio_limits(settings), timezone=settings.timezone,
                    follow_up=follow_up_options(settings),
                    audio_files=FolderAudioFiles(settings.data_dir / "audio"),
+                   photo_dir=settings.data_dir / "photos",
                    health=Health(settings.data_dir / HEALTH_FILE, unavailable=unavailable),
                    outbox=Outbox(OutboxStore(engine), lambda: UpdateTransaction(engine), clock))
     app = build_application(

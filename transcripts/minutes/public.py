@@ -159,3 +159,10 @@ def public_version(minutes: Minutes) -> Minutes:
         log.warning("public version: the privacy guard replaced %d leaks the anonymiser left",
                     sum(found))
     return result
+
+
+def public_text(t: Transcript) -> Callable[[str], str]:
+    """A free text about the session (a followed-up item, a unit's reply) as the public
+    version writes it: the anonymiser, then the guard."""
+    rewrite, checker = anonymiser(t), Checker(t, aliases(t))
+    return lambda text: checker.scrub(rewrite(text))[0]
