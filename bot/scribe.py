@@ -22,7 +22,8 @@ from bot.handlers.marks import mark_keyboard
 from bot.handlers.texts import relay_text
 from bot.health import Backoff, Health, until_available
 from bot.limits import Priority, priority
-from bot.outbox import Outbox, cancel_all
+from bot.outbox import Outbox
+from bot.recording_progress import ProgressReporter
 from facilitation import voice
 from facilitation.errors import DomainError
 from facilitation.model import AudioKind, ContributionKind, JobStatus, Person
@@ -32,7 +33,6 @@ from facilitation.speech import AudioRejected, AudioTooLarge, Transcriber, Trans
 from facilitation.voice import JobContext
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY_S = 3.0
 T = TypeVar("T")
 
 
@@ -137,8 +137,7 @@ class Scribe:
         try:
             path = await self._download(context)
             request = self._request(context)
-            progress = ProgressReporter(self, context) if job.kind == AudioKind.RECORDING \
-                else None
+            progress = await self._reporter(context)
             try:
                 transcript = await self._transcriber.transcribe(path, request, progress)
             finally:
@@ -172,6 +171,24 @@ class Scribe:
                 self.done += 1
                 self._progress.notify_all()
 
+    async def _reporter(self, context: JobContext) -> ProgressReporter | None:
+        """A recording's progress, on its job and (sent in the group) in the group."""
+        job_id = context.job.id
+        if context.job.kind != AudioKind.RECORDING or job_id is None:
+            return None
+        reporter = ProgressReporter(
+            context.session.language, None if context.job.uploaded else
+            lambda text: self._tell(context, text, level=Priority.NOTICE),
+            lambda fraction: self._note_progress(job_id, fraction))
+        await reporter.begin()
+        return reporter
+
+    async def _note_progress(self, job_id: int, fraction: float) -> None:
+        try:
+            await voice.note_progress(self._uow(), job_id=job_id, fraction=fraction)
+        except Exception:  # a report lost is no loss: the next one, or the result, follows
+            log.warning("progress of job %s not written", job_id, exc_info=True)
+
     def _request(self, context: JobContext) -> TranscriptionRequest:
         limits = self._options.limits
         recording = context.job.kind == AudioKind.RECORDING
@@ -186,6 +203,8 @@ class Scribe:
         assert job.id is not None
         if job.audio_path and (self._options.audio_dir / job.audio_path).exists():
             return self._options.audio_dir / job.audio_path
+        if job.uploaded:  # on the workbench: nothing to download from Telegram
+            raise AudioRejected("upload_missing")
         try:
             file = await self._bot.get_file(job.file_id)
         except BadRequest as error:
@@ -228,7 +247,10 @@ class Scribe:
                     keyboard: InlineKeyboardMarkup | None = None,
                     level: Priority = Priority.FLOOR) -> None:
         """Edit our caption/progress message; send a new reply if there is none. ``level``:
-        a caption is the floor's (bot/limits.py), a progress report a notice."""
+        a caption is the floor's (bot/limits.py), a progress report a notice. Nothing for a
+        recording uploaded on the workbench: its page shows how it went."""
+        if context.job.uploaded:
+            return
         with priority(level):
             await self._show(context, text, keyboard, level)
 
@@ -254,8 +276,10 @@ class Scribe:
                                                   message_id=job.reply_message_id,
                                                   reply_markup=keyboard)
                 return
-            await self._bot.send_message(job.chat_id, text, reply_parameters=ReplyParameters(
-                job.message_id, allow_sending_without_reply=True), reply_markup=keyboard)
+            reply = None if job.message_id is None else ReplyParameters(
+                job.message_id, allow_sending_without_reply=True)
+            await self._bot.send_message(job.chat_id, text, reply_parameters=reply,
+                                         reply_markup=keyboard)
         except TelegramError:
             log.warning("could not show the result of job %s", job.id, exc_info=True)
 
@@ -294,6 +318,8 @@ class Scribe:
         await self._notify_moderator(later, type(error).__name__)
 
     async def _notify_moderator(self, context: JobContext, error: str) -> None:
+        if context.job.uploaded:  # its uploader sees it on the session's page
+            return
         text = t(context.session.language, "voice_failed_moderator",
                  name=context.speaker_name, error=error, job=context.job.id)
         moderator = await self._stored(partial(self._person, context.session.moderator_id))
@@ -331,39 +357,3 @@ class Scribe:
             log.info("deleted %d audio files past %d days", len(expired),
                      self._options.retention_days)
 
-
-class ProgressReporter:
-    """Edits the recording's progress message, at most every few seconds."""
-
-    def __init__(self, scribe: Scribe, context: JobContext) -> None:
-        self._scribe, self._context = scribe, context
-        self._loop = asyncio.get_running_loop()
-        self._last = 0.0
-        self._stopped = False
-        self._edits: set[asyncio.Task[None]] = set()
-
-    async def stop(self) -> None:
-        """No more edits: the final message must not be overwritten by a late one (one still
-        waiting for the group's budget is cancelled: under rate limits a progress report is
-        a notice, and the final message, the floor's, would overtake it)."""
-        self._stopped = True
-        edits, self._edits = list(self._edits), set()
-        await cancel_all(edits)
-
-    def __call__(self, fraction: float) -> None:
-        """Called from any thread with the fraction done."""
-        now = time.monotonic()
-        if self._stopped or now - self._last < PROGRESS_EVERY_S or fraction >= 1.0:
-            return
-        self._last = now
-        text = t(self._context.session.language, "recording_progress",
-                 percent=int(fraction * 100))
-        self._loop.call_soon_threadsafe(self._edit, text)
-
-    def _edit(self, text: str) -> None:
-        if self._stopped:
-            return
-        task = self._loop.create_task(self._scribe._tell(self._context, text,
-                                                         level=Priority.NOTICE))
-        self._edits.add(task)
-        task.add_done_callback(self._edits.discard)

@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     REVOKED = "revoked"  # a role taken back
     LOGIN = "login"  # a web session started by a one-time link (/portal)
     LOGOUT = "logout"  # a web session ended by its owner
+    UPLOADED = "uploaded"  # a whole meeting's recording uploaded on the workbench; detail: job
     SHOWCASE = "showcase"  # the public showcase changed (facilitation/showcase.py); detail: what
 
 

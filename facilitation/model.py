@@ -318,8 +318,8 @@ class AudioJob:
     """Audio waiting to be transcribed, recorded before any work so a crash loses nothing."""
 
     session_id: int
-    chat_id: int  # where the audio was sent
-    message_id: int
+    chat_id: int  # where the audio was sent (an upload: the session's group)
+    message_id: int | None  # the Telegram message; None: uploaded on the workbench
     file_id: str
     kind: AudioKind
     created_at: datetime
@@ -336,7 +336,16 @@ class AudioJob:
     last_error: str | None = None
     audio_path: str | None = None  # the kept file, relative to the data folder
     finished_at: datetime | None = None
+    # a recording's progress (fraction transcribed), written by the scribe as it goes and
+    # read by the workbench; None: not started (or started again after a failure)
+    progress: float | None = None
+    turns_added: int | None = None  # a finished recording's contributions
     id: int | None = None
+
+    @property
+    def uploaded(self) -> bool:
+        """Uploaded on the workbench: no Telegram message to answer or to download."""
+        return self.message_id is None
 
     def due(self, now: datetime) -> bool:
         return self.status == JobStatus.PENDING and (
@@ -346,6 +355,7 @@ class AudioJob:
         """Count a failure; True when the job gives up (then it is FAILED)."""
         self.attempts += 1
         self.last_error = error[:500]
+        self.progress = None  # the next attempt starts from the beginning
         if self.attempts >= MAX_ATTEMPTS:
             self.status = JobStatus.FAILED
             self.finished_at = now

@@ -229,6 +229,11 @@ class AudioJobRepository(Protocol):
         """Finished jobs created before ``cutoff`` whose audio file is still kept."""
         ...
 
+    async def recordings_in_session(self, session_id: int,
+                                    limit: int = 20) -> builtins.list[AudioJob]:
+        """The session's whole-meeting recordings (sent or uploaded), newest first."""
+        ...
+
 
 class HallRepository(Protocol):
     """What a hall (a group chat) keeps between sessions."""

@@ -144,7 +144,7 @@ class DeskSession:
     with_audio: frozenset[int] = frozenset()  # seqs of voice turns whose audio is kept
 
 
-async def _seen(uow: UnitOfWork, standing: Standing, session_id: int) -> Session:
+async def seen_session(uow: UnitOfWork, standing: Standing, session_id: int) -> Session:
     """A session of a hall the person sees (staff or viewer), inside the open unit of work;
     any other is not found, so a guessed number tells nothing."""
     session = await uow.sessions.get(session_id) if 0 < session_id <= MAX_ROW_ID else None
@@ -163,7 +163,7 @@ async def _kept_audio(uow: UnitOfWork, session_id: int) -> dict[int, AudioJob]:
 async def desk_session(uow: UnitOfWork, standing: Standing, session_id: int) -> DeskSession:
     """A session of a hall the person sees, as the workbench shows it."""
     async with uow:
-        session = await _seen(uow, standing, session_id)
+        session = await seen_session(uow, standing, session_id)
         assert session.id is not None
         to_check = frozenset(await unreviewed_turns(uow, session.id))
         latest = await uow.minutes.latest_version(session.id)
@@ -184,7 +184,7 @@ async def turn_audio(uow: UnitOfWork, standing: Standing, session_id: int,
     """The kept audio of a voice turn, for whoever sees the session (staff and viewers of
     its hall); NotFound when there is none (a typed turn, or deleted after its retention)."""
     async with uow:
-        session = await _seen(uow, standing, session_id)
+        session = await seen_session(uow, standing, session_id)
         assert session.id is not None
         job = (await _kept_audio(uow, session.id)).get(seq)
     if job is None or job.audio_path is None:

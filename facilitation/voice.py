@@ -177,6 +177,17 @@ async def keep_audio(uow: UnitOfWork, *, job_id: int, path: str) -> None:
     await _note(uow, job_id, audio_path=path)
 
 
+async def note_progress(uow: UnitOfWork, *, job_id: int, fraction: float) -> None:
+    """How far a recording's transcription has got, for the workbench's status line; a
+    finished job keeps what it finished with."""
+    async with uow:
+        job = await uow.audio_jobs.get(job_id)
+        if job is not None and job.status == JobStatus.PENDING:
+            job.progress = min(max(fraction, 0.0), 1.0)
+            await uow.audio_jobs.save(job)
+            await uow.commit()
+
+
 async def complete_voice(uow: UnitOfWork, *, job_id: int, transcript: Transcript,
                          now: datetime) -> JobContext:
     """The transcript arrived: the reserved contribution gets its text."""
@@ -219,6 +230,7 @@ async def complete_recording(uow: UnitOfWork, *, job_id: int, transcript: Transc
             contribution.segments = segments
             added.append(await uow.contributions.add(contribution))
         job.finish(JobStatus.DONE, now)
+        job.progress, job.turns_added = 1.0, len(added)
         await uow.audio_jobs.save(job)
         await uow.sessions.save(session)
         await uow.commit()

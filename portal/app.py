@@ -22,6 +22,7 @@ from portal import (
     halls,
     login,
     phone,
+    recordings,
     screen,
     showcase,
     showcase_desk,
@@ -95,6 +96,7 @@ def build_web_app(deps: WebDeps) -> web.Application:
     console.routes(app)
     login.routes(app)
     staff.routes(app)
+    recordings.routes(app)
     staff_items.routes(app)
     figures.routes(app)
     admin.routes(app)

@@ -53,6 +53,11 @@ class RoomDeps:
     audio_files: AudioFiles | None = None
     # the staff's login cookies' key (32 bytes, YISHITANG_WEB_SECRET); None: one per process
     session_key: bytes | None = field(default=None, repr=False)
+    # whole-meeting recordings uploaded on the workbench (portal/recordings.py): the largest
+    # file (YISHITANG_UPLOAD_MAX_MB), the longest recording, and the hook that wakes the scribe
+    upload_max_bytes: int = 500 * 2**20
+    recording_max_s: float | None = None
+    on_recording: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)

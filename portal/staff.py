@@ -16,11 +16,13 @@ from facilitation.documents import hall_template
 from facilitation.errors import DomainError
 from facilitation.minutes import may_edit_minutes
 from facilitation.model import ParticipantKind, SessionStatus
+from facilitation.recordings import session_recordings
 from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions, turn_audio
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import TrackScope, track_page
 from portal import room
 from portal.login import visit
+from portal.recordings import shown_recordings
 from transcripts.minutes.drafts import readable_minutes
 from transcripts.minutes.files import render_files, stem, to_json_bytes
 
@@ -52,9 +54,14 @@ async def session_page(request: web.Request) -> web.Response:
     kinds = {a.person_id: a.kind for a in record.attendance}
     editor = await may_edit_minutes(room.deps(request).uow(), session_id=said,
                                     actor=seen.actor)
+    uploads = await session_recordings(room.deps(request).uow(), seen.standing, said)
     return room.render("staff_session.html", request, {
         "found": found, "record": record, "session": record.session, "csrf": seen.csrf,
         "kinds": kinds, "moderator_kind": ParticipantKind.MODERATOR, "editor": editor,
+        "recordings": shown_recordings(request, uploads),
+        # 0: no audio folder, so no uploads (the route answers 404)
+        "upload_max_bytes": room.room(request).upload_max_bytes
+        if room.room(request).audio_dir is not None else 0,
         "closed": record.session.status == SessionStatus.CLOSED,
         "tz": ZoneInfo(room.room(request).timezone)})
 

@@ -281,7 +281,7 @@ def to_contribution(r: RowLike) -> Contribution:
 _JOB_FIELDS = ("session_id", "contribution_id", "person_id", "chat_id", "message_id",
                "file_id", "file_unique_id", "file_size", "claimed_duration_s", "mime_type",
                "reply_message_id", "attempts", "next_attempt_at", "last_error", "audio_path",
-               "created_at", "finished_at")
+               "created_at", "finished_at", "progress", "turns_added")
 
 
 def audio_job_values(j: AudioJob) -> Values:

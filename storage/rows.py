@@ -282,7 +282,7 @@ class AudioJobRow(Base):
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # NULL: uploaded on the web
     file_id: Mapped[str] = mapped_column(Text)
     file_unique_id: Mapped[str | None] = mapped_column(String(128))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
@@ -297,6 +297,8 @@ class AudioJobRow(Base):
     audio_path: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    progress: Mapped[float | None] = mapped_column(Float)  # a recording's fraction done
+    turns_added: Mapped[int | None] = mapped_column(Integer)
 
 
 class MinutesEditRow(Base):

@@ -13,6 +13,7 @@ from sqlalchemy import CursorResult, Select, func, select
 from facilitation.model import (
     DEFAULT_NUMBERING,
     AudioJob,
+    AudioKind,
     Contribution,
     ContributionKind,
     ContributionStatus,
@@ -177,6 +178,15 @@ class SqlAlchemyAudioJobRepository(RowRepository):
             .where(AUDIO_JOBS.c.status != _PENDING, AUDIO_JOBS.c.audio_path.is_not(None),
                    AUDIO_JOBS.c.created_at < cutoff)
             .order_by(AUDIO_JOBS.c.id),
+            mapping.to_audio_job)
+
+    async def recordings_in_session(self, session_id: int, limit: int = 20) -> list[AudioJob]:
+        return await self._all(
+            select(AUDIO_JOBS)
+            .where(AUDIO_JOBS.c.session_id == session_id,
+                   AUDIO_JOBS.c.kind == AudioKind.RECORDING.value)
+            .order_by(AUDIO_JOBS.c.id.desc())
+            .limit(limit),
             mapping.to_audio_job)
 
 

@@ -16,6 +16,7 @@ from facilitation.audit import AuditEntry
 from facilitation.model import (
     Attendance,
     AudioJob,
+    AudioKind,
     ConfirmationStatus,
     Contribution,
     ContributionKind,
@@ -248,6 +249,10 @@ class FakeAudioJobs(_Table):
     async def kept_in_session(self, session_id: int) -> list[AudioJob]:
         return [j for j in self.where(session_id=session_id) if j.status != JobStatus.PENDING
                 and j.audio_path and j.contribution_id is not None]
+
+    async def recordings_in_session(self, session_id: int, limit: int = 20) -> list[AudioJob]:
+        found = self.where(session_id=session_id, kind=AudioKind.RECORDING)
+        return sorted(found, key=lambda j: j.id, reverse=True)[:limit]
 
 
 class FakeHalls:

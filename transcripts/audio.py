@@ -110,6 +110,21 @@ class AudioReader:
         if held:
             yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(pending))
 
+    def first_sound(self, packets: int) -> None:
+        """Decode until a first frame of sound, within ``packets`` packets: CorruptAudio
+        when none decodes, EmptyAudio when there are none."""
+        read = 0
+        for packet in self._container.demux(self._stream):
+            if read >= packets:
+                break
+            read += 1
+            try:
+                if packet.decode():
+                    return
+            except av.error.FFmpegError:
+                continue
+        raise CorruptAudio() if read else EmptyAudio()
+
     def decode(self) -> Samples:
         """The whole audio at once (bounded by ``max_duration_s``)."""
         blocks = list(self._blocks())
@@ -189,6 +204,36 @@ def _claimed_duration(container: av.container.InputContainer,
     if container.duration is not None:
         return container.duration / av.time_base
     return None
+
+
+# Containers a recording may be uploaded in (ffmpeg's names): what phones, recorders and
+# meeting software save; suffix and type of the file kept.
+UPLOAD_FORMATS = {
+    "ogg": (".ogg", "audio/ogg"), "mp3": (".mp3", "audio/mpeg"),
+    "mov,mp4,m4a,3gp,3g2,mj2": (".m4a", "audio/mp4"), "aac": (".aac", "audio/aac"),
+    "wav": (".wav", "audio/wav"), "flac": (".flac", "audio/flac"),
+    "matroska,webm": (".webm", "audio/webm"), "amr": (".amr", "audio/amr"),
+}
+SNIFF_PACKETS = 200  # packets read for a first frame of sound before calling it damaged
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    suffix: str
+    mime_type: str
+    claimed_s: float | None
+
+
+def sniff(source: Path, max_duration_s: float | None = None) -> Sniffed:
+    """What an uploaded file is, by its content (the name proves nothing): one of the upload
+    containers, with an audio stream whose start decodes. NotAudio, CorruptAudio, EmptyAudio
+    or AudioTooLong (declared) otherwise; the rest is decoded by the scribe."""
+    with AudioReader(source, max_duration_s) as reader:
+        if reader.format not in UPLOAD_FORMATS:
+            raise NotAudio()
+        reader.first_sound(SNIFF_PACKETS)
+        suffix, mime_type = UPLOAD_FORMATS[reader.format]
+        return Sniffed(suffix, mime_type, reader.claimed_s)
 
 
 def probe(source: AudioSource, max_duration_s: float | None = None) -> float | None:

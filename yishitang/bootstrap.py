@@ -86,7 +86,8 @@ def web_poll_s(settings: Settings) -> float:
 
 def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: None,
               bot_username: str | None = None,
-              on_item_change: Callable[[], None] = lambda: None) -> RoomDeps:
+              on_item_change: Callable[[], None] = lambda: None,
+              on_recording: Callable[[], None] = lambda: None) -> RoomDeps:
     """The web's words are the bot's catalogue: one place for what both say."""
     return RoomDeps(words=t, language=settings.language,
                     staff_user_ids=frozenset(settings.staff_user_ids), bot_username=bot_username,
@@ -95,7 +96,10 @@ def room_deps(settings: Settings, on_room_notice: Callable[[], None] = lambda: N
                     on_item_change=on_item_change, session_key=web_session_key(settings),
                     audio_dir=settings.data_dir / "audio",
                     audio_files=FolderAudioFiles(settings.data_dir / "audio"),
-                    photo_dir=settings.data_dir / "photos")
+                    photo_dir=settings.data_dir / "photos",
+                    upload_max_bytes=settings.upload_max_mb * 2**20,
+                    recording_max_s=settings.max_recording_seconds,
+                    on_recording=on_recording)
 
 
 def web_session_key(settings: Settings) -> bytes | None:
@@ -191,7 +195,8 @@ async def build_runtime(
     web = (WebDeps(uow, clock, notifier, poll_s=web_poll_s(settings),
                    webhook=webhook_deps(settings, poller),
                    room=room_deps(settings, room_notices.kick,
-                                  on_item_change=deps.on_item_change),
+                                  on_item_change=deps.on_item_change,
+                                  on_recording=deps.on_audio),
                    unavailable=unavailable)
            if settings.web_port else None)
     return Runtime(settings, engine, uow, inbox, app, timekeeper, poller, scribe, transcriber,

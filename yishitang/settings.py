@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     max_voice_seconds: int = Field(default=600, ge=5, description="longest voice message")
     max_recording_seconds: int = Field(default=4 * 3600, ge=60,
                                        description="longest whole-meeting recording")
+    upload_max_mb: int = Field(
+        default=500, ge=1, le=20_000, description="largest whole-meeting recording uploaded "
+        "on the workbench's session page, in MB")
     audio_retention_days: int = Field(default=180, ge=0,
                                       description="days audio files are kept; 0: not kept")
     # following items up

@@ -90,7 +90,7 @@ def test_db_upgrade_and_help(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     monkeypatch.delenv("YISHITANG_DATABASE_URL", raising=False)
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "fresh" / "yishitang.db").exists()
-    assert capsys.readouterr().out.strip() == migrate.head() == "0016"
+    assert capsys.readouterr().out.strip() == migrate.head() == "0017"
     with pytest.raises(SystemExit) as shown:
         main(["--help"])
     assert shown.value.code == 0

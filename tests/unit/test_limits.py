@@ -174,20 +174,16 @@ def test_what_a_command_or_a_button_press_owes_is_an_answer() -> None:
 async def test_a_progress_report_still_waiting_is_cancelled_before_the_final_message() -> None:
     """A recording's progress edit held back for the budget (a notice) must not land after
     the final message (the floor's, which would overtake it): stopping cancels it."""
-    from types import SimpleNamespace
-
-    from bot.scribe import ProgressReporter
+    from bot.recording_progress import ProgressReporter
 
     started, shown = asyncio.Event(), []
 
-    class HeldScribe:
-        async def _tell(self, _context: Any, text: str, **_kw: Any) -> None:
-            started.set()
-            await asyncio.Event().wait()  # waiting for the group's budget
-            shown.append(text)
+    async def held(text: str) -> None:
+        started.set()
+        await asyncio.Event().wait()  # waiting for the group's budget
+        shown.append(text)
 
-    context = SimpleNamespace(session=SimpleNamespace(language="zh-hans"))
-    reporter = ProgressReporter(HeldScribe(), context)  # type: ignore[arg-type]
+    reporter = ProgressReporter("zh-hans", held)
     reporter(0.5)
     await started.wait()
     await reporter.stop()
