@@ -560,3 +560,33 @@ def test_the_chairs_next_dated_task_in_a_sentence_keeps_its_unit() -> None:
     assert [(u, d) for u, d, _ in found] == [
         ("县交通运输局", "12月底前"), ("镇政协工作联络组", "本周内"),
         ("镇政协工作联络组", "下周五前")]
+
+
+# ------------------------------------------------------------------ round e (issue 8)
+def test_a_correction_between_commas_and_pauses_replaces_the_deadline() -> None:
+    """Cleaner recognisers punctuate some pauses: "…，6月底，嗯 不对，6月底来不及，7月20日前
+    完成" is one item, due by the corrected date, its words not the correction's."""
+    found = _items("局长", "response",
+                   "第一，由县公路养护中心负责，在村口新修3处会车道，6月底，嗯 不对，"
+                   "6月底来不及，7月20日前完成。")
+    assert [(d, t) for _, d, t in found] == [("7月20日前", found[0][2])]
+    assert "会车道" in found[0][2] and "不对" not in found[0][2]
+
+
+def test_the_word_that_assigns_a_unit_is_not_its_name() -> None:
+    found = _items("局长", "response", "第二，由各村委会负责，7月底前把村里的路灯全部修好。")
+    assert [(u, d) for u, d, _ in found] == [("各村委会", "7月底前")]
+
+
+def test_a_bare_kind_is_the_unit_of_that_kind_named_before_in_the_turn() -> None:
+    """"由中心……" after "由县人民医院急救中心负责……": that centre, not a unit called 中心."""
+    found = _items("局长", "response",
+                   "我们表两个态：第一，由云溪县人民医院急救中心负责，一个月内给各村配齐急救箱；"
+                   "第二，入冬前，由中心给村医做一次急救培训。")
+    assert [u for u, _, _ in found] == ["云溪县人民医院急救中心"] * 2
+
+
+def test_one_character_put_forward_proposes_nothing() -> None:
+    """"……这块地现在归谁？能不能动？" asks about the land; "动" is no proposal."""
+    assert proposals("我建议把村口闲置的晒谷场改成停车场。想问镇里，这块地现在归谁？能不能动？") \
+        == ["把村口闲置的晒谷场改成停车场"]

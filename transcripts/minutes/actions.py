@@ -444,6 +444,24 @@ def _opens_with_deadline(clause: str) -> bool:
     return found is not None and found[1][0] == 0
 
 
+# a unit named with the word that assigns it ("第二，由各村委会负责，……"): the word is not
+# the name
+ASSIGN_HEAD = re.compile(r"^(?:由|请|责成)(?=[\u4e00-\u9fff]{2})")
+BARE_KIND = 3  # characters: "中心" "居委会" say the kind of a unit, not which one
+
+
+def _as_meant(r: _Reading, earlier: list[str]) -> _Reading:
+    """The unit as meant: without the word that assigns it, and a bare kind ("入冬前，由中心
+    为……") as the unit of that kind the turn's items named before (望月街道社区卫生服务中心)."""
+    if r.named is None:
+        return r
+    name = ASSIGN_HEAD.sub("", r.named)
+    if len(name) <= BARE_KIND:
+        name = next((e for e in reversed(earlier) if e != name and len(e) > len(name)
+                     and (e.endswith(name) or abbreviates(name, e))), name)
+    return r if name == r.named else replace(r, named=name, said=r.said or r.named)
+
+
 def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
                 ) -> list[Action]:
     """The turn's items; a unit named without an item of its own ("由X负责以下工作：") carries,
@@ -462,7 +480,7 @@ def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
         groups = _groups(seg.text, turn.day)
         topic: list[str] = []  # what the last item of the sentence was about
         for group in groups:
-            reading = _read(group, turn)
+            reading = _as_meant(_read(group, turn), [i.unit for i in items if i.unit])
             if listing and not reading.deadline:
                 reading = replace(reading, deadline=listing.deadline)
             if seg.heads_list and reading.deadline and group is groups[-1]:

@@ -113,15 +113,22 @@ def speech_like(text: str) -> bool:
 
 
 def _units(text: str) -> list[tuple[str, str]]:
-    """(piece, what ends it) for the text cut at pauses and at its own punctuation."""
+    """(piece, what ends it) for the text cut at pauses and at its commas: recognisers that
+    punctuate some pauses and not others ("6月底，嗯 不对，6月底来不及，7月20日前完成") give
+    pieces of both kinds, and a filler or a correction stands alone only between them."""
     pieces: list[tuple[str, str]] = []
     for line in text.splitlines():
         parts = _PAUSE.split(line.strip())
         for i, part in enumerate(parts):
             end = "。" if i == len(parts) - 1 else " "
-            if part:
-                pieces.append((part, end))
+            clauses = [c for c in _COMMA.split(part) if c.strip("，,")]
+            for k, clause in enumerate(clauses):
+                last = k == len(clauses) - 1
+                pieces.append((clause if last else clause.rstrip("，,"), end if last else "，"))
     return pieces
+
+
+_COMMA = re.compile(r"(?<=[，,])")
 
 
 def _correct(before: str, after: str) -> tuple[str, str] | None:

@@ -129,6 +129,8 @@ MAX_CHARS = 60
 # a proposal: a fragment of one ("镇里回答", "街道牵个头"); one put forward (建议, a list's
 # item: "增加公交班次") may be short.
 MIN_CHARS = 7
+# even put explicitly, one character proposes nothing ("……归谁？能不能动？" asks about it)
+MIN_PUT = 2
 
 
 @dataclass
@@ -562,7 +564,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
                     words = "，".join([words, *parts])
                 found.append(_Found(words, got[1], item, got[2], _opens(piece)))
     return _distinct([f.text for f in _prefer_explicit(found)
-                      if f.put or len(PUNCT.sub("", f.text)) >= MIN_CHARS])
+                      if len(PUNCT.sub("", f.text)) >= (MIN_PUT if f.put else MIN_CHARS)])
 
 
 def _without_leave(piece: str) -> str:
