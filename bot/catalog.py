@@ -204,7 +204,7 @@ ZH: dict[str, str] = {
     "field_hall": "议事堂名称",
     "field_glossary": "词表",
     "glossary_set": "📖 本议事堂的语音识别词表已更新（{count} 个词）：{words}",
-    "glossary_show": "📖 本议事堂的语音识别词表：{words}\n修改：/glossary 词1 词2 …（主持人）；清空：/glossary -",
+    "glossary_show": "📖 本议事堂的语音识别词表：{words}\n修改：/glossary 词1 词2 …（主持人或本议事堂工作人员）；清空：/glossary -",
     "glossary_empty": "（空）",
     # the session
     "session_opened": "🏛 议事会已开启：{topic}\n主持人：{moderator}\n会议码：{code}\n\n签到：发送 /signin 或点下方按钮；扫码或打开链接签到：{link}\n远程参会签到：{remote_link}\n每人发言时限 {minutes}，发送 /qrcode 获取签到二维码。",
@@ -560,7 +560,7 @@ EN: dict[str, str] = {
     "field_hall": "hall's name",
     "field_glossary": "glossary",
     "glossary_set": "📖 This hall's glossary for speech recognition is updated ({count} words): {words}",
-    "glossary_show": "📖 This hall's glossary for speech recognition: {words}\nChange it: /glossary word1 word2 … (moderator); clear it: /glossary -",
+    "glossary_show": "📖 This hall's glossary for speech recognition: {words}\nChange it: /glossary word1 word2 … (the moderator or the hall's staff); clear it: /glossary -",
     "glossary_empty": "(empty)",
     "session_opened": "🏛 Session open: {topic}\nModerator: {moderator}\nCode: {code}\n\nSign in: send /signin or press the button; scan or open: {link}\nRemote sign-in: {remote_link}\nTurn limit {minutes}; /qrcode prints a sign-in QR code.",
     "privacy_warning": "⚠️ I can only see commands here, not ordinary messages, so the record will have gaps. Fix it either way:\n1. make me an administrator of this group; or\n2. in @BotFather send /setprivacy, pick @{bot}, choose Disable, then remove me from this group and add me again.",

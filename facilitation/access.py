@@ -9,6 +9,7 @@ their halls (an admin, and a grant for every hall, every hall). A request comes 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from facilitation.model import SessionStatus
 from facilitation.ports import SearchHit, UnitOfWork
@@ -39,13 +40,16 @@ def _newest(sessions: list[Session]) -> list[Session]:
     return sorted(unique, key=lambda s: (s.created_at, s.id or 0), reverse=True)
 
 
-async def sessions_of_halls(uow: UnitOfWork, halls: frozenset[int] | None,
-                            limit: int) -> list[Session]:
+async def sessions_of_halls(uow: UnitOfWork, halls: frozenset[int] | None, limit: int, *,
+                            held: tuple[datetime, datetime] | None = None,
+                            status: SessionStatus | None = None) -> list[Session]:
     """The newest ``limit`` sessions of these halls (None: every hall), newest first, inside
-    an open unit of work: the bot's archive and the staff's list alike."""
+    an open unit of work: the bot's archive and the staff's list alike; ``held`` and
+    ``status`` narrow them in the query (``SessionRepository.recent``)."""
     if halls is None:
-        return await uow.sessions.recent(None, limit=limit)
-    found = [s for hall in sorted(halls) for s in await uow.sessions.recent(hall, limit=limit)]
+        return await uow.sessions.recent(None, limit=limit, held=held, status=status)
+    found = [s for hall in sorted(halls)
+             for s in await uow.sessions.recent(hall, limit=limit, held=held, status=status)]
     return _newest(found)[:limit]
 
 

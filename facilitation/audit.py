@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     APPROVED = "approved"  # /approve: a version of the minutes frozen
     HALL = "hall"  # /hall: what the hall's minutes are sent as
     TEMPLATE = "template"  # /template: the hall's Word template set or cleared
+    TOWN = "town"  # the hall's 乡镇/街道 for the figures set or cleared (/staff/halls)
     FORGOT = "forgot"  # a person's data erased on request
     EXPORTED = "exported"  # a person's data exported on request
     GRANTED = "granted"  # a role given (facilitation/roles.py); detail: role

@@ -1,5 +1,6 @@
 """What a hall's minutes are sent as (发文要素: 主送, 抄送, 落款, the form of the issue number),
-who may set it, and the issue number each approved minutes gets."""
+who may set it, and the issue number each approved minutes gets; the town its figures count
+under; and the settings of the halls one edits, as the workbench shows them."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from facilitation.errors import InvalidInput, PermissionDenied
 from facilitation.model import DEFAULT_NUMBERING, HallDocument, clean_text
 from facilitation.ports import UnitOfWork
 from facilitation.services import Actor, person_for, standing_of_actor
+from facilitation.tracking_figures import UNASSIGNED_TOWN, town_of
 
 FIELDS = ("to", "cc", "issuer", "numbering")
 MAX_UNITS = 12  # names in 主送 or 抄送
 MAX_NAME = 60
+MAX_TOWN = 30  # a 乡镇/街道's name; the figures' page asks for a scope of at most 60
 
 
 async def hall_document(uow: UnitOfWork, *, chat_id: int) -> HallDocument:
@@ -56,6 +59,23 @@ async def set_hall_template(uow: UnitOfWork, *, chat_id: int, actor: Actor, data
         await uow.audit.add(audit_entry(AuditAction.TEMPLATE, await person_for(uow, actor),
                                         chat_id=chat_id, set=data is not None))
         await uow.commit()
+
+
+async def set_hall_town(uow: UnitOfWork, *, chat_id: int, actor: Actor,
+                        town: str | None) -> str | None:
+    """The 乡镇/街道 the hall's figures are counted under; empty: the one its name starts with
+    (tracking_figures.town_of). The hall's staff only: the figures are the office's, not a
+    moderator's. The log keeps whether it was set, never the name (audit.py)."""
+    cleaned = clean_text(town, limit=MAX_TOWN, field_name="town", required=False)
+    async with uow:
+        person = await person_for(uow, actor)
+        if not (await standing_of_actor(uow, actor, person)).may_edit(chat_id):
+            raise PermissionDenied("not_staff")
+        await uow.halls.set_town(chat_id, cleaned)
+        await uow.audit.add(audit_entry(AuditAction.TOWN, person, chat_id=chat_id,
+                                        set=cleaned is not None))
+        await uow.commit()
+        return cleaned
 
 
 async def hall_template_set(uow: UnitOfWork, *, chat_id: int) -> bool:
@@ -112,27 +132,42 @@ def issue_number(document: HallDocument, first_approvals: Sequence[tuple[int, da
 @dataclass(frozen=True)
 class HallSettings:
     chat_id: int
-    name: str
+    name: str  # its newest session's hall text, else its chat id
     document: HallDocument
     template: bool  # the hall has its own Word template
+    glossary: tuple[str, ...] = ()  # the recogniser's words (services.set_hall_glossary)
+    town: str | None = None  # as staff set it
+    derived_town: str = UNASSIGNED_TOWN  # what the figures use while ``town`` is unset
 
 
 HALLS_LOOKED_AT = 1000  # recent sessions whose halls are listed
 
 
 async def editable_halls(uow: UnitOfWork, *, actor: Actor) -> list[HallSettings]:
-    """The halls whose document settings the person may change as staff (an admin: every
-    hall with a session), with their settings; refused for someone who edits none."""
+    """The halls whose settings the person may change as staff (an admin: every hall with a
+    session), with their settings; refused for someone who edits none."""
     async with uow:
         halls = (await standing_of_actor(uow, actor)).halls_edited()
         if halls is not None and not halls:
             raise PermissionDenied("not_staff")
-        names: dict[int, str] = {}
-        for s in await uow.sessions.recent(None, limit=HALLS_LOOKED_AT):  # newest first
-            if halls is None or s.chat_id in halls:
-                names.setdefault(s.chat_id, s.hall or str(s.chat_id))
-        for chat_id in halls or ():
-            names.setdefault(chat_id, str(chat_id))
-        return [HallSettings(chat_id, name, await uow.halls.document(chat_id),
-                             await uow.halls.template(chat_id) is not None)
-                for chat_id, name in sorted(names.items(), key=lambda kv: kv[1])]
+        names = await _newest_names(uow, halls)
+        return [await _settings(uow, chat_id, name)
+                for chat_id, name in sorted(names.items(), key=lambda kv: kv[1] or str(kv[0]))]
+
+
+async def _newest_names(uow: UnitOfWork, halls: frozenset[int] | None) -> dict[int, str | None]:
+    """Each hall's name as its newest session that gave one says (as the figures name it);
+    None for a hall no session named."""
+    names: dict[int, str | None] = dict.fromkeys(halls or ())
+    for s in await uow.sessions.recent(None, limit=HALLS_LOOKED_AT):  # newest first
+        if halls is None or s.chat_id in halls:
+            if names.get(s.chat_id) is None:
+                names[s.chat_id] = (s.hall or "").strip() or None
+    return names
+
+
+async def _settings(uow: UnitOfWork, chat_id: int, name: str | None) -> HallSettings:
+    return HallSettings(chat_id, name or str(chat_id), await uow.halls.document(chat_id),
+                        await uow.halls.template(chat_id) is not None,
+                        await uow.halls.glossary(chat_id), await uow.halls.town(chat_id),
+                        town_of(name))

@@ -27,6 +27,7 @@ from facilitation.model import (
     MinutesEdit,
     MinutesVersion,
     Person,
+    SessionStatus,
     Turn,
     TurnKind,
 )
@@ -40,7 +41,7 @@ from facilitation.showcase_model import (
     SessionPhoto,
     ShowcasePage,
 )
-from facilitation.tracking import ItemEvent, TrackedItem
+from facilitation.tracking import ItemEvent, ItemStatus, TrackedItem
 from facilitation.units import Unit, UnitDirectory, UnitMapping, UnknownUnitName
 
 if TYPE_CHECKING:  # the figures' types import this module's Protocols
@@ -140,7 +141,14 @@ class SessionRepository(Protocol):
         ...
 
     async def latest(self, chat_id: int | None = None) -> Session | None: ...
-    async def recent(self, chat_id: int | None = None, limit: int = 10) -> list[Session]: ...
+    async def recent(self, chat_id: int | None = None, limit: int = 10, *,
+                     held: tuple[datetime, datetime] | None = None,
+                     status: SessionStatus | None = None) -> list[Session]:
+        """The newest first (by creation); ``held``: only those whose day, their start else
+        their creation, is in [from, to); ``status``: only those in it. Narrowed in the
+        query, so the limit counts only the sessions asked for."""
+        ...
+
     async def taken_part(self, person_id: int, limit: int = 10) -> list[Session]:
         """The newest closed sessions the person moderated or signed in to."""
         ...
@@ -240,6 +248,11 @@ class HallRepository(Protocol):
 
     async def glossary(self, chat_id: int) -> tuple[str, ...]: ...
     async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None: ...
+    async def town(self, chat_id: int) -> str | None:
+        """The 乡镇/街道 staff set for its figures; None: derived from its name."""
+        ...
+
+    async def set_town(self, chat_id: int, town: str | None) -> None: ...
     async def document(self, chat_id: int) -> HallDocument: ...
     async def set_document(self, chat_id: int, document: HallDocument) -> None: ...
     async def template(self, chat_id: int) -> bytes | None: ...
@@ -719,6 +732,13 @@ class TrackedItemRepository(Protocol):
                              chat_id: int | None = None) -> builtins.list[TrackedItem]:
         """The same items read from their stored state, not replayed: without history,
         reply or reason (for lists that only read them; never to act on)."""
+        ...
+
+    async def snapshots_in(self, status: ItemStatus, *, unit_id: int | None = None,
+                           session_id: int | None = None,
+                           chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """As ``open_snapshots``, the items in one state instead (settled or withdrawn ones
+        too), in the same order."""
         ...
 
     async def open_per_unit(self) -> dict[int, int]:

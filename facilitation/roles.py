@@ -44,6 +44,9 @@ class Standing:
     person_id: int
     grants: tuple[RoleGrant, ...] = ()
     bootstrap_admin: bool = False
+    # the units (ids) whose liaison the person is, where the caller read them (the web's
+    # login: staff_desk.login_standing); a liaison holds no role, only their units' items
+    liaison_units: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -52,6 +55,11 @@ class Standing:
     @property
     def has_role(self) -> bool:
         return self.is_admin or bool(self.grants)
+
+    @property
+    def may_log_in(self) -> bool:
+        """A role, or a unit to answer for (the web's follow-up board, their items only)."""
+        return self.has_role or bool(self.liaison_units)
 
     def _halls(self, roles: Collection[Role]) -> frozenset[int] | None:
         """The halls of these roles' grants; None: every hall."""

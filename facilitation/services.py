@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitation.audit import AuditAction, audit_entry
-from facilitation.errors import InvalidInput, InvalidState, NotFound
+from facilitation.errors import InvalidInput, InvalidState, NotFound, PermissionDenied
 from facilitation.model import (
     FIELD_MAX_CHARS,
     NAME_MAX_CHARS,
@@ -462,11 +462,11 @@ async def hall_glossary(uow: UnitOfWork, *, chat_id: int) -> tuple[str, ...]:
 
 async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
                             words: list[str]) -> tuple[str, ...]:
-    """The hall's place and unit names for the recogniser; set by the session's moderator."""
+    """The hall's place and unit names for the recogniser; set by the hall's staff (also
+    between sessions, on the workbench) or by whoever runs its open session (/glossary)."""
     async with uow:
-        session = await open_session_in(uow, chat_id)
         runner = await person_for(uow, actor)
-        await require_runner(uow, actor, session, runner)
+        session = await _glossary_session(uow, chat_id, actor, runner)
         cleaned = tuple(dict.fromkeys(
             w for w in (clean_text(word, limit=32, field_name="glossary", required=False)
                         for word in words) if w))
@@ -474,7 +474,22 @@ async def set_hall_glossary(uow: UnitOfWork, *, chat_id: int, actor: Actor,
             raise InvalidInput("too_long", field="glossary", limit=GLOSSARY_MAX_WORDS,
                                length=len(cleaned))
         await uow.halls.set_glossary(chat_id, cleaned)
-        await uow.audit.add(audit_entry(AuditAction.GLOSSARY, runner, session_id=session.id,
+        await uow.audit.add(audit_entry(AuditAction.GLOSSARY, runner,
+                                        session_id=session.id if session else None,
                                         chat_id=chat_id, words=len(cleaned)))
         await uow.commit()
         return cleaned
+
+
+async def _glossary_session(uow: UnitOfWork, chat_id: int, actor: Actor,
+                            person: Person) -> Session | None:
+    """The open session the change belongs to, if any, once the actor may make it: staff of
+    the hall always (roles decided live); anyone else only as runner of the open session,
+    refused as documents.py refuses the hall's other settings (not_moderator)."""
+    session = await uow.sessions.open_in_chat(chat_id, for_update=True)
+    if (await standing_of_actor(uow, actor, person)).may_edit(chat_id):
+        return session
+    if session is None:
+        raise PermissionDenied("not_moderator")
+    await require_runner(uow, actor, session, person)
+    return session

@@ -8,19 +8,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 
 from facilitation.access import sessions_of_halls
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import NotFound, PermissionDenied
 from facilitation.minutes import unreviewed_turns
 from facilitation.model import AudioJob, Person, SessionStatus
-from facilitation.ports import UnitOfWork
+from facilitation.ports import TrackingUnitOfWork, UnitOfWork
 from facilitation.record import SessionRecord, load_record
 from facilitation.roles import Standing, standing_for
 from facilitation.services import Actor, person_for
 from facilitation.session import Session
+from facilitation.tracking_figures import Period
 from facilitation.tracking_services import MAX_ROW_ID
 
 LINK_VALID = timedelta(minutes=10)
@@ -36,12 +37,25 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def issue_login_link(uow: UnitOfWork, actor: Actor, *, bootstrap_ids: Collection[int],
-                           now: datetime, new_token: Callable[[], str] = new_token) -> str:
-    """/portal: a token for {web}/login/<token>, to someone with a role (else refused)."""
+async def login_standing(uow: TrackingUnitOfWork, person: Person,
+                         bootstrap_ids: Collection[int]) -> Standing:
+    """The person's roles and the units they are a liaison of now (inside an open unit of
+    work): whoever has either may log in to the web (``Standing.may_log_in``)."""
+    standing = await standing_for(uow, person, bootstrap_ids)
+    if person.telegram_user_id is None:  # the directory lists liaisons by Telegram id
+        return standing
+    units = await uow.units.by_liaison(person.telegram_user_id)
+    return replace(standing, liaison_units=frozenset(u.id for u in units if u.id is not None))
+
+
+async def issue_login_link(uow: TrackingUnitOfWork, actor: Actor, *,
+                           bootstrap_ids: Collection[int], now: datetime,
+                           new_token: Callable[[], str] = new_token) -> str:
+    """/portal: a token for {web}/login/<token>, to someone with a role or a unit's liaison
+    (else refused)."""
     async with uow:
         person = await person_for(uow, actor)
-        if not (await standing_for(uow, person, bootstrap_ids)).has_role:
+        if not (await login_standing(uow, person, bootstrap_ids)).may_log_in:
             raise PermissionDenied("portal_no_role")
         assert person.id is not None
         token = new_token()
@@ -50,16 +64,16 @@ async def issue_login_link(uow: UnitOfWork, actor: Actor, *, bootstrap_ids: Coll
         return token
 
 
-async def log_in(uow: UnitOfWork, token: str, *, bootstrap_ids: Collection[int],
+async def log_in(uow: TrackingUnitOfWork, token: str, *, bootstrap_ids: Collection[int],
                  now: datetime) -> Person:
     """Use the link (once, within its ten minutes) and log the login; someone whose role
-    went since the link was sent is refused (and the link stays unused)."""
+    (or unit) went since the link was sent is refused (and the link stays unused)."""
     async with uow:
         person_id = await uow.roles.use_login_link(token_hash(token), now)
         person = None if person_id is None else await uow.people.get(person_id)
         if person is None or person.forgotten_at is not None:
             raise NotFound("login_link_invalid")
-        if not (await standing_for(uow, person, bootstrap_ids)).has_role:
+        if not (await login_standing(uow, person, bootstrap_ids)).may_log_in:
             raise PermissionDenied("staff_no_role")
         await uow.audit.add(audit_entry(AuditAction.LOGIN, person, at=now))
         await uow.commit()
@@ -83,22 +97,27 @@ def web_actor(person: Person, bootstrap_ids: Collection[int]) -> Actor:
                  config_admin=user_id in bootstrap_ids, person_id=person.id)
 
 
-async def web_standing(uow: UnitOfWork, person_id: int, *,
+async def web_standing(uow: TrackingUnitOfWork, person_id: int, *,
                        bootstrap_ids: Collection[int]) -> tuple[Standing, Actor] | None:
     """What the person logged in may do now, and who they are to the use cases; None:
-    nothing (role gone, person forgotten)."""
+    nothing (role and units gone, person forgotten)."""
     async with uow:
         person = await uow.people.get(person_id)
         if person is None or person.forgotten_at is not None:
             return None
-        standing = await standing_for(uow, person, bootstrap_ids)
-        return (standing, web_actor(person, bootstrap_ids)) if standing.has_role else None
+        standing = await login_standing(uow, person, bootstrap_ids)
+        return (standing, web_actor(person, bootstrap_ids)) if standing.may_log_in else None
 
 
 @dataclass(frozen=True)
 class DeskQuery:
     hall: int | None = None  # a hall's chat id
     status: SessionStatus | None = None
+    period: Period | None = None  # by the session's day: its start, else its creation
+
+    @property
+    def narrowed(self) -> bool:
+        return self.hall is not None or self.status is not None or self.period is not None
 
 
 @dataclass(frozen=True)
@@ -120,13 +139,25 @@ def _halls(sessions: list[Session]) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(names.items(), key=lambda kv: kv[1]))
 
 
-async def desk_sessions(uow: UnitOfWork, standing: Standing, query: DeskQuery) -> Desk:
-    """The sessions of the halls the person may see, newest first, filtered."""
+def _asked_halls(seen: frozenset[int] | None, hall: int | None) -> frozenset[int] | None:
+    """The halls to read: those seen, or the one asked for if it is one of them (else none)."""
+    if hall is None:
+        return seen
+    return frozenset({hall}) if seen is None or hall in seen else frozenset()
+
+
+async def desk_sessions(uow: UnitOfWork, standing: Standing, query: DeskQuery, *,
+                        tz: tzinfo) -> Desk:
+    """The sessions of the halls the person may see, newest first, filtered in the query (an
+    older period, a quiet hall are found beyond the newest LISTED); the halls to filter by
+    are those of the newest LISTED sessions, filtered or not."""
     async with uow:
-        visible = await sessions_of_halls(uow, standing.halls_seen(), LISTED)
-        chosen = [s for s in visible
-                  if (query.hall is None or s.chat_id == query.hall)
-                  and (query.status is None or s.status == query.status)]
+        seen = standing.halls_seen()
+        visible = await sessions_of_halls(uow, seen, LISTED)
+        period = query.period
+        chosen = visible if not query.narrowed else await sessions_of_halls(
+            uow, _asked_halls(seen, query.hall), LISTED, status=query.status,
+            held=(period.start_at(tz), period.end_at(tz)) if period is not None else None)
         rows = []
         for s in chosen:
             assert s.id is not None

@@ -9,13 +9,13 @@ staff only, but for /track, which a liaison may also read for their units.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from facilitation.errors import NotFound, PermissionDenied
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
-from facilitation.tracking import WITH_UNIT, ItemEvent, TrackedItem
+from facilitation.tracking import WITH_UNIT, ItemEvent, ItemStatus, TrackedItem
 from facilitation.tracking_access import (
     TrackingRoles,
     hall_of,
@@ -33,11 +33,14 @@ OVERDUE_WORDS = frozenset({"逾期", "超期", "overdue"})
 
 @dataclass(frozen=True)
 class TrackScope:
-    """Which open items: all, the overdue ones, a unit's (id, "#id" or name), a session's."""
+    """Which open items: all, the overdue ones, a unit's (id, "#id" or name), a session's;
+    ``status``: the items in that state instead of the open ones (settled ones too: the
+    workbench asks for them; the bot's /track lists the open ones)."""
 
     overdue: bool = False
     unit: int | str | None = None
     session: int | None = None
+    status: ItemStatus | None = None
 
     @classmethod
     def said(cls, words: str) -> TrackScope:
@@ -70,8 +73,8 @@ class TrackPage:
 async def track_page(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRoles,
                      scope: TrackScope, page: int = 1, page_size: int = PAGE_SIZE,
                      now: datetime, tz: tzinfo) -> TrackPage:
-    """One page of the open items the actor may see (tracking_views.open_items' rule and
-    order); a page past the last is the last."""
+    """One page of the open items the actor may see, or of one state's (tracking_views.
+    open_items' rule and order); a page past the last is the last."""
     unit: Unit | None = None
     if scope.unit is not None:
         async with uow:
@@ -80,13 +83,13 @@ async def track_page(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRo
         can_manage = manages_any(await roles.standing(uow, actor))
     rows = await open_items(uow, actor=actor, roles=roles,
                             unit=unit.id if unit is not None else None, session=scope.session,
-                            overdue_only=scope.overdue, now=now, tz=tz)
+                            overdue_only=scope.overdue, status=scope.status, now=now, tz=tz)
     pages = max(1, math.ceil(len(rows) / page_size))
     page = min(max(page, 1), pages)
     start = (page - 1) * page_size
     return TrackPage(tuple(rows[start:start + page_size]), page, pages, len(rows),
                      sum(r.overdue for r in rows),
-                     TrackScope(scope.overdue, unit.id if unit else None, scope.session),
+                     replace(scope, unit=unit.id if unit else None),
                      unit.name if unit else None, can_manage)
 
 
@@ -169,6 +172,7 @@ class ItemPage:
     history: tuple[HistoryLine, ...]
     can_manage: bool  # staff of the item's hall: refer, convert, deadlines, the reply
     choices: ReferChoices | None  # the units to refer or reassign to (staff only)
+    can_liaise: bool = False  # a liaison of its unit: accept, progress, the unit's reply
 
 
 async def item_page(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
@@ -185,6 +189,8 @@ async def item_page(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
             raise NotFound("item_not_found", item=item_id) from None
         hall = await hall_of(uow, item)
         can_manage = hall is not None and (await roles.standing(uow, actor)).may_edit(hall)
+        can_liaise = item.unit_id is not None and await roles.is_liaison(uow, actor,
+                                                                         item.unit_id)
         session = await uow.sessions.get(item.session_id)
         people = await uow.people.get_many(sorted(
             {e.who.person_id for e in item.history if e.who.person_id is not None}))
@@ -194,7 +200,7 @@ async def item_page(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
                     for e in item.history)
     return ItemPage(item, session.topic if session else "", session.hall if session else None,
                     session.started_at if session else None, history, can_manage,
-                    _choices(item, directory) if directory is not None else None)
+                    _choices(item, directory) if directory is not None else None, can_liaise)
 
 
 @dataclass(frozen=True)

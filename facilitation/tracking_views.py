@@ -1,5 +1,6 @@
-"""The read side of following items up (/track): open items as rows, overdue first, with
-the access rule inside: staff see every item; a liaison, the items of their units.
+"""The read side of following items up (/track): open items (or one state's, the settled
+too) as rows, overdue first, with the access rule inside: staff see every item; a liaison,
+the items of their units.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class ItemHead:
 
 @dataclass(frozen=True)
 class TrackRow(ItemHead):
-    """An open item in a list. No proposer's name: a liaison reads these too."""
+    """An item in a list (the open ones, or one state's). No proposer's name: a liaison
+    reads these too."""
 
     unit_id: int | None
     unit: str | None  # the unit's name; the name as written while no unit answers to it
@@ -79,16 +81,21 @@ async def _visible(uow: TrackingUnitOfWork, actor: Actor, roles: TrackingRoles,
 
 async def open_items(uow: TrackingUnitOfWork, *, actor: Actor, roles: TrackingRoles,
                      unit: int | str | None = None, session: int | None = None,
-                     overdue_only: bool = False, as_liaison: bool = False, now: datetime,
+                     overdue_only: bool = False, as_liaison: bool = False,
+                     status: ItemStatus | None = None, now: datetime,
                      tz: tzinfo) -> list[TrackRow]:
-    """Items not settled nor withdrawn, overdue ones first (the longest overdue leading), then
-    by deadline, those without one last; narrowed to a unit (id or name) or a session."""
+    """Items not settled nor withdrawn (``status``: the items in that state instead, settled
+    ones too), overdue ones first (the longest overdue leading), then by deadline, those
+    without one last; narrowed to a unit (id or name) or a session."""
     async with uow:
         unit_id = (await unit_by_ref(uow, unit)).id if unit is not None else None
         found: dict[int, TrackedItem] = {}
         for visible, hall in await _visible(uow, actor, roles, unit_id, as_liaison):
-            for item in await uow.tracked.open_snapshots(unit_id=visible, session_id=session,
-                                                         chat_id=hall):
+            listed = (await uow.tracked.open_snapshots(
+                unit_id=visible, session_id=session, chat_id=hall) if status is None
+                else await uow.tracked.snapshots_in(status, unit_id=visible,
+                                                    session_id=session, chat_id=hall))
+            for item in listed:
                 if item.id is not None:
                     found[item.id] = item
         names = {u.id: u.name for u in await uow.units.list() if u.id is not None}

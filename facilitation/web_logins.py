@@ -14,11 +14,11 @@ from typing import Protocol
 from facilitation.audit import AuditAction, audit_entry
 from facilitation.errors import InvalidInput, NotFound, PermissionDenied
 from facilitation.model import Person, clean_text
-from facilitation.ports import UnitOfWork
+from facilitation.ports import TrackingUnitOfWork, UnitOfWork
 from facilitation.roles import Role, check_grant, grant_role, standing_for
 from facilitation.services import Actor, person_for
+from facilitation.staff_desk import login_standing, token_hash
 from facilitation.staff_desk import new_token as _new_token
-from facilitation.staff_desk import token_hash
 
 INVITE_VALID = timedelta(days=7)
 LOGIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
@@ -85,8 +85,9 @@ async def accept_invitation(uow: UnitOfWork, *, token: str, login_name: str, pas
         return person
 
 
-async def password_log_in(uow: UnitOfWork, *, login_name: str, password: str, hasher: Hasher,
-                          now: datetime, bootstrap_ids: Collection[int] = ()) -> Person:
+async def password_log_in(uow: TrackingUnitOfWork, *, login_name: str, password: str,
+                          hasher: Hasher, now: datetime,
+                          bootstrap_ids: Collection[int] = ()) -> Person:
     """A login by name and password (logged as a login); the same refusal for an unknown
     name and a wrong password; someone whose role went is refused."""
     async with uow:
@@ -98,7 +99,7 @@ async def password_log_in(uow: UnitOfWork, *, login_name: str, password: str, ha
         person = await uow.people.get(found[0]) if found and right else None
         if person is None or person.forgotten_at is not None:
             raise PermissionDenied("login_failed")
-        if not (await standing_for(uow, person, bootstrap_ids)).has_role:
+        if not (await login_standing(uow, person, bootstrap_ids)).may_log_in:
             raise PermissionDenied("staff_no_role")
         await uow.audit.add(audit_entry(AuditAction.LOGIN, person, at=now, method="password"))
         await uow.commit()

@@ -26,6 +26,7 @@ from facilitation.access import Place
 from facilitation.errors import DomainError
 from facilitation.model import SessionStatus
 from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions
+from facilitation.tracking import ItemStatus
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import TrackScope, item_page, track_page
 from facilitation.tracking_figures import parse_period, report_figures, this_year
@@ -68,11 +69,13 @@ def refusal(request: web.Request, failed: DomainError) -> web.HTTPException:
 
 
 API = Refusals(lambda request: error(request, 401, "api_login_needed"),
-               lambda request: error(request, 403, "staff_no_role"))
+               lambda request: error(request, 403, "staff_no_role"),
+               lambda request: error(request, 403, "staff_liaison_only"))
 
 
-async def _visit(request: web.Request) -> Visit:
-    return await visit(request, refusals=API)
+async def _visit(request: web.Request, *, liaisons: bool = False) -> Visit:
+    """As on the pages: a unit's liaison reads the items (``liaisons``) and nothing else."""
+    return await visit(request, refusals=API, liaisons=liaisons)
 
 
 def _ok(body: Mapping[str, Any]) -> web.Response:
@@ -123,9 +126,13 @@ def parameters(request: web.Request, params: tuple[Param, ...]) -> dict[str, Any
 async def sessions(request: web.Request) -> web.Response:
     seen = await _visit(request)
     asked = parameters(request, SESSIONS)
-    state = asked.get("state")
-    desk = await desk_sessions(room.deps(request).uow(), seen.standing, DeskQuery(
-        asked.get("hall"), SessionStatus(state) if state is not None else None))
+    state, period = asked.get("state"), asked.get("period")
+    try:  # the pattern admits only periods parse_period takes
+        query = DeskQuery(asked.get("hall"), SessionStatus(state) if state is not None else None,
+                          parse_period(period) if period is not None else None)
+    except DomainError as failed:
+        raise refusal(request, failed) from None
+    desk = await desk_sessions(room.deps(request).uow(), seen.standing, query, tz=_tz(request))
     return _ok(shapes.session_list(desk, _tz(request)))
 
 
@@ -156,12 +163,13 @@ async def minutes(request: web.Request) -> web.Response:
 
 
 async def items(request: web.Request) -> web.Response:
-    seen = await _visit(request)
+    seen = await _visit(request, liaisons=True)
     asked = parameters(request, ITEMS)
     try:
         page = await track_page(
             room.deps(request).uow(), actor=seen.actor, roles=LiveRoles(),
-            scope=TrackScope(overdue=asked.get("overdue", False), unit=asked.get("unit")),
+            scope=TrackScope(overdue=asked.get("overdue", False), unit=asked.get("unit"),
+                             status=ItemStatus(asked["state"]) if "state" in asked else None),
             page=asked.get("page", 1), page_size=ITEMS_PAGE,
             now=room.deps(request).clock(), tz=_tz(request))
     except DomainError as failed:
@@ -170,7 +178,7 @@ async def items(request: web.Request) -> web.Response:
 
 
 async def item(request: web.Request) -> web.Response:
-    seen = await _visit(request)
+    seen = await _visit(request, liaisons=True)
     said = parameters(request, (ITEM_ID,))["item"]
     try:
         found = await item_page(room.deps(request).uow(), item_id=said, actor=seen.actor,

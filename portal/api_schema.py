@@ -59,6 +59,9 @@ SESSIONS = (
           "only this hall's sessions (its group's chat id)"),
     Param("state", {"type": "string", "enum": [s.value for s in SessionStatus]},
           "only the sessions in this state"),
+    Param("period", {"type": "string", "pattern": PERIOD},
+          "only the sessions held in 2026 (a year), 2026Q4 (a quarter) or 2026-12 (a month) "
+          "of the halls' time zone, by their start (else their creation)"),
 )
 MINUTES = (Param("public", FLAG, "the public version (approved minutes only): residents' "
                                  "names replaced by their kind, personal data by labels"),)
@@ -66,6 +69,8 @@ ITEMS = (
     Param("overdue", FLAG, "only the overdue items"),
     Param("unit", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
           "only this unit's items (its number)"),
+    Param("state", {"type": "string", "enum": [s.value for s in ItemStatus]},
+          "the items in this state instead of the open ones (settled ones too)"),
     Param("page", {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
           "the page (50 items a page; past the last, the last)"),
 )
@@ -130,7 +135,9 @@ SCHEMAS: dict[str, JSON] = {
     "SessionList": _obj({
         "sessions": _list(_ref("SessionRow")),
         "halls": _list(_obj({"chat_id": INT, "name": STR}))},
-        description="the newest sessions (200 at most) of the halls one sees, newest first"),
+        description="the newest sessions (200 at most) of the halls one sees, newest "
+                    "first, filtered (hall, state, period) before the 200 are counted; "
+                    "halls: those of the newest 200, to filter by"),
     "Attendee": _obj({
         "person_id": INT, "name": STR, "kind": _enum(ParticipantKind),
         "unit": _nullable(STR), "sector": _nullable(STR), "remote": BOOL, "late": BOOL,
@@ -166,8 +173,8 @@ SCHEMAS: dict[str, JSON] = {
         "items": _list(_ref("ItemRow")), "page": INT, "pages": INT, "page_size": INT,
         "total": COUNT, "overdue": COUNT,
         "unit": _nullable(_obj({"id": INT, "name": STR})), "can_manage": BOOL},
-        description="open items (not settled nor withdrawn), overdue first, then by "
-                    "deadline"),
+        description="open items (not settled nor withdrawn), or those in the state asked "
+                    "for, overdue first, then by deadline"),
     "HistoryLine": _obj({
         "n": INT, "kind": _enum(EventKind), "at": TIME, "who": _nullable(STR),
         "from_status": _nullable(_enum(ItemStatus)), "to_status": _enum(ItemStatus),
@@ -204,7 +211,7 @@ SCHEMAS: dict[str, JSON] = {
 ERRORS = {
     400: "a parameter that is not as described",
     401: "not logged in (or idle for 30 minutes): log in on /login first",
-    403: "logged in, but no role any more",
+    403: "logged in, but no role any more (or a unit's liaison, who reads the items only)",
     404: "none, or not one the person may see (a guessed number tells nothing)",
     409: "not possible in its present state",
 }
@@ -235,8 +242,8 @@ PATHS: dict[str, JSON] = {
         "version once approved. Any other case is 404, alike", _ref("Minutes"),
         (SESSION_ID, *MINUTES), 404),
     "/api/items": _operation(
-        "the open followed-up items one may see: one's halls', a liaison's units' "
-        "(/staff/items, the bot's /track)", _ref("ItemList"), ITEMS, 404),
+        "the open followed-up items one may see, or one state's: one's halls', a "
+        "liaison's units' (/staff/items, the bot's /track)", _ref("ItemList"), ITEMS, 404),
     "/api/items/{item}": _operation(
         "one item and its whole history (/staff/items/<id>)", _ref("Item"), (ITEM_ID,), 404),
     "/api/figures": _operation(

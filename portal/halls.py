@@ -1,13 +1,15 @@
 """`/staff/halls`: what each hall's minutes are sent as (主送, 抄送, 落款, the form of the issue
-number) and its own Word template (红头), for the halls one edits as staff (an admin: every
-hall). The same use cases as the bot's /hall and /template (facilitation/documents.py), which
-check the role again and write each change to the audit log."""
+number), its own Word template (红头), the recogniser's glossary and the town its figures count
+under, for the halls one edits as staff (an admin: every hall), beside its group (chat id and
+newest name, read-only). The same use cases as the bot's /hall, /template and /glossary
+(facilitation/documents.py, services.py), which check the role again and write each change to
+the audit log."""
 
 from __future__ import annotations
 
 from aiohttp import BodyPartReader, web
 
-from facilitation import documents
+from facilitation import documents, services
 from facilitation.errors import DomainError, InvalidInput
 from portal import room
 from portal.login import Visit, posted, visit
@@ -21,7 +23,9 @@ def _chat_id(request: web.Request) -> int:
 
 
 async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,
-                hall: int | None = None) -> web.Response:
+                hall: int | None = None, typed: dict[str, str] | None = None) -> web.Response:
+    """The halls' settings; after a refusal, its words at that hall and what was typed there
+    (``typed``), so nothing typed is lost; above the halls when it is not one of them."""
     try:
         halls = await documents.editable_halls(room.deps(request).uow(), actor=seen.actor)
     except DomainError as failed:
@@ -29,7 +33,9 @@ async def _page(request: web.Request, seen: Visit, *, error: DomainError | None 
     return room.render("staff_halls.html", request, {
         "halls": halls, "csrf": seen.csrf, "done": request.query.get("done", ""),
         "error": room.error_text(request, error) if error is not None else None,
-        "error_hall": hall, "max_mb": MAX_TEMPLATE_BYTES // (1024 * 1024)},
+        "error_hall": hall, "error_elsewhere": all(h.chat_id != hall for h in halls),
+        "typed": typed or {}, "glossary_max": services.GLOSSARY_MAX_WORDS,
+        "max_mb": MAX_TEMPLATE_BYTES // (1024 * 1024)},
         status=room.status_of(error) if error is not None else 200)
 
 
@@ -37,11 +43,16 @@ async def page(request: web.Request) -> web.Response:
     return await _page(request, await visit(request))
 
 
+def _lines(said: str) -> list[str]:
+    """One name a line, or separated by 、，, as people also write lists."""
+    return [v.strip() for v in said.replace("、", "\n").replace("，", "\n")
+            .replace(",", "\n").splitlines() if v.strip()]
+
+
 def _values(field: str, said: str) -> list[str]:
     """主送 and 抄送: one unit a line (or separated by 、，,); the others: the text as it is."""
     if field in ("to", "cc"):
-        return [v.strip() for v in said.replace("、", "\n").replace("，", "\n")
-                .replace(",", "\n").splitlines() if v.strip()]
+        return _lines(said)
     return [said.strip()] if said.strip() else []
 
 
@@ -62,6 +73,32 @@ async def document(request: web.Request) -> web.StreamResponse:
     except DomainError as error:
         return await _page(request, seen, error=error, hall=chat_id)
     raise web.HTTPSeeOther(f"/staff/halls?done=document#hall{chat_id}")
+
+
+async def glossary(request: web.Request) -> web.StreamResponse:
+    """The recogniser's words: the bot's /glossary use case, its limits and its words."""
+    chat_id = _chat_id(request)
+    fields, seen = await posted(request)
+    said = fields.get("glossary", "")
+    try:
+        await services.set_hall_glossary(room.deps(request).uow(), chat_id=chat_id,
+                                         actor=seen.actor, words=_lines(said))
+    except DomainError as error:
+        return await _page(request, seen, error=error, hall=chat_id, typed={"glossary": said})
+    raise web.HTTPSeeOther(f"/staff/halls?done=glossary#hall{chat_id}")
+
+
+async def town(request: web.Request) -> web.StreamResponse:
+    """The 乡镇/街道 of the hall's figures; empty: the one its name starts with."""
+    chat_id = _chat_id(request)
+    fields, seen = await posted(request)
+    said = fields.get("town", "")
+    try:
+        await documents.set_hall_town(room.deps(request).uow(), chat_id=chat_id,
+                                      actor=seen.actor, town=said)
+    except DomainError as error:
+        return await _page(request, seen, error=error, hall=chat_id, typed={"town": said})
+    raise web.HTTPSeeOther(f"/staff/halls?done=town#hall{chat_id}")
 
 
 async def _upload(request: web.Request) -> tuple[dict[str, str], bytes | None]:
@@ -112,3 +149,5 @@ def routes(app: web.Application) -> None:
     app.router.add_get("/staff/halls", page, name="staff-halls")
     app.router.add_post("/staff/halls/{hall}/document", document, name="staff-hall-document")
     app.router.add_post("/staff/halls/{hall}/template", template, name="staff-hall-template")
+    app.router.add_post("/staff/halls/{hall}/glossary", glossary, name="staff-hall-glossary")
+    app.router.add_post("/staff/halls/{hall}/town", town, name="staff-hall-town")

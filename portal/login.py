@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 COOKIE = "yst_staff"
 LOGIN = "/login"
+HOME = "/staff"
+LIAISON_HOME = "/staff/items"  # a unit's liaison uses the follow-up board only
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 
@@ -105,28 +107,33 @@ def _bootstrap(request: web.Request) -> frozenset[int]:
     return room.room(request).staff_user_ids
 
 
-def _refused(request: web.Request) -> web.HTTPForbidden:
+def _refused(request: web.Request, key: str = "staff_no_role",
+             back: str | None = None) -> web.HTTPForbidden:
     return web.HTTPForbidden(text=room.fragment("error.html", request, {
-        "message": room.words(request)("staff_no_role"), "back": None}),
-        content_type="text/html")
+        "message": room.words(request)(key), "back": back}), content_type="text/html")
 
 
 @dataclass(frozen=True)
 class Refusals:
     """How a visit is refused: a page sends the browser to the login page (and says a lost
-    role in a page); the JSON API (portal/api.py) answers in JSON instead."""
+    role, or a page not for a unit's liaison, in a page); the JSON API (portal/api.py)
+    answers in JSON instead."""
 
     logged_out: Callable[[web.Request], web.HTTPException]
     no_role: Callable[[web.Request], web.HTTPException]
+    liaison_only: Callable[[web.Request], web.HTTPException]
 
 
-PAGES = Refusals(lambda request: web.HTTPSeeOther(LOGIN), _refused)
+PAGES = Refusals(lambda request: web.HTTPSeeOther(LOGIN), _refused,
+                 lambda request: _refused(request, "staff_liaison_only", LIAISON_HOME))
 
 
 async def visit(request: web.Request, fields: dict[str, str] | None = None, *,
-                refusals: Refusals = PAGES) -> Visit:
+                refusals: Refusals = PAGES, liaisons: bool = False) -> Visit:
     """The logged-in person's visit, checked now: idle too long or never logged in goes to
-    the login page; a role lost is refused; a form (``fields``) must carry the CSRF token."""
+    the login page; a role lost is refused; a form (``fields``) must carry the CSRF token.
+    A unit's liaison without a role is refused too, but on pages that admit ``liaisons``
+    (the follow-up board, whose read side shows them their units' items only)."""
     session = await get_session(request)
     person_id, seen, csrf = session.get("person"), session.get("seen"), session.get("csrf")
     now = room.deps(request).clock().timestamp()
@@ -143,15 +150,24 @@ async def visit(request: web.Request, fields: dict[str, str] | None = None, *,
         raise refusals.no_role(request)
     session["seen"] = now
     standing, actor = found
+    if not (standing.has_role or liaisons):  # still logged in: the board is theirs
+        raise refusals.liaison_only(request)
     return Visit(person_id, standing, csrf, actor)
 
 
-async def posted(request: web.Request, *,
-                 longer: Mapping[str, int] | None = None) -> tuple[dict[str, str], Visit]:
+async def posted(request: web.Request, *, longer: Mapping[str, int] | None = None,
+                 liaisons: bool = False) -> tuple[dict[str, str], Visit]:
     """A staff form: posted from this site, its fields, and the visit its CSRF token proves."""
     room.check_write(request)
     fields = await room.form(request, longer=longer)
-    return fields, await visit(request, fields)
+    return fields, await visit(request, fields, liaisons=liaisons)
+
+
+async def _landing(request: web.Request, person_id: int) -> str:
+    """Where a login lands: the sessions; for a unit's liaison without a role, their board."""
+    found = await web_standing(room.deps(request).uow(), person_id,
+                               bootstrap_ids=_bootstrap(request))
+    return LIAISON_HOME if found is not None and not found[0].has_role else HOME
 
 
 async def login_page(request: web.Request, error: DomainError | None = None,
@@ -178,7 +194,7 @@ async def password_login(request: web.Request) -> web.StreamResponse:
         return await login_page(request, error, name[:40])
     assert person.id is not None
     _start(await new_session(request), person.id, clock().timestamp())  # a fresh cookie
-    raise web.HTTPSeeOther("/staff")
+    raise web.HTTPSeeOther(await _landing(request, person.id))
 
 
 async def invitation_page(request: web.Request) -> web.Response:
@@ -234,11 +250,11 @@ async def use_link(request: web.Request) -> web.Response:
         return room.error_page(request, error, LOGIN)
     assert person.id is not None
     _start(await new_session(request), person.id, clock().timestamp())  # a fresh cookie
-    raise web.HTTPSeeOther("/staff")
+    raise web.HTTPSeeOther(await _landing(request, person.id))
 
 
 async def logout(request: web.Request) -> web.Response:
-    _, seen = await posted(request)
+    _, seen = await posted(request, liaisons=True)
     await log_out(room.deps(request).uow(), seen.person_id, now=room.deps(request).clock())
     (await get_session(request)).invalidate()
     raise web.HTTPSeeOther(LOGIN)

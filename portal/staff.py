@@ -1,7 +1,8 @@
 """`/staff`: the sessions the logged-in person may see (their halls; an admin's, every hall's),
-newest first, filtered by hall and state (query parameters); `/staff/s/<id>`: one session's
-attendance, transcript, marks and the turns still 待核对; `/staff/items`: the followed-up
-items of one's halls, overdue first (the bot's /track: the same query and access rule)."""
+newest first, filtered by hall, state and period (query parameters); `/staff/s/<id>`: one
+session's attendance, transcript, marks and the turns still 待核对; `/staff/items`: the
+followed-up items of one's halls, the open ones or one state's, overdue first (the bot's
+/track: the same query and access rule)."""
 
 from __future__ import annotations
 
@@ -18,29 +19,42 @@ from facilitation.minutes import may_edit_minutes
 from facilitation.model import ParticipantKind, SessionStatus
 from facilitation.recordings import session_recordings
 from facilitation.staff_desk import DeskQuery, desk_session, desk_sessions, turn_audio
+from facilitation.tracking import ItemStatus
 from facilitation.tracking_access import LiveRoles
 from facilitation.tracking_desk import TrackScope, track_page
+from facilitation.tracking_figures import Period, parse_period
 from portal import room
+from portal.figures import period_words
 from portal.login import visit
 from portal.recordings import shown_recordings
 from transcripts.minutes.drafts import readable_minutes
 from transcripts.minutes.files import render_files, stem, to_json_bytes
 
 
+def _period(said: str) -> Period | None:
+    """A year, a quarter or a month as the figures read it (2026, 2026Q4, 2026-12)."""
+    try:
+        return parse_period(said) if said.strip() else None
+    except DomainError:
+        return None
+
+
 def _query(request: web.Request) -> DeskQuery:
     """Unknown values are ignored (no filter), never an error page."""
     hall, status = request.query.get("hall", ""), request.query.get("state", "")
     return DeskQuery(room.number(hall, signed=True, digits=19),
-                     SessionStatus(status) if status in set(SessionStatus) else None)
+                     SessionStatus(status) if status in set(SessionStatus) else None,
+                     _period(request.query.get("period", "")[:20]))
 
 
 async def sessions_page(request: web.Request) -> web.Response:
     seen = await visit(request)
-    query = _query(request)
-    desk = await desk_sessions(room.deps(request).uow(), seen.standing, query)
+    query, tz = _query(request), ZoneInfo(room.room(request).timezone)
+    desk = await desk_sessions(room.deps(request).uow(), seen.standing, query, tz=tz)
     return room.render("staff.html", request, {
         "desk": desk, "query": query, "csrf": seen.csrf, "states": list(SessionStatus),
-        "admin": seen.standing.is_admin, "tz": ZoneInfo(room.room(request).timezone)})
+        "admin": seen.standing.is_admin, "tz": tz,
+        "period": period_words(request, query.period) if query.period else None})
 
 
 async def session_page(request: web.Request) -> web.Response:
@@ -120,10 +134,12 @@ ITEMS_PAGE = 50  # items on one page of the web list (the bot's /track shows 8)
 
 
 async def items_page(request: web.Request) -> web.Response:
-    seen = await visit(request)
+    seen = await visit(request, liaisons=True)  # a unit's liaison: their units' items
     query = request.query
+    state = query.get("state", "")  # an unknown state is ignored: the open items
     scope = TrackScope(overdue=query.get("overdue") == "1",
-                       unit=room.number(query.get("unit", ""), digits=11))
+                       unit=room.number(query.get("unit", ""), digits=11),
+                       status=ItemStatus(state) if state in set(ItemStatus) else None)
     tz = ZoneInfo(room.room(request).timezone)
     try:
         page = await track_page(room.deps(request).uow(), actor=seen.actor, roles=LiveRoles(),
@@ -132,7 +148,9 @@ async def items_page(request: web.Request) -> web.Response:
                                 page_size=ITEMS_PAGE, now=room.deps(request).clock(), tz=tz)
     except DomainError as error:
         return room.error_page(request, error, "/staff/items")
-    return room.render("staff_items.html", request, {"page": page, "csrf": seen.csrf})
+    return room.render("staff_items.html", request, {"page": page, "csrf": seen.csrf,
+                                                     "states": list(ItemStatus),
+                                                     "staff": seen.standing.has_role})
 
 
 async def turn_audio_file(request: web.Request) -> web.StreamResponse:

@@ -1,7 +1,9 @@
 """One followed-up item on the workbench, `/staff/items/<id>`: where it came from, its state,
 unit and deadline, every change (who, when, what), and for the staff of its hall the forms of
 what may be done with it now: refer (交办), reassign (改交办), convert (转化), keep for reference
-(留作参考), change the deadline with a reason, close with the unit's reply (办结).
+(留作参考), change the deadline with a reason, close with the unit's reply (办结); for a
+liaison of its unit (who sees no other page but the board), the bot's buttons: accept (接收),
+a progress note (办理进展), the unit's reply (办结答复).
 
 Each form posts to `/staff/items/<id>/<action>` with the session's CSRF token and calls the use
 case the bot's command calls (facilitation/tracking_services.py), which checks the role again;
@@ -53,12 +55,17 @@ FORMS: dict[str, tuple[EventKind, ...]] = {
     "reserve": (EventKind.RESERVED,), "reassign": (EventKind.REASSIGNED,),
     "deadline": (EventKind.DEADLINE_CHANGED,),
     "reply": (EventKind.ACCEPTED, EventKind.REPLIED), "number": (EventKind.NUMBERED,)}
+# a liaison of the item's unit: the bot's buttons 接收, 办理中, 办结 (bot/handlers/liaison.py)
+LIAISON_FORMS: dict[str, tuple[EventKind, ...]] = {
+    "accept": (EventKind.ACCEPTED,), "progress": (EventKind.PROGRESS,),
+    "answer": (EventKind.REPLIED,)}
 
 
-def _offers(status: ItemStatus) -> dict[str, bool]:
+def _offers(status: ItemStatus,
+            forms: dict[str, tuple[EventKind, ...]] = FORMS) -> dict[str, bool]:
     """Which forms the item's state allows, as the domain decides it."""
     return {form: any(status in LEGAL_FROM[kind] for kind in kinds)
-            for form, kinds in FORMS.items()}
+            for form, kinds in forms.items()}
 
 
 async def _page(request: web.Request, seen: Visit, *, error: DomainError | None = None,
@@ -72,6 +79,8 @@ async def _page(request: web.Request, seen: Visit, *, error: DomainError | None 
     return room.render("staff_item.html", request, {
         "found": found, "item": found.item, "csrf": seen.csrf,
         "offers": _offers(found.item.status) if found.can_manage else {},
+        "liaise": _offers(found.item.status, LIAISON_FORMS) if found.can_liaise else {},
+        "staff": seen.standing.has_role,
         "conversions": list(Conversion), "tz": ZoneInfo(room.room(request).timezone),
         "deadline_days": room.room(request).follow_up.deadline_days,
         "done": request.query.get("done", ""), "fields": fields or {}, "action": action,
@@ -80,7 +89,7 @@ async def _page(request: web.Request, seen: Visit, *, error: DomainError | None 
 
 
 async def page(request: web.Request) -> web.Response:
-    return await _page(request, await visit(request))
+    return await _page(request, await visit(request, liaisons=True))
 
 
 Act = Callable[[web.Request, Visit, int, dict[str, str]], Awaitable[Any]]
@@ -136,8 +145,28 @@ async def _reply(request: web.Request, seen: Visit, item_id: int, f: dict[str, s
                                   now=room.deps(request).clock())
 
 
+async def _accept(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    return await use.accept(room.deps(request).uow(), item_id=item_id, actor=seen.actor,
+                            roles=ROLES, now=room.deps(request).clock())
+
+
+async def _progress(request: web.Request, seen: Visit, item_id: int,
+                    f: dict[str, str]) -> Any:
+    return await use.progress(room.deps(request).uow(), item_id=item_id,
+                              note=f.get("note", ""), actor=seen.actor, roles=ROLES,
+                              now=room.deps(request).clock())
+
+
+async def _answer(request: web.Request, seen: Visit, item_id: int, f: dict[str, str]) -> Any:
+    """The unit's own 办理答复, as /reply in the bot (``_reply`` is staff recording it)."""
+    return await use.reply(room.deps(request).uow(), item_id=item_id,
+                           text=f.get("text") or None, actor=seen.actor, roles=ROLES,
+                           now=room.deps(request).clock())
+
+
 ACTIONS: dict[str, Act] = {"refer": _refer, "reassign": _reassign, "convert": _convert,
-                           "reserve": _reserve, "deadline": _due, "reply": _reply}
+                           "reserve": _reserve, "deadline": _due, "reply": _reply,
+                           "accept": _accept, "progress": _progress, "answer": _answer}
 
 
 async def act(request: web.Request) -> web.StreamResponse:
@@ -146,7 +175,8 @@ async def act(request: web.Request) -> web.StreamResponse:
     if action is None:
         raise room.not_found(request)
     item_id = _item_id(request)
-    fields, seen = await posted(request)
+    # a liaison's form too: each use case checks who may take its action
+    fields, seen = await posted(request, liaisons=True)
     try:
         await action(request, seen, item_id, fields)
     except DomainError as error:

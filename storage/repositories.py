@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
@@ -185,6 +186,11 @@ class SqlAlchemyPersonRepository(RowRepository):
         await self._update(PEOPLE, person.id, mapping.person_values(person))
 
 
+# A session's day, as the workbench's list shows it: its start, else its creation (typed
+# UtcDateTime by its first column, so bound times are converted alike on both databases).
+_DAY = func.coalesce(SESSIONS.c.started_at, SESSIONS.c.created_at)
+
+
 def _newest_sessions(chat_id: int | None) -> Select[Any]:
     statement = select(SESSIONS).order_by(SESSIONS.c.created_at.desc(), SESSIONS.c.id.desc())
     return statement if chat_id is None else statement.where(SESSIONS.c.chat_id == chat_id)
@@ -243,9 +249,17 @@ class SqlAlchemySessionRepository(RowRepository):
     async def latest(self, chat_id: int | None = None) -> Session | None:
         return await self._one(_newest_sessions(chat_id), mapping.to_session)
 
-    async def recent(self, chat_id: int | None = None, limit: int = 10) -> list[Session]:
-        """The newest sessions first."""
-        return await self._all(_newest_sessions(chat_id).limit(limit), mapping.to_session)
+    async def recent(self, chat_id: int | None = None, limit: int = 10, *,
+                     held: tuple[datetime, datetime] | None = None,
+                     status: SessionStatus | None = None) -> list[Session]:
+        """The newest sessions first; narrowed here, so an older period is found whatever
+        the limit."""
+        statement = _newest_sessions(chat_id)
+        if held is not None:
+            statement = statement.where(_DAY >= held[0], _DAY < held[1])
+        if status is not None:
+            statement = statement.where(SESSIONS.c.status == status.value)
+        return await self._all(statement.limit(limit), mapping.to_session)
 
     async def taken_part(self, person_id: int, limit: int = 10) -> list[Session]:
         """The newest closed sessions the person moderated or signed in to."""

@@ -64,9 +64,10 @@ _DEADLINE_ORDER = (ITEMS.c.deadline.is_(None), ITEMS.c.deadline, ITEMS.c.session
 
 
 def _open(statement: Select[Any], unit_id: int | None, session_id: int | None,
-          chat_id: int | None) -> Select[Any]:
-    """Open items (by the index on status and deadline), narrowed, the earliest deadline first."""
-    statement = statement.where(ITEMS.c.status.in_(OPEN_STATUSES))
+          chat_id: int | None, statuses: Sequence[str] = OPEN_STATUSES) -> Select[Any]:
+    """Open items (or those in ``statuses``; by the index on status and deadline), narrowed,
+    the earliest deadline first."""
+    statement = statement.where(ITEMS.c.status.in_(statuses))
     if unit_id is not None:
         statement = statement.where(ITEMS.c.unit_id == unit_id)
     if session_id is not None:
@@ -131,6 +132,13 @@ class SqlAlchemyTrackedItemRepository(RowRepository):
         carry no history, reply nor reservation reason: for lists that only read them."""
         return await self._all(_open(select(*_SNAPSHOT), unit_id, session_id, chat_id),
                                _snapshot)
+
+    async def snapshots_in(self, status: ItemStatus, *, unit_id: int | None = None,
+                           session_id: int | None = None,
+                           chat_id: int | None = None) -> builtins.list[TrackedItem]:
+        """As ``open_snapshots``, one state's items (settled ones too)."""
+        return await self._all(_open(select(*_SNAPSHOT), unit_id, session_id, chat_id,
+                                     (status.value,)), _snapshot)
 
     async def open_per_unit(self) -> dict[int, int]:
         """One aggregate over the index on status."""

@@ -199,6 +199,14 @@ class SqlAlchemyHallRepository(RowRepository):
     async def set_glossary(self, chat_id: int, words: Sequence[str]) -> None:
         await self._upsert(chat_id, glossary="\n".join(words))
 
+    async def town(self, chat_id: int) -> str | None:
+        town: str | None = await self._session.scalar(
+            select(HALLS.c.town).where(HALLS.c.chat_id == chat_id))
+        return town
+
+    async def set_town(self, chat_id: int, town: str | None) -> None:
+        await self._upsert(chat_id, town=town)
+
     async def document(self, chat_id: int) -> HallDocument:
         row = (await self._session.execute(
             select(HALLS.c.doc_to, HALLS.c.doc_cc, HALLS.c.doc_issuer, HALLS.c.doc_numbering)

@@ -125,8 +125,12 @@ class FakeSessions(_Table):
         found = [s for s in self.where(chat_id=chat_id) if s.status != SessionStatus.CLOSED]
         return found[0] if found else None
 
-    async def recent(self, chat_id: int | None = None, limit: int = 10) -> list[Session]:
-        rows = self.where() if chat_id is None else self.where(chat_id=chat_id)
+    async def recent(self, chat_id: int | None = None, limit: int = 10, *,
+                     held: tuple[datetime, datetime] | None = None,
+                     status: SessionStatus | None = None) -> list[Session]:
+        rows = [s for s in (self.where() if chat_id is None else self.where(chat_id=chat_id))
+                if (held is None or held[0] <= (s.started_at or s.created_at) < held[1])
+                and (status is None or s.status == status)]
         return sorted(rows, key=lambda s: (s.created_at, s.id), reverse=True)[:limit]
 
     async def taken_part(self, person_id: int, limit: int = 10) -> list[Session]:

@@ -1,5 +1,6 @@
 """`/portal` in a private chat: a one-time link to the staff's web pages (portal/login.py),
-to someone with a role; anyone else is told politely whom to ask (the error's words)."""
+to someone with a role or a unit's liaison (their units' items only); anyone else is told
+politely whom to ask (the error's words)."""
 
 from __future__ import annotations
 

@@ -48,3 +48,13 @@ def test_every_field_a_text_is_refused_for_has_a_name_in_every_language() -> Non
     assert {"reason", "note", "reply", "document", "reference", "text"} <= fields
     for language, catalogue in CATALOGS.items():
         assert sorted(f for f in fields if f"field_{f}" not in catalogue) == [], language
+
+
+def test_every_audit_action_has_words_on_the_audit_page() -> None:
+    """/staff/admin/audit names each entry by staff_audit_<action>: a new action without
+    them would show the catalogue's generic error instead."""
+    from facilitation.audit import AuditAction
+
+    for language, catalogue in CATALOGS.items():
+        assert [a.value for a in AuditAction if f"staff_audit_{a.value}" not in catalogue] \
+            == [], language

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.roles import Role, revoke_role
 from facilitation.services import Actor
+from facilitation.tracking import Conversion
+from facilitation.tracking_access import LiveRoles
+from facilitation.tracking_services import convert
 from portal.app import build_web_app
 from storage.engine import make_engine
 from storage.uow import make_uow_factory
@@ -138,7 +141,9 @@ async def test_bad_parameters_are_400_json(api: Api) -> None:
                  "/api/sessions/1/minutes?public=yes", "/api/items?page=0",
                  "/api/items?unit=-3", "/api/items?overdue=maybe",
                  "/api/figures?period=2026Q9", "/api/figures?period=", "/api/items/1.5",
-                 "/api/figures?hall=" + "村" * 61):
+                 "/api/figures?hall=" + "村" * 61, "/api/sessions?period=2026Q9",
+                 "/api/sessions?period=26", "/api/sessions?period=", "/api/items?state=open",
+                 "/api/items?state=DONE"):
         status, body = await api.get(path)
         assert (status, body["error"]) == (400, "api_bad_parameter"), path
     status, body = await api.get("/api/nothing")
@@ -202,6 +207,29 @@ async def test_a_liaison_sees_only_their_units_items(api: Api) -> None:
     assert (status, body["error"]) == (404, "unit_not_found")
     status, item = await api.get(f"/api/items/{items[SUGGESTION_A]}")
     assert status == 200 and "张秀英" not in json.dumps(item, ensure_ascii=False)  # as the page
+
+
+async def test_sessions_of_a_period_and_items_of_a_state_within_ones_halls(api: Api) -> None:
+    await api.as_(VIEWER)  # hall A
+    assert _topics((await api.get("/api/sessions?period=2026-12"))[1]) == ["垃圾分类", "村道硬化"]
+    assert _topics((await api.get("/api/sessions?period=2026Q4&state=closed"))[1]) == [
+        "垃圾分类", "村道硬化"]
+    assert _topics((await api.get("/api/sessions?period=2025"))[1]) == []
+    assert _topics((await api.get(f"/api/sessions?period=2026&hall={B}"))[1]) == []
+    await convert(api.uow(), item_id=api.seeded.items[SUGGESTION_A], kind=Conversion.PROPOSAL,
+                  reference=None, actor=replace(ADMIN, config_admin=True), roles=LiveRoles(),
+                  now=START)
+    assert _texts((await api.get("/api/items"))[1]) == [ACTION_A]  # the open ones
+    status, body = await api.get("/api/items?state=converted")
+    assert status == 200 and _texts(body) == [SUGGESTION_A] and body["total"] == 1
+    assert _texts((await api.get("/api/items?state=referred&overdue=1"))[1]) == [ACTION_A]
+    await api.as_(CLERK)  # staff of hall B
+    assert _topics((await api.get("/api/sessions?period=2026-12"))[1]) == ["河道清淤"]
+    assert _texts((await api.get("/api/items?state=converted"))[1]) == []
+    assert _texts((await api.get("/api/items?state=pending"))[1]) == [SUGGESTION_B]
+    await api.as_(LIAISON)  # their unit's items only, in any state
+    assert _texts((await api.get("/api/items?state=converted"))[1]) == []
+    assert _texts((await api.get("/api/items?state=referred"))[1]) == [ACTION_A]
 
 
 async def test_figures_of_ones_halls_and_a_role_revoked_counts_at_once(api: Api) -> None:

@@ -118,6 +118,9 @@ def _minutes_order(item: TrackedItem) -> tuple[int, int, int]:
     return (0 if item.kind == ItemKind.SUGGESTION else 1, item.seq, item.id or 0)
 
 
+OPEN = frozenset(ItemStatus) - SETTLED - {ItemStatus.WITHDRAWN}
+
+
 def _deadline_order(item: TrackedItem) -> tuple[bool, date, int, int, int]:
     return (item.deadline is None, item.deadline or date.max, item.session_id, item.seq,
             item.id or 0)
@@ -149,13 +152,23 @@ class FakeTrackedItems:
 
     async def open_items(self, *, unit_id: int | None = None, session_id: int | None = None,
                          chat_id: int | None = None) -> list[TrackedItem]:
+        return self._narrowed(OPEN, unit_id, session_id, chat_id)
+
+    def _narrowed(self, statuses: frozenset[ItemStatus], unit_id: int | None,
+                  session_id: int | None, chat_id: int | None) -> list[TrackedItem]:
         chats = {s.id: s.chat_id for s in self._s.sessions.values()}
         return sorted((t for t in self._all()
-                       if t.status not in SETTLED and t.status != ItemStatus.WITHDRAWN
+                       if t.status in statuses
                        and (unit_id is None or t.unit_id == unit_id)
                        and (session_id is None or t.session_id == session_id)
                        and (chat_id is None or chats.get(t.session_id) == chat_id)),
                       key=_deadline_order)
+
+    async def snapshots_in(self, status: ItemStatus, *, unit_id: int | None = None,
+                           session_id: int | None = None,
+                           chat_id: int | None = None) -> list[TrackedItem]:
+        return [replace(t, history=[], reply=None, reason=None) for t in self._narrowed(
+            frozenset({status}), unit_id, session_id, chat_id)]
 
     async def open_without_unit(self) -> list[TrackedItem]:
         return [t for t in await self.open_items() if t.unit_id is None]
