@@ -72,6 +72,11 @@ async def test_staff_log_in_and_read_a_session_and_its_items(
     await expect(page).to_have_url(re.compile(r"/staff$"), timeout=WAIT_MS)
     assert await axe_violations(page) == [], "session list"
     await snap(page, f"staff-list-{db}")
+    await page.goto(page.url + "/search?q=路灯")  # what was said, found by the bot's index
+    await expect(page.get_by_test_id("hits")).to_contain_text(TOPIC, timeout=WAIT_MS)
+    assert await axe_violations(page) == [], "search"
+    await snap(page, f"staff-search-{db}")
+    await page.go_back()
 
     await page.get_by_role("link", name=TOPIC).click()
     await expect(page.get_by_test_id("topic")).to_have_text(TOPIC, timeout=WAIT_MS)
