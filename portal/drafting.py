@@ -22,8 +22,10 @@ from facilitation.model import ConfirmationStatus
 from facilitation.tracking_approval import follow_up
 from portal import room
 from portal.login import Visit, posted, visit
+from portal.markdown import to_html
 from transcripts.minutes import drafts
 from transcripts.minutes.display import document_title
+from transcripts.minutes.render_md import to_markdown
 
 
 def _session_id(request: web.Request) -> int:
@@ -55,6 +57,8 @@ async def _page(request: web.Request, seen: Visit, *, error: DomainError | None 
     return room.render("staff_draft.html", request, {
         "draft": draft, "minutes": draft.minutes, "session": draft.record.session,
         "title": document_title(draft.minutes), "csrf": seen.csrf,
+        # the document as it stands, after every change (residents' links stay text)
+        "preview": to_html(to_markdown(draft.minutes), links=False),
         "confirmed": confirmed, "asked": len(draft.confirmations),
         "latest": draft.latest.version if draft.latest else None,
         "done": request.query.get("done", ""), "fields": fields or {}, "action": action,

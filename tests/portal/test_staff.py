@@ -729,6 +729,10 @@ async def test_staff_edit_approve_and_compare_the_minutes_on_the_web(desk: Desk)
     suggestions = re.search(r'data-testid="suggestions">(.*?)</ol>', html, re.S)
     assert suggestions is not None and "清理河道淤泥" in suggestions.group(1)
     assert 'data-testid="doc-title">关于推进河道清淤工作的协商纪要<' in html
+    preview = re.search(r'data-testid="preview">(.*?)</article>', html, re.S)
+    assert preview is not None  # the document itself, as it now stands
+    assert "<h1>关于推进河道清淤工作的协商纪要</h1>" in preview.group(1)
+    assert "清理河道淤泥" in preview.group(1) and "（草稿）" in preview.group(1)
     status, text = await post("addsug", seq="x", text="什么")
     assert status == 400 and t("zh", "minutes_number_unreadable", said="x") in text
     assert (await post("addsug", seq="99", text="什么"))[0] == 404
