@@ -85,6 +85,40 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+def close_soon(connection: AsyncConnection) -> None:
+    """Close (give back to the pool) a connection that a unit of work cancelled while opening
+    made, in a task of its own: awaited in the cancelled task it would be cancelled in turn,
+    and left to the garbage collector it is lost to the pool (aiosqlite warns of it)."""
+    task = asyncio.get_running_loop().create_task(connection.close())
+    _CLOSING.add(task)
+    task.add_done_callback(_CLOSING.discard)
+
+
+async def closing_done() -> None:
+    """Until the connections given back by ``close_soon`` are closed (for tests, shutdown)."""
+    while _CLOSING:
+        await asyncio.gather(*_CLOSING, return_exceptions=True)
+
+
+def _close_when_made(opening: asyncio.Future[AsyncConnection]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        close_soon(opening.result())
+
+
+async def connected(engine: AsyncEngine) -> AsyncConnection:
+    """A new connection of ``engine``. A caller cancelled while it is being made does not
+    leave it behind: it is closed once made (making it runs on, shielded)."""
+    opening = asyncio.ensure_future(engine.connect().start())
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_when_made)
+        raise
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions whose objects stay usable after commit (rows are never lazy-loaded)."""
     return async_sessionmaker(engine, expire_on_commit=False)
@@ -163,10 +197,13 @@ class SqlAlchemyUnitOfWork:
                 await enter_slots(slots)
                 self._gate = slots
             try:
-                session = self._session = await self._engine.connect().start()
+                session = self._session = await connected(self._engine)
                 if self._read_only:
                     await session.execution_options(**READ_ONLY)
             except BaseException:
+                opened, self._session = self._session, None
+                if opened is not None:  # cancelled (a page's stream closed) or failed
+                    close_soon(opened)
                 self._release()
                 raise
         self.people = SqlAlchemyPersonRepository(session)
