@@ -201,6 +201,7 @@ ZH: dict[str, str] = {
     "staff_audit_logout": "退出工作台",
     "staff_audit_uploaded": "上传会议录音",
     "staff_audit_showcase": "更改公开展示",
+    "staff_who_proposer": "提出人",
     "staff_draft_preview": "文档预览（每次修改后更新）",
     # a whole meeting's recording uploaded on the session's page (portal/recordings.py)
     "staff_recording_h": "会议录音",
@@ -539,6 +540,7 @@ EN: dict[str, str] = {
     "staff_audit_logout": "web logout",
     "staff_audit_uploaded": "meeting recording uploaded",
     "staff_audit_showcase": "showcase changed",
+    "staff_who_proposer": "the proposer",
     "staff_draft_preview": "The document as it stands (updated after every change)",
     # a whole meeting's recording uploaded on the session's page (portal/recordings.py)
     "staff_recording_h": "Meeting recording",

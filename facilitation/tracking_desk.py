@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from facilitation.errors import NotFound, PermissionDenied
 from facilitation.ports import TrackingUnitOfWork
 from facilitation.services import Actor
-from facilitation.tracking import WITH_UNIT, ItemEvent, ItemStatus, TrackedItem
+from facilitation.tracking import WITH_UNIT, EventKind, ItemEvent, ItemStatus, TrackedItem
 from facilitation.tracking_access import (
     TrackingRoles,
     hall_of,
@@ -158,6 +158,12 @@ def _choices(item: TrackedItem, directory: UnitDirectory) -> ReferChoices:
 class HistoryLine:
     event: ItemEvent
     who: str | None  # the person's name or the operator; None: the system (an approval)
+    by_proposer: bool = False  # the proposer's own step, unnamed to a unit (as in the bot)
+
+
+# What only a proposer does to an item: a unit's liaison reads that it was done, not by whom
+# (the bot's liaison views leave the proposer's name out too)
+PROPOSERS_STEPS = frozenset({EventKind.EVALUATED})
 
 
 @dataclass(frozen=True)
@@ -188,16 +194,20 @@ async def item_page(uow: TrackingUnitOfWork, *, item_id: int, actor: Actor,
         except PermissionDenied:
             raise NotFound("item_not_found", item=item_id) from None
         hall = await hall_of(uow, item)
-        can_manage = hall is not None and (await roles.standing(uow, actor)).may_edit(hall)
+        standing = await roles.standing(uow, actor)
+        can_manage = hall is not None and standing.may_edit(hall)
+        sees_people = hall is not None and standing.may_see(hall)  # staff and viewers
         can_liaise = item.unit_id is not None and await roles.is_liaison(uow, actor,
                                                                          item.unit_id)
         session = await uow.sessions.get(item.session_id)
         people = await uow.people.get_many(sorted(
             {e.who.person_id for e in item.history if e.who.person_id is not None}))
         directory = await uow.units.directory() if can_manage else None
-    history = tuple(HistoryLine(e, people[e.who.person_id].display_name
-                                if e.who.person_id in people else e.who.operator)
-                    for e in item.history)
+    history = tuple(
+        HistoryLine(e, None, by_proposer=True) if not sees_people and e.kind in PROPOSERS_STEPS
+        else HistoryLine(e, people[e.who.person_id].display_name
+                         if e.who.person_id in people else e.who.operator)
+        for e in item.history)
     return ItemPage(item, session.topic if session else "", session.hall if session else None,
                     session.started_at if session else None, history, can_manage,
                     _choices(item, directory) if directory is not None else None, can_liaise)

@@ -177,9 +177,10 @@ SCHEMAS: dict[str, JSON] = {
                     "for, overdue first, then by deadline"),
     "HistoryLine": _obj({
         "n": INT, "kind": _enum(EventKind), "at": TIME, "who": _nullable(STR),
-        "from_status": _nullable(_enum(ItemStatus)), "to_status": _enum(ItemStatus),
-        "detail": _obj({}, {key: STR for key in DETAIL_KEYS})},
-        description="who: a person or an operator; null: the system (an approval)"),
+        "by_proposer": BOOL, "from_status": _nullable(_enum(ItemStatus)),
+        "to_status": _enum(ItemStatus), "detail": _obj({}, {key: STR for key in DETAIL_KEYS})},
+        description="who: a person or an operator; null: the system (an approval), or, with "
+                    "by_proposer, the proposer, whom a unit's liaison is not told"),
     "Item": _obj({
         "item": _obj({
             "id": INT, "session_id": INT, "kind": _enum(ItemKind), "number": _nullable(INT),

@@ -99,6 +99,7 @@ def _detail(line: HistoryLine) -> JSON:
 def _history(line: HistoryLine, tz: tzinfo) -> JSON:
     e = line.event
     return {"n": e.n, "kind": e.kind.value, "at": _time(e.at, tz), "who": line.who,
+            "by_proposer": line.by_proposer,
             "from_status": e.from_status.value if e.from_status else None,
             "to_status": e.to_status.value, "detail": _detail(line)}
 

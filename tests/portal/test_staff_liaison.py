@@ -18,10 +18,12 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalog import t
 from facilitation.errors import PermissionDenied
+from facilitation.model import Person
 from facilitation.services import Actor
 from facilitation.staff_desk import issue_login_link
+from facilitation.tracking import Satisfaction, Who
 from facilitation.tracking_access import LiveRoles
-from facilitation.tracking_services import refer
+from facilitation.tracking_services import accept, refer, reply
 from facilitation.tracking_units import add_liaison, add_unit
 from facilitation.units import UnitLevel
 from portal.app import RoomDeps, WebDeps, build_web_app
@@ -172,3 +174,30 @@ async def test_a_liaison_taken_off_their_unit_is_refused_at_the_next_request(
     assert (await desk.page("/staff/items"))[0] == 303  # the web session ended with it
     with pytest.raises(PermissionDenied):  # and /portal sends no link any more
         await issue_login_link(desk.uow(), LIAISON, bootstrap_ids=(), now=START)
+
+
+async def test_a_liaison_reads_that_the_proposer_rated_the_reply_not_who(desk: Desk) -> None:
+    """As in the bot, the unit's side is not told who proposed: the rating's line in the
+    history says 提出人 to a liaison; the hall's staff read the name."""
+    housing = await _item_id(desk, HOUSING)
+    await accept(desk.uow(), item_id=housing, actor=LIAISON, roles=LiveRoles(), now=START)
+    await reply(desk.uow(), item_id=housing, text="设计已完成。", actor=LIAISON,
+                roles=LiveRoles(), now=START)
+    async with desk.uow() as uow:
+        proposer = await uow.people.add(Person("王秀英", telegram_user_id=800000040))
+        item = await uow.tracked.get(housing)
+        assert item is not None
+        item.evaluate(Satisfaction.SATISFIED, who=Who(person_id=proposer.id), at=START)
+        await uow.tracked.save(item)
+        await uow.commit()
+    await _log_in(desk)
+    _, html = await desk.page(f"/staff/items/{housing}")
+    assert _history(html)[-1] == ("evaluated", t("zh", "staff_who_proposer"))
+    assert "王秀英" not in html
+    other = await desk.other_browser()
+    try:
+        await desk.log_in(ADMIN, other)
+        html = await (await other.get(f"/staff/items/{housing}")).text()
+        assert _history(html)[-1] == ("evaluated", "王秀英")
+    finally:
+        await other.close()
