@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade
+from tests.connection_origins import record_aiosqlite_origins
 
 # Nothing may download at run time in tests: model hubs are unreachable here anyway, and
 # faster-whisper must fail fast rather than try.
@@ -28,6 +29,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+# An aiosqlite connection left unclosed is reported when it is collected, during whichever
+# test runs then; its warning names where it was opened (the task and the stack) instead.
+record_aiosqlite_origins()
 
 T = TypeVar("T")
 
