@@ -575,3 +575,16 @@ def test_a_business_pledging_its_counted_means_takes_the_task_on() -> None:
                     "旧集装箱全部吊走，费用公司自己承担。")
     assert summary(found) == [("青山镇顺达物流有限公司", "下周五前", date(2026, 5, 29))]
     assert found[0].text.startswith("出三台吊车")
+
+
+def test_no_unit_starts_with_a_connective_or_a_partners_preposition() -> None:
+    assert unit_at("所以我们所两周内开展一次检查") is None
+    assert unit_at("跟物业公司把收费标准定下来") is None
+    assert unit_at("与区城管局一起排查") is None
+    # 和 and 同 start names: they stay units
+    assert unit_at("和平街道两周内排查一遍") == "和平街道"
+    # the speaker's own station after the connective, the lead before the partner
+    found = actions("交警", "comment", "所以我们队两周内会同镇里把学校门口的标线重新画一遍。")
+    assert [a.unit for a in found] == ["县公安局交通警察大队"]
+    found = actions("局长", "response", "我们局负责，10月底前跟物业公司把维修方案定下来。")
+    assert [a.unit for a in found] == ["县住房和城乡建设局"]

@@ -680,3 +680,82 @@ def test_a_need_said_as_a_noun_is_no_cue() -> None:
     """"这确实是居民的迫切需要": a statement of need, no proposal."""
     assert proposals("刚才说的充电桩，确实是居民的迫切需要") == []
     assert proposals("我们迫切需要在村口建一个充电站") != []
+
+
+# Round i (2026.12.16): each rule with a sentence of its own, not from the annotated data.
+def test_an_ordinal_of_days_or_times_numbers_no_point() -> None:
+    from transcripts.minutes.sentences import marker
+    assert marker("第二天上午垃圾就堆满了") is None
+    assert marker("第一次去就碰了钉子") is None
+    assert marker("第一时间通知到楼长") is None
+    assert marker("第二，停车位要重新划线") is not None
+    assert split_items("能不能晚上也安排人清运，第二天上午垃圾就堆满了") == [
+        "能不能晚上也安排人清运，第二天上午垃圾就堆满了"]
+
+
+def test_one_more_after_what_a_preposition_takes_is_the_same_item() -> None:
+    # "还有" after what 把 takes, with an example between, before its verb
+    assert len(split_items("建议把收费标准，比如每小时两块，还有开放的时段，都贴在门口")) == 1
+    # ... and after whom 对 names ("……的X"), before what is asked for them
+    text = "我的意思是，至少对我们小区里的低保户，还有行动不便的老人，能不能上门收件"
+    assert len(split_items(text)) == 1
+    found = proposals(text)
+    assert len(found) == 1 and "低保户" in found[0] and "行动不便的老人" in found[0]
+
+
+def test_a_second_use_said_like_the_first_goes_on_with_the_proposal() -> None:
+    found = proposals("能不能在车棚边上装个充电柜，能给电瓶车充电，也能不让大家乱拉电线。")
+    assert found == ["在车棚边上装个充电柜，能给电瓶车充电，也能不让大家乱拉电线"]
+
+
+def test_in_a_point_the_conclusion_drawn_is_the_proposal() -> None:
+    found = proposals("我从规划上讲两点：第一，菜场后门那边，大家都想建个停车场，"
+                      "但是土地手续慢，那就先划一片临时停车区，用隔离桩围起来。第二，噪音的问题，不是商户不配合，是风机太旧，"
+                      "我建议统一换成静音风机，晚上十点以后停用。")
+    assert found == ["菜场后门那边，先划一片临时停车区，用隔离桩围起来",
+                     "噪音的问题，统一换成静音风机，晚上十点以后停用"]
+
+
+def test_a_proposal_backing_a_named_person_restates_theirs() -> None:
+    t = session(("李桂兰", "speech", "我建议把小区里能充电的车棚都在手机地图上标出来。"),
+                ("周志强", "speech", "我建议在东门加装一个道闸。"),
+                ("王德明", "written", "提两点：一是赞成李阿姨说的，把能充电的车棚都标到导航软件上，"
+                                      "最好能看到还有几个空位；二是东门晚上派人值守。"))
+    found = find_suggestions(t)
+    assert found[0].text == "把小区里能充电的车棚都在手机地图上标出来"
+    assert found[0].proposers == ("李桂兰", "王德明") and found[0].also == (3,)
+    assert "赞成" not in " ".join(s.text for s in found)
+
+
+def test_an_opinion_said_without_a_pause_is_framed() -> None:
+    found = proposals("电梯用了二十年了，我的意见是每个季度请第三方检测一次，结果贴在电梯口。")
+    assert found and found[0].startswith("每个季度请第三方检测一次")
+
+
+def test_points_sent_in_writing_are_a_list() -> None:
+    found = proposals("我在外地开会，发几点书面意见。一是公交站台加装顶棚。"
+                      "二是站牌上的字再放大一些。")
+    assert found == ["公交站台加装顶棚", "站牌上的字再放大一些"]
+
+
+def test_a_limit_set_after_a_proposal_is_one_more() -> None:
+    found = proposals("我的想法是，把村里的活动室腾出来给大家办酒。"
+                      "租金只收水电成本，一次不超过两百元。活动室最多摆十五桌。")
+    assert found[1:] == ["租金只收水电成本，一次不超过200元"]
+    assert proposals("现在只收了五十块，一次不超过两个钟头。") == []
+
+
+def test_a_guarantee_asked_for_is_no_proposal() -> None:
+    assert proposals("我想问一下，能不能跟居民打个包票，今年汛期地下室不再进水？") == []
+
+
+def test_points_told_as_problems_are_no_proposals() -> None:
+    found = proposals("说说停车的事，问题有这么几个：\n第一，晚上外卖车可以随便停。\n"
+                      "第二，停一晚上要另外收二十块。\n我的建议：停车收费标准要在门口公示。")
+    assert found == ["停车收费标准要在门口公示"]
+
+
+def test_before_the_numbered_points_a_quantity_is_background() -> None:
+    found = proposals("先说几句实话，再提几条建议。先算一笔账，一个保安一晚上要巡五栋楼，"
+                      "一栋要走二十分钟。我的建议是：\n一是每晚增加一个夜班保安。\n二是装电子巡更系统。")
+    assert found == ["每晚增加一个夜班保安", "装电子巡更系统"]

@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transcripts.minutes.sentences import clauses
+from transcripts.minutes.sentences import NOT_POINT, clauses
 
 EXPLICIT = re.compile(
     r"(?<![的个条点项])(?:建议|希望|期望|盼望)(?!很|非常|好|不错|过)|最好(?!的)|能不能|能否|"
@@ -79,6 +79,11 @@ OBLIGATION = re.compile(
 # Once the speaker is proposing, a third party named at the start of a sentence may be asked
 # to act: "学校可以组织……" (before that, "孩子们可以在操场上玩" only tells).
 MAY = re.compile(_SUBJECT_MAY)
+# ... and a limit set on a figure ("费用只收成本，一次不超过两百元"), said as the terms of the
+# proposal just made: a rule proposed, not a fact (not what is the most there is: "最多摆二十
+# 桌"; nor what is, "现在只收了五十").
+LIMIT = re.compile(r"(?:只收|不超过|不得超过|不高于|不低于|不少于)"
+                   r"(?=[^，,。]{0,6}?[\d一二两三四五六七八九十百千万几])")
 WEAK = re.compile(r"(?<!不一定)(?<!不一定都)(?<![主重只就想我人需])"
                   r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|(?<!(?<![倒还就])是)可以|"
                   # (not a need, said as a noun: "是群众的迫切需要")
@@ -92,9 +97,10 @@ QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|�
 # Asking words that ask wherever they are said, and those ("多少" "有没有") that ask only
 # next to the cue ("能不能说一下，一年有多少"; not "能不能装个闸，……，上坑多少，下坑多少").
 # ... so does the speaker's doubt said right after it ("能不能都办到，我不敢打包票"): whether it
-# can be done, in doubt, not a proposal.
+# can be done, in doubt, not a proposal; and a guarantee asked for ("能不能打个包票，……"): a
+# pledge asked of the unit, no proposal.
 ASKING_NEAR = re.compile(r"多少|几次|哪些|有没有|多久|多长时间|"
-                         r"打包票|不敢保证|保证不了|说不准|说不好|不好说|拿不准|吃不准")
+                         r"打(?:个|一个)?包票|不敢保证|保证不了|说不准|说不好|不好说|拿不准|吃不准")
 ASKING = re.compile(r"什么时候|(?:怎么|怎样|如何)(?!样)|到底|"
                     r"为什么(?!(?:就|还)?不)|谁来|归谁|进展|在于|取决于|告诉|介绍|说一下|说说|讲一下|"
                     r"讲讲|[说讲]一[说讲]|解释|回答|不知道")
@@ -197,12 +203,14 @@ SAYING = re.compile(r"^(?:所以|因此|那么|那)?(?:我|我们)(?:就|也|再
                     r"(?:想说|要说|说|想提|提)(?:一下)?(?:的是)?$")
 TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:今天|这里|在这里)?"
                   r"(?:就|再|也|想|简单|书面|接着)*"
-                  r"(?:从[^，]{1,16}?)?"
-                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了)"
+                  # "从设计上讲两点" "接着王老师的话补充两点": where the remarks start from
+                  r"(?:(?:从|接着|顺着)[^，]{1,16}?)?"
+                  # ("发几点书面意见": points sent in writing, as a remote member does)
+                  r"(?:讲|说|谈|提|补充|想了|准备了|归纳了|发|写了?|交)"
                   # "说我想的两条": the speaker's own points, said the plain way
                   r"(?:(?:我|我们)(?:想|考虑|琢磨)(?:到)?的)?"
                   r"[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的))"
-                  r"(?:[^，,。]{1,6}的)?(?P<noun>意见|看法|体会)?$")
+                  r"(?:[^，,。]{1,6}的)?(?:书面|文字)?(?P<noun>意见|看法|体会)?$")
 # A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
 COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
                           r"(?:条|点|个|项|件)(?:意见|建议|想法)?$")
@@ -239,9 +247,13 @@ BACK_REF_WORDS = 8
 PERSONAL = re.compile(r"[我你您咱]")
 # ... but a clause that says whom the proposal is for, said as the speaker's kind ("像我们这种下
 # 不了楼的老人，能不能……"), is what it is about, not context.
+# ... and so does one that names, after a preposition, whom among "us" ("至少对我们村里的低保户"
+# "给咱们小区的独居老人"): they get it, it is no story of the speaker's (not "对我们来说").
 WHOM = re.compile(r"^(?:像|对|给|为)?(?:我们|咱们|他们)?(?:这种|这样|这些|这类)的?"
                   r"[^，,我你他]{0,12}"
-                  r"(?:人|老人|人家|户|家庭|孩子|学生|群众|居民|娃|家)$")
+                  r"(?:人|老人|人家|户|家庭|孩子|学生|群众|居民|娃|家)$|"
+                  r"^(?:至少|尤其是|特别是)?(?:对|给|为)(?:我们|咱们)(?!来说|而言)"
+                  r"[^，,我你他要能会可]{1,12}$")
 # A rhetorical question closing a sentence ("……，谁愿意" "哪个肯来"): it complains, it proposes
 # nothing, unless a proposal is made explicitly in it.
 RHETORICAL = re.compile(r"^(?:那|可|又)?(?:谁|哪个|哪家|哪有人)(?:还|又|会)?"
@@ -258,6 +270,11 @@ OPENS = re.compile(r"^(?:所以|因此|那么|那|但是|不过)?(?:我|我们|�
                    r"(?:(?:强烈|郑重)?(?:建议|提议|呼吁)|(?<!们)看(?![着到了见])|"
                    r"(?:的|有|就|就有|只有)?[一两几]?个?(?:建议|想法|提议|意见)(?:是|就是)?$)")
 TOPIC = re.compile(r"^(?:还有|另外|所以|那|至于|关于|对于)?[^，,我你他她]{1,14}的[^，,了的]{1,6}$")
+# ... or the place a point is about ("东门停车场那边，……"), named first.
+PLACE_TOPIC = re.compile(r"^[^，,我你他她这那]{2,10}(?:那边|这边|那块|这块|那里|这里)$")
+# A clause that draws the conclusion of what was said before it ("……，时间长，那就先……"): in
+# a point, what comes before it (but its topic) is the reasoning, what follows is proposed.
+CONCLUSION = re.compile(r"^(?:那|那么)(?:我们|咱们)?就(?!是|好了|更好|太好)")
 # A proposal that opens by pointing back ("把它利用起来"): "它" is the thing named before it
 # ("我们党群服务中心的二楼，空了快一年了，……"), named without the speaker's "我们".
 ANAPHOR = re.compile(r"^(?:把|将|让|给)?它(?!们)")
@@ -279,14 +296,16 @@ RESULT = re.compile(
 
 # Points of a list (suggestions.py): what makes a counted point a proposal.
 # A point the speaker counts ("第二，" "二是" "还有一条，" "再一个，"): one of their own list.
-COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]|[一二三四五六七八九十]是|"
-                           r"[一二三四五六七八九十]{1,2}、|\d{1,2}[、.．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|"
+COUNTED_POINT = re.compile(r"^(?:第[一二三四五六七八九十]" + NOT_POINT
+                           + r"|[一二三四五六七八九十]是|[一二三四五六七八九十]{1,2}、|"
+                           r"\d{1,2}[、.．)）]|[①②③④⑤⑥⑦⑧⑨⑩]|"
                            r"(?:但是|不过|另外)?还有一(?:个|条|点)|再一个|头一个)")
-# A piece that announces problems, not proposals ("我们难处也有，" "困难主要是两个："): the points
+# A piece that announces problems, not proposals ("我们难处也有，" "困难主要是两个：" "问题有这么
+# 几个："): the points
 # counted after it tell what is hard, unless one proposes explicitly.
 TROUBLES = re.compile(r"^[^，,]{0,6}(?:难处|困难|难题|苦处|难点|问题)(?:也|还|主要|就|比较)?"
                       r"(?:有|是|在于|集中|突出)"
-                      r"(?:[两二三四五六几](?:个|条|点|方面))?[：:]?$")
+                      r"(?:(?:这么|这样)?[两二三四五六几](?:个|条|点|方面))?[：:]?$")
 # A question why ("为什么不愿意？" "为啥没人管"): the points counted right after it answer it, they
 # give reasons (一是怕……，二是……), unless one proposes explicitly.
 WHY = re.compile(r"(?:为什么|为啥|咋)(?:不|没|会|要|老是|总是)")
@@ -337,7 +356,7 @@ LEAVE = re.compile(r"^(?:我)?(?:也|再)?(?:能不能|可不可以|可以)?"
 # recognition writes it): the frame ends at its 是, as if a comma followed; not a header
 # ("我的想法是这样的：" "我的建议是两条").
 FRAME_RUN = re.compile(r"(?:^|(?<=[，,。！？!?；;\s]))(?:所以|那)?(?:我|我们)的?"
-                       r"(?:建议|想法|意思|提议)(?:就)?是(?=[^，,。：:；;！？!?\s的])"
+                       r"(?:建议|想法|意思|提议|意见)(?:就)?是(?=[^，,。：:；;！？!?\s的])"
                        r"(?!这样|这么|如下|以下|[一两二三四五六几]+[条点个项])")
 # Thanks and sign-offs ("谢谢大家" "就这些"): what follows a point is not its detail.
 COURTESY = re.compile(r"^(?:谢谢|感谢|多谢|就这些|就说这些|我就说这些|我说完了|完毕)")
@@ -485,6 +504,15 @@ REFERS = re.compile(r"(?:赞成|同意|赞同|认同)[^，,。]{0,12}?(?:意见|
                     r"[^\s，,。我你他她]工|[^\s，,。我你他她]老|老伯|大姐|大哥|同志|代表|教授|医生|老板|女士|先生|"
                     r"阿姨|大爷|大妈|大叔|大家)(?:刚才|刚刚)?(?:讲|说|提)的")
 
+# A proposal that opens by backing what a named person said ("赞成老李说的，把……" "同意王老师的
+# 意见，……"): it restates theirs, in the backer's words; ``who`` is how the person is called.
+BACKED = re.compile(r"^(?:我)?(?:也|很|完全)?(?:赞成|同意|赞同|认同|支持)"
+                    r"(?P<who>[^，,。我你]{1,8}?)(?:刚才|刚刚|前面)?(?:说|讲|提)?的(?:意见|建议|想法|提议|说法)?$")
+# The forms of address around a surname in ``who`` ("老李" "李老" "李老师" "王委员").
+ADDRESS = re.compile(r"^(?:老|小|阿)|(?:老师|师傅|委员|书记|主任|局长|所长|园长|院长|总|工|老|"
+                     r"伯|大姐|大哥|大爷|大妈|大叔|阿姨|姐|哥|叔|婶|嫂|同志|代表|教授|医生|老板|"
+                     r"女士|先生)$")
+
 OFFERED = ("建议", "想法", "提议", "诉求", "要求", "请求")  # what "我有/提个……" puts forward
 LIST = 9  # items a list announced without a count may have
 _COUNTS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -630,6 +658,18 @@ def prescribes(piece: str) -> bool:
 
 # "哪个……了，……就……": whichever it is, then; a condition, not a result.
 WHICHEVER = re.compile(r"^[^，,]{0,4}(?:哪(?:个|家|里|儿|些|位|天|条)|谁家)")
+
+
+# "能放东西，也能坐下来歇一歇": a second use said after a first, by the same modal, is one more
+# thing the proposal is for (what it would be), not what comes of it.
+ALSO_ABLE = re.compile(r"^(?:也|还)(?P<modal>能|可以)")
+
+
+def parallel(before: str, clause: str) -> bool:
+    """Is ``clause`` ("也能……") the second of two uses said by the same modal as ``before``
+    ("能……")?"""
+    m = ALSO_ABLE.match(clause)
+    return m is not None and before.startswith(m.group("modal"))
 
 
 def reason(clause: str) -> bool:

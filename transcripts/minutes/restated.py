@@ -5,8 +5,10 @@ every style of session."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
+from transcripts.minutes.cues import ADDRESS
 from transcripts.minutes.model import Suggestion
 from transcripts.minutes.numerals import arabize
 
@@ -18,6 +20,9 @@ RESTATED = 0.4  # bigram overlap (Dice) from which another speaker's proposal is
 # lower overlap, or this share of the shorter wording's bigrams found in the other's.
 RESTATED_REFERRED = 0.25
 CONTAINED_REFERRED = 0.4
+# ... and when the proposal itself opens by backing a person named ("赞成老李说的，……"), the
+# overlap from which it restates one of that person's proposals: they said whose it is.
+RESTATED_BACKED = 0.15
 
 
 def _bigrams(text: str) -> set[str]:
@@ -36,13 +41,24 @@ def _restates(a: set[str], b: set[str], referred: bool = False) -> bool:
                               or len(a & b) / min(len(a), len(b)) >= CONTAINED_REFERRED)
 
 
-def merge_restated(found: list[Suggestion], referring: frozenset[int] = frozenset()
-                   ) -> list[Suggestion]:
+def _called(who: str, name: str) -> bool:
+    """Is the person called ``who`` ("蒙老" "老李" "王老师") the one named ``name``? The
+    surname (or name) left without the form of address starts the name."""
+    core = who
+    while (bare := ADDRESS.sub("", core, count=1)) != core:
+        core = bare
+    return bool(core) and name.startswith(core)
+
+
+def merge_restated(found: list[Suggestion], referring: frozenset[int] = frozenset(),
+                   backed: Mapping[int, str] | None = None) -> list[Suggestion]:
     """One proposal made again by other speakers is one item: first made first, with every
     proposer and the turns that restated it; a speaker repeating themself in a later turn adds
     nothing (neither an item nor a restatement).
     ``referring``: the turns that say they take up what another said; their proposals join
-    the closest earlier one on lower terms."""
+    the closest earlier one on lower terms. ``backed``: the proposals (by number) that open by
+    backing a person named (as called there); they join the closest one that person made on
+    lower terms still."""
     merged: list[tuple[Suggestion, set[str]]] = []
     for s in found:
         grams = _bigrams(s.text)
@@ -54,6 +70,12 @@ def merge_restated(found: list[Suggestion], referring: frozenset[int] = frozense
         same = max((i for i, (m, g) in enumerate(merged)
                     if s.proposers[0] not in m.proposers and _restates(grams, g, referred)),
                    key=lambda i: _dice(grams, merged[i][1]), default=None)
+        who = (backed or {}).get(s.number)
+        if same is None and who:
+            same = max((i for i, (m, g) in enumerate(merged)
+                        if _called(who, m.proposers[0])
+                        and _dice(grams, g) >= RESTATED_BACKED),
+                       key=lambda i: _dice(grams, merged[i][1]), default=None)
         if same is None:
             merged.append((s, grams))
         else:

@@ -17,8 +17,11 @@ _PIECE_END = re.compile(r"[\s，,、]+$")
 _SPEECH_LABEL = re.compile(r"^\s*【[^】]{1,10}】")
 
 # Ordinal markers: they start an item of a list ("第一，" "二是" "另一个是" "①" "头一个").
+# Not an ordinal that counts days, times or ranks ("第二天早上……" "第一次" "第一时间" "第一个
+# 月"): it tells when, it numbers no point.
+NOT_POINT = r"(?![天次年周晚夜届名代批轮期号回遍趟时]|个(?:月|星期|礼拜|小时|钟头|季度))"
 ORDINAL = re.compile(
-    r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点|项|方面)?(?:是|呢|就是)?"
+    r"^(?:第[一二三四五六七八九十]{1,2}" + NOT_POINT + r"(?:个|条|点|项|方面)?(?:是|呢|就是)?"
     r"|首先|其次|最后一(?:个|条|点)|最后(?=[，,：:])"
     r"|[一二三四五六七八九十]是|[一两二]?(?:个|条|点)(?:是)|另一(?:个|条|点)(?:是)?"
     r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)]"
@@ -84,13 +87,19 @@ _ALIKE = re.compile(r"^还有(?!一|个|就是|呢|啊)[^，,]{1,12}的$")
 
 
 # "把0到3岁婴幼儿的底数，还有家里想不想送托，建一个台帐": "还有" after what 把 takes, before
-# its verb, adds to the thing taken: the same item.
-_TAKEN = re.compile(r"^(?:所以|那|我建议|建议|能不能|可不可以)?[，,]?(?:把|将)[^，,]{1,14}$")
+# its verb, adds to the thing taken: the same item. So it does after whom a preposition names
+# before the verb ("至少对店里的员工，还有来办事的残疾人，能不能……"): one more of them.
+_TAKEN = re.compile(r"^(?:所以|那|我建议|建议|能不能|可不可以)?[，,]?(?:把|将)[^，,]{1,14}$|"
+                    r"^(?:至少|尤其是|特别是|主要是)?(?:对|给|为|向)(?!不起|了|的|啊)"
+                    r"[^，,要能会可该得就]{1,12}的[^，,的个了]{1,5}$")  # (whom: "……的X")
 _DONE = re.compile(r"(?:好|掉|起来|出来|下来|清楚|到位|干净|完|了|上|下|走|开|通)$")
+# An example said between what 把 takes and "还有" ("把开放时间，比如早上八点到晚上八点，还有
+# 责任怎么划分，写清楚"): the thing taken is still waiting for its verb.
+_EXAMPLE = re.compile(r"^(?:比如|比方说|例如|像是?|包括)")
 
 
-def _one_more_alike(before: str, clause: str) -> bool:
-    if clause.startswith("还有") and _TAKEN.match(before) and not _DONE.search(before):
+def _one_more_alike(taken: str, before: str, clause: str) -> bool:
+    if clause.startswith("还有") and taken and not _DONE.search(taken):
         return True
     return before.endswith("的") and _ALIKE.match(clause) is not None
 
@@ -100,12 +109,13 @@ def split_items(sentence: str) -> list[str]:
 
     The pieces keep their own punctuation, but not the comma before the next item.
     """
-    cuts, pos, before = [0], 0, ""
+    cuts, pos, before, taken = [0], 0, "", ""
     for clause in clauses(sentence):
         at = sentence.find(clause, pos)
-        if marker(clause) and at > 0 and not _one_more_alike(before, clause):
+        if marker(clause) and at > 0 and not _one_more_alike(taken, before, clause):
             cuts.append(at)
         pos, before = at + len(clause), clause
+        taken = clause if _TAKEN.match(clause) else taken if _EXAMPLE.match(clause) else ""
     pieces = (sentence[a:b] for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True))
     return [p for p in (_PIECE_END.sub("", _LEADING_PUNCT.sub("", p)) for p in pieces) if p]
 

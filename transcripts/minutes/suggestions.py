@@ -37,10 +37,12 @@ from transcripts.minutes.cues import (
     ASKS,
     BACK_REF,
     BACK_REF_WORDS,
+    BACKED,
     BACKING,
     CAUTION,
     COMMITMENT,
     CONCESSION,
+    CONCLUSION,
     CONDITION,
     COUNTED_POINT,
     COURTESY,
@@ -51,6 +53,7 @@ from transcripts.minutes.cues import (
     INTENSIFIER,
     LEAD,
     LEAVE,
+    LIMIT,
     LINK,
     LIST,
     MAY,
@@ -69,6 +72,7 @@ from transcripts.minutes.cues import (
     PARTICLE,
     PARTS,
     PERSONAL,
+    PLACE_TOPIC,
     PLEDGES,
     POINT_MORE,
     POSSESSOR,
@@ -95,6 +99,7 @@ from transcripts.minutes.cues import (
     WISH,
     explicit,
     find_frame,
+    parallel,
     prescribes,
     reason,
     strong,
@@ -199,12 +204,19 @@ def _is_proposal(piece: str, state: _State) -> bool:
     if ALTERNATIVE.search(piece) and not explicit(piece):  # "是……，还是……": asks
         return False
     if (strong(piece) or _listed(piece, state) or (state.remarks and MAY.search(piece))
-            or prescribes(piece)):
+            or (state.proposed and _limit(piece)) or prescribes(piece)):
         return True
     return bool(WEAK.search(piece)) and (
         bool(INTENSIFIER.search(piece)) or ((state.left > 0 or state.remarks)
                                             and marker(piece) is not None)
         or _counted_point(piece))
+
+
+def _limit(piece: str) -> bool:
+    """A limit set on a figure, after the speaker's proposal ("场地只收成本，一场不超过两百
+    元"): its terms, proposed; not when the speaker tells of themselves or of now."""
+    return bool(LIMIT.search(piece)) and not (PERSONAL.search(piece) or NOW.match(piece)
+                                              or "了" in piece)
 
 
 def _counted_point(piece: str) -> bool:
@@ -271,9 +283,10 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
                 and explicit(state.following):
             return None  # "我补充一个意见：……全靠路灯，摊位看不清。建议……": its background
         whole = frame.introduces and not strong(body)
-    elif state.numbered_ahead and listed and marker(piece) is None and _background(piece):
+    elif state.numbered_ahead and listed and marker(piece) is None and not strong(piece):
         return None  # "讲两点。（情况）……。（一）建议……": the list is numbered, what
-        # comes before its first point without a cue is background
+        # comes before its first point without a strong cue is background ("先算一笔账。……
+        # 一天要派三百件左右。……一是……": a 要 of a quantity proposes nothing there)
     elif not _is_proposal(piece, state):
         state.after_header = False
         return None
@@ -315,10 +328,17 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
     if whole:
         put = next((i for i in range(1, len(parts))
                     if explicit(parts[i]) and explicit("，".join(parts[i:]))), None)
+        if put is None:  # "……，但是要走审批，时间长，那就先……": the conclusion drawn
+            put = next((i for i in range(1, len(parts)) if CONCLUSION.match(parts[i])
+                        and not any(strong(c) for c in parts[:i])), None)
+        if put is not None and (OPENS.match(parts[put]) or CONCLUSION.match(parts[put])):
+            # the speaker draws the proposal from what they said before it: that is its
+            # reasoning, but for the point's topic said first ("臭的问题，……，我建议……")
+            topic = TOPIC.match(parts[0]) or PLACE_TOPIC.match(parts[0])
+            return (0 if topic else put), put, _end(parts, put), set(range(1, put))
         if put is not None:
             lead = next((i for i in range(put) if not _context(parts[i], parts[i + 1])), put)
-            end = next((i for i, c in enumerate(parts)
-                        if i > put and (reason(c) or ASK_OPEN.match(c))), len(parts))
+            end = _end(parts, put)
             return lead, put, end, {i for i in range(lead + 1, put) if reason(parts[i])}
     cue = 0 if whole else _cue_index(parts)
     start = cue
@@ -328,9 +348,15 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
         start = max(start, cue - 1 if TOPIC.match(parts[cue - 1]) else cue)
     if len(CUE_END.sub("", strip_fillers(parts[cue]))) < 2:  # "要是……，……，那就好了"
         start = next((i for i in range(cue - 1, -1, -1) if WISH.match(parts[i])), start)
-    end = next((i for i, c in enumerate(parts) if i > cue and (reason(c) or ASK_OPEN.match(c))),
-               len(parts))
-    return start, cue, end, set()
+    return start, cue, _end(parts, cue), set()
+
+
+def _end(parts: list[str], cue: int) -> int:
+    """Where the proposal's clauses end after its cue: at its reasons or results, or a
+    question opened; a second use said like the first ("能……，也能……") goes on with it."""
+    return next((i for i, c in enumerate(parts) if i > cue
+                 and ((reason(c) and not parallel(parts[i - 1], c)) or ASK_OPEN.match(c))),
+                len(parts))
 
 
 def _unframe(clause: str, is_cue: bool, first: bool, wish: bool) -> str:
@@ -355,7 +381,10 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts)
             if start <= i < end and i not in left_out]
     kept = [(c, is_cue) for c, is_cue in kept if c]
-    words = [_unframe(c, is_cue, i == 0, wish) for i, (c, is_cue) in enumerate(kept)]
+    # the conclusion drawn after a point's topic ("臭的问题，我建议……") loses its lead as well
+    drawn = whole and (bool(OPENS.match(parts[cue])) or bool(CONCLUSION.match(parts[cue])))
+    words = [_unframe(c, is_cue, i == 0 or (is_cue and drawn), wish)
+             for i, (c, is_cue) in enumerate(kept)]
     if words and CAUTION.match(words[-1]) and not any(explicit(c) for c, _ in kept):
         return None  # "……人多、娃多，要当心": a caution
     # a clause that puts the proposal forward explicitly (建议, 能不能 ...), also within a point
@@ -687,10 +716,22 @@ def _turn_suggestions(u: Utterance, transcript: Transcript) -> Iterator[tuple[st
 def find_suggestions(transcript: Transcript) -> list[Suggestion]:
     """Suggestions numbered 1..n in the order they were first made."""
     found: list[Suggestion] = []
+    backed: dict[int, str] = {}  # the proposals that open by backing a person named
     for u in transcript.utterances:
-        for text, origin in _turn_suggestions(u, transcript):
+        for said, origin in _turn_suggestions(u, transcript):
+            text, who = _unbacked(said)
             found.append(Suggestion(
                 number=len(found) + 1, text=text, proposers=(u.speaker,), seq=u.seq,
                 category=categorize(text), origin=origin))
+            if who:
+                backed[len(found)] = who
     referring = frozenset(u.seq for u in transcript.utterances if REFERS.search(u.text))
-    return merge_restated(found, referring)
+    return merge_restated(found, referring, backed)
+
+
+def _unbacked(text: str) -> tuple[str, str]:
+    """A proposal that opens by backing a person named ("赞成老李说的，把……"): the proposal
+    without it, and how the person is called ("老李"); others as they are, with ""."""
+    parts = clauses(text)
+    m = BACKED.match(parts[0]) if len(parts) > 1 else None
+    return ("，".join(parts[1:]), m.group("who")) if m else (text, "")

@@ -28,9 +28,13 @@ UNIT_ENDINGS = tuple("""
 # The endings by their last character, longest first.
 _BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
             for c in {e[-1] for e in UNIT_ENDINGS}}
-# (nor a preposition, a request, a discourse word: 在…, 请…, 的…, 特别是…)
-_NOT_UNIT = re.compile(r"^(?:[我你他她这那各每全本该有此其哪谁一把将在请的]|大家|相关|有关|"
-                       r"上级|下面|特别是|尤其是|包括)")
+# (nor a preposition, a request, a discourse word: 在…, 请…, 的…, 特别是…; nor a partner after
+# its preposition, "跟收运公司把……" "与区城管局一起……", who works with the unit that leads (not
+# 和 or 同: they start names, 和平街道, 同心村); nor a connective, "所以我们所……": a name
+# starts after it. A unit of the attendance list is found by its name whatever it starts with.)
+_NOT_UNIT = re.compile(r"^(?:[我你他她这那各每全本该有此其哪谁一把将在请的跟与]|大家|相关|有关|"
+                       r"上级|下面|特别是|尤其是|包括|所以|因此|因而|于是|但是|可是|不过|然后|"
+                       r"而且|那么)")
 # ... but these name the units meant, as said: 各村, 各相关部门, 有关单位.
 GROUP_UNIT = re.compile(r"(?:各|相关|有关|各相关|各有关)(?:[区县市镇乡]|乡镇|街道)?"
                         r"(?:[\u4e00-\u9fff]{1,4}?(?=部门|单位))?"  # 各区人社部门
