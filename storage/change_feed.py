@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -43,6 +43,18 @@ async def announce(connection: AsyncConnection, payload: str = "") -> None:
         return
     await connection.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
     if payload == "" and sync is not None:
+        connection.info[_SENT] = sync.get_transaction()
+
+
+# The same NOTIFY as a column of a statement the transaction makes anyway (a writer's lock of
+# the session, storage/web_repository.py): one trip less; ``announced`` records it.
+NOTIFY_COLUMN = func.pg_notify(CHANNEL, "").label("announced")
+
+
+def announced(connection: AsyncConnection) -> None:
+    """The connection's transaction has sent its plain NOTIFY (by ``NOTIFY_COLUMN``)."""
+    sync = connection.sync_connection
+    if sync is not None:
         connection.info[_SENT] = sync.get_transaction()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, Row, Select, and_, bindparam, func, insert,
 from facilitation.model import HandStatus, Person
 from facilitation.ports import ConsoleLink, RoomNotice, WebRoomRead
 from storage import mapping
-from storage.change_feed import announce
+from storage.change_feed import NOTIFY_COLUMN, announced
 from storage.repositories import (
     ATTENDANCE,
     HANDS,
@@ -57,9 +57,21 @@ def _by_code(*, full: bool) -> Select[Any]:
 
 
 _BY_CODE, _BY_CODE_FULL = _by_code(full=False), _by_code(full=True)
-_BY_CODE_LOCKED = _BY_CODE.with_for_update(of=SESSIONS)  # not the outer-joined rows
-_BY_CODE_SHARED = _BY_CODE.with_for_update(of=SESSIONS, read=True)  # FOR SHARE
-_LOCK = select(SESSIONS.c.id).where(SESSIONS.c.code == bindparam("code")).with_for_update()
+# PostgreSQL's row locks on the session, the weakest that keep each write right:
+# - a phone's write with a cookie (hand, lower, written, signing in again) takes FOR NO KEY
+#   UPDATE: phones' writes still go one at a time (a hand takes the session's next seq), and
+#   every change by the moderator or the bot (FOR UPDATE, sessions.lock/open_in_chat) still
+#   waits for them and they for it;
+# - a newcomer's sign-in adds rows of its own only: FOR KEY SHARE (what its foreign key takes
+#   anyway). It waits for the moderator's and the bot's changes (closing, web sign-in closed:
+#   FOR UPDATE) but no longer for the phones' hands: FOR SHARE conflicted with their lock, and
+#   in a sign-in burst newcomers and hands queued behind each other on the one row.
+# (each sends the commit's NOTIFY too, in the same trip: NOTIFY_COLUMN)
+_BY_CODE_LOCKED = _BY_CODE.add_columns(NOTIFY_COLUMN).with_for_update(of=SESSIONS)
+_BY_CODE_SHARED = (_BY_CODE.add_columns(NOTIFY_COLUMN)
+                   .with_for_update(of=SESSIONS, read=True, key_share=True))
+_LOCK = (select(SESSIONS.c.id, NOTIFY_COLUMN).where(SESSIONS.c.code == bindparam("code"))
+         .with_for_update(key_share=True))
 
 
 def _notice(r: Row[Any]) -> RoomNotice:
@@ -83,16 +95,17 @@ class SqlAlchemyWebRoomRepository(RowRepository):
     async def by_code(self, code: str, token_hash: str | None, *, for_update: bool = False,
                       shared: bool = False, full: bool = False) -> WebRoomRead | None:
         statement = _BY_CODE_FULL if full else _BY_CODE
-        if for_update and self._postgres:
-            await announce(self._session)  # the commit's NOTIFY, sent before the lock
         if for_update and self._postgres and token_hash is not None:
             # the lock first: one statement would read the person's rows as they were when
             # it began, before a writer it waited for (the same phone's other tab) committed
             await self._session.execute(_LOCK, {"code": code})
+            announced(self._session)  # (the commit's NOTIFY went with the lock)
         elif for_update and self._postgres:  # nobody's rows to read: the locked row is fresh
             statement = _BY_CODE_SHARED if shared else _BY_CODE_LOCKED
         row = (await self._session.execute(statement, {
             "code": code, "token_hash": token_hash})).first()
+        if statement is _BY_CODE_SHARED or statement is _BY_CODE_LOCKED:
+            announced(self._session)
         if row is None:
             return None
         session = _prefixed(row, "s_")

@@ -5,7 +5,8 @@ session's row lock, and each writer waiting there holds one of the pool's connec
 all of them held, a page's read, which needs no lock, waited for a connection behind them
 (about 0.8 s in bench/web_phone.py's burst). Units of work that may write first take one of
 ``WRITERS`` slots (first come first served); the other ``READERS`` connections of the pool
-stay for the reading units of work. SQLite's writers queue on its gate instead
+stay for the reading units of work. So few writers also keep a burst from queueing on the
+row lock with all its transactions at once (below). SQLite's writers queue on its gate instead
 (storage/sqlite_gate.py), its readers on nothing.
 """
 
@@ -19,8 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT_S
 
-READERS = 3  # connections writers leave to readers
-WRITERS = POOL_SIZE + MAX_OVERFLOW - READERS
+# Four writers at a time, the other connections to readers. More writers only wait longer:
+# in a burst of hands each holds the session's row lock for a few trips to the database, and
+# each trip waits for this process's event loop; with twelve writers in flight (the pool less
+# three) the loop served them all in turn, every holder took longer, and the queue fed itself:
+# bench/web_phone.py, 200 phones over 2 s on PostgreSQL, p95 of the round trip 290-1008 ms
+# with 12, 51-79 ms with 4 or 3, 109 ms with 6, 418 ms with 2 (newcomers' sign-ins, which
+# take no exclusive lock, then queue behind the hands). SQLite runs its writers one at a time
+# (storage/sqlite_gate.py); four is no rule of the application's either way.
+WRITERS = 4
+READERS = POOL_SIZE + MAX_OVERFLOW - WRITERS  # connections writers leave to readers
 
 _SLOTS: weakref.WeakKeyDictionary[Engine, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 

@@ -15,7 +15,7 @@ from bench import web_phone
 def test_the_phone_benchmark_runs_in_a_tiny_configuration(tmp_path: Path) -> None:
     parser = argparse.ArgumentParser()
     web_phone.add_arguments(parser)
-    args = parser.parse_args(["--phones", "10", "--databases", "sqlite",
+    args = parser.parse_args(["--phones", "10", "--databases", "sqlite", "--spread", "0.2",
                               "--out", str(tmp_path)])
 
     status = web_phone.main(args)

@@ -107,10 +107,10 @@ async def test_each_write_is_one_transaction_of_a_few_statements(room: Room) -> 
     assert counted.begun == {"signin": 1, "hand": 1, "page": 1, "setup": counted.begun["setup"]}
     assert counted.commits["signin"] == counted.commits["hand"] == 1
     assert counted.commits["page"] == 0
-    # the session and the participant in one query; on PostgreSQL the commit's NOTIFY (once)
-    # and, for a known cookie, the session's lock before that query
-    assert counted.statements["signin"] == (4 if postgres else 3)  # + person, attendance
-    assert counted.statements["hand"] == (5 if postgres else 3)  # + hand, session's seq
+    # the session and the participant in one query; on PostgreSQL, for a known cookie, the
+    # session's lock before that query; the commit's NOTIFY (once) goes with the lock
+    assert counted.statements["signin"] == 3  # + person, attendance
+    assert counted.statements["hand"] == (4 if postgres else 3)  # + hand, session's seq
     assert counted.statements["page"] == 2  # + the hand's place
     told = 1 if postgres else 0
     assert (counted.notices["signin"], counted.notices["hand"], counted.notices["page"]) == (
@@ -211,6 +211,36 @@ async def test_newcomers_do_not_wait_for_each_other_but_for_a_change_of_the_sess
             await stranger.close()
         assert await admin.fetchval("SELECT count(*) FROM attendance WHERE method = 'web'") == 1
     finally:
+        await admin.close()
+        await watcher.close()
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+async def test_a_newcomer_does_not_wait_for_the_phones_hands(room: Room, db_url: str) -> None:
+    """What a phone's write holds on the session (FOR NO KEY UPDATE, held here) does not hold
+    up a newcomer's sign-in, as in a burst where newcomers and hands come together; it still
+    holds up another phone's hand (hands take the session's next seq one at a time)."""
+    signed = await room.client.post(f"/j/{CODE}/signin", data=SIGN_IN, allow_redirects=False)
+    assert signed.status == 303
+    admin, watcher = await asyncpg.connect(_dsn(db_url)), await asyncpg.connect(_dsn(db_url))
+    newcomer = TestClient(TestServer(room.client.app))
+    await newcomer.start_server()
+    try:
+        async with admin.transaction():
+            await admin.execute(
+                "SELECT id FROM sessions WHERE code = $1 FOR NO KEY UPDATE", CODE)
+            joined = await asyncio.wait_for(newcomer.post(
+                f"/j/{CODE}/signin", data={**SIGN_IN, "name": "李四"},
+                allow_redirects=False), WAIT_S)
+            assert joined.status == 303
+            hand = asyncio.create_task(room.client.post(
+                f"/j/{CODE}/hand", data={"kind": "speech"}, allow_redirects=False))
+            await _waiting_for_locks(watcher, 1)
+        assert (await asyncio.wait_for(hand, WAIT_S)).status == 303
+        assert await admin.fetchval("SELECT count(*) FROM attendance WHERE method = 'web'") == 2
+    finally:
+        await newcomer.close()
         await admin.close()
         await watcher.close()
 
