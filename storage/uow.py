@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -85,7 +85,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-_CLOSING: set[asyncio.Task[None]] = set()
+_CLOSING: set[asyncio.Future[Any]] = set()
+# Connections that cancelled units of work were opening: made on, then closed (close_soon).
+_OPENING: set[asyncio.Future[Any]] = set()
 
 
 def close_soon(connection: AsyncConnection) -> None:
@@ -98,12 +100,17 @@ def close_soon(connection: AsyncConnection) -> None:
 
 
 async def closing_done() -> None:
-    """Until the connections given back by ``close_soon`` are closed (for tests, shutdown)."""
-    while _CLOSING:
-        await asyncio.gather(*_CLOSING, return_exceptions=True)
+    """Until the connections cancelled units of work were opening are made and closed again:
+    before an engine is disposed (yishitang/bootstrap.py), or a shutdown that cancelled its
+    tasks while they opened one would leave it to the garbage collector."""
+    loop = asyncio.get_running_loop()
+    while waiting := [f for f in [*_OPENING, *_CLOSING] if f.get_loop() is loop]:
+        # (an opening's own callback, close_soon, runs before gather's: registered first)
+        await asyncio.gather(*waiting, return_exceptions=True)
 
 
 def _close_when_made(opening: asyncio.Future[AsyncConnection]) -> None:
+    _OPENING.discard(opening)
     if not opening.cancelled() and opening.exception() is None:
         close_soon(opening.result())
 
@@ -115,6 +122,7 @@ async def connected(engine: AsyncEngine) -> AsyncConnection:
     try:
         return await asyncio.shield(opening)
     except asyncio.CancelledError:
+        _OPENING.add(opening)
         opening.add_done_callback(_close_when_made)
         raise
 

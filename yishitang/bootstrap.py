@@ -39,7 +39,7 @@ from storage.engine import AsyncEngine, is_sqlite, make_engine
 from storage.inbox import Inbox
 from storage.migrate import upgrade_async
 from storage.outbox import OutboxStore, UpdateTransaction
-from storage.uow import make_session_factory, make_uow_factory
+from storage.uow import closing_done, make_session_factory, make_uow_factory
 from yishitang.service import Heartbeat, heartbeat_path
 from yishitang.settings import Settings
 from yishitang.speech import build_transcriber
@@ -269,6 +269,7 @@ async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
         await app.stop()
         await app.shutdown()
         await runtime.transcriber.close()
+        await closing_done()  # connections the cancelled tasks were opening
         await runtime.engine.dispose()
     failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
     if failed:
@@ -309,4 +310,5 @@ async def run_web(settings: Settings, host: str, port: int) -> None:
             log.info("web app on http://%s:%d", host, port)
             await stop.wait()
     finally:
+        await closing_done()
         await engine.dispose()

@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.uow import SqlAlchemyUnitOfWork, connected
+from storage.uow import SqlAlchemyUnitOfWork, closing_done, connected
 
 
 class FakeConnection:
@@ -55,6 +55,24 @@ async def test_a_connection_made_after_its_caller_was_cancelled_is_closed() -> N
     assert not engine.connection.closed.is_set()
     engine.made.set()  # the connection comes after all
     await asyncio.wait_for(engine.connection.closed.wait(), 5)
+
+
+async def test_a_shutdown_waits_until_what_its_cancelled_tasks_were_opening_is_closed() -> None:
+    """yishitang/bootstrap.py cancels its tasks, then ``closing_done()``, then disposes of the
+    engine: a connection still being made when they were cancelled is made and closed by then
+    (else the test's loop ends with it open, and aiosqlite warns during a later test)."""
+    engine = FakeEngine()
+    opening = asyncio.create_task(connected(cast(AsyncEngine, engine)))
+    await engine.asked.wait()
+    opening.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await opening
+    done = asyncio.create_task(closing_done())
+    finished, _ = await asyncio.wait({done}, timeout=0.1)  # a bound: it must wait on
+    assert not finished and not engine.connection.closed.is_set()
+    engine.made.set()
+    await asyncio.wait_for(done, 5)
+    assert engine.connection.closed.is_set()
 
 
 async def test_a_reading_unit_cancelled_while_set_read_only_closes_its_connection() -> None:
