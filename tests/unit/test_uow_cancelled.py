@@ -45,13 +45,19 @@ class FakeEngine:
         return self.connection
 
 
-async def test_a_connection_made_after_its_caller_was_cancelled_is_closed() -> None:
+async def _cancelled_while_opening() -> FakeEngine:
+    """An engine whose connection ``connected`` was making when its caller was cancelled."""
     engine = FakeEngine()
     opening = asyncio.create_task(connected(cast(AsyncEngine, engine)))
     await engine.asked.wait()
     opening.cancel()
     with pytest.raises(asyncio.CancelledError):
         await opening
+    return engine
+
+
+async def test_a_connection_made_after_its_caller_was_cancelled_is_closed() -> None:
+    engine = await _cancelled_while_opening()
     assert not engine.connection.closed.is_set()
     engine.made.set()  # the connection comes after all
     await asyncio.wait_for(engine.connection.closed.wait(), 5)
@@ -61,12 +67,7 @@ async def test_a_shutdown_waits_until_what_its_cancelled_tasks_were_opening_is_c
     """yishitang/bootstrap.py cancels its tasks, then ``closing_done()``, then disposes of the
     engine: a connection still being made when they were cancelled is made and closed by then
     (else the test's loop ends with it open, and aiosqlite warns during a later test)."""
-    engine = FakeEngine()
-    opening = asyncio.create_task(connected(cast(AsyncEngine, engine)))
-    await engine.asked.wait()
-    opening.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await opening
+    engine = await _cancelled_while_opening()
     done = asyncio.create_task(closing_done())
     finished, _ = await asyncio.wait({done}, timeout=0.1)  # a bound: it must wait on
     assert not finished and not engine.connection.closed.is_set()
