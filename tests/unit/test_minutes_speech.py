@@ -124,3 +124,8 @@ def test_a_correction_said_twice_and_led_by_its_right_value() -> None:
     """"八月底 哦不是 我说错了 应该是九月底前": one correction, the value after 应该是 wins."""
     text = prepare("由县交通局负责 八月底 哦不是 我说错了 应该是九月底前 完成两座桥的检测")
     assert "九月底前" in text and "八月底" not in text and "县交通局" in text
+
+
+def test_the_two_sides_of_a_plan_start_points() -> None:
+    text = prepare("夜市要两头管 一方面 摊位统一编号 另一方面 十点以后不许放音乐")
+    assert text == "夜市要两头管。一方面，摊位统一编号。另一方面，十点以后不许放音乐。"

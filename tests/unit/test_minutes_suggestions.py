@@ -759,3 +759,71 @@ def test_before_the_numbered_points_a_quantity_is_background() -> None:
     found = proposals("先说几句实话，再提几条建议。先算一笔账，一个保安一晚上要巡五栋楼，"
                       "一栋要走二十分钟。我的建议是：\n一是每晚增加一个夜班保安。\n二是装电子巡更系统。")
     assert found == ["每晚增加一个夜班保安", "装电子巡更系统"]
+
+
+def test_a_headline_before_a_colon_heads_two_sides() -> None:
+    # "我的建议是两手抓" is no header of a count (两条): the frame introduces a headline, and
+    # "一方面……另一方面……" are the two proposals it heads
+    found = proposals("图书馆晚上没人来，我的建议是两手抓：一方面，把闭馆时间推到晚上九点，"
+                      "另一方面，周末请志愿者来讲绘本课。")
+    assert found == ["把闭馆时间推到晚上九点", "周末请志愿者来讲绘本课"]
+
+
+def test_a_bare_count_said_alone_marks_the_points() -> None:
+    found = proposals("我的建议是，一个，菜场早上七点前不许卸货，二个，垃圾桶挪到后门去。")
+    assert found == ["菜场早上七点前不许卸货", "垃圾桶挪到后门去"]
+    # a bare "一个" with no "二个" after it is a number
+    assert split_items("窗口太少了，只开了，一个，排队要一个钟头") == [
+        "窗口太少了，只开了，一个，排队要一个钟头"]
+
+
+def test_a_proposal_introduced_before_the_speakers_own_task_stands() -> None:
+    found = proposals("老楼的水管锈得厉害，所以我的想法是，物业统一换成不锈钢管，费用从维修基金出，"
+                      "我们业委会月底前把各户意见收上来。")
+    assert found == ["物业统一换成不锈钢管，费用从维修基金出"]
+
+
+def test_a_rhetorical_why_not_proposes() -> None:
+    found = proposals("社区食堂的饭菜太贵了。为什么不给八十岁以上的老人打个八折呢？")
+    assert found == ["给80岁以上的老人打个八折"]
+    assert proposals("他们为什么不来开会呢，我们等了一个钟头。") == []
+
+
+def test_an_offer_after_a_topic_put_first_is_the_companys() -> None:
+    found = proposals("另外，周末的冷链配送我们也可以承担，运费按公里算，头一个月半价。",
+                      company=True)
+    assert found == []
+
+
+def test_a_condition_left_before_an_offer_says_nothing() -> None:
+    found = proposals("我建议小区多装几盏路灯。还有，冬天下大雪要铲雪的话，"
+                      "我们物业中心有两台铲雪车，可以借出来。", own="滨湖物业中心")
+    assert found == ["小区多装几盏路灯"]
+
+
+def test_the_thing_named_before_its_description_is_what_is_proposed() -> None:
+    found = proposals("我的想法是，菜场后面那间仓库，现在堆满了旧货架，"
+                      "能不能清出来，改成老年食堂。")
+    assert found == ["菜场后面那间仓库，清出来，改成老年食堂"]
+
+
+def test_a_point_about_a_thing_keeps_it_with_what_is_proposed() -> None:
+    found = proposals("我提两条建议。第一，增加一班早班车。第二，村口那间旧祠堂，年轻人都出去了，"
+                      "空了好几年，可以改成村史馆，放老照片和农具。")
+    assert found[1] == "村口那间旧祠堂，改成村史馆，放老照片和农具"
+
+
+def test_a_condition_that_must_be_met_first_is_part_of_the_proposal() -> None:
+    found = proposals("能不能把每辆校车都检查一遍，刹车检测合格了才能上路，不然出事就晚了。")
+    assert found == ["把每辆校车都检查一遍，刹车检测合格了才能上路"]
+
+
+def test_what_the_side_has_not_is_no_offer() -> None:
+    found = proposals("县里在搞便民驿站，我们青竹村一个也没有，我的建议是，"
+                      "在村委会旁边建一个便民驿站，方便老人取快递。", own="青竹村股份经济合作社")
+    assert found == ["在村委会旁边建一个便民驿站"]
+
+
+def test_a_frame_said_before_a_phrase_with_a_count_still_introduces() -> None:
+    # "两条路" is no header's count ("我的建议是两条：")
+    assert proposals("我的建议是两条路都修宽一点，方便会车。") == ["两条路都修宽一点"]

@@ -58,7 +58,10 @@ EXPLICIT = re.compile(
     r"[^，,。]{0,8}?(?:谅解|包涵|见谅|指正|原谅)|会务|工作人员)|"  # a courtesy, the session's staff
     r"(?:就|那就|那)(?:更|太)?好了|(?:就|那|那就)?该(?:有)?多好|"
     # (not "还不如进厂": a complaint that what there is is worse)
-    r"(?:^|[，,])(?:那|倒)?不如(?!以前|过去|从前|原来)|为什么(?:就|还)?不(?:能|可以|让)")
+    r"(?:^|[，,])(?:那|倒)?不如(?!以前|过去|从前|原来)|为什么(?:就|还)?不(?:能|可以|让)|"
+    # a rhetorical "why not" that ends on 呢 ("为什么不组织大家一起团购呢"): do it (not a why
+    # of what is, "为什么不愿意呢", nor of others: "他为什么不来呢")
+    r"(?:^|[，,])为什么(?:就|还)?不(?!是|会|愿意|肯|敢|行|对|好|来|去|管|理)[^，,。？?]{2,}呢")
 # Not a capacity ("一辆车可以坐四十个人") nor what can be done now ("现在手机上可以查").
 _SUBJECT_MAY = (r"^(?!现在|目前|如今|以前|过去|原来|本来|平时|去年|今年|当时|那时)"
                 r"[^\s，,。：:我你他她它这那是就都才能也还\d一二两三四五六七八九十百千万几]{2,8}"
@@ -148,7 +151,8 @@ SIDE_OFFER = re.compile(r"(?:^|[，,])(?:我们|我)[^，,。我你他]{0,6}?[�
 # What follows the speaker's own unit, named, when it offers ("区妇联可以组织……" said by a
 # member from the 妇联): its means, not a request to others; what the unit has to give too
 # ("区文化馆有……名录，可以提供……"), not what it is asked for ("医院能不能给我们……").
-OWN_SIDE_OFFERS = re.compile(r"(?:也|还|都|就)?(?:(?<!不)可以|愿意|(?<![不否])能够?(?![不否])|有)"
+OWN_SIDE_OFFERS = re.compile(r"(?:也|还|都|就)?(?:(?<!不)可以|愿意|(?<![不否])能够?(?![不否])|"
+                             r"(?<![没不])有)"  # (what the side has not, "没有", it cannot give)
                              r"(?![^，,。]*[给帮为替]我们)")
 # ... said as "我们" and the unit's kind, maybe with what it has ("我们学院的实训室和老师"
 # "我们中心" "我们自管会"): the kind is part of the unit's name.
@@ -225,7 +229,7 @@ LEAD = re.compile(
     r"(?:要是|如果|假如)能)+")
 MODAL = re.compile(
     r"(?:能不能|能否|可不可以|是不是可以|是否可以|是不是能|可否|最好是|最好|可以|有没有可能|不妨|"
-    r"为什么(?:就|还)?不(?:能|可以)|非得|^(?:还|就)?得|(?:那|倒|还)?不如|"
+    r"为什么(?:就|还)?不(?:能|可以)?|非得|^(?:还|就)?得|(?:那|倒|还)?不如|"
     r"(?:赶紧|赶快|抓紧|干脆)(?=把))(?:考虑)?")
 CUE_END = re.compile(
     r"(?:(?:就|那就|那)(?:更|太)?好了|(?:就|那|那就)?该(?:有)?多好|不可|才(?:行|好|可以))$")
@@ -272,6 +276,12 @@ OPENS = re.compile(r"^(?:所以|因此|那么|那|但是|不过)?(?:我|我们|�
 TOPIC = re.compile(r"^(?:还有|另外|所以|那|至于|关于|对于)?[^，,我你他她]{1,14}的[^，,了的]{1,6}$")
 # ... or the place a point is about ("东门停车场那边，……"), named first.
 PLACE_TOPIC = re.compile(r"^[^，,我你他她这那]{2,10}(?:那边|这边|那块|这块|那里|这里)$")
+# A thing named by itself, with a demonstrative or said to be there, and its measure word
+# ("东头那片荒坡" "菜场后面不是有一间空房"): what a proposal said after its description ("……，
+# 现在堆满了杂物，能不能清出来") is about; not an idea, a problem or a person ("一个想法").
+NAMED_THING = re.compile(r"^[^，,我你他她]{0,12}?(?:那|这|(?:不是|还|也)?有一)"
+                         r"(?:块|片|条|段|座|栋|间|处|排|个)(?!想法|建议|意见|问题|事|人|时候)"
+                         r"[^，,了的我你他她]{1,5}$")
 # A clause that draws the conclusion of what was said before it ("……，时间长，那就先……"): in
 # a point, what comes before it (but its topic) is the reasoning, what follows is proposed.
 CONCLUSION = re.compile(r"^(?:那|那么)(?:我们|咱们)?就(?!是|好了|更好|太好)")
@@ -357,7 +367,10 @@ LEAVE = re.compile(r"^(?:我)?(?:也|再)?(?:能不能|可不可以|可以)?"
 # ("我的想法是这样的：" "我的建议是两条").
 FRAME_RUN = re.compile(r"(?:^|(?<=[，,。！？!?；;\s]))(?:所以|那)?(?:我|我们)的?"
                        r"(?:建议|想法|意思|提议|意见)(?:就)?是(?=[^，,。：:；;！？!?\s的])"
-                       r"(?!这样|这么|如下|以下|[一两二三四五六几]+[条点个项])")
+                       # (a count that heads points: "我的建议是两条：", not a phrase that
+                       # starts with one: "我的建议是两条腿走路")
+                       r"(?!这样|这么|如下|以下|[一两二三四五六几]+[条点个项]"
+                       r"(?:建议|意见|想法)?(?:[，,。：:；;！？!?\s]|$))")
 # Thanks and sign-offs ("谢谢大家" "就这些"): what follows a point is not its detail.
 COURTESY = re.compile(r"^(?:谢谢|感谢|多谢|就这些|就说这些|我就说这些|我说完了|完毕)")
 # The words that open a headline's detail ("具体来说，……"): not part of the proposal.
@@ -680,7 +693,13 @@ def reason(clause: str) -> bool:
     if WHICHEVER.search(clause):  # "哪个路段积水了，导航上就提示": a condition for what follows
         return False
     result = RESULT.search(clause)
-    return bool(result and not PROHIBITION.match(clause) and "、" not in clause[:result.start()])
+    return bool(result and not PROHIBITION.match(clause) and "、" not in clause[:result.start()]
+                and not REQUIREMENT.search(clause))
+
+
+# "……合格了才能……" "……以后才可以……": only once it is done may the next be, a condition the
+# proposal sets (its terms), not what will come of it.
+REQUIREMENT = re.compile(r"(?:了|后|以后|之后)才(?:能|可以)")
 
 
 # What others are asked to do, after an offer: "……，由社区安排志愿者管理".

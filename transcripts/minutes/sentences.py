@@ -25,7 +25,11 @@ ORDINAL = re.compile(
     r"|首先|其次|最后一(?:个|条|点)|最后(?=[，,：:])"
     r"|[一二三四五六七八九十]是|[一两二]?(?:个|条|点)(?:是)|另一(?:个|条|点)(?:是)?"
     r"|[一二三四五六七八九十]{1,2}、|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,2}[）)]"
-    r"|[①②③④⑤⑥⑦⑧⑨⑩]|头一(?:个|条|点)(?:是)?)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]|头一(?:个|条|点)(?:是)?"
+    # the two sides of a plan ("一方面，……，另一方面，……"), each a point of its own
+    r"|另?一方面"
+    # a count said alone in speech ("一个，……，二个，……"): the clause is the point's marker
+    r"|[一二三四五六七八九十]个(?=[，,：:]|$))"
     r"(?:呢|啊)?[，,：:]?")
 # Continuation markers: they add one more item but do not count ("另外" "还有").
 CONTINUATION = re.compile(
@@ -105,14 +109,18 @@ def _one_more_alike(taken: str, before: str, clause: str) -> bool:
 
 
 def split_items(sentence: str) -> list[str]:
-    """Cut a sentence before each clause that starts an item ("……，第二，……").
+    """Cut a sentence before each clause that starts an item ("……，第二，……"); a bare "一个"
+    within it starts one only when a bare "二个" follows ("……，一个，……，二个，……"): else it is
+    a number ("剩，一个，车道").
 
     The pieces keep their own punctuation, but not the comma before the next item.
     """
     cuts, pos, before, taken = [0], 0, "", ""
-    for clause in clauses(sentence):
+    parts = clauses(sentence)
+    for k, clause in enumerate(parts):
         at = sentence.find(clause, pos)
-        if marker(clause) and at > 0 and not _one_more_alike(taken, before, clause):
+        if marker(clause) and at > 0 and not _one_more_alike(taken, before, clause) \
+                and not (clause == "一个" and "二个" not in parts[k + 1:]):
             cuts.append(at)
         pos, before = at + len(clause), clause
         taken = clause if _TAKEN.match(clause) else taken if _EXAMPLE.match(clause) else ""

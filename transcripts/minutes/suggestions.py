@@ -58,6 +58,7 @@ from transcripts.minutes.cues import (
     LIST,
     MAY,
     MODAL,
+    NAMED_THING,
     NO_OBJECT,
     NOW,
     OBLIGATION,
@@ -97,6 +98,7 @@ from transcripts.minutes.cues import (
     WHOM,
     WHY,
     WISH,
+    Frame,
     explicit,
     find_frame,
     parallel,
@@ -279,6 +281,9 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
             return None
         if TITLE.search(body):  # "书面意见：……的几个法律问题": a title
             return None
+        if _heads_points(piece, body, frame):  # "我的建议是，两手抓：一方面……": its headline
+            state.left, state.after_header, state.colon = LIST, True, True
+            return None
         if frame.introduces and frame.colon and _background(body) \
                 and explicit(state.following):
             return None  # "我补充一个意见：……全靠路灯，摊位看不清。建议……": its background
@@ -303,6 +308,14 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     text = _trim(clauses(body), whole=whole)
     put = bool(frame and frame.introduces) or explicit(body)
     return (text, put, put or listed or frame is not None) if text else None
+
+
+def _heads_points(piece: str, body: str, frame: Frame) -> bool:
+    """What a frame introduces, one clause with no cue that ends the piece at a colon ("我的
+    想法是，两手抓：" "我的建议是，三管齐下："): the headline of the points that follow it,
+    each of them a proposal, not a proposal itself."""
+    return (frame.introduces and piece.rstrip()[-1:] in ("：", ":")
+            and len(clauses(body)) == 1 and not strong(body) and not WEAK.search(body))
 
 
 def _background(piece: str) -> bool:
@@ -340,15 +353,35 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
             lead = next((i for i in range(put) if not _context(parts[i], parts[i + 1])), put)
             end = _end(parts, put)
             return lead, put, end, {i for i in range(lead + 1, put) if reason(parts[i])}
+        later = next((i for i in range(_end(parts, 0), len(parts)) if strong(parts[i])), None)
+        if later is not None and _thing(parts[0]):  # "二是村口那间旧仓库，空了几年了，……，可以
+            # 改成……": the thing the point is about, then what is proposed for it
+            return 0, later, _end(parts, later), set(range(1, later))
     cue = 0 if whole else _cue_index(parts)
     start = cue
     while start > 0 and not _context(parts[start - 1], parts[start]):
         start -= 1
+    thing = next((i for i in range(start - 1, max(start - 1 - THING_REACH, -1), -1)
+                  if _thing(parts[i])), None)
+    if thing is not None and not any(strong(c) for c in parts[thing:cue]) \
+            and not OPENS.match(parts[cue]) and "把" not in parts[cue]:
+        # "……，东头那片荒坡，现在长满了草，能不能平整出来": the thing named before the context
+        # that describes it is what the proposal is about (when the proposal does not name
+        # what it takes, "我建议把这段路……", itself)
+        return thing, cue, _end(parts, cue), set(range(thing + 1, start))
     if start < cue and OPENS.match(parts[cue]) and len(LEAD.sub("", "".join(parts[cue:]))) > 6:
         start = max(start, cue - 1 if TOPIC.match(parts[cue - 1]) else cue)
     if len(CUE_END.sub("", strip_fillers(parts[cue]))) < 2:  # "要是……，……，那就好了"
         start = next((i for i in range(cue - 1, -1, -1) if WISH.match(parts[i])), start)
     return start, cue, _end(parts, cue), set()
+
+
+THING_REACH = 3  # clauses before the context in which the thing a proposal is about may be named
+
+
+def _thing(clause: str) -> bool:
+    """A clause that only names a thing (cues.NAMED_THING), said by the speaker or not."""
+    return bool(NAMED_THING.match(PARTICLE.sub("", POSSESSOR.sub("", strip_fillers(clause)))))
 
 
 def _end(parts: list[str], cue: int) -> int:
@@ -473,7 +506,7 @@ def without_own_offers(piece: str, own: str | None, company: bool = False) -> st
         pos = at + len(clause)
         body = strip_marker(LINK.sub("", strip_marker(clause)))
         offers = OWN_SIDE_OFFERS.search(body)
-        name = body[:offers.start()] if offers else ""
+        name = _subject(body[:offers.start()]) if offers else ""
         if not offers and i + 1 < len(parts) and OWN_SIDE_OFFERS.match(parts[i + 1]):
             name = body  # "我们学院营养专业的学生，可以每个月来……": the subject said apart
         if name and _own_side(name, own, company):
@@ -487,9 +520,19 @@ def without_own_offers(piece: str, own: str | None, company: bool = False) -> st
     return piece
 
 
+def _subject(said: str) -> str:
+    """Who is said before 可以/愿意/有: the subject after a topic put first ("夜里的配送我们也
+    可以……": 我们), or all of it."""
+    at = max(said.rfind("我们"), said.rfind("咱们"))
+    return said[at:] if at > 0 else said
+
+
 def _says_something(kept: str) -> bool:
     """What is left before an offer says something of its own: a cue, or words enough for a
-    proposal; a bare setting ("二是雨季那一个月，我们水利站可以……") is the offer's when or where."""
+    proposal; a bare setting ("二是雨季那一个月，我们水利站可以……") is the offer's when or where,
+    and so is a condition only ("……，要是下雪要铲的话，我们物业有铲车"): when it is needed."""
+    if all(CONDITION.search(c) for c in clauses(LINK.sub("", strip_marker(kept)))):
+        return False
     body = PUNCT.sub("", strip_marker(kept))
     return bool(strong(body) or WEAK.search(body)) or len(body) >= MIN_CHARS
 
@@ -538,14 +581,18 @@ def without_own_tasks(piece: str) -> str:
     """The piece up to a later clause in which the speaker's side takes on a task by a
     deadline ("……，让家长参与监督，我们社区下周三前摸一遍底"): theirs, not the proposal's.
     Without a cue before it, what comes first is the task's topic ("胡伯讲的流转，我们……"):
-    nothing is proposed. What the speaker did ("我上半年跑了四趟") is no task."""
+    nothing is proposed. What the speaker did ("我上半年跑了四趟") is no task. A proposal the
+    speaker introduced by a frame ("所以我的建议是，……") before the task stands, cue or not."""
     pos, parts = 0, clauses(piece)
     for i, clause in enumerate(parts):
         at = piece.find(clause, pos)
         pos = at + len(clause)
         if at > 0 and _task(clause, parts[i + 1] if i + 1 < len(parts) else ""):
             before = piece[:at].rstrip("，,、：: ")
-            return before if strong(before) or WEAK.search(before) else ""
+            # (a proposal the speaker introduced before it, "我的建议是，……", stands too)
+            introduced = find_frame(before)
+            return before if strong(before) or WEAK.search(before) \
+                or (introduced is not None and introduced.introduces) else ""
     return piece
 
 
