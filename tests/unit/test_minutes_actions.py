@@ -588,3 +588,113 @@ def test_no_unit_starts_with_a_connective_or_a_partners_preposition() -> None:
     assert [a.unit for a in found] == ["县公安局交通警察大队"]
     found = actions("局长", "response", "我们局负责，10月底前跟物业公司把维修方案定下来。")
     assert [a.unit for a in found] == ["县住房和城乡建设局"]
+
+
+# Round 2026.12.18: general rules, each with sentences of our own.
+
+def test_a_pledge_said_anew_after_a_proposal_in_a_long_spoken_sentence() -> None:
+    """The speaker's own unit named again with a deadline ("……，我们公司下周五前……") takes a
+    task on: the proposal said before it in the same spoken sentence is not its."""
+    found = actions("老板", "response", prepare(
+        "我们公司在镇上跑了十几年物流 大件货最难的是卸货 所以我的建议是 镇里统一划一块卸货区 "
+        "企业出人管理 这样街面就不堵了 卸货区的事 我们公司下周五前 派人把老街口几块空地 "
+        "都量一遍 出一个划线方案 交给镇里"))
+    assert summary(found) == [("青山镇顺达物流有限公司", "下周五前", date(2026, 5, 29))]
+    assert "量一遍" in found[0].text
+
+
+def test_a_condition_governs_its_consequent_not_a_later_pledge() -> None:
+    """"只要……，我们社区愿意出人" is an offer on a condition; the pledge said anew after it
+    ("我们社区月底前……") is not."""
+    found = actions("主任", "response", "只要物业肯配合，我们社区愿意出人，楼道的杂物，"
+                    "我们社区月底前组织一次集中清理。")
+    assert summary(found) == [("东湖社区居民委员会", "月底前", date(2026, 5, 31))]
+    assert "集中清理" in found[0].text
+
+
+def test_an_undated_task_our_unit_heads_by_its_frame() -> None:
+    """"我们局负责督促……" with no deadline is a commitment (as 由X负责 is); a remit is not."""
+    found = actions("局长", "response", "桥下那段护栏被撞坏的问题，我们局负责督促施工单位修复，"
+                    "这个是我们的责任。")
+    assert summary(found) == [("县住房和城乡建设局", None, None)]
+    assert "督促施工单位修复" in found[0].text
+    assert actions("局长", "response", "我们局负责交通这一块。") == []
+
+
+def test_the_chairs_own_we_without_a_frame_is_a_remark() -> None:
+    """The chair commits their own group only by a frame (由我们……): "年底我们……还要回头看看"
+    closing the session is no item."""
+    said = "今天的会就到这里，年底我们履职小组还要到各村回头看看。"
+    assert actions("主持人", "moderator", said) == []
+    found = actions("主持人", "moderator", "五是由我们履职小组明年6月底前组织一次回头看。")
+    assert summary(found) == [("县政协青山镇委员履职小组", "明年6月底前", date(2027, 6, 30))]
+
+
+def test_the_chairs_consensus_points_are_not_tasks() -> None:
+    """What the chair states as agreed, after the consensus cue and before the hand-over, is
+    consensus; the tasks are those assigned after "会后的工作这样安排"."""
+    found = actions("主持人", "moderator", "归纳起来，形成两点共识。第一，停车要疏堵结合，由青山镇"
+                    "人民政府牵头，停车位缺口一年内补上。第二，要发动群众共管。会后的工作这样安排："
+                    "一是请县住建局月底前拿出停车场选址方案。")
+    assert summary(found) == [("县住建局", "月底前", date(2026, 5, 31))]
+
+
+def test_a_deadline_and_a_circumstance_said_before_the_subject() -> None:
+    """"从下周一开始，早晚高峰，我们在……": the item is what the unit does, from that day."""
+    found = actions("交警", "response", "第二，从下周一开始，早晚高峰，我们在东村路口设一个执勤点，"
+                    "每次两名警力。")
+    assert summary(found) == [("县公安局交通警察大队", "下周一", date(2026, 5, 25))]
+    assert "设一个执勤点" in found[0].text and "下周一" not in found[0].text
+
+
+def test_a_start_said_as_a_date_is_the_deadline() -> None:
+    found = actions("老板", "response", "我们公司从6月1号起，在仓库东侧划出30个车位，"
+                    "供周边居民夜间免费停车。")
+    assert summary(found) == [("青山镇顺达物流有限公司", "6月1号", date(2026, 6, 1))]
+
+
+def test_what_time_is_not_a_header_of_points() -> None:
+    """"分几批，几点到" asks the time of day: no colon of a list head after it in speech."""
+    found = actions("局长", "response", prepare(
+        "我们局两周内指导东村小学 把错时上学的方案定下来 分几批 几点到 第二个 由东村小学负责 "
+        "本学期内开一次家长会"))
+    assert [a.deadline_text for a in found] == ["两周内", "本学期内"]
+
+
+def test_a_verb_alone_is_done_to_the_things_named_before() -> None:
+    found = actions("镇长", "response", "东村桥头有两盏路灯不亮了，晚上看不清路，"
+                    "我们镇里尽快修好。")
+    assert summary(found) == [("青山镇人民政府", "尽快", None)]
+    assert "路灯" in found[0].text
+
+
+def test_what_another_party_is_expected_to_do_is_no_pledge() -> None:
+    """"下周施工队就进场": the speaker tells what to expect of another party."""
+    found = actions("局长", "response", "燃气管迁好以后，下周施工队就进场，我们局年底前"
+                    "把主管网全部接通。")
+    assert summary(found) == [("县住房和城乡建设局", "年底前", date(2026, 12, 31))]
+
+
+def test_a_person_asked_into_a_role_is_part_of_the_own_task() -> None:
+    """"……月底前把调解委员会成立起来，请老周当主任": the side arranges its own task; it
+    puts nothing forward."""
+    from transcripts.minutes.suggestions import proposals
+
+    text = "我们社区第一个来，这个月底前就把调解委员会成立起来，请老周当主任。"
+    found = actions("主任", "response", text)
+    assert summary(found) == [("东湖社区居民委员会", "这个月底前", date(2026, 5, 31))]
+    assert "请老周当主任" in found[0].text
+    assert proposals(text, own="东湖社区居民委员会") == []
+
+
+def test_a_vote_is_on_what_the_item_before_brought_out() -> None:
+    found = actions("主任", "response", "我们居委会两周内把停车管理公约草案拿出来，入户征求意见，"
+                    "下个月10号前召开居民代表会议表决。")
+    assert [a.deadline_text for a in found] == ["两周内", "下个月10号前"]
+    assert "停车管理公约草案" in found[1].text
+
+
+def test_a_time_in_a_clause_of_when_is_no_deadline() -> None:
+    """"……是我们局上半年走访的时候……": when something happened, not by when."""
+    assert actions("局长", "response", "这条路的问题，是我们局上半年走访的时候，"
+                   "群众反映最多的。") == []

@@ -40,6 +40,7 @@ COLLEAGUE = re.compile(r"^的(?:同志|负责同志|领导|相关同志)")
 THINGS_BACK = 3  # clauses back in which what an item does "all of" is named
 _CARRIED = re.compile(r"^把(?P<o>.+?)(?P<c>起来|出来|下来)$")
 MAX_CHARS = 40
+BARE_VERB = 2  # characters: an item's words no longer than this are a verb alone ("修好")
 LONG_LEAD = 4  # clauses before an item: past this, its topic is the one right before it
 
 
@@ -72,6 +73,17 @@ def _carried(clause: str) -> str:
     return verb + obj if obj else clause
 
 
+def carried_object(clause: str) -> str | None:
+    """The thing of "把X拿出来 / 组建起来 / 定下来" (X), said after the clause's deadline and
+    subject, or None."""
+    m = _CARRIED.search(clause[clause.find("把"):]) if "把" in clause else None
+    if not m:
+        return None
+    head = m["o"]
+    verb = next((v for v in RESULTATIVE_VERBS if head.endswith(v)), head[-1])
+    return head[: -len(verb)] or None
+
+
 def _join(parts: list[str]) -> str:
     """Clauses joined by commas; a bare verb left by a frame (整理, 完成) joins its topic."""
     out = ""
@@ -84,7 +96,10 @@ def what(clauses: list[str], start: int, main: int, unit: str | None,
          deadline: str | None) -> str:
     """The item's text: from the clause naming the unit to the main clause, the topic clauses
     before them, and a little of what follows."""
-    parts = [_clean(c, unit, deadline if i == main else None)
+    # the deadline is said in the main clause, or before it ("从下周一起，早晚高峰，我们……")
+    said = next((i for i in range(main, start - 1, -1) if deadline and deadline in clauses[i]),
+                main)
+    parts = [_clean(c, unit, deadline if i == said else None)
              for i, c in enumerate(clauses[start:main + 1], start)
              if i == main or not SUPPORT.search(c)]
     for clause in clauses[main + 1:]:
@@ -93,7 +108,10 @@ def what(clauses: list[str], start: int, main: int, unit: str | None,
             break
         parts += [] if SUPPORT.search(clause) else [_clean(clause, unit, None)]
     before = clauses[:start]
-    topic = _things_done(before) if parts and ALL_OF_IT.match(parts[0]) else []
+    # what a verb alone ("尽快修好") is done to is named before it too, as for "全部……": the
+    # things said there ("……有两盏路灯不亮了，晚上看不清路，我们月底前修好"), story or not
+    bare = len(parts) == 1 and len(parts[0]) <= BARE_VERB
+    topic = _things_done(before) if parts and (ALL_OF_IT.match(parts[0]) or bare) else []
     return arabize(_join((topic or _topic(before, unit)) + parts))
 
 

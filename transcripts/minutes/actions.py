@@ -3,21 +3,29 @@
 An item is one commitment or assignment: a department's "由县住建局负责，6月底前完成……" or
 "我们两周内……", or the moderator's closing "一是请……牵头，月底前……". A turn is cut into
 sentences, colon parts and enumerated items (第一/二是/另外 ...), and those into groups of
-clauses with one deadline each (a deadline said on its own opens the clause after it). A group
-is an item when it has a deadline (or an explicit 由/请 frame), a responsible unit and no sign
-of a proposal, a question, the past, a habit or a doubt. The head of a list
-("我们年内做三件事：一是……；二是……") lends its unit and deadline to the duties listed.
+clauses with one deadline each (a deadline said on its own opens the clause after it; said
+with only when or where, "从下周一开始，早晚高峰，我们在……", the subject's clause after it is
+the item's). A group is an item when it has a deadline (or an explicit frame: 由/请, or a unit's
+own "我们局负责……"), a responsible unit and no sign of a proposal, a question, the past, a
+habit or a doubt. The head of a list ("我们年内做三件事：一是……；二是……") lends its unit and
+deadline to the duties listed. In a long spoken sentence, the speaker's own unit named anew with
+a deadline ("……，所以我的建议是，……，我们公司下周五前……") takes the task on: the proposal before
+it is not its, nor a condition that governed an earlier clause of theirs (its consequent). The
+chair's consensus points (after "形成两点共识", up to the hand-over) are no tasks.
 
 Who commits: a unit's own speaker (a department, or an "other" such as a 居委会 or 协会) for
 their unit; the moderator and staff by assignment (请X / 由X); a business only itself, by a
 deadline (so does a person who attends for a company and names it: "我们厂7月底前……"); a
 speaker not in the attendance list by naming a unit with a deadline. Members, residents,
-elders and experts propose; they do not commit.
+elders and experts propose; they do not commit. The chair's own "我们" without a frame
+("年底我们再来看看") is a remark; a dated clause about what another party will do ("下周厂家就
+来换") is no pledge of the speaker's.
 
 Which time is the deadline: not a limit counted from each case ("接报后2小时内到场" "……受理，
 三个工作日内答复": the standard the item sets), not a time already past on the session's day,
-not a period told ("一月到八月"). A pledge on a condition of others ("要是镇里能补一块，……")
-is hedged. The chair who takes up a unit's pledge in the closing restates it (one item).
+not a period told ("一月到八月"), not a time in a clause of when ("我们上半年走访的时候"). A
+pledge on a condition of others ("要是镇里能补一块，……") is hedged. The chair who takes up a
+unit's pledge in the closing restates it (one item).
 
 The unit is named as said (由X负责, 请X牵头, X会同Y -> X, "X+deadline+verb"; see
 :mod:`transcripts.minutes.units`); "我们", "我们街道", a bare "社区" stand for the speaker's own
@@ -36,13 +44,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from transcripts.minutes.action_text import COLLEAGUE, what
+from transcripts.minutes.action_text import COLLEAGUE, carried_object, what
+from transcripts.minutes.consensus import CONSENSUS_CUE, FOLLOW_UP
 from transcripts.minutes.cues import (
     ASSIGN_ASK,
     ASSIGN_BY,
     ASSIGN_LEAD,
+    AT_THE_TIME,
     CASE_ARRIVES,
     COMMIT_VERB,
+    EXPECTED,
     FOR_PURPOSE,
     FROM_EVENT,
     HEDGE,
@@ -52,7 +63,9 @@ from transcripts.minutes.cues import (
     NOT_ASSIGNED,
     NOT_TOPIC,
     ON_CONDITION,
+    ON_MADE,
     OTHERS_RULE,
+    OWN_FRAME,
     OWN_HEAD,
     OWN_PREDICATE,
     OWN_PROPOSAL,
@@ -185,7 +198,7 @@ def _due(clause: str, before: str = "", day: date | None = None
     if found is None:
         return None
     said, (start, _) = found
-    if FOR_PURPOSE.match(clause):
+    if FOR_PURPOSE.match(clause) or AT_THE_TIME.search(clause, start):
         return None
     if _DURATION.search(said) and not POINTS_BACK.match(clause) and (
             FROM_EVENT.search(clause[:start]) or CASE_ARRIVES.search(before)):
@@ -357,13 +370,46 @@ def _read(clauses: list[str], turn: _Turn) -> _Reading:
     company = turn.who.kind == "business" and not found
     order = list(range(len(clauses))) if company else [main, *range(main)]
     named = (_framed(clauses, turn, main) or _subject(clauses, main, turn, order)
+             or (found and _said_after(clauses, main, found[0][1])
+                 and _subject(clauses, main, turn, [main + 1]))
              or _framed(clauses, turn, len(clauses)))
+    if named is not None and named[2] > main and not _framed(clauses, turn, len(clauses)):
+        main, named = named[2], (*named[:2], main)  # the dated clause starts the item
+    if named is None and not found:  # "……的问题，我们局负责督促……": undated, by its frame
+        named = _takes_on(clauses, turn)
     unit, said, start = named if named else (None, None, main)
     if _points_back(clauses[main], deadline):  # "……，这个一个月内完成": what was said before
         start = 0
     if not found and named:  # no deadline: the item is said from its unit's clause on
         main = start
     return _Reading(main, deadline, unit, min(start, main), said)
+
+
+def _said_after(clauses: list[str], main: int, found: tuple[str, tuple[int, int]]) -> bool:
+    """Whether the unit may be said right after the deadline's clause: one that holds only the
+    deadline and when or where the task is done, with no verb ("从下月一号起，早晚高峰，我们
+    在路口加派一名协管员"): in speech, the deadline and the circumstance come first."""
+    rest = _START.sub("", clauses[main].replace(found[0], "", 1), count=1)
+    rest = re.sub(r"^(?:起|开始)", "", ITEM_LEAD.sub("", rest))
+    return (main + 1 < len(clauses) and 0 < len(rest) <= CIRCUMSTANCE
+            and not (_DOES.search(rest) or COMMIT_VERB.search(rest) or VERBISH.search(rest)))
+
+
+CIRCUMSTANCE = 8  # characters: a time or a place said before the subject ("每天早上" "校门口")
+
+
+def _takes_on(clauses: list[str], turn: _Turn) -> _Named | None:
+    """The clause, anywhere in an undated group, in which a unit's own speaker puts their unit
+    at the head of a task by the explicit frame ("桥下那段护栏，我们局负责联系厂家修复"), not
+    of a remit (cues.OWN_FRAME)."""
+    if turn.own is None:
+        return None
+    for i, clause in enumerate(clauses):
+        text = ITEM_LEAD.sub("", clause)
+        own = own_unit(text, turn.who)
+        if own and OWN_FRAME.match(text[own[1]:]):
+            return own[0], None, i
+    return None
 
 
 def _points_back(clause: str, deadline: str | None) -> bool:
@@ -393,6 +439,11 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     # ... but the speaker's own proposal ("我的想法是，……由合作社承担，……") stays one
     first = r.start if turn.own is not None and _assigned_here(clauses, r) \
         and not OWN_PROPOSAL.search("，".join(clauses[:r.start])) else 0
+    # ... nor is a proposal (or an offer's condition) said before the speaker's own unit takes
+    # a task on anew, by a deadline, in a long spoken sentence ("……，所以我的建议是，由镇里出
+    # 场地，……，我们公司下周五前把样机运过去"): the pledge is said from its own clause on
+    anew = _own_dated(clauses, r, turn)
+    first = r.start if anew else first
     joined = "，".join(clauses[first:r.main + 1 + PROPOSAL_AFTER])
     # work under way before the dated clause ("我们局已经请设计院在做，6月底前出台……") is not
     # the past of the pledge
@@ -401,12 +452,14 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     proposal = not chair and (ITEM_PROPOSAL.search(joined) or
                               (r.named is None and OTHERS_RULE.search(joined)))
     said_with = "，".join(clauses[max(r.start - 1, 0):r.main + 1])  # and the clause before
-    said_up_to = "，".join(clauses[:r.main + 1])
+    said_up_to = "，".join(clauses[_consequent(clauses, r.start, turn) if anew else 0:r.main + 1])
     # ... nor a division of duties told by the rules, with no deadline ("按照职责分工，……由我局
     # 负责"), nor a pledge on a condition of others
     if not turn.relaxed and (proposal or NO_PLEDGE.search(core) or HEDGE.search(said_with)
                              or ON_CONDITION.search(said_up_to)
                              or (r.deadline is None and OTHERS_RULE.search(said_up_to))):
+        return None
+    if r.named is None and r.deadline and _another_does(clauses[r.main], r.deadline, turn.who):
         return None
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
@@ -418,18 +471,53 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     ours = r.named is not None and r.said is None and r.named == turn.who.unit
     if unit is None or not turn.commits(named, r.deadline, ours) or not (r.deadline or framed):
         return None
+    if ours and turn.chair and not turn.relaxed and not CHAIR_FRAME.search(
+            "，".join(clauses[r.start:r.main + 1])):
+        return None  # the chair's own "我们" with no frame: a remark, not an assignment
     extra = before if before and r.start == 0 and _opens_with_deadline(clauses[0]) else []
     text = what(extra + clauses, r.start + len(extra), r.main + len(extra), r.said or unit,
                 r.deadline)
     # without a deadline, the item needs a verb of commitment: in its text, or the frame that
     # puts the unit at its head ("由榕荫街道办事处牵头，以后每个月……搞联合清障")
     if len(text) < (2 if r.deadline else MIN_TEXT) or not (r.deadline or COMMIT_VERB.search(text)
-                             or (framed and LEADS.search(core))):
+                             or (framed and (LEADS.search(core) or _takes_on(
+                                 clauses[r.start:r.main + 1], turn)))):
         return None
     return Action(text, unit, turn.when(r.deadline), r.deadline, turn.seq,
                   partners=partners(clauses[r.start:r.main + 1], turn.who.known, unit))
 
 
+def _another_does(clause: str, deadline: str, who: Speaker) -> bool:
+    """Is the dated clause about what another party does, named after the deadline ("……，下周
+    厂家就来换")? The speaker tells what to expect; it is not their unit's pledge."""
+    rest = clause[clause.find(deadline) + len(deadline):] if deadline in clause else ""
+    rest = _START.sub("", rest, count=1)
+    unit = None if VERBISH.match(rest) or own_unit(rest, who) else unit_at(rest, who.known)
+    return (unit is not None and as_named(unit, who) != who.unit
+            and EXPECTED.match(rest[len(unit):]) is not None)
+
+
+def _own_dated(clauses: list[str], r: _Reading, turn: _Turn) -> bool:
+    """Is the item's clause, past the first, one in which the speaker names their own unit
+    ("我们公司" "我们村") and its deadline: a pledge said anew?"""
+    if not (r.deadline and 0 < r.start == r.main and r.said is None and turn.who.owns
+            and r.named is not None and r.named == turn.who.unit):
+        return False
+    return own_unit(ITEM_LEAD.sub("", clauses[r.main]), turn.who) is not None
+
+
+def _consequent(clauses: list[str], start: int, turn: _Turn) -> int:
+    """Where what a condition said before an item may still govern starts: after the last
+    clause before the item that opens with the speaker's own side, the condition's consequent
+    ("只要村里把地让出来，我们公司愿意出设备，……": the offer, not a later pledge)."""
+    return next((k for k in range(start - 1, -1, -1)
+                 if own_unit(ITEM_LEAD.sub("", clauses[k]), turn.who)), 0)
+
+
+# The chair commits their own group only by a frame ("由我们履职小组……" "我们联络组负责……"):
+# "……，年底我们还会来看看" closing the session is a remark on the others' pledges, and "这个题目
+# 是我们年初调研时……" tells the story of the session.
+CHAIR_FRAME = re.compile(rf"{ASSIGN_BY.pattern}|{ASSIGN_ASK.pattern}|牵头|负责")
 LEADS = re.compile(rf"(?:{ASSIGN_BY.pattern}|{ASSIGN_ASK.pattern})[^，,]{{1,24}}?(?:牵头|负责)")
 
 
@@ -471,14 +559,23 @@ def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
     pending: str | None = None
     listing: _Reading | None = None
     points: str | None = None  # a business's points: "第一，我们公司……；第二，……"
+    agreed = False  # in the chair's consensus points ("形成两点共识：第一，……")
     for seg in _segments(u.text):
         if seg.question and not turn.relaxed:
             continue
+        # the points the chair states after a consensus cue are consensus, not tasks (a
+        # point's "由镇里牵头，群众的事一天内有人回应" sets a standard), up to the hand-over
+        # ("会后的工作这样安排" "请……"), as consensus.py reads them
+        agreed = agreed and not FOLLOW_UP.search(seg.text)
+        if agreed:
+            continue
+        agreed = turn.chair and not turn.relaxed and bool(CONSENSUS_CUE.search(seg.text))
         listing = listing if seg.listed else None
         points = points if seg.listed else None
         carried, made = pending or points, False
         groups = _groups(seg.text, turn.day)
         topic: list[str] = []  # what the last item of the sentence was about
+        brought: list[str] = []  # ... or what it brought out ("把草案拿出来": 草案)
         for group in groups:
             reading = _as_meant(_read(group, turn), [i.unit for i in items if i.unit])
             if listing and not reading.deadline:
@@ -488,9 +585,11 @@ def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
                 continue
             heads = seg.heads_list and group is groups[-1]  # "由X负责以下几项工作：": a head
             item = None if heads else _item(group, reading, turn,
-                                            (listing and listing.named) or carried, topic,
+                                            (listing and listing.named) or carried,
+                                            topic or _acted_on(group, reading, brought),
                                             continues=turn.chair and made)
             topic = group[:reading.start] if item is not None and reading.start else topic
+            brought = _brought_out(group[reading.main]) if item is not None else brought
             carried = reading.named or carried
             items += [item] if item else []
             if item is not None and least is not None:
@@ -500,6 +599,18 @@ def _turn_items(u: Utterance, turn: _Turn, least: list[float] | None = None
                 points = item.unit  # a business's next points are its own too
         pending = pending if made else carried
     return items
+
+
+def _brought_out(clause: str) -> list[str]:
+    """What an item brings out ("两周内把章程草案拿出来"): the thing a later item may act on."""
+    thing = carried_object(clause)
+    return [thing] if thing else []
+
+
+def _acted_on(group: list[str], r: _Reading, brought: list[str]) -> list[str]:
+    """The topic of an item that acts on what the item before it brought out, said without an
+    object ("两周内把章程草案拿出来，月底前开会表决": the 草案 is voted on; cues.ON_MADE)."""
+    return brought if ON_MADE.search(group[r.main]) else []
 
 
 def _most_committal(u: Utterance, turn: _Turn) -> Action | None:

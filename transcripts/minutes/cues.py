@@ -413,6 +413,18 @@ REFERS_BACK = re.compile(r"按(?:刚才|今天)|(?:刚才|今天)[^，,。；;]{
 OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立即|全部|统一|正在|准备|"
                            r"(?:出|派|抽调?|拿出)(?=[\d一二两三四五六七八九十几]+(?:个|台|辆|名|人|"
                            r"套|支|万|千)))")
+# What follows "我们局" / "我们公司" when the speaker puts their unit at the head of a task, with
+# no deadline ("我们局负责督促物业整改"): the explicit frame of a commitment, as 由X负责 is; not a
+# remit ("我们局负责交通这一块" "我们负责的") nor a duty one shares ("负责配合").
+OWN_FRAME = re.compile(r"^(?:来)?(?:负责|牵头)(?!的|配合|协助|[^，,]{0,8}(?:这一?块|方面|工作)$)"
+                       r"(?=[\u4e00-\u9fff]{2})")
+# After another party named as the subject of a dated clause, the adverb of what is expected
+# of it ("下周厂家就来换" "月底前施工队也会撤场"): the speaker tells what to expect, no pledge of
+# their unit (a pledge's subject goes on with 要, 将, 负责 ...).
+EXPECTED = re.compile(r"(?:就|也|才|都)")
+# The verbs that act on a thing made before, said at the end of an item with no object ("……，
+# 月底前开会表决" "……，下周验收"): what they act on is what the item before brought out.
+ON_MADE = re.compile(r"(?:表决|审议|审定|验收|公示|印发|备案|报批|签字|讨论通过)$")
 # A deadline's clause that points back to what was just said ("……，这个一个月内完成").
 POINTS_BACK = re.compile(r"^(?:这个|这些|这项|这件事?|这块|以上)(?:工作|事情?)?")
 # A duty set by others (上级要求, 按照文件): what the rules say, not a pledge of the speaker's.
@@ -436,6 +448,9 @@ HEDGE = re.compile(r"原则上|积极争取|下一步(?:再)?研究|研究研究
 ON_CONDITION = re.compile(r"(?:^|[，,])(?:要是|如果|假如|若是|只要)[^，,]{0,12}?"
                           r"(?:能|肯|愿意|同意|支持|批(?:了|下来)|下来了|到位了?)")
 # ... as is one on others' money or approval coming ("只要省里的资金下来了，我们一个月内拨付").
+# A time said in a clause that ends on "……的时候" ("我们去年下半年走访的时候" "明年开春播种的
+# 时候"): it says when something happens, a circumstance, not by when a task is due.
+AT_THE_TIME = re.compile(r"的时候$")
 # A time said in a clause of purpose ("……，不耽误大家四月中旬泡田"): what the item is for, not
 # when it is due.
 FOR_PURPOSE = re.compile(r"^(?:好|也|就)?(?:不耽误|不影响|不误|以免|免得|好让|以便|赶得上|赶上)")
@@ -477,11 +492,16 @@ PLEDGE_FRAME = re.compile(r"(?:在这里|这里)?表(?:一?个|一下)?态")
 THING = re.compile(r"^[^，,]{1,18}的[^，,的]{1,6}$")
 STORY = re.compile(r"[我你他她咱吗呢吧啊是]|了(?!的)|^(?:好|是的|对|谢谢|感谢)|[这那]是|不是|没有|"
                    r"大家|表.{0,2}态")
+# A person asked into a role ("请老周当组长" "请王医生担任顾问"): the speaker's side arranging its
+# own task, not a request to the session nor the end of the item.
+_APPOINTED = r"[^，,。]{1,6}?(?:当|担任|出任)"
+APPOINTS = re.compile(rf"请{_APPOINTED}")
 # A clause after the item that starts something else: an example, a reason, a condition
 # ("用得好再推开"), another speaker's or topic's turn.
 # (not "请有资质的机构检测": a provider the unit engages, part of its task)
 # (nor the chair's sign-off after the last item: "散会" "谢谢大家")
-FOLLOW_STOP = re.compile(r"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方)|就是|也就是|比如|例如|因为|"
+FOLLOW_STOP = re.compile(rf"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方|{_APPOINTED})|"
+                         r"就是|也就是|比如|例如|因为|"
                          r"散会|谢谢|感谢|"
                          r"主要|这个|这样|这是|其中|我们|大家|"
                          r"我(?:也|还|再|就)?(?:提|建议|想|觉得|认为|看)|"

@@ -260,7 +260,9 @@ def _vague(m: re.Match[str], day: date) -> date | None:
 
 
 _RULES: tuple[tuple[str, Resolver], ...] = (
-    (rf"{_NOT_NUM}{_YEAR}(?P<m>{_N})月(?P<d>{_N})(?:日|号){_BY}(?!起|开始|以后|之后|后)", _date),
+    # (a date said as a start, "从6月1号起……", is due that day: _spans keeps it, as it keeps
+    # 从下周一起; a date said as "after" it, 6月1号以后, is none)
+    (rf"{_NOT_NUM}{_YEAR}(?P<m>{_N})月(?P<d>{_N})(?:日|号){_BY}(?!以后|之后|后)", _date),
     (rf"(?P<rel>本月|这个月|当月|下个?月)(?P<d>{_N})(?:日|号){_BY}", _rel_day),
     (rf"(?<![月第]){_NOT_NUM}(?P<rel>)(?P<d>{_N})(?:日|号)(?:前|之前|以前)(?![面方边排])",
      _rel_day),

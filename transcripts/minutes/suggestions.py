@@ -31,6 +31,7 @@ from transcripts.minutes.cues import (
     ALTERNATIVE,
     ANAPHOR,
     ANNOUNCES,
+    APPOINTS,
     ASIDE,
     ASK_OPEN,
     ASKING,
@@ -194,7 +195,7 @@ def _listed(piece: str, state: _State) -> bool:
 def _own_task(piece: str) -> bool:
     """The speaker's side taking on a task by a deadline: theirs to do, not a proposal."""
     return (bool(OWN_TASK.search(piece)) and find_deadline(piece) is not None
-            and not explicit(piece))
+            and not explicit(APPOINTS.sub("", piece)))  # (请X当Y: the side's own arranging)
 
 
 def _is_proposal(piece: str, state: _State) -> bool:
