@@ -827,3 +827,20 @@ def test_what_the_side_has_not_is_no_offer() -> None:
 def test_a_frame_said_before_a_phrase_with_a_count_still_introduces() -> None:
     # "两条路" is no header's count ("我的建议是两条：")
     assert proposals("我的建议是两条路都修宽一点，方便会车。") == ["两条路都修宽一点"]
+
+
+def test_what_not_to_do_with_a_thing_before_the_proposal_is_part_of_it() -> None:
+    # "我们单元" is no story of the speaker's: the clause says where the bikes may not go
+    found = proposals(prepare("电动车不能停在我们单元楼道里 最好统一停到北门那个车棚 离楼远一点"))
+    assert found[0].startswith("电动车不能停在我们单元楼道里，")
+
+
+def test_in_a_point_what_follows_so_is_proposed_not_the_facts_before_it() -> None:
+    found = proposals("从安全上讲三点：第一，这座桥是按六十年代的标准修的，桥面只有四米宽，"
+                      "设计时没考虑现在的大货车，所以过桥的这一段，要限速二十公里，不然迟早出事。")
+    assert found == ["过桥的这一段，要限速20公里"]
+
+
+def test_a_typed_question_without_its_subject_proposes_nothing() -> None:
+    found = proposals("想问一下：退休的老师能不能到社区食堂吃饭。建议给退休教师办一张就餐卡。")
+    assert found == ["给退休教师办一张就餐卡"]

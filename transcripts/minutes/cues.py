@@ -167,6 +167,9 @@ OUR_BARE = re.compile(r"^(?:我们|咱们)(?:公司|企业|这边|单位|厂里|
 LINK = re.compile(r"^(?:另外|此外|同时|还有|那|再)[，,]?")
 # "……要……，不要……": a prescription with its prohibition.
 PROHIBITION = re.compile(r"^(?:不要|别|不准|不许|不得)")
+# ... said of a thing before it ("自行车不能停在我们单元门口，最好……"): what not to do, the first
+# half of the proposal that follows, not the speaker's story (for all its "我们").
+FORBIDS = re.compile(r"^[^，,我你他她咱]{1,8}?(?:不能|不要|不准|不许|不让)(?![不是了])")
 # "要么……，要么……": a choice of what to do, prescribed with its prohibition (or else).
 CHOICE = re.compile(r"要么")
 WARNING = re.compile(r"^(?:不然|否则|要不然|不然的话)")
@@ -285,6 +288,9 @@ NAMED_THING = re.compile(r"^[^，,我你他她]{0,12}?(?:那|这|(?:不是|还|�
 # A clause that draws the conclusion of what was said before it ("……，时间长，那就先……"): in
 # a point, what comes before it (but its topic) is the reasoning, what follows is proposed.
 CONCLUSION = re.compile(r"^(?:那|那么)(?:我们|咱们)?就(?!是|好了|更好|太好)")
+# ... or by "所以" in a point that states facts first ("第一，这座桥是六十年代修的，……，所以过桥
+# 的这一段，要限速"): the facts are its reasons, what follows 所以 is proposed.
+DRAWN = re.compile(r"^(?:所以|因此|因而)")
 # A proposal that opens by pointing back ("把它利用起来"): "它" is the thing named before it
 # ("我们党群服务中心的二楼，空了快一年了，……"), named without the speaker's "我们".
 ANAPHOR = re.compile(r"^(?:把|将|让|给)?它(?!们)")
@@ -297,6 +303,9 @@ RATIONALE = re.compile(r"^(?:这样|因为|不然|否则|要不然|以免|免得
                        r"那样|这就|方便|便于|以便)")
 # A clause that opens a question after the proposal ("我想问，……" "请问"): the proposal ends.
 ASK_OPEN = re.compile(r"^(?:我|我们)(?:还|也|再|就)?(?:想|要)?问(?:一下|一句|问)?$|^请问")
+# ... typed without its subject before the question ("想问一下：老人能不能……"): what follows
+# asks whether it may be, it proposes nothing (said with "我", it may lead into a proposal).
+ASK_BARE = re.compile(r"^(?:还|也|再|就)?想问(?:一下|一句|问)?$")
 # A clause after the proposal that says what will come of it, or how the speaker feels.
 RESULT = re.compile(
     r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|"

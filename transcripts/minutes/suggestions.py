@@ -33,6 +33,7 @@ from transcripts.minutes.cues import (
     ANNOUNCES,
     APPOINTS,
     ASIDE,
+    ASK_BARE,
     ASK_OPEN,
     ASKING,
     ASKS,
@@ -49,7 +50,9 @@ from transcripts.minutes.cues import (
     COURTESY,
     CUE_END,
     DETAIL_LEAD,
+    DRAWN,
     EXPLICIT,
+    FORBIDS,
     FRAME_RUN,
     INTENSIFIER,
     LEAD,
@@ -263,6 +266,9 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     if PLEDGES.search(body):  # "……，我表个态：" heads the speaker's own pledges
         state.pledging = True
         return None
+    if clauses(body) and ASK_BARE.match(PARTICLE.sub("", clauses(body)[0])) \
+            and len(clauses(body)) > 1:
+        return None  # "想问一下：老人能不能……": it asks whether they may, it proposes nothing
     if TALK.match(body):  # "我讲两点": remarks, which may or may not propose
         state.remarks = True
         return None
@@ -328,7 +334,7 @@ def _background(piece: str) -> bool:
 
 def _context(clause: str, following: str) -> bool:
     """A clause before the cue that is context (the speaker, now, a concession, a turn)."""
-    if WHOM.match(clause):
+    if WHOM.match(clause) or FORBIDS.match(clause):
         return False
     return bool(PERSONAL.search(clause) or NOW.match(clause) or CONCESSION.search(clause)
                 or TURNING.match(following))
@@ -345,6 +351,13 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
         if put is None:  # "……，但是要走审批，时间长，那就先……": the conclusion drawn
             put = next((i for i in range(1, len(parts)) if CONCLUSION.match(parts[i])
                         and not any(strong(c) for c in parts[:i])), None)
+        if put is None:  # "第一，这座桥是六十年代修的，桥面只有四米宽，所以过桥的这一段，
+            # 要……": what the point's facts lead to (所以, with a cue in it or the next clause)
+            put = next((i for i in range(1, len(parts)) if DRAWN.match(parts[i])
+                        and any(WEAK.search(c) or strong(c) for c in parts[i:i + 2])
+                        and not any(strong(c) or WEAK.search(c) for c in parts[:i])), None)
+            if put is not None:
+                return put, put, _end(parts, put + 1), set()
         if put is not None and (OPENS.match(parts[put]) or CONCLUSION.match(parts[put])):
             # the speaker draws the proposal from what they said before it: that is its
             # reasoning, but for the point's topic said first ("臭的问题，……，我建议……")
