@@ -34,6 +34,7 @@ from packaging.utils import canonicalize_name
 from bot.sandbox import Sandbox, running_sandbox
 from tests.deploy.dockerfile import CONSTRAINTS, PYPROJECT, REPO, build_stage, parse
 from yishitang.speech import NO_WHISPER
+from yishitang.stage import free_port
 
 pytestmark = pytest.mark.slow
 TOKEN = "7000000002:IMAGE"
@@ -184,7 +185,8 @@ async def test_first_start_on_an_empty_data_folder(install: Install, tmp_path: P
     sandbox.add_bot(TOKEN, "yishitang_bot", "议事堂助手", can_read_all_group_messages=True)
     async with running_sandbox(sandbox) as served:
         env = install.env(data, telegram_token=TOKEN, telegram_api_url=served.root_url,
-                          rate_limit="false", poll_timeout="1", asr_url=UNUSED_ASR_URL)
+                          rate_limit="false", poll_timeout="1", asr_url=UNUSED_ASR_URL,
+                          web_port=str(free_port()))  # not 8080: another worker's may hold it
         log = (tmp_path / "bot.log").open("w+", encoding="utf-8")
         bot = await asyncio.create_subprocess_exec(
             *install.command("run"), env=env, cwd=install.root / "home", stdout=log,

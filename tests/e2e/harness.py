@@ -27,6 +27,7 @@ from facilitation.record import SessionRecord, load_record
 from storage.engine import make_engine
 from storage.inbox import Inbox
 from storage.uow import make_session_factory, make_uow_factory
+from yishitang.stage import free_port
 
 JSON = dict[str, Any]
 TOKEN = "7000000001:E2E"
@@ -93,6 +94,9 @@ class BotProcess:
             YISHITANG_DATABASE_URL=db_url,
             YISHITANG_RATE_LIMIT="false",
             YISHITANG_POLL_TIMEOUT="5",
+            # the web app beside the bot, as in production, on a port of its own (not 8080:
+            # the suite runs on every core, and another worker's bot may hold that one)
+            YISHITANG_WEB_PORT=str(free_port()),
         )
         if remote_asr and importlib.util.find_spec("transcripts.http_engine") is not None:
             # A remote speech engine starts with nothing to load: restarts take a second, not

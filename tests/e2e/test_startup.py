@@ -25,6 +25,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults, running_sandbox_with_faults
 from tests.conftest import DEFAULT_POSTGRES_URL
 from tests.e2e.harness import DIE_WITH_PARENT, READY_TIMEOUT, REPLY_TIMEOUT, REPO
+from yishitang.stage import free_port
 
 TOKEN = "7000000002:STARTUP-SECRET-TOKEN"
 REJECTED = "7000000999:REVOKED-SECRET-TOKEN"  # the sandbox does not know it: 401
@@ -55,6 +56,8 @@ def base_env(root_url: str, data_dir: Path) -> dict[str, str]:
                YISHITANG_TELEGRAM_API_URL=root_url, YISHITANG_DATA_DIR=str(data_dir),
                YISHITANG_STARTUP_ATTEMPTS="3", YISHITANG_RATE_LIMIT="false",
                YISHITANG_POLL_TIMEOUT="1",
+               # its web app on a port of its own, not 8080 (another worker's bot may hold it)
+               YISHITANG_WEB_PORT=str(free_port()),
                YISHITANG_ASR_URL="http://127.0.0.1:9")  # no audio here: no model to load
     return env
 
