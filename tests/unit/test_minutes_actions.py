@@ -212,6 +212,7 @@ def test_no_item(speaker: str, turn: str, text: str) -> None:
     ("县住建局许科长先回答", "县住建局"),
     ("青山镇社会事务办负责", "青山镇社会事务办"),  # not cut at 社 (社会)
     ("镇义工分会月底前", "镇义工分会"),
+    ("第二中学南湖校区两周内", "第二中学南湖校区"),  # a campus, not the whole school
     ("林晓燕委员把调研的情况讲一讲", None),
     ("大家抓紧时间", None),
     ("我们镇里负责", None),
@@ -698,3 +699,38 @@ def test_a_time_in_a_clause_of_when_is_no_deadline() -> None:
     """"……是我们局上半年走访的时候……": when something happened, not by when."""
     assert actions("局长", "response", "这条路的问题，是我们局上半年走访的时候，"
                    "群众反映最多的。") == []
+
+
+def test_a_doubt_about_another_topic_after_the_item_is_not_its_own() -> None:
+    """"……，至于加装电梯能不能补贴，……": the doubt is about another topic the speaker turns
+    to, not a proposal of the item said before it."""
+    found = actions("局长", "response", "我们局两周内把老旧小区电梯的台账建起来，"
+                    "至于加装电梯能不能补贴，要等财政定。")
+    assert summary(found) == [("县住房和城乡建设局", "两周内", date(2026, 6, 4))]
+
+
+def test_the_unit_said_after_two_times_of_day() -> None:
+    """"本月内每天上午八点到九点，傍晚五点到六点，我们……": each time of day is a clause of
+    its own before the subject, said in speech first."""
+    found = actions("中队长", "response", prepare(
+        "这个月内每天上午八点到九点 傍晚五点到六点 我们中队在菜场门口安排人员疏导车辆"))
+    assert summary(found) == [("县公安局交警大队青山中队", "这个月内", date(2026, 5, 31))]
+    assert "菜场门口安排人员疏导车辆" in found[0].text
+
+
+def test_partners_said_in_pauses_are_not_what_is_done() -> None:
+    """"……由我们镇牵头 东湖社区 北岭社区配合 把……": the partners, one a pause, are who
+    helps; the item goes on to what is done."""
+    found = actions("镇长", "response", prepare(
+        "两周内由我们镇牵头 东湖社区 北岭社区配合 把巡河队伍组建起来 汛期每天巡一遍"))
+    assert summary(found) == [("青山镇人民政府", "两周内", date(2026, 6, 4))]
+    assert "组建巡河队伍" in found[0].text and "东湖社区" not in found[0].text
+
+
+def test_a_thing_named_after_the_item_with_the_speakers_own_remark_is_another_point() -> None:
+    """"……，我们局月底前换好，北头那座桥的护栏，我回去再问问": the thing named next and what
+    the speaker says of it are no part of the item."""
+    found = actions("局长", "response", prepare(
+        "南门那段的破损路面 我们局月底前修好 北头那座桥的护栏 我回去问问养护公司再答复大家"))
+    assert summary(found) == [("县住房和城乡建设局", "月底前", date(2026, 5, 31))]
+    assert "修好" in found[0].text and "护栏" not in found[0].text

@@ -27,6 +27,8 @@ from transcripts.minutes.suggestions import proposals
     # a header before the points keeps them together
     ("所以我提两个建议 第一 流程要简化 第二 推行线上表决",
      "所以我提两个建议：第一，流程要简化。第二，推行线上表决。"),
+    # a clock time ("两点半") is no count of points: the sentence before the next point ends
+    ("图书室下午两点半开门 第二 周末也开放", "图书室下午两点半开门。第二，周末也开放。"),
 ])
 def test_speech_is_cut_into_sentences_and_corrected(said: str, read: str) -> None:
     assert speech_like(said) == ("，" not in said)

@@ -844,3 +844,53 @@ def test_in_a_point_what_follows_so_is_proposed_not_the_facts_before_it() -> Non
 def test_a_typed_question_without_its_subject_proposes_nothing() -> None:
     found = proposals("想问一下：退休的老师能不能到社区食堂吃饭。建议给退休教师办一张就餐卡。")
     assert found == ["给退休教师办一张就餐卡"]
+
+
+@pytest.mark.parametrize(("said", "proposed"), [
+    # the case in which the reason holds ("没有……" "……一冻"), said right before it, is the
+    # reason's: the proposal ends before it
+    ("菜场门口最好搭个雨棚 没有雨棚 一下雨摊主就只能收摊了", "菜场门口搭个雨棚"),
+    ("水表箱外面最好包一层保温棉 水管一冻 整栋楼就停水了", "水表箱外面包一层保温棉"),
+    # what would come of it, said comparatively ("……坏得更快")
+    ("书库里最好装两台除湿机 不要开窗通风 潮气一进 书页坏得更快",
+     "书库里装两台除湿机，不要开窗通风"),
+    # what some do now, told after the proposal: the complaint behind it
+    ("停车场出口最好装个道闸 有的司机那个车 不交钱就直接开走了", "停车场出口装个道闸"),
+])
+def test_a_spoken_proposal_ends_before_its_reasons_and_complaints(said: str, proposed: str) -> None:
+    assert proposals(prepare(said)) == [proposed]
+
+
+def test_what_another_proposed_taken_up_after_a_proposal_is_another_point() -> None:
+    """"……，周师傅讲的X，我也觉得……": the speaker's own proposal, then one taken up."""
+    found = proposals(prepare("北门那段围墙最好也刷一遍 周师傅说的门口装监控 我也觉得一定要装"))
+    assert found[0] == "北门那段围墙也刷一遍"
+
+
+def test_what_is_taken_up_and_backed_with_a_detail_is_one_proposal() -> None:
+    """"王老师讲的X，……，我是非常赞成的，……最好……": the backing is no context that cuts the
+    proposal taken up off from the speaker's detail."""
+    found = proposals(prepare(
+        "王老师刚才讲的错峰开放操场 周末也开 我是非常赞成的 开放时间最好长一点"))
+    assert found == ["王老师刚才讲的错峰开放操场，周末也开，开放时间长一点"]
+
+
+def test_a_spoken_header_that_leaves_out_its_noun_announces_the_points() -> None:
+    """"……，我提两个：一个是，……。第二个，……": the count ends the header, its noun unsaid."""
+    found = proposals(prepare("这个食堂办了三年了 菜价年年涨 我提两个 一个是 每周把菜谱和价格"
+                              "贴在门口 第二个 老人和残疾人 每顿减免两块钱"))
+    assert found == ["每周把菜谱和价格贴在门口", "老人和残疾人，每顿减免两块钱"]
+
+
+def test_a_step_done_before_that_is_all_it_takes_is_part_of_the_proposal() -> None:
+    """"……，网上填好了，到窗口签个字就行": the step (了) is how the proposal works, no result
+    that ends it."""
+    found = proposals(prepare("能不能把开证明的表格放到网上 网上填好了 到窗口签个字就行"))
+    assert found == ["把开证明的表格放到网上，网上填好了，到窗口签个字就行"]
+
+
+def test_a_wish_about_what_another_proposed_keeps_what_it_is_about() -> None:
+    """"刚才周医生说的X，我非常希望能尽快办起来": the wish is about X, named before it (for
+    all its 刚才, no context)."""
+    found = proposals("刚才周医生说的给独居老人装紧急呼叫器，我非常希望能尽快办起来。")
+    assert found == ["刚才周医生说的给独居老人装紧急呼叫器，我非常希望能尽快办起来"]

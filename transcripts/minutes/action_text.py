@@ -16,6 +16,7 @@ from transcripts.minutes.cues import (
     AFTER_DEADLINE,
     ALL_OF_IT,
     ASSIGN_FRAME,
+    AT_THE_TIME,
     BEFORE_DEADLINE,
     CANNOT,
     CONDITION_LEAD,
@@ -31,10 +32,11 @@ from transcripts.minutes.cues import (
     SUPPORT,
     TARGET,
     THING,
+    TOPIC,
     TOPIC_REF,
 )
 from transcripts.minutes.numerals import arabize
-from transcripts.minutes.units import drop_own, unit_at
+from transcripts.minutes.units import VERBISH, drop_own, unit_at
 
 COLLEAGUE = re.compile(r"^的(?:同志|负责同志|领导|相关同志)")
 THINGS_BACK = 3  # clauses back in which what an item does "all of" is named
@@ -102,9 +104,13 @@ def what(clauses: list[str], start: int, main: int, unit: str | None,
     parts = [_clean(c, unit, deadline if i == said else None)
              for i, c in enumerate(clauses[start:main + 1], start)
              if i == main or not SUPPORT.search(c)]
-    for clause in clauses[main + 1:]:
+    for k, clause in enumerate(clauses[main + 1:], main + 1):
         if sum(map(len, parts)) >= MAX_CHARS * 0.8 or FOLLOW_STOP.match(clause) or \
-                _duty_of_another(clause, unit):
+                _new_topic(clauses[k:]):
+            break
+        if _helpers(clauses[k:]):
+            continue
+        if _duty_of_another(clause, unit):
             break
         parts += [] if SUPPORT.search(clause) else [_clean(clause, unit, None)]
     before = clauses[:start]
@@ -127,6 +133,35 @@ def _things_done(before: list[str]) -> list[str]:
         if not (CANNOT.search(clause) or CONDITION_LEAD.match(clause)):
             out.append(clause)
     return out[::-1]
+
+
+def _new_topic(clauses: list[str]) -> bool:
+    """A thing named after the item (a noun phrase: no verb after its 的, no "……的时候"),
+    then what the speaker says of it in a clause of their own ("……，我们月底前换好，北头那座
+    桥的护栏，我回去再问问"): another point, not the item's."""
+    head = clauses[0][clauses[0].rfind("的") + 1:]
+    return (len(clauses) > 1 and TOPIC.match(clauses[0]) is not None
+            and not VERBISH.search(head) and not AT_THE_TIME.search(clauses[0])
+            and PERSONAL_WORDS.match(clauses[1]) is not None)
+
+
+_LISTED = re.compile(r"[、和与及跟]")
+
+
+def _helpers(clauses: list[str]) -> bool:
+    """Whether the first clause only names who helps, one of the partners of a frame said in
+    pauses ("……由我们镇牵头，东村，西村配合，……"): units up to a clause of units and their
+    support verb ("西村配合"); no part of what is done, and no duty of another that ends the
+    item ("镇政府要配合……")."""
+    for clause in clauses:
+        support = SUPPORT.search(clause)
+        units = clause[:support.start()] if support else clause
+        if not units or not all(p and unit_at(p) == p and not VERBISH.search(p)
+                                for p in _LISTED.split(units)):
+            return False
+        if support:
+            return True
+    return False
 
 
 def _duty_of_another(clause: str, unit: str | None) -> bool:

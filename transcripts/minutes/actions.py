@@ -73,6 +73,7 @@ from transcripts.minutes.cues import (
     REFERS_BACK,
     STORY,
     TOPIC_REF,
+    TURNS_TO,
     UNDER_WAY,
 )
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
@@ -370,8 +371,8 @@ def _read(clauses: list[str], turn: _Turn) -> _Reading:
     company = turn.who.kind == "business" and not found
     order = list(range(len(clauses))) if company else [main, *range(main)]
     named = (_framed(clauses, turn, main) or _subject(clauses, main, turn, order)
-             or (found and _said_after(clauses, main, found[0][1])
-                 and _subject(clauses, main, turn, [main + 1]))
+             or (found and (after := _said_after(clauses, main, found[0][1]))
+                 and _subject(clauses, main, turn, [after]))
              or _framed(clauses, turn, len(clauses)))
     if named is not None and named[2] > main and not _framed(clauses, turn, len(clauses)):
         main, named = named[2], (*named[:2], main)  # the dated clause starts the item
@@ -385,17 +386,34 @@ def _read(clauses: list[str], turn: _Turn) -> _Reading:
     return _Reading(main, deadline, unit, min(start, main), said)
 
 
-def _said_after(clauses: list[str], main: int, found: tuple[str, tuple[int, int]]) -> bool:
-    """Whether the unit may be said right after the deadline's clause: one that holds only the
-    deadline and when or where the task is done, with no verb ("从下月一号起，早晚高峰，我们
-    在路口加派一名协管员"): in speech, the deadline and the circumstance come first."""
+def _said_after(clauses: list[str], main: int, found: tuple[str, tuple[int, int]]) -> int:
+    """The clause right after the deadline's in which the unit may be said, or 0: when the
+    deadline's clause holds only the deadline and when or where the task is done, with no verb
+    ("从下月一号起，早晚高峰，我们在路口加派一名协管员"): in speech, the deadline and the
+    circumstance come first; so may further circumstances, one a clause ("本月内每天上午八点到
+    九点，傍晚五点到六点，我们在桥头安排人值守": two times of day)."""
     rest = _START.sub("", clauses[main].replace(found[0], "", 1), count=1)
     rest = re.sub(r"^(?:起|开始)", "", ITEM_LEAD.sub("", rest))
-    return (main + 1 < len(clauses) and 0 < len(rest) <= CIRCUMSTANCE
-            and not (_DOES.search(rest) or COMMIT_VERB.search(rest) or VERBISH.search(rest)))
+    if not _circumstance(rest):
+        return 0
+    after = main + 1
+    while after + 1 < len(clauses) and _circumstance(clauses[after]) \
+            and find_deadline(clauses[after]) is None:
+        after += 1
+    return after if after < len(clauses) else 0
 
 
 CIRCUMSTANCE = 8  # characters: a time or a place said before the subject ("每天早上" "校门口")
+# a time of day, "八点到九点" "三点半" "7:30": said as a circumstance, however long
+_DIGIT = r"[零一二两三四五六七八九十\d]"
+_CLOCK = re.compile(rf"{_DIGIT}{{1,3}}(?:点|:)(?:半|{_DIGIT}{{1,3}}分?)?(?:到|至|-|—|~)?")
+
+
+def _circumstance(text: str) -> bool:
+    """Only when or where a task is done, no verb ("每天早上" "校门口" "下午四点到六点")."""
+    short = _CLOCK.sub("点", text)
+    return (0 < len(short) <= CIRCUMSTANCE
+            and not (_DOES.search(short) or COMMIT_VERB.search(short) or VERBISH.search(short)))
 
 
 def _takes_on(clauses: list[str], turn: _Turn) -> _Named | None:
@@ -420,6 +438,16 @@ def _points_back(clause: str, deadline: str | None) -> bool:
 
 
 PROPOSAL_AFTER = 2  # clauses after the main one that may still put it as a proposal
+
+
+def _proposal_end(clauses: list[str], main: int) -> int:
+    """Where the clauses that may still put the item as a proposal end: PROPOSAL_AFTER past the
+    main clause, but not past one that turns to another topic ("……，月底前把台账建起来，至于
+    场地能不能换，要等街道定": whether the other thing can be done is not this item's doubt)."""
+    end = main + 1
+    while end < min(len(clauses), main + 1 + PROPOSAL_AFTER) and not TURNS_TO.match(clauses[end]):
+        end += 1
+    return end
 # An item without a deadline whose text is shorter than this is a verb left without its object
 # ("协调" of "由我们街道牵头协调，具体这么办"): it says what the unit heads, not a task (with a
 # deadline, "建成" of "新站房，……，年底前建成" is one).
@@ -444,7 +472,7 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     # 场地，……，我们公司下周五前把样机运过去"): the pledge is said from its own clause on
     anew = _own_dated(clauses, r, turn)
     first = r.start if anew else first
-    joined = "，".join(clauses[first:r.main + 1 + PROPOSAL_AFTER])
+    joined = "，".join(clauses[first:_proposal_end(clauses, r.main)])
     # work under way before the dated clause ("我们局已经请设计院在做，6月底前出台……") is not
     # the past of the pledge
     core = "，".join(c for i, c in enumerate(clauses[r.start:r.main + 1], r.start)

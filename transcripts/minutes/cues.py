@@ -123,6 +123,10 @@ SIDE = re.compile(r"(?:这边|那边|这里|方面)$")
 # 小王的意见"): support, not a proposal of the speaker's.
 BACKING = re.compile(r"^(?:另外|还有|再)?[，,]?\s*(?:\+1|＋1|赞成|同意|支持|赞同|附议)[\s，,！!]*"
                      r"[^，,。]{0,16}的[^，,。的]{0,10}(?:意见|建议|提议|想法)[！!。]?$")
+# The speaker's backing said after what they take up ("老周讲的错峰开放，……，我是非常赞成的"):
+# a stance on the proposal named before it, not context that cuts it off.
+BACKS = re.compile(r"^(?:我|我们)(?:也|是|都)*(?:非常|完全|很|十分|举双手)?(?:赞成|同意|支持|赞同)"
+                   r"(?:的)?[啊呀]?$")
 # A stance ("原则上还是要等……", "我们原则上支持"): what the speaker holds, not a proposal.
 STANCE = re.compile(r"原则上")
 # The speaker's own side undertaking a task by a deadline ("我们合作社6月底前先流转100亩"):
@@ -216,7 +220,8 @@ TALK = re.compile(r"^(?:所以|那么|下面)?(?:我|我们)?(?:今天|这里|�
                   r"(?:讲|说|谈|提|补充|想了|准备了|归纳了|发|写了?|交)"
                   # "说我想的两条": the speaker's own points, said the plain way
                   r"(?:(?:我|我们)(?:想|考虑|琢磨)(?:到)?的)?"
-                  r"[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的))"
+                  # ("我提两个：" the noun left out, the count ends the clause)
+                  r"[一两二三四五六几]+(?:点|条|个方面|个(?=[^，,。]{1,6}的|$))"
                   r"(?:[^，,。]{1,6}的)?(?:书面|文字)?(?P<noun>意见|看法|体会)?$")
 # A frame's count said in a clause of its own: "我的想法，主要是两条" "我的建议，一共三点"
 COUNT_CLAUSE = re.compile(r"^(?:主要|一共|总共|就|大概)?(?:是|有)?(?P<count>[两二三四五六几])"
@@ -300,7 +305,20 @@ NOW = re.compile(r"^(?:现在|目前|如今|其实|本来|原来|以前|过去|�
 CONCESSION = re.compile(r"^(?:不管|无论|不论)|也好$")  # "不管谁来办，" "A也好、B也好，"
 TURNING = re.compile(r"^(?:但是|但|可是|不过|所以|因此|因而|于是)")
 RATIONALE = re.compile(r"^(?:这样|因为|不然|否则|要不然|以免|免得|避免|省得|毕竟|即使|"
-                       r"那样|这就|方便|便于|以便)")
+                       r"那样|这就|方便|便于|以便)"
+                       # what some do now, told after the proposal ("……，有的摊主那个秤，少
+                       # 称二两"): the complaint behind it
+                       r"|^(?:有的|有些)(?!时候|地方)")
+# "……，手机上约好了，到点去就行": a step done (了), then "that is all it takes" (就行): the way
+# the proposal works, said in two clauses, not what will come of it.
+ENOUGH = re.compile(r"就(?:行|好|可以|成)(?:了|啦)?$")
+# A clause that sets the case in which the reason after it holds ("……，没有路灯，晚上根本
+#看不清" "……，水管一冻，整栋楼都停水"): without the thing, once something happens; it goes
+# with the reason, not the proposal.
+# (a thing of a few characters, then 一 and a verb: not a count, "每天只送一顿" "再来一次")
+REASONS_CASE = re.compile(r"^(?:没有|没了|少了)[^，,]{1,8}$|^[^，,我你他她只再]{1,3}一"
+                          r"(?!个|条|点|次|下|些|样|起|直|般|定|边|块|天|年|月|周|家|户|人|批|趟|遍|"
+                          r"顿|份|张|位|间|口|台|辆|句|回)[\u4e00-\u9fff]$")
 # A clause that opens a question after the proposal ("我想问，……" "请问"): the proposal ends.
 ASK_OPEN = re.compile(r"^(?:我|我们)(?:还|也|再|就)?(?:想|要)?问(?:一下|一句|问)?$|^请问")
 # ... typed without its subject before the question ("想问一下：老人能不能……"): what follows
@@ -311,6 +329,7 @@ RESULT = re.compile(
     r"(?<!够|行)(?<!可以)了$|(?:也|都|就|才|自然|至少|起码)(?:能|会|不会|可以|不用)|"
     r"比[^，,]{1,10}(?:管用|强|好|划算)|管用|划算|没关系|不贵|也好|也算|(?:这|那)也是|"
     r"(?:也|都|就|更|才)(?:方便|放心|踏实|安心|满意|高兴|省心|省事|清楚|明白|安全)|"
+    r"得更(?:快|慢|多|少|好|差|远|厉害)|"  # "……烂得更快": what would come of it
     r"^我们?[^，,]{0,6}?(?:也|都|就)")
 
 # Points of a list (suggestions.py): what makes a counted point a proposal.
@@ -365,6 +384,9 @@ CAUTION = re.compile(r"^(?:要|得|都要|一定要)?(?:当心|小心|注意|留
 # (nor whether a unit takes it on: "水利局能不能认下来" "镇里能不能答应")
 BARE_DO = re.compile(r"^(?:办|做|行|搞|弄|解决|落实|实现|做到|办到|办下来|办成|认|认下来|答应|"
                      r"同意|批|批准|表态|管|兑现)(?:一下)?$")
+# A clause that turns to another topic ("至于场地能不能换" "关于经费"): what it says (a doubt, a
+# request) is about that topic, not about the item said before it.
+TURNS_TO = re.compile(r"^(?:至于|关于|对于)")
 # A point's headline that names only its topic ("3. 关于移交。"): the next sentence says it.
 TOPIC_ONLY = re.compile(r"^(?:关于|对于|至于)[^，,。]{1,14}$")
 # Asking leave to speak ("我能不能说一句" "插一句啊"): a courtesy to the room, no proposal.

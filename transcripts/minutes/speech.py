@@ -44,9 +44,11 @@ _POINT = re.compile(r"^(?:第[一二三四五六七八九十]{1,2}(?:个|条|点
                     r"|[一二三四五六七八九十]是|一个是|另一个是|另?一方面|还有(?=一|个|就是|，|$)"
                     r"|另外|此外|然后|最后|首先|其次|再一个|再就是|会后|下面|接下来|下一步)")
 # What announces the points that follow: "我提两个建议" "我讲两条" "建议如下" -> a colon
-# (but not a clause that opens on 几点: "分几批，几点开门" asks the time of day)
+# (but not a clause that opens on 几点: "分几批，几点开门" asks the time of day, nor a clock
+# time: "图书室下午两点半开门" "三点五十放学" tell when, a numeral or 半 after 点)
 _HEADER = re.compile(r"(?:建议|想法|意见|看法|要求|请求|如下|这样"
-                     r"|(?:[两二三四五六]|(?<=[^，,。\s])几)\s*(?:条|点|个|件)[^，。]{0,4})$")
+                     r"|(?:[两二三四五六]|(?<=[^，,。\s])几)\s*"
+                     r"(?:条|点(?![零一二三四五六七八九十半钟整0-9])|个|件)[^，。]{0,4})$")
 _BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十]$")
 _FILLER = re.compile(r"^(?:嗯|啊|呃|哦|唉|额|噢|哎|那个|这个|就是|就是说|然后|然后呢|那么|对吧|是吧"
                      r"|你知道|怎么说呢|我想想|对对|对对对|好|好吧)+$")

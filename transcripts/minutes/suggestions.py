@@ -41,6 +41,7 @@ from transcripts.minutes.cues import (
     BACK_REF_WORDS,
     BACKED,
     BACKING,
+    BACKS,
     CAUTION,
     COMMITMENT,
     CONCESSION,
@@ -51,6 +52,7 @@ from transcripts.minutes.cues import (
     CUE_END,
     DETAIL_LEAD,
     DRAWN,
+    ENOUGH,
     EXPLICIT,
     FORBIDS,
     FRAME_RUN,
@@ -83,6 +85,7 @@ from transcripts.minutes.cues import (
     POSSESSOR,
     PUT,
     QUESTION_CUE,
+    REASONS_CASE,
     RECAP,
     REFERS,
     REMINDER,
@@ -334,7 +337,9 @@ def _background(piece: str) -> bool:
 
 def _context(clause: str, following: str) -> bool:
     """A clause before the cue that is context (the speaker, now, a concession, a turn)."""
-    if WHOM.match(clause) or FORBIDS.match(clause):
+    # (nor is what another proposed, taken up: "刚才王老师说的错峰开放，我希望尽快办起来"
+    # proposes what it names, for all its 刚才)
+    if WHOM.match(clause) or FORBIDS.match(clause) or _takes_up(clause):
         return False
     return bool(PERSONAL.search(clause) or NOW.match(clause) or CONCESSION.search(clause)
                 or TURNING.match(following))
@@ -383,6 +388,12 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
         # that describes it is what the proposal is about (when the proposal does not name
         # what it takes, "我建议把这段路……", itself)
         return thing, cue, _end(parts, cue), set(range(thing + 1, start))
+    taken = next((j for j in range(start - 2, -1, -1) if _takes_up(parts[j])), None)
+    if taken is not None and BACKS.match(parts[start - 1]) \
+            and not NO_OBJECT.match(strip_fillers(parts[cue])):
+        # "……，老周讲的错峰开放，周末也开，我是非常赞成的，时段最好再长一点": the proposal
+        # taken up and backed, with the speaker's detail after it
+        return taken, cue, _end(parts, cue), {start - 1}
     if start < cue and OPENS.match(parts[cue]) and len(LEAD.sub("", "".join(parts[cue:]))) > 6:
         start = max(start, cue - 1 if TOPIC.match(parts[cue - 1]) else cue)
     if len(CUE_END.sub("", strip_fillers(parts[cue]))) < 2:  # "要是……，……，那就好了"
@@ -401,9 +412,39 @@ def _thing(clause: str) -> bool:
 def _end(parts: list[str], cue: int) -> int:
     """Where the proposal's clauses end after its cue: at its reasons or results, or a
     question opened; a second use said like the first ("能……，也能……") goes on with it."""
-    return next((i for i, c in enumerate(parts) if i > cue
-                 and ((reason(c) and not parallel(parts[i - 1], c)) or ASK_OPEN.match(c))),
-                len(parts))
+    end = next((i for i, c in enumerate(parts) if i > cue
+                and ((reason(c) and not parallel(parts[i - 1], c) and not _step(parts, i))
+                     or ASK_OPEN.match(c))),
+               len(parts))
+    # the case in which the reason holds, said right before it, is the reason's ("……，要建
+    # 个棚，没有棚，一下雨货全湿了")
+    if cue + 1 < end < len(parts) and REASONS_CASE.match(parts[end - 1]) \
+            and not ASK_OPEN.match(parts[end]):
+        end -= 1
+    return end
+
+
+def _taken_up_apart(piece: str) -> list[str]:
+    """The piece cut before a clause that takes up what another person proposed, when a
+    proposal of the speaker's own comes before it ("……，北门的围墙也要刷一遍，老周说的路灯，
+    我也赞成"): two points, said in one breath."""
+    parts = clauses(piece)
+    cut = next((k for k in range(1, len(parts)) if _takes_up(parts[k])
+                and any(strong(c) or WEAK.search(c) for c in parts[:k])), None)
+    return [piece] if cut is None else ["，".join(parts[:cut]), "，".join(parts[cut:])]
+
+
+def _step(parts: list[str], i: int) -> bool:
+    """A clause done with (……了) before one that says it is all it takes ("……，手机上约好了，
+    到点去看病就行"): a step of the proposal, not a result of it."""
+    return parts[i].endswith("了") and i + 1 < len(parts) and bool(ENOUGH.search(parts[i + 1]))
+
+
+def _takes_up(clause: str) -> bool:
+    """A clause after the proposal that names what another person proposed ("……，老周讲的路灯
+    也要换"): another point, not this one's (not the speaker's own backing, "我赞成老周讲的")."""
+    m = REFERS.search(clause)
+    return m is not None and m.end() < len(clause) and not PERSONAL.search(clause)
 
 
 def _unframe(clause: str, is_cue: bool, first: bool, wish: bool) -> str:
@@ -626,7 +667,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
             continue
         pieces = [without_own_tasks(without_own_offers(without_offers(
             without_later_commitments(_without_leave(p))), own, company))
-                  for p in split_items(sentence)]
+                  for p in split_items(sentence) for p in _taken_up_apart(p)]
         if counted and pieces and pieces[0] and marker(pieces[0]) is None:
             pieces[0] = counted + pieces[0]  # the point goes on: "改造完成以后，要签订……"
             item -= 1  # (still the same point)

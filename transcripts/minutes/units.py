@@ -20,11 +20,14 @@ from functools import lru_cache
 
 from transcripts.minutes.deadlines import TIME_START
 
+# (a school's or a hospital's campus is a unit of its own: "实验小学东湖校区" answers for the
+# campus, not "实验小学" as a whole; so do 院区, 分校 and 分院)
 UNIT_ENDINGS = tuple("""
 局 厅 委 办 办公室 政府 中心 站 所 队 社 组 公司 集团 院 学校 小学 中学 银行 处 科 馆
 厂 街道 社区 镇 乡 村 超市 委员会 管委会 村委会 居委会 商会 协会 学会 同乡会 联合会 联谊会
 理事会 促进会 研究会 基金会 工会 农合联 妇联 残联 侨联 文联 工商联 联社 委会 总会 分会 红十字会
-部门 单位 卫生室 医务室 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室""".split())
+部门 单位 卫生室 医务室 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室
+校区 院区 分校 分院""".split())
 # The endings by their last character, longest first.
 _BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
             for c in {e[-1] for e in UNIT_ENDINGS}}
