@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.sandbox.errors import bad_request
 
@@ -126,14 +126,25 @@ async def read_params(request: web.Request) -> Params:
         if isinstance(body, dict):
             values.update(body)
         return Params(values, files)
-    form = await request.post()
+    if request.content_type.startswith("multipart/"):
+        # read part by part into memory (uploads here are test files): request.post() spools
+        # file parts to temporary files, and one it was filling when the client gave up (a
+        # timed-out upload on a loaded machine) is left open, then warns when collected
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
+                raise bad_request("can't parse multipart request")
+            data = await part.read(decode=True)
+            kind = part.headers.get("Content-Type")
+            if part.filename is not None:
+                files[part.name] = UploadedFile(part.name, part.filename, kind, bytes(data))
+            elif kind is not None and not kind.startswith("text/"):  # bytes without a name
+                files[part.name] = UploadedFile(part.name, None, None, bytes(data))
+            else:
+                values[part.name] = bytes(data).decode(part.get_charset("utf-8"))
+        return Params(values, files)
+    form = await request.post()  # urlencoded: no files
     for key, value in form.items():
-        if isinstance(value, web.FileField):
-            with value.file as file:  # closed now: a spooled file left open warns when collected
-                data = file.read()
-            files[key] = UploadedFile(key, value.filename, value.content_type, data)
-        elif isinstance(value, bytes):
-            files[key] = UploadedFile(key, None, None, value)
-        else:
+        if isinstance(value, str):
             values[key] = value
     return Params(values, files)
