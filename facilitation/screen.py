@@ -131,16 +131,20 @@ def _caption(c: Contribution) -> Caption:
     return Caption(c.seq, c.speaker_name, c.kind, "" if pending else c.text, pending)
 
 
-async def screen_of(uow: UnitOfWork, screen_code: str) -> Screen:
-    """The screen of the session with that code; NotFound("no_session") when none has it."""
+async def screen_of(uow: UnitOfWork, screen_code: str, *,
+                    queue_shown: int | None = QUEUE_SHOWN) -> Screen:
+    """The screen of the session with that code; NotFound("no_session") when none has it.
+    ``queue_shown``: how many of the queue it lists (None: all, as the console does, which
+    must reach every hand to call, move or remove it)."""
     async with uow:
         session = await uow.sessions.by_screen_code(screen_code) if screen_code else None
         if session is None or session.id is None:
             raise NotFound("no_session")
-        return await screen_in(uow, session)
+        return await screen_in(uow, session, queue_shown=queue_shown)
 
 
-async def screen_in(uow: UnitOfWork, session: Session, *, queue_shown: int = QUEUE_SHOWN,
+async def screen_in(uow: UnitOfWork, session: Session, *,
+                    queue_shown: int | None = QUEUE_SHOWN,
                     captions: bool = True) -> Screen:
     """The screen of ``session``, inside the caller's unit of work: the room's screen, and
     the group's live board (facilitation/board.py: more of the queue, no captions, which the

@@ -33,7 +33,7 @@ async def _console(request: web.Request) -> console.Console:
 async def _context(request: web.Request, found: console.Console, **extra: Any) -> dict[str, Any]:
     assert found.session.id is not None and found.session.screen_code is not None
     uow = room.deps(request).uow
-    return {"screen": await screen_of(uow(), found.session.screen_code),
+    return {"screen": await screen_of(uow(), found.session.screen_code, queue_shown=None),
             "console": await console.console_view(uow(), session_id=found.session.id),
             "session": found.session, "base": f"/m/{_token(request)}",
             "screen_url": f"/s/{found.session.screen_code}", "marks": tuple(Mark),

@@ -27,12 +27,17 @@ def _parser() -> argparse.ArgumentParser:
                     "comes from YISHITANG_* environment variables (see README).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     service.add_parsers(parser, commands)
-    commands.add_parser("run", help="run the bot (long polling) until SIGINT/SIGTERM; exit "
-                                    "codes in README")
+    commands.add_parser("run", help="run the bot (long polling, or a webhook when "
+                                    "YISHITANG_WEBHOOK_URL is set) and beside it the web app "
+                                    "on YISHITANG_WEB_HOST:YISHITANG_WEB_PORT (127.0.0.1:8080; "
+                                    "port 0: no web) until SIGINT/SIGTERM; exit codes in "
+                                    "README")
     served = commands.add_parser("web", help="serve the web app alone (the room's screen) "
                                  "until SIGINT/SIGTERM; `run` serves it beside the bot")
-    served.add_argument("--host", default=None, help="default: YISHITANG_WEB_HOST")
-    served.add_argument("--port", type=int, default=None, help="default: YISHITANG_WEB_PORT")
+    served.add_argument("--host", default=None,
+                        help="default: YISHITANG_WEB_HOST, else 127.0.0.1")
+    served.add_argument("--port", type=int, default=None,
+                        help="default: YISHITANG_WEB_PORT, else 8080")
     shown = commands.add_parser("settings", help="the settings in effect (environment and "
                                                  "./.env; secrets hidden)")
     shown.add_argument("--markdown", action="store_true",

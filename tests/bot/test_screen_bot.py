@@ -64,3 +64,19 @@ async def test_run_serves_the_screen_beside_the_bot_and_it_follows_the_group(
                 queue = ""  # the sign-in's update first, then the hand's
                 while "张三" not in queue:
                     queue = queue_of(await asyncio.wait_for(next_event(stream.content), 5))
+
+
+async def test_web_port_zero_runs_the_bot_without_the_web(tmp_path: Path,
+                                                           sqlite_url: str) -> None:
+    """YISHITANG_WEB_PORT=0: no web app in this process (a separate `yishitang web` may serve
+    it); the bot works as before and nothing listens on the port the web would take."""
+    port = free_port()
+    async with staged(tmp_path, database_url=sqlite_url, transcriber=FakeTranscriber(),
+                      web_port=0, web_url=f"http://127.0.0.1:{port}") as stage:
+        assert stage.runtime.web is None
+        stage.open_group("平桥议事堂", ["主持人"])
+        assert "老旧小区加装电梯" in text(await stage.ask("主持人", "/new 老旧小区加装电梯"))
+        with pytest.raises(aiohttp.ClientConnectionError):
+            async with aiohttp.ClientSession() as web, \
+                    web.get(f"http://127.0.0.1:{port}/s/x"):
+                pass

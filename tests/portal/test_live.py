@@ -71,7 +71,7 @@ class Web:
 
 
 @contextlib.asynccontextmanager
-async def web_process(db_url: str) -> AsyncIterator[Web]:
+async def web_process(db_url: str, poll_s: float = POLL_S) -> AsyncIterator[Web]:
     """A web app on an engine of its own, woken as `yishitang web` is (bootstrap.run_web);
     the session opened by another engine, the bot's."""
     bot_engine, web_engine = make_engine(db_url), make_engine(db_url)
@@ -85,7 +85,7 @@ async def web_process(db_url: str) -> AsyncIterator[Web]:
     notifier = ScreenNotifier()
     reads = Counted(make_uow_factory(web_engine, on_change=notifier.wake))
     client = TestClient(TestServer(build_web_app(WebDeps(reads, lambda: NOW, notifier,
-                                                         poll_s=POLL_S, room=RoomDeps(t)))))
+                                                         poll_s=poll_s, room=RoomDeps(t)))))
     try:
         async with listening(db_url, notifier.wake) as listener:
             if listener is not None:
@@ -116,6 +116,20 @@ async def test_a_commit_of_the_bots_process_reaches_the_web_process_by_notify(
         first = await asyncio.wait_for(next_event(stream.content), WAIT_S)
         assert "居民0" not in queue_of(first)
         await _hand(web.bot, PEOPLE[0])  # nothing in this process is told of it but NOTIFY
+        update = await asyncio.wait_for(next_event(stream.content), WAIT_S)
+        assert "居民0" in queue_of(update)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_on_sqlite_a_web_process_apart_from_the_bot_follows_by_its_poll(
+        db_url: str) -> None:
+    """SQLite has no NOTIFY: a web process that is not the bot's (`yishitang web` beside
+    `yishitang run` with its web off) sees the bot's commits at its next poll."""
+    async with web_process(db_url, poll_s=0.2) as web:
+        stream = await web.stream()
+        first = await asyncio.wait_for(next_event(stream.content), WAIT_S)
+        assert "居民0" not in queue_of(first)
+        await _hand(web.bot, PEOPLE[0])  # no wake, no NOTIFY: only the poll can tell
         update = await asyncio.wait_for(next_event(stream.content), WAIT_S)
         assert "居民0" in queue_of(update)
 

@@ -437,3 +437,43 @@ async def test_pages_forbid_framing_and_referrers(web: Web) -> None:
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Referrer-Policy"] == "same-origin"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_the_console_reaches_every_hand_in_the_queue(web: Web) -> None:
+    """The screen lists the next five; the console lists them all, each with its buttons: a
+    hall run from a tablet must be able to call, move up, skip or remove the eighth hand."""
+    people = [Actor(700000100 + i, f"居民{i}") for i in range(8)]
+    for who in people:
+        await services.sign_in(web.uow(), actor=who, now=NOW, chat_id=CHAT)
+        await floor.raise_hand(web.uow(), chat_id=CHAT, actor=who, kind=TurnKind.SPEECH,
+                               addressee=None, now=NOW)
+    token = await console.console_link_for(web.uow(), chat_id=CHAT, actor=MODERATOR, now=NOW)
+    page = await (await web.client.get(f"/m/{token}")).text()
+    queue = page.split('data-testid="queue"')[1].split("</ol>")[0]
+    assert [f"居民{i}" in queue for i in range(8)] == [True] * 8
+    screen = await (await web.client.get(f"/s/{web.screen_code}")).text()
+    assert "居民4" in screen and "居民5" not in screen  # the projector keeps its five
+    async with web.uow() as uow:
+        hands = {h.person_id: h.id for h in await uow.hands.pending(1)}
+        last = await uow.people.by_telegram_id(people[7].user_id)
+        before_last = await uow.people.by_telegram_id(people[6].user_id)
+    assert last is not None and before_last is not None
+    hand = str(hands[last.id or 0])
+    assert f'name="hand" value="{hand}"' in queue
+    moved = await web.client.post(f"/m/{token}/up", data={"hand": hand}, allow_redirects=False)
+    assert moved.status == 303
+    queue = (await (await web.client.get(f"/m/{token}")).text()).split(
+        'data-testid="queue"')[1]
+    assert queue.index("居民7") < queue.index("居民6")  # moved up past the seventh
+    removed = await web.client.post(f"/m/{token}/remove",
+                                    data={"hand": str(hands[before_last.id or 0])},
+                                    allow_redirects=False)
+    assert removed.status == 303
+    called = await web.client.post(f"/m/{token}/next", data={"hand": hand},
+                                   allow_redirects=False)
+    assert called.status == 303
+    async with web.uow() as uow:
+        pending = {h.person_id for h in await uow.hands.pending(1)}
+        turn = await uow.turns.current(1)
+    assert before_last.id not in pending and last.id not in pending and len(pending) == 6
+    assert turn is not None and turn.person_id == last.id
