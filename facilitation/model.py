@@ -246,6 +246,20 @@ class Turn:
         return self.deadline if self.warned_at is not None else self.warning_at
 
 
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question turn of a session as the room's screen reads it (TurnRepository.questions):
+    who asked whom, from which hand, and the text of its first question contribution that the
+    room is shown (None: nothing of it shown, or nothing said yet)."""
+
+    turn_id: int
+    hand_id: int | None
+    person_id: int
+    addressee: str | None
+    started_at: datetime
+    text: str | None = None
+
+
 @dataclass
 class Contribution:
     """One utterance of the record: speech, question, comment, written submission..."""

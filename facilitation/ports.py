@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from facilitation.audit import AuditEntry
 from facilitation.model import (
+    AskedQuestion,
     Attendance,
     AudioJob,
     ConfirmationStatus,
@@ -193,6 +194,13 @@ class TurnRepository(Protocol):
     async def recent(self, session_id: int, limit: int = 10) -> list[Turn]: ...
     async def list(self, session_id: int) -> builtins.list[Turn]: ...
     async def spoken_counts(self, session_id: int) -> dict[int, int]: ...
+    async def questions(self, session_id: int, statuses: Collection[ContributionStatus],
+                        limit: int = 20) -> builtins.list[AskedQuestion]:
+        """The session's last ``limit`` question turns, the newest first, each with the text
+        of its asker's first question contribution in one of ``statuses`` (None: none). One
+        query, whatever the number of turns (the room's screen: a 回应 with its question)."""
+        ...
+
     async def active(self) -> builtins.list[Turn]:
         """Every turn in progress, in every session (the timekeeper's work list)."""
         ...

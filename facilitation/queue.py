@@ -6,13 +6,16 @@ Rules, in order of precedence:
 3. otherwise first come, first served;
 4. a department's response to a question is placed right after that question, or at the
    front when the question has already been asked.
+
+Which question a response answers, as the room's screen shows it: ``question_a_response_answers``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
+from facilitation.model import AskedQuestion, Hand, HandStatus, Person, Turn, TurnKind
 
 
 def _natural_key(hand: Hand, spoken: Mapping[int, int]) -> tuple[int, int, int]:
@@ -71,3 +74,52 @@ def question_answered_by(
         if turn.kind == TurnKind.QUESTION and person.answers_to(turn.addressee):
             return None, turn.id
     return None, None
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    """The question a response answers: who asked it, and its text as the room was shown it
+    (None: still waiting in the queue, or nothing of it shown)."""
+
+    asker_id: int
+    text: str | None
+    asked: bool  # already put to the floor (False: still waiting in the queue)
+
+
+def question_a_response_answers(
+    hand: Hand,
+    responder: Person | None,
+    pending: Sequence[Hand],
+    asked: Sequence[AskedQuestion],
+) -> AnsweredQuestion | None:
+    """The question the response ``hand`` of ``responder`` answers, for the room's screen.
+
+    1. the question the hand was placed with when raised (``answers_hand_id``, by
+       ``question_answered_by``): while it waits in the queue, its asker; once asked, its turn;
+    2. otherwise the latest question already asked of the responder, by name or unit
+       (``Person.answers_to``);
+    3. otherwise the oldest question addressed to them still waiting in the queue.
+
+    Never the responder's own question. ``asked``: the session's question turns, any order.
+    None for a hand that is not a response, or when no question fits.
+    """
+    if hand.kind != TurnKind.RESPONSE:
+        return None
+    own = responder.id if responder is not None else hand.person_id
+    if hand.answers_hand_id is not None:
+        for question in pending:
+            if question.id == hand.answers_hand_id and question.status == HandStatus.PENDING:
+                return AnsweredQuestion(question.person_id, None, False)
+        for turn in asked:
+            if turn.hand_id == hand.answers_hand_id:
+                return AnsweredQuestion(turn.person_id, turn.text, True)
+    if responder is None:
+        return None
+    for turn in sorted(asked, key=lambda q: (q.started_at, q.turn_id), reverse=True):
+        if turn.person_id != own and responder.answers_to(turn.addressee):
+            return AnsweredQuestion(turn.person_id, turn.text, True)
+    for question in sorted(pending, key=lambda h: h.seq):
+        if (question.kind == TurnKind.QUESTION and question.status == HandStatus.PENDING
+                and question.person_id != own and responder.answers_to(question.addressee)):
+            return AnsweredQuestion(question.person_id, None, False)
+    return None

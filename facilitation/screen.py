@@ -17,13 +17,14 @@ from facilitation.model import (
     Contribution,
     ContributionKind,
     ContributionStatus,
+    Hand,
     ParticipantKind,
     Person,
     SessionStatus,
     TurnKind,
 )
 from facilitation.ports import UnitOfWork
-from facilitation.queue import order_queue
+from facilitation.queue import order_queue, question_a_response_answers
 from facilitation.services import (
     Actor,
     new_screen_code,
@@ -42,6 +43,11 @@ CAPTION_KINDS = frozenset({ContributionKind.SPEECH, ContributionKind.QUESTION,
                            ContributionKind.RESPONSE, ContributionKind.FOLLOW_UP,
                            ContributionKind.MODERATOR, ContributionKind.WRITTEN})
 CAPTION_STATUSES = frozenset({ContributionStatus.FINAL, ContributionStatus.PENDING})
+# A 回应 in the queue shows the question it answers (facilitation/queue.py decides which): its
+# first words as the room read them in the captions (a question turn's text, final; never a
+# written submission, which is no question turn's), cut to fit one line of the queue.
+QUESTION_STATUSES = frozenset({ContributionStatus.FINAL})
+QUESTION_EXCERPT_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,16 @@ class Speaker:
 
 
 @dataclass(frozen=True)
+class Answering:
+    """The question a 回应 in the queue answers: who asked it, and an excerpt of it as the
+    room read it (None: not asked yet, or nothing of it shown)."""
+
+    asker: str
+    question: str | None
+    asked: bool  # put to the floor already (False: still waiting in the queue)
+
+
+@dataclass(frozen=True)
 class Waiting:
     position: int
     name: str
@@ -71,6 +87,7 @@ class Waiting:
     addressee: str | None
     answers: str | None  # a response: who asked the question it answers
     hand_id: int = 0  # for the console's buttons; the screen does not show it
+    answering: Answering | None = None  # a response: the question it answers (the screen)
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,16 @@ def _signins(attendance: list[Attendance]) -> tuple[tuple[ParticipantKind, int],
     return tuple((kind, counts[kind]) for kind in ParticipantKind if counts[kind])
 
 
+def excerpt(text: str | None, limit: int = QUESTION_EXCERPT_CHARS) -> str | None:
+    """The first ``limit`` characters of ``text`` on one line, "…" when cut."""
+    if text is None:
+        return None
+    line = " ".join(text.split())
+    if not line:
+        return None
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
 def _caption(c: Contribution) -> Caption:
     pending = c.status == ContributionStatus.PENDING
     return Caption(c.seq, c.speaker_name, c.kind, "" if pending else c.text, pending)
@@ -158,13 +185,16 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
     ids = [h.person_id for h in ordered] + ([turn.person_id] if turn else [])
     people = await uow.people.get_many(ids)
     by_hand = {h.id: h.person_id for h in ordered}
+    answering = (await _answering(uow, session, ordered[:queue_shown], ordered, people, signed)
+                 if captions else {})
     queue = tuple(
         Waiting(i, _name(people.get(h.person_id), signed.get(h.person_id)),
                 people[h.person_id].kind if h.person_id in people else ParticipantKind.OTHER,
                 h.kind, h.addressee,
                 _name(people.get(by_hand[h.answers_hand_id]),
                       signed.get(by_hand[h.answers_hand_id]))
-                if h.answers_hand_id in by_hand else None, h.id or 0)
+                if h.answers_hand_id in by_hand else None, h.id or 0,
+                answering.get(h.id or 0))
         for i, h in enumerate(ordered[:queue_shown], start=1))
     speaker = None
     if turn is not None:
@@ -184,6 +214,30 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
                   len(ordered), _signins(attendance),
                   tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
                   session.closing_shown_at, session.id)
+
+
+async def _answering(uow: UnitOfWork, session: Session, shown: list[Hand], ordered: list[Hand],
+                     people: dict[int, Person], signed: dict[int, Attendance]
+                     ) -> dict[int, Answering]:
+    """The question each 回应 shown in the queue answers, by hand id (the rule:
+    question_a_response_answers). One query of the session's question turns with their
+    text, and only when a response is shown; none of the words once the session is closed
+    (as the captions)."""
+    responses = [h for h in shown if h.kind == TurnKind.RESPONSE]
+    if not responses:
+        return {}
+    assert session.id is not None
+    asked = await uow.turns.questions(session.id, QUESTION_STATUSES)
+    pending = [h for h in ordered if h.kind == TurnKind.QUESTION]
+    found = {h.id or 0: question_a_response_answers(h, people.get(h.person_id), pending, asked)
+             for h in responses}
+    unknown = {q.asker_id for q in found.values() if q is not None} - people.keys() - signed.keys()
+    if unknown:  # an asker who is neither in the queue nor signed in: rare, one query
+        people = {**people, **await uow.people.get_many(list(unknown))}
+    closed = session.status == SessionStatus.CLOSED
+    return {hand_id: Answering(_name(people.get(q.asker_id), signed.get(q.asker_id)),
+                               None if closed else excerpt(q.text), q.asked)
+            for hand_id, q in found.items() if q is not None}
 
 
 async def screen_code_for(uow: UnitOfWork, *, chat_id: int, actor: Actor) -> str:

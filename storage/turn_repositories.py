@@ -8,10 +8,11 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, select
+from sqlalchemy import CursorResult, Select, and_, func, select
 
 from facilitation.model import (
     DEFAULT_NUMBERING,
+    AskedQuestion,
     AudioJob,
     AudioKind,
     Contribution,
@@ -21,6 +22,7 @@ from facilitation.model import (
     JobStatus,
     SessionStatus,
     Turn,
+    TurnKind,
 )
 from storage import mapping, search
 from storage.repositories import SESSIONS, RowRepository, table_of
@@ -63,6 +65,31 @@ class SqlAlchemyTurnRepository(RowRepository):
             .group_by(TURNS.c.person_id)
         )
         return {person_id: count for person_id, count in result}
+
+    async def questions(self, session_id: int, statuses: Collection[ContributionStatus],
+                        limit: int = 20) -> list[AskedQuestion]:
+        # one statement: the last question turns (by the session_id index), each joined to
+        # its asker's question contributions; the first of them by seq is the question's text
+        asked = (select(TURNS.c.id, TURNS.c.hand_id, TURNS.c.person_id, TURNS.c.addressee,
+                        TURNS.c.started_at)
+                 .where(TURNS.c.session_id == session_id,
+                        TURNS.c.kind == TurnKind.QUESTION.value)
+                 .order_by(TURNS.c.started_at.desc(), TURNS.c.id.desc())
+                 .limit(limit).subquery())
+        said = and_(CONTRIBUTIONS.c.turn_id == asked.c.id,
+                    CONTRIBUTIONS.c.person_id == asked.c.person_id,
+                    CONTRIBUTIONS.c.kind == ContributionKind.QUESTION.value,
+                    CONTRIBUTIONS.c.status.in_([s.value for s in statuses]))
+        result = await self._session.execute(
+            select(asked, CONTRIBUTIONS.c.text)
+            .select_from(asked.outerjoin(CONTRIBUTIONS, said))
+            .order_by(asked.c.started_at.desc(), asked.c.id.desc(), CONTRIBUTIONS.c.seq))
+        found: dict[int, AskedQuestion] = {}
+        for r in result:
+            if r.id not in found:  # the first row of a turn: its first contribution
+                found[r.id] = AskedQuestion(r.id, r.hand_id, r.person_id, r.addressee,
+                                            r.started_at, r.text)
+        return list(found.values())
 
     async def active(self) -> list[Turn]:
         """Every turn in progress in a session that is not closed, the oldest first."""

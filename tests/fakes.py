@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from facilitation.audit import AuditEntry
 from facilitation.model import (
+    AskedQuestion,
     Attendance,
     AudioJob,
     AudioKind,
@@ -211,6 +212,17 @@ class FakeTurns(_Table):
 
     async def spoken_counts(self, session_id: int) -> dict[int, int]:
         return dict(Counter(t.person_id for t in self.where(session_id=session_id)))
+
+    async def questions(self, session_id: int, statuses: Collection[ContributionStatus],
+                        limit: int = 20) -> list[AskedQuestion]:
+        asked = [t for t in await self.recent(session_id, limit=len(self.rows))
+                 if t.kind == TurnKind.QUESTION][:limit]
+        said = sorted(self._uow.state.contributions.values(), key=lambda c: c.seq)
+        return [AskedQuestion(
+            t.id or 0, t.hand_id, t.person_id, t.addressee, t.started_at,
+            next((c.text for c in said if c.turn_id == t.id and c.person_id == t.person_id
+                  and c.kind == ContributionKind.QUESTION and c.status in statuses), None))
+            for t in asked]
 
     async def active(self) -> list[Turn]:
         open_ids = {s.id for s in self._uow.state.sessions.values()

@@ -143,7 +143,7 @@ async def test_a_session_runs_on_the_screen_the_phone_and_the_console(
 
 
 async def test_the_screen_shows_a_voice_turn_being_transcribed_and_the_timer_warns(
-        hall: Hall, page: Page, ears: FakeTranscriber) -> None:
+        hall: Hall, page: Page, ears: FakeTranscriber, request: pytest.FixtureRequest) -> None:
     """A voice turn appears as 正在转写… and is filled in when transcribed; the countdown turns
     to a warning in the last 30 s and shows overtime (the server's clock moved on: the page
     counts from the server's time, sent with every update)."""
@@ -168,7 +168,7 @@ async def test_the_screen_shows_a_voice_turn_being_transcribed_and_the_timer_war
     stage.clock.advance(160)  # 20 s left of 180
     await stage.ask("张三", "/signin")  # any change: the page gets the server's time again
     await expect(timer).to_have_class(re.compile("warning"), timeout=WAIT_MS)
-    await snap(page, "screen-warning")
+    await snap(page, f"screen-warning-{request.node.callspec.params['db_url']}")
     stage.clock.advance(40)  # 20 s over
     await stage.ask("张三", "/hand")
     await expect(timer).to_have_class(re.compile("overtime"), timeout=WAIT_MS)

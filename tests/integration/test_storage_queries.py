@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from facilitation.model import (
+    AskedQuestion,
     Attendance,
     Contribution,
     ContributionKind,
+    ContributionStatus,
     Hand,
     HandStatus,
     ParticipantKind,
@@ -217,3 +219,54 @@ async def test_contributions_by_seq_and_count(uow_factory: UnitOfWorkFactory) ->
         assert await uow.contributions.list(session.id) == [added[2], added[0], added[1]]
         assert await uow.contributions.count(session.id) == 3
         assert await uow.contributions.count(session.id + 1) == 0
+
+
+async def test_question_turns_with_their_first_words_shown(
+        uow_factory: UnitOfWorkFactory) -> None:
+    """The room's screen reads a 回应's question here: question turns, newest first, each
+    with its asker's first question contribution of the statuses asked for; not a written
+    submission, nor someone else's words, nor a pending transcript."""
+    async with uow_factory() as uow:
+        a, b = await add_person(uow, 1), await add_person(uow, 2)
+        session = await add_session(uow, a)
+        assert session.id and a.id and b.id
+
+        async def question(person_id: int, start: float, addressee: str) -> Turn:
+            assert session.id
+            return await uow.turns.add(Turn(session_id=session.id, person_id=person_id,
+                                            kind=TurnKind.QUESTION, started_at=at(start),
+                                            limit_s=60, addressee=addressee,
+                                            ended_at=at(start + 5)))
+
+        first = await question(a.id, 0, "住建局")
+        await _turn(uow, session.id, b.id, 10, 20)  # a speech: not a question
+        second = await question(b.id, 30, "交通局")
+        silent = await question(a.id, 40, "住建局")
+        seq = iter(range(1, 100))
+
+        async def said(turn: Turn | None, person_id: int, kind: ContributionKind, text: str,
+                       status: ContributionStatus = ContributionStatus.FINAL) -> None:
+            assert session.id
+            await uow.contributions.add(Contribution(
+                session_id=session.id, seq=next(seq), person_id=person_id, speaker_name="x",
+                kind=kind, source=Source.TEXT, text=text, at=at(0), status=status,
+                turn_id=turn.id if turn else None))
+
+        await said(first, a.id, ContributionKind.WRITTEN, "私下的书面意见")
+        await said(first, b.id, ContributionKind.QUESTION, "别人的话")
+        await said(first, a.id, ContributionKind.QUESTION, "路灯什么时候修")
+        await said(first, a.id, ContributionKind.QUESTION, "还有一句")
+        await said(second, b.id, ContributionKind.QUESTION, "正在转写", ContributionStatus.PENDING)
+        await said(second, b.id, ContributionKind.QUESTION, "公交站能挪吗")
+        await said(silent, a.id, ContributionKind.QUESTION, "", ContributionStatus.PENDING)
+        await uow.commit()
+    final = [ContributionStatus.FINAL]
+    async with uow_factory() as uow:
+        assert await uow.turns.questions(session.id, final) == [
+            AskedQuestion(silent.id or 0, None, a.id, "住建局", at(40), None),
+            AskedQuestion(second.id or 0, None, b.id, "交通局", at(30), "公交站能挪吗"),
+            AskedQuestion(first.id or 0, None, a.id, "住建局", at(0), "路灯什么时候修"),
+        ]
+        assert [q.turn_id for q in await uow.turns.questions(session.id, final, limit=2)] == [
+            silent.id, second.id]
+        assert await uow.turns.questions(session.id + 1, final) == []

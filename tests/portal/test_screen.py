@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalog import t
 from facilitation import floor, record, services, voice
-from facilitation.model import TurnKind
+from facilitation.model import ParticipantKind, TurnKind
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.services import Actor
 from portal.app import RoomDeps, WebDeps, build_web_app
@@ -109,6 +109,52 @@ async def test_the_screen_shows_the_floor_queue_signins_and_captions(room: Room)
     assert "赵五（书面发言）：</span>书面意见：加装费用分摊" in captions
     assert "/static/live.js" in html
     assert not any(str(a.user_id) in html for a in (MODERATOR, ZHANG, LI, ZHAO))
+
+
+async def test_a_response_in_the_queue_shows_the_question_it_answers(room: Room) -> None:
+    """The usual order: a question to a department is asked on the floor, then the department
+    raises a 回应 hand; the screen shows it with that question (an excerpt of what the room
+    read), and with a question still waiting in the queue, with its asker."""
+    await services.set_profile(room.uow(), actor=LI, name="李四", kind=ParticipantKind.DEPARTMENT,
+                               sector=None, unit="县住建局")
+    for actor in (ZHANG, LI, ZHAO):
+        await services.sign_in(room.uow(), actor=actor, now=NOW, chat_id=CHAT)
+    await floor.raise_hand(room.uow(), chat_id=CHAT, actor=ZHANG, kind=TurnKind.QUESTION,
+                           addressee="住建局", now=NOW)
+    await floor.call_next(room.uow(), chat_id=CHAT, actor=MODERATOR, now=NOW)
+    await record.record_group_text(room.uow(), chat_id=CHAT, actor=ZHANG,
+                                   text="村口路灯什么时候修？晚上出门太黑了，老人摔过好几次",
+                                   now=NOW + timedelta(seconds=5))
+    # his private written submission meanwhile: relayed as his, never taken for the question
+    await record.submit_written(room.uow(), actor=ZHANG, text="私下：我家门口的灯坏了三年",
+                                now=NOW + timedelta(seconds=6), chat_id=ZHANG.user_id)
+    await floor.raise_hand(room.uow(), chat_id=CHAT, actor=LI, kind=TurnKind.RESPONSE,
+                           addressee=None, now=NOW + timedelta(seconds=7))
+    queue = _part(await (await room.client.get(f"/s/{room.screen_code}")).text(),
+                  "queue").split("</ol>")[0]
+    assert "李四" in queue
+    assert "回应 · 答 张三：村口路灯什么时候修？晚上出门太…" in queue
+    assert "私下" not in queue
+
+    # the next question to the department waits in the queue; a second 回应 goes with it
+    await floor.raise_hand(room.uow(), chat_id=CHAT, actor=ZHAO, kind=TurnKind.QUESTION,
+                           addressee="住建局", now=NOW + timedelta(seconds=8))
+    await floor.call_next(room.uow(), chat_id=CHAT, actor=MODERATOR,
+                          now=NOW + timedelta(seconds=9))  # 李四 answers 张三
+    await floor.raise_hand(room.uow(), chat_id=CHAT, actor=LI, kind=TurnKind.RESPONSE,
+                           addressee=None, now=NOW + timedelta(seconds=10))
+    queue = _part(await (await room.client.get(f"/s/{room.screen_code}")).text(),
+                  "queue").split("</ol>")[0]
+    assert "回应 · 答 赵五 的提问" in queue and "村口路灯" not in queue
+
+    # 赵五 asks it: the 回应 now shows his words
+    await floor.call_next(room.uow(), chat_id=CHAT, actor=MODERATOR,
+                          now=NOW + timedelta(seconds=11))
+    await record.record_group_text(room.uow(), chat_id=CHAT, actor=ZHAO, text="垃圾站能否挪远些",
+                                   now=NOW + timedelta(seconds=12))
+    queue = _part(await (await room.client.get(f"/s/{room.screen_code}")).text(),
+                  "queue").split("</ol>")[0]
+    assert "回应 · 答 赵五：垃圾站能否挪远些" in queue
 
 
 async def test_the_vendored_script_is_served(room: Room) -> None:

@@ -1,7 +1,13 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from facilitation.model import Hand, HandStatus, Person, Turn, TurnKind
-from facilitation.queue import move_to_top, order_queue, question_answered_by
+from facilitation.model import AskedQuestion, Hand, HandStatus, Person, Turn, TurnKind
+from facilitation.queue import (
+    AnsweredQuestion,
+    move_to_top,
+    order_queue,
+    question_a_response_answers,
+    question_answered_by,
+)
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -64,3 +70,64 @@ def test_question_matching_by_unit_or_name() -> None:
                  limit_s=180, addressee="@王科长", id=7)
     assert question_answered_by(dept, [q1], [asked]) == (None, 7)
     assert question_answered_by(dept, [q1], []) == (None, None)
+
+
+def asked(turn_id: int, person: int, addressee: str | None, minute: int,
+          text: str | None = None, hand_id: int | None = None) -> AskedQuestion:
+    return AskedQuestion(turn_id, hand_id, person, addressee, NOW + timedelta(minutes=minute),
+                         text)
+
+
+DEPT = Person("李局长", unit="县住建局", id=30)
+
+
+def test_a_response_answers_the_latest_question_asked_of_its_unit() -> None:
+    resp = hand(5, 30, 5, TurnKind.RESPONSE)
+    questions = [asked(1, 10, "住建局", 1, "村口路灯什么时候修？"),
+                 asked(2, 20, "住建局", 3, "小区停车位怎么规划？"),
+                 asked(3, 40, "交通局", 4, "公交站能不能挪近一点？"),  # another department
+                 asked(4, 50, None, 5, "没有对象的提问")]
+    assert question_a_response_answers(resp, DEPT, [], questions) == AnsweredQuestion(
+        20, "小区停车位怎么规划？", True)
+    # by the responder's name too ("asked to it"), and whatever order the turns come in
+    named = asked(6, 60, "@李局长", 6, "李局长您怎么看？")
+    assert question_a_response_answers(resp, DEPT, [], [named, *questions]) == \
+        AnsweredQuestion(60, "李局长您怎么看？", True)
+
+
+def test_a_response_answers_its_linked_question_queued_then_asked() -> None:
+    q = hand(1, 10, 1, TurnKind.QUESTION, addressee="住建局")
+    resp = hand(5, 30, 5, TurnKind.RESPONSE, answers_hand_id=1)
+    earlier = asked(2, 20, "住建局", 0, "更早问过的问题")
+    # still waiting in the queue: its asker, nothing said yet
+    assert question_a_response_answers(resp, DEPT, [q], [earlier]) == AnsweredQuestion(
+        10, None, False)
+    # once called: its turn (by the hand it was called from), with what the room read
+    called = asked(3, 10, "住建局", 2, "村口路灯什么时候修？", hand_id=1)
+    assert question_a_response_answers(resp, DEPT, [], [called, earlier]) == \
+        AnsweredQuestion(10, "村口路灯什么时候修？", True)
+
+
+def test_a_response_with_nothing_asked_yet_answers_the_oldest_waiting_question() -> None:
+    resp = hand(5, 30, 1, TurnKind.RESPONSE)
+    later = hand(7, 20, 7, TurnKind.QUESTION, addressee="县住建局")
+    first = hand(6, 10, 6, TurnKind.QUESTION, addressee="住建局")
+    elsewhere = hand(8, 40, 3, TurnKind.QUESTION, addressee="交通局")
+    assert question_a_response_answers(resp, DEPT, [later, elsewhere, first], []) == \
+        AnsweredQuestion(10, None, False)
+
+
+def test_no_question_for_a_response_when_none_fits() -> None:
+    resp = hand(5, 30, 5, TurnKind.RESPONSE)
+    own = asked(1, 30, "住建局", 1, "自己问自己")  # never the responder's own question
+    other = asked(2, 10, "交通局", 2, "问别的部门")
+    own_hand = hand(3, 30, 3, TurnKind.QUESTION, addressee="住建局")
+    assert question_a_response_answers(resp, DEPT, [own_hand], [own, other]) is None
+    assert question_a_response_answers(resp, None, [], [other]) is None
+    # not a response: no question, whatever is asked
+    speech = hand(6, 30, 6)
+    assert question_a_response_answers(speech, DEPT, [], [asked(4, 10, "住建局", 3)]) is None
+    # a question asked with no words shown yet (being transcribed): its asker alone
+    silent = asked(7, 10, "住建局", 4)
+    assert question_a_response_answers(resp, DEPT, [], [silent]) == AnsweredQuestion(
+        10, None, True)
