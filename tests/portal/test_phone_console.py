@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.catalog import t
 from facilitation import console, floor, record, services
 from facilitation.errors import PermissionDenied
-from facilitation.model import Mark, SignInMethod, TurnKind
+from facilitation.model import Mark, ParticipantKind, SignInMethod, TurnKind
 from facilitation.people import Operator, PersonRef, forget_person
 from facilitation.ports import TrackingUnitOfWorkFactory
 from facilitation.services import Actor
@@ -477,3 +477,24 @@ async def test_the_console_reaches_every_hand_in_the_queue(web: Web) -> None:
         turn = await uow.turns.current(1)
     assert before_last.id not in pending and last.id not in pending and len(pending) == 6
     assert turn is not None and turn.person_id == last.id
+
+
+async def test_the_console_shows_a_response_with_the_question_it_answers(web: Web) -> None:
+    """The console words a 回应 in its queue as the screen does (one template macro): with
+    the question asked on the floor that it answers."""
+    asker = Actor(700000201, "张三")
+    await services.set_profile(web.uow(), actor=LI, name="李四", kind=ParticipantKind.DEPARTMENT,
+                               sector=None, unit="县住建局")
+    for actor in (asker, LI):
+        await services.sign_in(web.uow(), actor=actor, now=NOW, chat_id=CHAT)
+    await floor.raise_hand(web.uow(), chat_id=CHAT, actor=asker, kind=TurnKind.QUESTION,
+                           addressee="住建局", now=NOW)
+    await floor.call_next(web.uow(), chat_id=CHAT, actor=MODERATOR, now=NOW)
+    await record.record_group_text(web.uow(), chat_id=CHAT, actor=asker,
+                                   text="村口路灯什么时候修", now=NOW + timedelta(seconds=5))
+    await floor.raise_hand(web.uow(), chat_id=CHAT, actor=LI, kind=TurnKind.RESPONSE,
+                           addressee=None, now=NOW + timedelta(seconds=7))
+    token = await console.console_link_for(web.uow(), chat_id=CHAT, actor=MODERATOR, now=NOW)
+    queue = (await (await web.client.get(f"/m/{token}")).text()).split(
+        'data-testid="queue"')[1].split("</ol>")[0]
+    assert "李四" in queue and "答 张三：村口路灯什么时候修" in queue
