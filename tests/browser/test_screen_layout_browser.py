@@ -143,13 +143,24 @@ _SHOWN = """el => {
     clip.bottom = Math.min(clip.bottom, b.bottom); clip.right = Math.min(clip.right, b.right);
   }
   return {box: {top: r.top, left: r.left, bottom: r.bottom, right: r.right,
-                width: r.width, height: r.height}, clip: clip};
+                width: r.width, height: r.height}, clip: clip, connected: el.isConnected};
 }"""
+
+
+async def _measured(element: Locator) -> dict[str, Any]:
+    """_SHOWN of the element as the page holds it now. The stream's first update replaces the
+    live part (live.js: innerHTML) and may land between the locator finding the element and
+    measuring it; a detached element measures zero, so it is found again."""
+    for _ in range(10):
+        found: dict[str, Any] = await element.evaluate(_SHOWN)
+        if found["connected"]:
+            return found
+    raise AssertionError(f"{element} kept being replaced")
 
 
 async def _shown(element: Locator) -> dict[str, float]:
     """The element's bounding box; asserted whole in the viewport and in every clipping box."""
-    found = await element.evaluate(_SHOWN)
+    found = await _measured(element)
     box, clip = found["box"], found["clip"]
     assert box["width"] > 0 and box["height"] > 0, found
     slack = 0.5  # subpixel layout
@@ -160,7 +171,7 @@ async def _shown(element: Locator) -> dict[str, float]:
 
 
 async def _whole(element: Locator) -> bool:
-    found = await element.evaluate(_SHOWN)
+    found = await _measured(element)
     box, clip = found["box"], found["clip"]
     return bool(box["height"] > 0 and box["top"] >= clip["top"] - 0.5
                 and box["bottom"] <= clip["bottom"] + 0.5)
