@@ -34,6 +34,7 @@ from transcripts.minutes.cues import (
     THING,
     TOPIC,
     TOPIC_REF,
+    VERB_ONLY,
 )
 from transcripts.minutes.numerals import arabize
 from transcripts.minutes.units import VERBISH, drop_own, unit_at
@@ -117,7 +118,8 @@ def what(clauses: list[str], start: int, main: int, unit: str | None,
     # what a verb alone ("尽快修好") is done to is named before it too, as for "全部……": the
     # things said there ("……有两盏路灯不亮了，晚上看不清路，我们月底前修好"), story or not
     bare = len(parts) == 1 and len(parts[0]) <= BARE_VERB
-    topic = _things_done(before) if parts and (ALL_OF_IT.match(parts[0]) or bare) else []
+    topic = _things_done(before) if parts and (ALL_OF_IT.match(parts[0]) or bare) else \
+        _things_done(before[-1:]) if parts and VERB_ONLY.match(parts[0]) else []
     return arabize(_join((topic or _topic(before, unit)) + parts))
 
 

@@ -53,9 +53,11 @@ from transcripts.minutes.cues import (
     AT_THE_TIME,
     CASE_ARRIVES,
     COMMIT_VERB,
+    EACH_CASE_DAY,
     EXPECTED,
     FOR_PURPOSE,
     FROM_EVENT,
+    HANDS_OVER,
     HEDGE,
     ITEM_LEAD,
     ITEM_PROPOSAL,
@@ -66,15 +68,22 @@ from transcripts.minutes.cues import (
     ON_MADE,
     OTHERS_RULE,
     OWN_FRAME,
+    OWN_FRAME_ALONE,
     OWN_HEAD,
     OWN_PREDICATE,
     OWN_PROPOSAL,
+    OWN_UNDERTAKES,
     POINTS_BACK,
+    PROPOSAL_TAKEN,
     REFERS_BACK,
+    REMIT,
+    REPORTED_SAY,
     STORY,
+    TOLD_DAY,
     TOPIC_REF,
     TURNS_TO,
     UNDER_WAY,
+    VERB_ONLY,
 )
 from transcripts.minutes.deadlines import find_deadline, resolve_deadline
 from transcripts.minutes.model import Action, Transcript, Utterance
@@ -87,6 +96,7 @@ from transcripts.minutes.units import (
     Speaker,
     abbreviates,
     as_named,
+    drop_own,
     own_unit,
     partners,
     place_names,
@@ -102,7 +112,8 @@ _ENUM = re.compile(  # list markers: 第一，/ 二是 / 第二个是 / 第一�
 _COLON = re.compile(r"：|(?<!\d):|:(?!\d)")  # not the colon of a time (22:00)
 _SUBJECT_END = re.compile(r"(?:要|将|会|争取|力争|计划|确保|保证|一定|必须|能够|可以|先|在|于)+$")
 _AFTER_SUBJECT = re.compile(
-    r"^(?:来)?(?:牵头|负责|会同|联合|这边|方面|要|将|会|在|于|争取|力争|计划|确保|把|完成|出台|制定|组织|"
+    r"^(?:来)?(?:牵头|负责|会同|联合|这边|方面|要|将|会|在|于|争取|力争|计划|确保|一定|必须|把|完成|"
+    r"出台|制定|组织|"
     r"开展|先(?!说|讲|谈|回答)|马上|立即|"
     r"建成|拿出|提出|落实|推进|启动|实施|(?:承诺|表态|答应)的|"
     rf"{OWN_HEAD.pattern[1:-1]}|"  # "我们站这样办：" "我们公司定了，" (cues.OWN_HEAD)
@@ -130,15 +141,19 @@ class _Turn:
     def when(self, deadline: str | None) -> date | None:
         return resolve_deadline(deadline, self.day) if deadline and self.day else None
 
-    def commits(self, named: str | None, deadline: str | None, ours: bool = False) -> bool:
+    def commits(self, named: str | None, deadline: str | None, ours: bool = False,
+                bound: bool = False) -> bool:
         """May the speaker commit the unit named (None: their own)? See "Who commits";
         ``ours``: named as the speaker's own ("我们公司"), which a person from a company (an
-        elder who runs a factory) commits as a business does."""
+        elder who runs a factory) commits as a business does; ``bound``: a business that
+        puts itself at the head of a task by its frame ("由我们公司负责修复") commits with no
+        deadline too."""
         kind = self.who.kind
         if self.relaxed or self.own is not None:
             return True
         if kind == "business" or (self.who.company and ours):
-            return deadline is not None and named == self.who.unit
+            return (deadline is not None or (bound and kind == "business")) \
+                and named == self.who.unit
         if named is None or kind in ("member", "resident", "elder", "expert"):
             return False
         return self.chair or deadline is not None
@@ -181,8 +196,15 @@ def _subject_only(clause: str) -> bool:
         rest = m["rest"]
         return not rest or re.fullmatch(OWN_UNIT, rest) is not None or (
             len(rest) <= 6 and unit_at(rest) == rest and not VERBISH.search(rest))
-    return (clause[:1] in _LEVEL_CHARS and "的" not in clause and len(clause) <= 12
-            and unit_at(clause) == clause and not VERBISH.search(clause[1:]))
+    ending = next((e for e in _FORMAL if clause.endswith(e)), "")
+    return ((clause[:1] in _LEVEL_CHARS or bool(ending)) and "的" not in clause
+            and len(clause) <= 12 and unit_at(clause) == clause
+            and not VERBISH.search(clause[1:len(clause) - len(ending)]))
+
+
+# the endings of a unit's formal name: said alone, before a pause, it is the subject of what
+# follows ("三、青枫街道办事处，这个月底前……"), as a name with its level is
+_FORMAL = ("办事处", "人民政府", "委员会", "居委会", "村委会", "管委会", "有限公司")
 
 
 _DURATION = re.compile(r"(?:个工作日|个?星期|个?礼拜|周|天|日|个半月|个月|年|个?小时)"
@@ -192,14 +214,16 @@ _DURATION = re.compile(r"(?:个工作日|个?星期|个?礼拜|周|天|日|个�
 def _due(clause: str, before: str = "", day: date | None = None
          ) -> tuple[str, tuple[int, int]] | None:
     """The clause's deadline, but not a time limit counted from each case ("接报后2小时内到场";
-    "……受理，7个工作日内答复": a standard of the item, cues.FROM_EVENT; but "这个一个月内完成"
-    dates what was said) nor a time already past
-    on the day of the session ("今年3月开业": what was done)."""
+    "……受理，7个工作日内答复": a standard of the item, cues.FROM_EVENT; "问题当月解决",
+    cues.EACH_CASE_DAY; but "这个一个月内完成" dates what was said) nor a time already past
+    on the day of the session ("今年3月开业": what was done; "七月十二号那天": a day told of,
+    cues.TOLD_DAY)."""
     found = find_deadline(clause)
     if found is None:
         return None
-    said, (start, _) = found
-    if FOR_PURPOSE.match(clause) or AT_THE_TIME.search(clause, start):
+    said, (start, end) = found
+    if FOR_PURPOSE.match(clause) or AT_THE_TIME.search(clause, start) \
+            or TOLD_DAY.match(clause[end:]) or EACH_CASE_DAY.match(said):
         return None
     if _DURATION.search(said) and not POINTS_BACK.match(clause) and (
             FROM_EVENT.search(clause[:start]) or CASE_ARRIVES.search(before)):
@@ -215,7 +239,7 @@ def _groups(segment: str, day: date | None = None) -> list[list[str]]:
     groups: list[list[str]] = [[]]
     seen = False
     held = before = ""
-    for clause in (c.strip() for c in re.split(r"[，,]", segment)):
+    for clause in _said_again([c.strip() for c in re.split(r"[，,]", segment)]):
         if not clause:
             continue
         clause, held = held + clause, ""
@@ -241,6 +265,24 @@ def _groups(segment: str, day: date | None = None) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+_AGAIN = re.compile(r"^(?:也就是|也即|即)(?:说)?")
+
+
+def _said_again(clauses: list[str]) -> list[str]:
+    """The clauses, a deadline said again more precisely after a pause put in place of the one
+    it restates ("我们局下个季度，也就是二季度末之前，……" -> "我们局二季度末之前"): one
+    deadline, not two items."""
+    out: list[str] = []
+    for clause in clauses:
+        first = find_deadline(out[-1]) if out and _AGAIN.match(clause) else None
+        if first and find_deadline(clause):
+            start, end = first[1]
+            out[-1] = out[-1][:start] + _AGAIN.sub("", clause, count=1) + out[-1][end:]
+        else:
+            out.append(clause)
+    return out
+
+
 # a task of its own, not a thing: "拿出方案" "组织巡查" (a verb of two characters: 建筑垃圾 and
 # 修缮资金 are things)
 _DOES = re.compile(r"负责|牵头|完成|组织|出台|落实|推进|开展|制定|建成|解决|整改|安排|启动|实施|"
@@ -255,10 +297,20 @@ def _named_for_next(group: list[str], clause: str, deadline: str) -> bool:
         return False
     last = TOPIC_REF.sub("", group[-1])  # "刚才说的人行道占道经营": what was said
     lead = clause[:clause.find(deadline)] if deadline in clause else clause
+    if _object_less(clause, deadline) and not lead and find_deadline(last) is None \
+            and not _DOES.search(last):
+        return True  # "……北边两个点没有灯，入冬前我们给装上": told, then done to, story or not
     return ("的" in group[-1] and 0 < len(last) <= 24 and not NOT_TOPIC.search(last)
             and not STORY.search(last) and not _DOES.search(last)
             and find_deadline(last) is None
             and (not lead or _OWN_SUBJECT.fullmatch(lead) is not None or _frame_only(lead)))
+
+
+def _object_less(clause: str, deadline: str) -> bool:
+    """Is the dated clause, past its deadline and the speaker's "我们(街道)", a verb with no
+    object of its own ("入冬前我们街道给装上"; cues.NO_OBJECT)?"""
+    rest = clause[clause.find(deadline) + len(deadline):] if deadline in clause else clause
+    return VERB_ONLY.match(ITEM_LEAD.sub("", drop_own(rest))) is not None
 
 
 _FRAME_ONLY = re.compile(r"^(?:由|请)?(?P<unit>.+?)(?:来)?(?:牵头|负责)$")
@@ -286,13 +338,30 @@ def _framed(clauses: list[str], turn: _Turn, last: int) -> _Named | None:
                 rest = clause[m.end():]
                 own = own_unit(rest, turn.who)
                 if own:
-                    return own[0], None, i
+                    part = _own_part(rest, turn.who)
+                    return (part, part, i) if part else (own[0], None, i)
                 unit = unit_at(rest, turn.who.known)
                 after = rest[len(unit):] if unit else ""
+                if frame is ASSIGN_ASK and HANDS_OVER.match(after):
+                    continue  # "下面请X朱主任回应……": the floor, not a task
                 if unit and not NOT_ASSIGNED.match(after) and (
                         not after.startswith("的") or COLLEAGUE.match(after)):
                     return as_named(unit, turn.who), unit, i
     return None
+
+
+_OWN_KIND = re.compile(r"^(?:我们|我|本)(?:局|委|办|院|中心)")
+
+
+def _own_part(rest: str, who: Speaker) -> str | None:
+    """A part of the speaker's own unit named right after it and put at the head of the task
+    ("由我局城关监管所负责……" "由我们局执法大队牵头"): that part answers for it."""
+    kind = _OWN_KIND.match(rest)
+    if kind is None:
+        return None
+    after = rest[kind.end():]
+    part = unit_at(after, who.known)
+    return part if part and re.match(r"(?:来)?(?:负责|牵头)", after[len(part):]) else None
 
 
 # A unit named after another's and a joining word is the partner ("县水利局会同栗溪镇人民政府").
@@ -420,14 +489,28 @@ def _takes_on(clauses: list[str], turn: _Turn) -> _Named | None:
     """The clause, anywhere in an undated group, in which a unit's own speaker puts their unit
     at the head of a task by the explicit frame ("桥下那段护栏，我们局负责联系厂家修复"), not
     of a remit (cues.OWN_FRAME)."""
-    if turn.own is None:
+    if turn.own is None and turn.who.kind != "business":
         return None
     for i, clause in enumerate(clauses):
-        text = ITEM_LEAD.sub("", clause)
+        text = _after_when(_BY_OWN.sub("", ITEM_LEAD.sub("", clause), count=1))
         own = own_unit(text, turn.who)
-        if own and OWN_FRAME.match(text[own[1]:]):
+        rest = text[own[1]:] if own else ""
+        if own and (OWN_FRAME.match(rest) or OWN_UNDERTAKES.match(rest)
+                    or (OWN_FRAME_ALONE.match(rest) and i + 1 < len(clauses))):
             return own[0], None, i
     return None
+
+
+_BY_OWN = re.compile(r"^(?:由|交由)(?=我|本)")  # "由我局协调……": the speaker's own, framed
+_OUR = re.compile(r"我们|咱们")
+
+
+def _after_when(text: str) -> str:
+    """The clause from the speaker's "我们" on, when only when or where is said before it ("每个
+    集日我们中队安排……": in speech the circumstance comes first)."""
+    m = _OUR.search(text)
+    return text[m.start():] if m and m.start() and _circumstance(text[:m.start()]) \
+        and "是" not in text[:m.start()] else text  # not "市场这一块是我们队负责的": a remit
 
 
 def _points_back(clause: str, deadline: str | None) -> bool:
@@ -477,7 +560,7 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
     # the past of the pledge
     core = "，".join(c for i, c in enumerate(clauses[r.start:r.main + 1], r.start)
                     if i == r.main or not UNDER_WAY.search(c))
-    proposal = not chair and (ITEM_PROPOSAL.search(joined) or
+    proposal = not chair and (ITEM_PROPOSAL.search(PROPOSAL_TAKEN.sub("", joined)) or
                               (r.named is None and OTHERS_RULE.search(joined)))
     said_with = "，".join(clauses[max(r.start - 1, 0):r.main + 1])  # and the clause before
     said_up_to = "，".join(clauses[_consequent(clauses, r.start, turn) if anew else 0:r.main + 1])
@@ -489,15 +572,23 @@ def _item(clauses: list[str], r: _Reading, turn: _Turn, carried: str | None,
         return None
     if r.named is None and r.deadline and _another_does(clauses[r.main], r.deadline, turn.who):
         return None
+    if REPORTED_SAY.match(ITEM_LEAD.sub("", clauses[r.main])):
+        return None  # "刚才卢主任说……年底前开工": another's words reported
     unit = r.named or carried or turn.own
     framed = bool(r.named and not GROUP_UNIT.fullmatch(r.named)
-                  and re.search(r"由|请|责成|牵头|负责", joined))
+                  and (re.search(r"由|请|责成|牵头|负责", joined) or (
+                      r.deadline is None and _takes_on(clauses[r.start:r.main + 1], turn))))
     # a business's later points carry the company it named (see _turn_items); so does the
     # chair's next dated task in the same sentence ("由联络组整理，本周内发给发言人确认，
     # 下周五前报镇党委")
     named = r.named or (carried if turn.who.kind == "business" or continues else None)
     ours = r.named is not None and r.said is None and r.named == turn.who.unit
-    if unit is None or not turn.commits(named, r.deadline, ours) or not (r.deadline or framed):
+    # a business binds itself with no deadline only by a task's frame (负责/牵头, or putting
+    # in its own means), not by bearing a cost ("由我们公司承担": an offer)
+    bound = framed and not REMIT.search(clauses[r.start]) and bool(
+        re.search(r"负责|牵头", joined) or _takes_on(clauses[r.start:r.main + 1], turn))
+    if unit is None or not turn.commits(named, r.deadline, ours, bound) or not (r.deadline
+                                                                                or framed):
         return None
     if ours and turn.chair and not turn.relaxed and not CHAIR_FRAME.search(
             "，".join(clauses[r.start:r.main + 1])):

@@ -417,6 +417,10 @@ ASSIGN_ASK = re.compile(r"(?<![申邀])(?:请|责成)(?!问|教|示|来|到|大�
 # answers for it).
 NOT_ASSIGNED = re.compile(r"^(?:全力|积极)?(?:配合|协助)|^(?:的)?(?:护士|医生|工作人员|人员|干部|"
                           r"网格员|志愿者|老师|民警|队员|师傅)")
+# ... nor the one the chair gives the floor ("下面请社区卫生服务中心朱主任回应……" "请交警大队的同志
+# 介绍一下"): a turn to speak, not a task (a person's name or title may come between).
+HANDS_OVER = re.compile(r"^(?:的)?[^，,。请]{0,5}?(?:回应|发言|介绍|谈谈|讲讲|说说|讲两句|说两句|"
+                        r"谈一谈|讲一讲|说一说)")
 # Words that frame a unit as assigned, before its name (in the item's text, they go).
 ASSIGN_FRAME = r"(?:交由|交给|委托|由|请|责成|希望|要求)"
 # A proposal's or a request's lead before the unit named: "我建议由……" "请……".
@@ -426,6 +430,12 @@ ASSIGN_LEAD = re.compile(r"^(?:我们?|我个人)?(?:希望|建议|提议|请|�
 # (not "看看能不能" "评估能不能用": a question a task will answer, embedded in it)
 ITEM_PROPOSAL = re.compile(r"建议|希望|最好|应该|应当|可以考虑|呼吁|(?<![看估究证断试])能不能|能否|"
                            r"(?<![看估究证断试])可不可以|可否|是不是可以|我觉得|我想|我认为|我的想法")
+# A proposal the unit answers by taking it up ("进度公示这个建议很好，我们局负责……" "罗委员的
+# 建议很好，我们采纳，……" "这个意见我们采纳"): the word names another's proposal, it makes the
+# item no proposal of the speaker's (its words are passed over when ITEM_PROPOSAL is looked for).
+PROPOSAL_TAKEN = re.compile(r"(?:建议|意见|想法|提议)(?:提得|讲得|说得)?(?:很|非常|挺|也|都)?"
+                            r"(?:好|不错|可行|实在|在理|对)|"
+                            r"(?:采纳|赞成|同意|接受)[^，,。]{0,8}?(?:建议|意见|想法|提议)")
 # A head over the tasks that follow, after the unit that takes them on: "我们站这样办：" "我们合作
 # 社先做两件实事。" "我们公司这里表个态：" "我们镇里定了，"; it names the unit, it is no task.
 OWN_HEAD = re.compile(r"^(?:(?:具体)?(?:这样|这么)(?:办|做|落实|安排|弄|搞)|"
@@ -449,6 +459,21 @@ OWN_PREDICATE = re.compile(r"^(?:[把将对给为向从在到纳列]|马上|立�
 # remit ("我们局负责交通这一块" "我们负责的") nor a duty one shares ("负责配合").
 OWN_FRAME = re.compile(r"^(?:来)?(?:负责|牵头)(?!的|配合|协助|[^，,]{0,8}(?:这一?块|方面|工作)$)"
                        r"(?=[\u4e00-\u9fff]{2})")
+# ... or, said plainly, what the unit itself does, right after it is named ("我们中队派两名民警……"
+# "镇里统一安排三辆货车……" "我们把粮站北门纳入巡查范围" "这一条我们写进分配办法" "由我局协调各管线
+# 单位……" "我们局要求长者食堂……"): a few words of when or how, then a verb by which a unit puts in
+# its own people or means, or binds itself; with no deadline, a commitment all the same (not a
+# remit: "负责" alone is OWN_FRAME's; nor what it did: NO_PLEDGE).
+OWN_UNDERTAKES = re.compile(r"^(?:(?:每天|每周|每月|每个月|早晚|各|都|统一|也|就|再|先|马上|立即|"
+                            r"一起)*"
+                            r"(?:加派|派(?!出所|人来)|安排(?!了|过|的|是)|开设|开通|协调(?!起来)|要求)"
+                            r"(?=[\u4e00-\u9fff“]{2})|把[^，,]{2,20}?(?:纳入|列入|写进|写入)|"
+                            r"(?:写进|写入|纳入|列入)[^，,了]{2,})")
+# A unit's role told with a bare verb of running the whole ("一期工程由我们公司负责实施" "日常由
+# 物业负责管理"): a remit, not a task (with no deadline, a business commits nothing by it).
+REMIT = re.compile(r"(?:负责|牵头)(?:组织)?(?:实施|建设|运营|管理|运行|施工|维护|管护)$")
+# "我们局负责，……" said with a pause: the frame heads the clause after it.
+OWN_FRAME_ALONE = re.compile(r"^(?:来)?(?:负责|牵头)$")
 # After another party named as the subject of a dated clause, the adverb of what is expected
 # of it ("下周厂家就来换" "月底前施工队也会撤场"): the speaker tells what to expect, no pledge of
 # their unit (a pledge's subject goes on with 要, 将, 负责 ...).
@@ -465,9 +490,13 @@ OTHERS_RULE = re.compile(r"(?:省|市|县|上级|国家|文件|政策)[^，]{0,3
 NO_PLEDGE = re.compile(
     r"已经(?![^，]{0,8}的)|(?<![把将对给])(?:去年|前年)|上个?月|上周|曾经|一共|早就|当时|原计划|原定|本来|原本|"
     r"(?<![定])了(?:[一二三四五六七八九十两几\d]|，|$)|(?:一般|通常)(?=[都是在会要就])|平时|往年|"
-    r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|"
+    r"(?:完成|做|办|赶|来)不(?:了|到|及)|无法|不(?:太)?现实|不太可能|很难|难以|(?<![说讲])的话|谈不上|"
     r"(?:时间)?(?:太|比较|有点)(?:紧|赶)|"
     r"请(?:大家|各位)")
+# ... nor what another said, reported ("刚才卢主任说天桥年底前开工": their words, which the speaker
+# may go on to correct), by a person named or called by title before 说/讲/提到.
+REPORTED_SAY = re.compile(r"^(?:刚才|刚刚|前面|之前)[^，,。我]{1,8}?(?:说|讲|提到)"
+                          r"(?![的了过明清好完])")
 # ... but work under way ("已经请设计院在做"), told before the clause that dates the pledge.
 UNDER_WAY = re.compile(r"已经[^，,]*在(?:做|办|搞|弄|编|推进|进行|落实)")
 # A hedged reply promises nothing, wherever in the item it is said: 原则上支持, 积极争取,
@@ -493,7 +522,14 @@ FROM_EVENT = re.compile(r"(?<!会)(?:后|以后|之后)$|(?:接报|接到|收到
                         r"[^，,。]{0,10}$|时限|期限|(?:压缩|缩短|控制)(?:到|在)|明确")
 # ... or in the clause before it, a case coming in ("投诉由患者服务中心受理，二十四小时内给答复",
 # "医院发现学生聚集性病例，两小时内……"; not "发现的问题": the problems found, a thing).
-CASE_ARRIVES = re.compile(r"(?:受理|接报|上报|报修|推送|发现|投诉)(?!的)")
+# (and cases handed on, named as such: "12345转过来的供热工单，我们两个工作日内回复")
+CASE_ARRIVES = re.compile(r"(?:受理|接报|上报|报修|推送|发现|投诉)(?!的)|"
+                          r"(?:转过来|转来|转办|派发|交办)的[^，,]{0,4}?(?:工单|件|案件|投诉|诉求|问题)")
+# A day named as one told of ("七月十二号那天" "去年汛期那次"): when something happened, no
+# deadline.
+TOLD_DAY = re.compile(r"^(?:那天|那晚|那次|那回|那会儿?|那几天)")
+# A day counted from each case ("问题当月解决" "当天报城管"): the standard the item sets.
+EACH_CASE_DAY = re.compile(r"^当(?:天|日|月|周|年|晚)$")
 # The verbs of a commitment, for an item without a deadline (由X负责……) or the likeliest one;
 # making public (公示, 公布) is a task as much as building is.
 COMMIT_VERB = re.compile(r"负责|牵头|完成|组织|出台|落实|表态|推进|开展|制定|建成|解决|整改|安排|"
@@ -529,9 +565,11 @@ _APPOINTED = r"[^，,。]{1,6}?(?:当|担任|出任)"
 APPOINTS = re.compile(rf"请{_APPOINTED}")
 # A clause after the item that starts something else: an example, a reason, a condition
 # ("用得好再推开"), another speaker's or topic's turn.
-# (not "请有资质的机构检测": a provider the unit engages, part of its task)
+# (not "请有资质的机构检测": a provider the unit engages, part of its task; nor one it has
+# vouch for or check its work, "请公证处全程公证" "请县司法局的律师把关" "请公证员到场")
 # (nor the chair's sign-off after the last item: "散会" "谢谢大家")
-FOLLOW_STOP = re.compile(rf"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方|{_APPOINTED})|"
+_ENGAGED = r"[^，,。]{1,12}?(?:全程)?(?:公证|把关|到场|见证)"
+FOLLOW_STOP = re.compile(rf"^(?:(?:也|再|同时)?请(?!有资质|专业|第三方|{_APPOINTED}|{_ENGAGED})|"
                          r"就是|也就是|比如|例如|因为|"
                          r"散会|谢谢|感谢|"
                          r"主要|这个|这样|这是|其中|我们|大家|"
@@ -547,6 +585,13 @@ ALL_OF_IT = re.compile(r"^(?:全部|全都|都|一并|统统|一律)")
 CANNOT = re.compile(r"不(?:了|到|成|通|动)|没(?:法|有)|难")
 CONDITION_LEAD = re.compile(r"^(?:不等|不管|不论|无论|只要|等到?|如果|要是)")
 PERSONAL_WORDS = re.compile(r"[我你您咱]|大家")
+# An item's verb phrase with no object of its own: a verb and its result after a few adverbs
+# ("尽快清运掉" "给装上" "装好"), or an object that points back ("自己把它拆掉" "把那段挡墙砌起
+# 来"): what it is done to was named in the clause right before ("二楼还堆着一批旧桌椅，我们
+# 尽快清运掉"; action_text.what), story or not.
+VERB_ONLY = re.compile(r"^(?:自己|先|都|也|再|就|马上|立即|尽快|全部)*(?:给|帮)?"
+                       r"(?:[\u4e00-\u9fff]{1,2}(?:好|掉|上|完|起来)$|(?:把|将)(?:它(?!们)|"
+                       r"(?:这|那)(?:个|段|些|块|处|条|几[个处条段块])))")
 # Verbs of two characters that "把X……起来/出来" may carry (把台账整理出来 -> 整理台账).
 RESULTATIVE_VERBS = tuple("组建 整理 建立 确定 落实 制定 梳理 统计 搭建 筹备 编制 清理 修复 "
                           "建设 组织 固定 排查 汇总 拿出 提出 公示 公布 平整 收容 成立 议定 "
@@ -861,3 +906,115 @@ def explicit(text: str) -> bool:
 def strong(text: str) -> bool:
     """Whether the text proposes by an explicit or an obligation cue."""
     return explicit(text) or bool(OBLIGATION.search(text))
+
+
+# --- Plain proposals: what should be done, said with no proposal word (suggestions.py) -----
+# People in a hall often say the proposal as a bare statement of the action to be taken
+# ("门口搭个棚子" "晚上那一档延到九点半呗" "门口装上灯"): Mandarin marks it as not yet done by
+# the verb's complement (a count of what is to be made, where or what it is to become, its
+# result) with no perfective 了/过, no negation and no subject of the speaker's own side. A
+# clause of that form is a proposal when nothing in it tells a story, states what exists or
+# asks (the filters below); the verbs are those of doing something to the place or the
+# service, not of saying or of moving about.
+_PLAIN_VERB = (r"(?P<verb>提前|推迟|延长|加装|安装|增设|设立|配备|开通|搭建|建立|成立|组织|安排|"
+               r"征集|培训|公示|公开|平整|硬化|清理|"
+               r"装|加|配|设|建|搭|弄|搞|办|开|放|挂|贴|画|划|立|修|铺|做|买|派|招|选|发|留|备|"
+               r"换|挪|移|搬|延|改|腾|扫|盖|竖|砌|刷|封|补|种|定|标|写|给|评|穿|挖)")
+# ... the count of what is to be made or given ("搭个棚子" "配一个洗手池" "放几条长凳")
+_MADE = (r"(?:[一两二三四五六七八九十几]?(?:个|台|块|道|条|张|份|套|批|名|盏|排|面|根|间|处|"
+         r"支|辆|部|座|片|些)|[一两]?点(?=[\u4e00-\u9fff]{2}))"
+         # (not a length of time: "放一个晚上" "摆两个钟头" tell how long)
+         r"(?!晚上|早上|上午|下午|中午|白天|钟|小时|月|星期|礼拜|季度|年|人|性|体)")
+# ... where or when it goes, what it becomes ("挪到北边" "延到九点半" "改成陈列馆")
+_WHERE_TO = r"(?:到|成|为|进(?![去来]))(?![了过])"
+# ("开到" only of the hours a place is open, "开到晚上九点": "车开到门口" tells a story)
+_OPEN_TILL = r"开到(?=晚上|夜里|早上|[\d一二三四五六七八九十]+点)"
+# ... its result ("装上灯" "扫干净" "配齐" "换掉"), or the action tried ("挪一挪" "培训一下");
+# not a direction (划出来 定下来 建起来), by which the action is mostly the case of what
+# follows ("标准定下来，大家照着做" "冷库建起来，……")
+_RESULT = r"(?:上(?![去来])|好|齐|干净|清楚|掉|一下)(?![了过的])"
+PLAIN_ACTION = re.compile(
+    rf"{_OPEN_TILL}|(?!开到|加起来|加上|配套){_PLAIN_VERB}"
+    rf"(?:{_MADE}[\u4e00-\u9fff]|{_WHERE_TO}[^，,。]|{_RESULT}|一(?P=verb))"
+    # ... or a rule for how a thing is to be run: taken into a scheme ("纳入年度考核"), handed
+    # to someone to run ("交给社会组织来做"), made known to or asked of the public ("向居民
+    # 公开一次" "向居民征集"); (拉 only of what is put up, "拉上一道围栏": "拉到镇上卖" tells
+    # a trade)
+    r"|拉上(?=[一两]?[道条根个张])|纳入(?=[\u4e00-\u9fff]{2})"
+    r"|交(?:给|由)[^，,。]{2,12}来(?:做|管|办|运营)|向[^，,。]{1,8}(?:公开|公示|征集|通报)")
+# The particles of a suggestion closing an action clause ("早点开门嘛" "门口挪一挪呗"): they
+# soften a proposal, and the verb needs no complement then (not 吧, which also guesses).
+PLAIN_PARTICLE = re.compile(r"(?:嘛|呗)$")
+PLAIN_VERB = re.compile(_PLAIN_VERB)
+# A procedure: what is done first, then what next ("先做安全鉴定，再定方案"), said as the way
+# to go about it.
+PLAIN_FIRST = re.compile(r"^(?:都|就)?先(?![了过])[\u4e00-\u9fff]{2,}")
+PLAIN_NEXT = re.compile(r"^(?:然后|再)(?![了过说])[\u4e00-\u9fff]{2,}")
+# Not yet done: a perfective or experiential 了/过 (but the "that is all it takes" 就行了 at
+# the end) tells what happened; a negation, what is not done.
+PLAIN_DONE = re.compile(r"[了过着](?!解|去|来|程|期|年)|已经|曾经")
+PLAIN_ENOUGH = re.compile(r"(?:就|也)(?:行|好|可以|成)(?:了|啦)?$")
+PLAIN_NEGATED = re.compile(r"[不没别莫甭未]")
+# A story: when it happened ("去年……" "上回……" "那时候……"), in the clause or right before it
+# (not "晚上回来": 上回 there is no time) ...
+PLAIN_WHEN = re.compile(r"去年|前年|第二天|到现在|至今|"
+                        r"(?<![晚早马路])上个?(?:月|礼拜|星期|周|回|次)|那天|那时|当时|当年|以前|原来|后来|昨天|前天|刚才|那阵|小时候|"
+                        r"年轻的时候|听说|据说")
+# ... what is done as a habit ("一直" "天天"): in the action clause a habit told; before it,
+# the complaint the proposal answers
+PLAIN_HABIT = re.compile(r"一直|每次|天天|老是|总是")
+# ... or a fact, what is there or how things are ("有块空地" "是……的"), a question ("谁……"
+# "几点……"), a condition; the modal of what can be (能 会) says how it would work.
+PLAIN_STORY = re.compile(
+    PLAIN_WHEN.pattern + "|" + PLAIN_HABIT.pattern
+    + r"|^(?:有|是)|(?<![就都也])有(?![关序效])|是|"
+    r"(?<![功技性体智动效])能|(?<![谈大开议例年晚早班宴])会|"
+    r"吗|呢$|谁|什么|怎么|哪|多少|几[点个天时次]|为什么|要是|如果|假如|"
+    r"只要|一旦|等到?|的话|的时候|以后$|之后$|之前$|"
+    # what it costs or takes ("装一个要两三千"), a comparison ("比立个牌子管用", not 评比),
+    # what is wanted or said by someone ("想开个……" "说……"), another's proposal taken up
+    # ("老李讲的……"), a description (……的)
+    r"要[\d一二两三四五六七八九十几半花等]|(?<![评对相])比(?![赛例率重])|想|说|讲的|提的|的$|"
+    # how bad it is ("划到这么远的学校"), what was done to someone (被), a span told ("从早上
+    # 放到晚上"), what it explains or what rule says so ("根子在……" "按照规定")
+    r"这么|那么|被|^从|^就是|根子|在于|按照|规定|做法|"
+    # "once it is on" (一开起来……): what happens each time
+    r"^一(?![楼层号期年个])[\u4e00-\u9fff]起来|"
+    # the action as the topic of what it costs or takes ("买个菜要挤")
+    r"个[\u4e00-\u9fff]{1,4}要")
+# The speaker or their side as the one who acts ("我们自己带袋子来" "我回去一喊"), or another
+# person ("你把摊子挪到角落里", "他开个小店"): an offer or a story, never a proposal to others
+# (给我们/让我们 ... says who it is for).
+PLAIN_OWN = re.compile(r"(?<![给为替帮让跟和对向叫请])(?:我|咱|俺|你|您|他|她)")
+# ... or said as the subject of the clause before, which the action goes on with ("我是……的，
+# 开个小货车"), unless it only says the speaker thinks or proposes ("所以我想，……")
+PLAIN_OWN_BEFORE = re.compile(r"^(?:所以|那|但是)?(?:我|我们|咱们|俺|他|她|他们|她们)"
+                              r"(?!觉得|认为|看|想|的意思|的想法|建议|说句)|"
+                              # (the speaker's offer going on: "……照片，到时候可以拿出来")
+                              r"^(?:到时候|到时|回头)(?:也|还|都)?(?:可以|愿意)|"
+                              # (a rule or a practice told: "按照市里的规定，……由……管理")
+                              r"按照|规定|做法|已经")
+# The place a plain proposal is for, named in the clause before it ("北门保安亭边上，弄一个……").
+PLAIN_PLACE = re.compile(r"^[^，,我你他她]{2,10}(?:边上|旁边|门口|那边|这边|那块|这块|那里|这里|"
+                         r"里面|外面|里头|上面)$")
+# After an action that is only the case ("冷库建起来，电费谁出" "一台电梯装下来，楼前要占掉……"):
+# what follows it tells what happens then, the action proposes nothing; so it is when the
+# speaker then offers on it ("镇里定下来，我第一个认捐"), or backs what another said ("镇里先
+# 搭个棚子，这个好").
+PLAIN_THEN = re.compile(r"谁|吗|什么时候|怎么|哪里|从哪|多少钱|就是|要占|[也还都]没|"
+                        r"^(?:可是|但是|可)|"
+                        r"^(?:那)?(?:我|我们|咱们)[^，,]{0,6}?(?:可以|愿意|第一个|来出|出钱|认捐|负责)|"
+                        r"^这个(?:好|行|可以|不错)|赞成|同意|支持")
+# Who is to do it, named by 由 ("由村合作社出面，……" "放学时由班主任把学生送到……"): a task
+# assigned, proposed (the speaker's own side is left out by PLAIN_OWN).
+PLAIN_ASSIGN = re.compile(r"(?:^|时|后)(?:统一|再|也)?由(?!于)"
+                          r"[^，,。我你他她]{2,10}?"
+                          r"(?:负责|出面|牵头|来|统一|按|把|派|组织|承担|会签)")
+# A wish said as a condition and the good it would do ("要是每天能派辆洒水车，……" "要是把水沟
+# 盖上盖板，路面就能宽出一截"): the condition proposes the action, when the clause after it says
+# what would be better then.
+PLAIN_IF = re.compile(r"^(?:要是|如果|假如|若是)(?:能|能够|可以)?")
+PLAIN_BETTER = re.compile(r"就能|就不用|就可以|也能|就方便|会[^，,]{0,6}(?:很多|不少)|"
+                          r"就好|就[少多]")
+# How bad things are, said after the proposal ("老人上下太费劲"): its reason.
+PLAIN_REASON = re.compile(r"(?:太|特别|非常|实在)[\u4e00-\u9fff]")

@@ -14,6 +14,12 @@ side offers (their unit, named or as "我们" and its kind; the speakers themsel
 is the proposer's own words, trimmed of the cue frame, of context before it and of the reasons
 and results after it (at most about ``MAX_CHARS`` characters).
 
+A proposal is also said plainly, with no proposal word (cues.PLAIN_*): in a piece with no
+cue, an action clause not yet done ("门口搭个棚子" "晚上那一档延到九点半呗" "由班主任把学生送到
+接送区"), a procedure ("先做安全鉴定，再定方案") or a wish put as a condition with the good it
+would do ("要是……，路面就能宽出一截"), unless it tells a story, states a fact, asks, or is the
+speaker's side's own doing; with the thing it is about named before it, up to its reasons.
+
 A turn the moderator marked "suggestion" live yields its proposals, or failing those its most
 proposal-like sentence, with origin "mark": the mark takes precedence over the cues and the
 turn's kind. Unmarked turns (and marks of other kinds) leave extraction automatic.
@@ -21,6 +27,7 @@ turn's kind. Unmarked turns (and marks of other kinds) leave extraction automati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -80,6 +87,24 @@ from transcripts.minutes.cues import (
     PARTS,
     PERSONAL,
     PLACE_TOPIC,
+    PLAIN_ACTION,
+    PLAIN_ASSIGN,
+    PLAIN_BETTER,
+    PLAIN_DONE,
+    PLAIN_ENOUGH,
+    PLAIN_FIRST,
+    PLAIN_IF,
+    PLAIN_NEGATED,
+    PLAIN_NEXT,
+    PLAIN_OWN,
+    PLAIN_OWN_BEFORE,
+    PLAIN_PARTICLE,
+    PLAIN_PLACE,
+    PLAIN_REASON,
+    PLAIN_STORY,
+    PLAIN_THEN,
+    PLAIN_VERB,
+    PLAIN_WHEN,
     PLEDGES,
     POINT_MORE,
     POSSESSOR,
@@ -665,9 +690,12 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
     for n, sentence in enumerate(said):
         if n in detail_of or _asked_among(said, n) or _rhetorical(sentence):
             continue
+        said_pieces = [p for p in split_items(sentence) for p in _taken_up_apart(p)]
         pieces = [without_own_tasks(without_own_offers(without_offers(
             without_later_commitments(_without_leave(p))), own, company))
-                  for p in split_items(sentence) for p in _taken_up_apart(p)]
+                  for p in said_pieces]
+        # the pieces cut short before an offer or task of the speaker's side
+        offered = {p for p, whole in zip(pieces, said_pieces, strict=True) if p != whole}
         if counted and pieces and pieces[0] and marker(pieces[0]) is None:
             pieces[0] = counted + pieces[0]  # the point goes on: "改造完成以后，要签订……"
             item -= 1  # (still the same point)
@@ -681,6 +709,9 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
             item += marker(piece) is not None or state.done
             state.done = False
             got = _read(piece, state) or (_in_scope(piece) if carried else None)
+            if not got:
+                found += [_Found(t, False, item, False)
+                          for t in _plain_proposals(piece, state, piece in offered)]
             scope = bool(got and series[n] and (carried or _opens(piece)))
             if got:
                 words = got[0]
@@ -696,6 +727,151 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
                 found.append(_Found(words, got[1], item, got[2], _opens(piece)))
     return _distinct([f.text for f in _prefer_explicit(found)
                       if len(PUNCT.sub("", f.text)) >= (MIN_PUT if f.put else MIN_CHARS)])
+
+
+# what says something of the thing rather than naming it ("禽流感的风险也在" "坐轮椅的上不去"),
+# or says it is there ("有一个上海的客户"): no topic of a proposal
+PLAIN_NOT_TOPIC = re.compile(r"[也都还就是不没过有]|(?<=.)在|已经")
+# the modal of a wish ("要是门口能装个棚子"): what would be done, without it
+PLAIN_CAN = re.compile(r"能够|能|可以")
+# a clause that explains what is ("……，就是山上修个水池子"), before its filler is dropped
+ORIGINAL_STORY = re.compile(r"^(?:就是|也就是|都是|全是)")
+# (not "那": "那块地方划出来" names the thing)
+PLAIN_LINK = re.compile(r"^(?:另外|此外|同时|还有|再一个)[，,]?")
+MIN_PLAIN = 6  # characters: "社区里放个点" is a plain proposal, "装个灯" too little to tell
+PLAIN_REACH = 2  # clauses of detail that may follow a plain proposal's action clause
+
+
+def _plain_proposals(piece: str, state: _State, offered: bool = False) -> list[str]:
+    """The proposals said as plain statements of what is to be done, in a piece with no
+    proposal cue ("……，门口搭个棚子，放几条长凳，……"): each action clause not yet done
+    (cues.PLAIN_ACTION), with the thing it is about named right before it and the detail
+    after it, up to the reasons; a later action said at its own place ("在……加个……") is a
+    proposal of its own. Not after a pledge's head or in a stance or commitment: the
+    speaker's side's own, nor the action right before the speaker's side's offer
+    (``offered``: the piece was cut there, "镇里定下来，我第一个认捐"): its condition."""
+    if state.pledging or COMMITMENT.search(piece) or STANCE.search(piece) \
+            or PLEDGES.search(piece):
+        return []
+    parts = clauses(strip_marker(piece))
+    found: list[str] = []
+    i = 0
+    while i < len(parts):
+        wish = _plain_wish(parts, i)
+        if wish:
+            found.append(wish)
+            i += 1
+            continue
+        if not (_plain_action(parts[i], parts[i - 1] if i else "")
+                or _plain_procedure(parts, i)):
+            i += 1
+            continue
+        if any(c.endswith("是") and find_frame(c) is None for c in parts[:i]):
+            break  # "这次的设计是：……": what the plan is, told
+        topic = next((k for k in range(i - 1, max(i - 1 - THING_REACH, -1), -1)
+                      if _plain_topic(parts[k])), None)
+        start = i if topic is None else topic
+        end = _plain_end(parts, i)
+        text = _plain_text([parts[start], *parts[i:end]] if start < i else parts[i:end])
+        then = parts[i + 1] if i + 1 < len(parts) else ""
+        if text and not PLAIN_THEN.search(then) and not (offered and end == len(parts)) \
+                and not any(find_deadline(c) for c in parts[start:end]):
+            found.append(text)
+        i = end
+    return found
+
+
+def _plain_action(clause: str, before: str) -> bool:
+    """An action clause said as what is to be done: a verb with its count, goal or result
+    ("搭个棚子" "延到九点半" "装上灯"), a task given to someone (由X负责), or closed by a
+    particle of suggestion ("早点开门呗"); not done (了/过), not negated, with no story, fact
+    or question in it or the time of a story right before it, not the speaker's side acting."""
+    said = PLAIN_ENOUGH.sub("", strip_fillers(PLAIN_LINK.sub("", clause)))
+    acts = PLAIN_ACTION.search(PLAIN_ENOUGH.sub("", clause)) or PLAIN_ASSIGN.search(said) \
+        or (PLAIN_PARTICLE.search(clause) and PLAIN_VERB.search(said))
+    if not acts or len(PUNCT.sub("", said)) < 4:
+        return False
+    return _plain_said(said, clause, before)
+
+
+def _plain_said(said: str, clause: str, before: str) -> bool:
+    """Nothing in an action clause (``said`` without fillers) or right before it makes it
+    a story, a fact, a question, a negation or the speaker's side's own doing."""
+    return not (PLAIN_NEGATED.search(said) or PLAIN_DONE.search(said)
+                or PLAIN_STORY.search(said) or PLAIN_WHEN.search(before) or NOW.match(said)
+                or "已经" in before
+                or PLAIN_OWN.search(said) or PLAIN_OWN_BEFORE.match(strip_fillers(before))
+                or ORIGINAL_STORY.match(clause)
+                or A_NOT_A.search(said) or strong(said)
+                or find_deadline(clause) is not None or find_deadline(before) is not None)
+
+
+
+def _plain_wish(parts: list[str], i: int) -> str | None:
+    """A wish put as a condition with the good it would do ("要是每天能派个洒水车，……，路面
+    就能宽出一截"): the action of the condition, without 要是/能, is proposed."""
+    m = PLAIN_IF.match(strip_fillers(parts[i]))
+    if m is None or i + 1 >= len(parts) or not PLAIN_BETTER.search(parts[i + 1]):
+        return None
+    action = PLAIN_CAN.sub("", strip_fillers(parts[i])[m.end():], count=1)
+    if not PLAIN_ACTION.search(action) or not _plain_said(action, action, ""):
+        return None
+    return _plain_text([action])
+
+
+def _plain_procedure(parts: list[str], i: int) -> bool:
+    """The first step of a procedure put as the way to go about it ("先做结构安全鉴定，再定
+    改造方案"), with the same filters as an action clause."""
+    said = strip_fillers(PLAIN_LINK.sub("", parts[i]))
+    return (i + 1 < len(parts) and bool(PLAIN_FIRST.match(said))
+            and bool(PLAIN_NEXT.match(parts[i + 1]))
+            and _plain_said(said, parts[i], parts[i - 1] if i else "")
+            and _plain_said(parts[i + 1], parts[i + 1], said))
+
+
+def _plain_topic(clause: str) -> bool:
+    """The thing a plain proposal is about, named in the clause before it ("外面那块空地，
+    画个篮球场")."""
+    said = strip_fillers(PLAIN_LINK.sub("", clause))
+    bare = PARTICLE.sub("", POSSESSOR.sub("", said))
+    if not bare or PERSONAL.search(said) or PLAIN_NOT_TOPIC.search(bare):
+        return False
+    return bool(
+        NAMED_THING.match(bare) or TOPIC.match(bare) or PLACE_TOPIC.match(bare)
+        or PLAIN_PLACE.match(bare))
+
+
+def _plain_end(parts: list[str], i: int) -> int:
+    """Where a plain proposal starting at clause ``i`` ends: before its reasons, the speaker,
+    a story or question, the next point, or another action said at its own place; after at
+    most ``PLAIN_REACH`` clauses of detail."""
+    end, detail = i + 1, 0
+    while end < len(parts) and detail <= PLAIN_REACH:
+        c = parts[end]
+        if reason(c) or PLAIN_OWN.search(c) or marker(c) or ASKS.search(c) \
+                or PLAIN_REASON.search(c) or PLAIN_WHEN.search(c) \
+                or PLAIN_DONE.search(PLAIN_ENOUGH.sub("", c).replace("着", "")):
+            break
+        if _plain_action(c, parts[end - 1]):
+            if c.startswith(("在", "给")) or PLAIN_LINK.match(c):
+                break
+        else:
+            detail += 1
+            if detail > PLAIN_REACH:
+                break
+        end += 1
+    return end
+
+
+def _plain_text(parts: list[str]) -> str | None:
+    """The words of a plain proposal: its clauses without fillers, at most ``MAX_CHARS``."""
+    words = [PLAIN_PARTICLE.sub("", PARTICLE.sub("", strip_fillers(PLAIN_LINK.sub("", c))))
+             for c in parts]
+    words = [w for w in words if w]
+    while len(words) > 1 and sum(map(len, words)) > MAX_CHARS:
+        words.pop()
+    text = "，".join(words)
+    return arabize(text) if len(PUNCT.sub("", text)) >= MIN_PLAIN else None
 
 
 def _without_leave(piece: str) -> str:

@@ -27,7 +27,8 @@ UNIT_ENDINGS = tuple("""
 厂 街道 社区 镇 乡 村 超市 委员会 管委会 村委会 居委会 商会 协会 学会 同乡会 联合会 联谊会
 理事会 促进会 研究会 基金会 工会 农合联 妇联 残联 侨联 文联 工商联 联社 委会 总会 分会 红十字会
 部门 单位 卫生室 医务室 组织部 宣传部 统战部 武装部 人武部 工作部 项目部 工作室
-校区 院区 分校 分院""".split())
+校区 院区 分校 分院 护理部 医务部 后勤部 保卫部""".split())
+# (a hospital's own departments answer for their tasks: "由县人民医院护理部负责")
 # The endings by their last character, longest first.
 _BY_LAST = {c: sorted((e for e in UNIT_ENDINGS if e[-1] == c), key=len, reverse=True)
             for c in {e[-1] for e in UNIT_ENDINGS}}
@@ -44,14 +45,18 @@ GROUP_UNIT = re.compile(r"(?:各|相关|有关|各相关|各有关)(?:[区县市
                         r"(?:部门|单位|成员单位|村|镇|乡|街道|社区)")
 _BREAK = re.compile(
     r"^(?:负责|牵头|会同|联合|配合|协同|共同|一起|和|与|及|以及|跟|同(?!乡)|把|将|对|在|于|向|为|从|"
-    r"要|会|先|再|也|都|就|来|去|等|组织.{2}|完成|开展|出台|制定|推进|落实|研究|编制|建立|组建|"
+    r"要|会|先|再|也|都|就|来|去|等|一定|必须|确保|争取|力争|组织.{2}|完成|开展|出台|制定|推进|落实|研究|编制|建立|组建|"
     r"建成|开通|安装|设置|提出|拿出|整理|报送|列入|举办|签订|实施|启动|做|搞|抓|统筹|协调|督促|"
     r"加强|加快|今年|明年|年内|年底|月底|下个?月|下周|本月|尽快|带队|派人|派出|到|进场|赶|深入|"
-    r"走访|对接|联系|召开|装|印发|提交|起草|帮|给|指导|督促|转交|交办|安排|委托)")
+    r"走访|对接|联系|召开|装|印发|提交|起草|帮|给|指导|督促|转交|交办|安排|委托|"
+    r"[修装换建弄搞做]好)")  # (a verb and its result: "我们局修好东门排涝站的……" names no unit)
 VERBISH = re.compile(_BREAK.pattern[1:])
 # An ending inside a longer word is no end: 社会, 所有, 局长, 办法 ...
 _IN_WORD = re.compile(r"^(?:社会|所[有以]|办[法理]|队伍|.[员长])")
 _ASSIGNED = re.compile(r"(?<=.)(?<![自理经缘])由")
+# A topic said before the speaker's own unit ("补助资金我们局年底前……"): "我们" starts a name
+# of its own (the speaker's), it is never inside one.
+_PRONOUN_INSIDE = re.compile(r"(?<=.)(?:我们|咱们|俺们)")
 # "实验小学会同街道……": a unit, then 会同 (together with), not a unit named ……学会
 _TOGETHER_WITH = re.compile(r"^会同(?!意)")
 # ... nor is 办 said as a verb: "我们站这样办" "马上办".
@@ -108,6 +113,7 @@ def unit_at(text: str, known: tuple[str, ...] = ()) -> str | None:
     run_match = _CJK_RUN.match(text)
     run = TIME_START.split(run_match.group() if run_match else "", maxsplit=1)[0]
     run = _ASSIGNED.split(run, maxsplit=1)[0]  # "科技类由区科技局负责": no name runs over 由
+    run = _PRONOUN_INSIDE.split(run, maxsplit=1)[0]  # "补助资金我们局": nor over "我们"
     best = 0
     for end in range(2, min(len(run), 24) + 1):
         ends = [e for e in _BY_LAST.get(run[end - 1], ()) if run[:end].endswith(e)]
