@@ -1018,3 +1018,45 @@ PLAIN_BETTER = re.compile(r"就能|就不用|就可以|也能|就方便|会[^，
                           r"就好|就[少多]")
 # How bad things are, said after the proposal ("老人上下太费劲"): its reason.
 PLAIN_REASON = re.compile(r"(?:太|特别|非常|实在)[\u4e00-\u9fff]")
+
+
+# --- Spans: where a proposal starts and ends (suggestions.py) -------------------------------
+# A proposal starts at the clause that carries it; the clauses before it come in only when
+# they name what it is about. A clause that tells how things are is the complaint the
+# proposal answers, not part of it ("门球场边上光秃秃的，一棵树都没有，……要是能搭个遮阳棚"):
+# a state reached (……了, ……着), a lack (没有, 一棵……都没有), a vivid state (光秃秃的
+# 黑乎乎), how bad (太/挤得不得了), a sure prediction (肯定), a figure told (八百米, 两三个钟头),
+# a question (……怎么来回, 钱从哪里出), a fact said with 是 (是锁着的). Of them, a question
+# (QUESTION_BEFORE) is never part of the proposal, however short; the others go only when
+# they make it long (suggestions._shed).
+QUESTION_BEFORE = re.compile(r"吗$|谁|什么|怎么|哪里|哪儿|从哪|多少|为什么")
+DESCRIBES = re.compile(
+    r"(?<![为除])了$|(?<![跟沿顺接随照对朝向靠挨按带紧])着(?![急手力重想落])|没有|没得|"
+    r"[一半][^，,]{0,3}都(?:没|不)|([\u4e00-\u9fff])\1的?$|不得了|得很|得要命|肯定|"
+    r"(?:太|特别|非常|实在|挺|很)[\u4e00-\u9fff]|"
+    r"(?:\d+|[二两三四五六七八九十几][一二两三四五六七八九十百千几]*)(?:多|来)?个?多?"
+    r"(?:米|公里|里路|块钱|元|分钟|钟头|小时|年)|(?:\d+|[一二两三四五六七八九十几]{2,})块|"
+    # ... a story (去年, 那天, 被……), the state now (现在是……), what cannot be (上不去
+    # 看不清), what is still so (还是泥巴路)
+    r"去年|前年|上个?月|那天|当时|后来|昨天|被|现在|目前|"
+    r"不(?:[上下进出过回起开]?(?:去|来)|清|着|动|起|住|到)(?:[，,]|$)|还是(?!要|得|应该|建议|希望|最好)|"
+    r"^(?:是|都是|全是)|是[^，,]{1,6}的$|" + QUESTION_BEFORE.pattern)
+# A cue clause that opens on its modal or an adverb, with no subject or object of its own
+# ("……这段机耕路，要做路面硬化" "每一户的表后面，都加装……"): what it acts on was named in the
+# clause before, which the proposal keeps, whatever it says.
+BARE_CUE = re.compile(r"^(?:就|都|也|还|再|先|要|得|一定要|必须|应该|可以|最好|能不能|能否|"
+                      r"可不可以)(?!把|将|让|给|由|在|对|请)")
+# A proposal that points back to a thing or place named before ("在这一段修……" "就用这块地"
+# "把它……"): the clause that named it stays.
+POINTS_TO = re.compile(r"(?:这|那)(?:一)?(?:段|块|片|条|里|边|儿|个地方|些)|它(?!们)")
+# A proposal ends before a clause that, after it, tells how things are now ("……，现在宿舍里
+# 冷得跟冰窖一样"): the complaint it answers, a reason; before a caveat the speaker adds
+# ("当然安全责任要讲清楚"), a comment on the proposal itself ("这是长远的事情"), or the
+# speaker's own doing ("光我一家打没用"): none of them is what is proposed.
+TAIL_STOP = re.compile(r"^(?:现在|目前|如今|眼下)(?!起|开始|就)|"
+                       r"^当然|^这(?:是|也是|个是)[^，,]{0,8}(?:事|问题|办法|情况)|"
+                       r"^(?:光|单)(?:我|靠我)")
+# A thing named by what it is ("新盖的那23户" "后山的茶园"): a few characters after 的, none
+# of which says how it is (不, 没, 很, 是, 在 ...): a topic, not a description.
+NAMED_BY_KIND = re.compile(r"^[^，,我你他她]{1,14}的(?:那|这)?"
+                           r"[^，,了的是有在没不很太都也就还]{1,5}$")

@@ -20,6 +20,10 @@ cue, an action clause not yet done ("门口搭个棚子" "晚上那一档延到�
 would do ("要是……，路面就能宽出一截"), unless it tells a story, states a fact, asks, or is the
 speaker's side's own doing; with the thing it is about named before it, up to its reasons.
 
+Where a proposal starts and ends: a long complaint before it (how things are, a story, a
+figure, a question) is left out but for what names the thing or place it is about; it ends
+before an aside after its action (the state now, a caveat "当然……", a comment "这是……").
+
 A turn the moderator marked "suggestion" live yields its proposals, or failing those its most
 proposal-like sentence, with origin "mark": the mark takes precedence over the cues and the
 turn's kind. Unmarked turns (and marks of other kinds) leave extraction automatic.
@@ -49,6 +53,7 @@ from transcripts.minutes.cues import (
     BACKED,
     BACKING,
     BACKS,
+    BARE_CUE,
     CAUTION,
     COMMITMENT,
     CONCESSION,
@@ -57,6 +62,7 @@ from transcripts.minutes.cues import (
     COUNTED_POINT,
     COURTESY,
     CUE_END,
+    DESCRIBES,
     DETAIL_LEAD,
     DRAWN,
     ENOUGH,
@@ -71,6 +77,7 @@ from transcripts.minutes.cues import (
     LIST,
     MAY,
     MODAL,
+    NAMED_BY_KIND,
     NAMED_THING,
     NO_OBJECT,
     NOW,
@@ -107,8 +114,10 @@ from transcripts.minutes.cues import (
     PLAIN_WHEN,
     PLEDGES,
     POINT_MORE,
+    POINTS_TO,
     POSSESSOR,
     PUT,
+    QUESTION_BEFORE,
     QUESTION_CUE,
     REASONS_CASE,
     RECAP,
@@ -119,6 +128,7 @@ from transcripts.minutes.cues import (
     SPEAKER_LEAD,
     STANCE,
     STATEMENT,
+    TAIL_STOP,
     TALK,
     TITLE,
     TOPIC,
@@ -426,6 +436,54 @@ def _span(parts: list[str], whole: bool) -> tuple[int, int, int, set[int]]:
     return start, cue, _end(parts, cue), set()
 
 
+def _describes(clause: str) -> bool:
+    """A clause before the proposal that tells how things are (cues.DESCRIBES: "学校空着"
+    "一盏灯都没有" "钱从哪里出"), with no cue of its own: the complaint it answers, not part of
+    it. Not a clause that names the thing or place (a topic: "新盖的那23户") or says an action
+    of its own ("步道上每隔500米装一个……"): the proposal needs those."""
+    said = strip_fillers(clause)
+    return bool(DESCRIBES.search(said)) and not (
+        strong(clause) or WEAK.search(clause) or FORBIDS.match(clause) or WHOM.match(clause)
+        or _names(said) or _plain_action(clause, ""))
+
+
+def _names(said: str) -> bool:
+    """A clause that only names a thing or a place (东头那片荒坡, 北门保安亭边上, 新盖的那23户)."""
+    bare = PARTICLE.sub("", POSSESSOR.sub("", said))
+    return bool(NAMED_THING.match(bare) or PLACE_TOPIC.match(bare) or PLAIN_PLACE.match(bare)
+                or NAMED_BY_KIND.match(bare))
+
+
+# characters: a proposal is typically about 24 long; past a third more, the complaint said
+# before it is what makes it long, and it goes (see _shed)
+SPAN_BUDGET = 32
+
+
+def _shed(parts: list[str], before: range, end: int, left_out: set[int]) -> set[int]:
+    """The clauses before the proposal's cue that tell how things are, left out, the first
+    first, while the proposal is longer than ``SPAN_BUDGET`` characters: a short complaint
+    said before it may name what it is about, a long one buries it (and takes the proposal
+    past three times its length in the minutes' own scoring); a question asked before it
+    ("钱从哪里出，……") goes however short. A clause right before
+    a clause with no subject of its own ("……这2.8公里机耕路，要做……") and the first one
+    when the proposal points back to it ("在这一段修……" "就用这块地") stay."""
+    if not before:
+        return set()
+    kept = [i for i in range(before.start, end) if i not in left_out]
+    size = sum(len(PUNCT.sub("", parts[i])) for i in kept)
+    keep = {i for i in before if BARE_CUE.match(strip_fillers(parts[i + 1]))}
+    if any(POINTS_TO.search(parts[i]) for i in range(before.stop, end)):
+        keep.add(next((i for i in before if i not in left_out), before.start))
+    shed: set[int] = set()
+    for i in before:
+        if i in left_out or i in keep or not _describes(parts[i]):
+            continue
+        if size > SPAN_BUDGET or QUESTION_BEFORE.search(strip_fillers(parts[i])):
+            shed.add(i)
+            size -= len(PUNCT.sub("", parts[i]))
+    return shed
+
+
 THING_REACH = 3  # clauses before the context in which the thing a proposal is about may be named
 
 
@@ -439,7 +497,7 @@ def _end(parts: list[str], cue: int) -> int:
     question opened; a second use said like the first ("能……，也能……") goes on with it."""
     end = next((i for i, c in enumerate(parts) if i > cue
                 and ((reason(c) and not parallel(parts[i - 1], c) and not _step(parts, i))
-                     or ASK_OPEN.match(c))),
+                     or ASK_OPEN.match(c) or _aside(parts, cue, i))),
                len(parts))
     # the case in which the reason holds, said right before it, is the reason's ("……，要建
     # 个棚，没有棚，一下雨货全湿了")
@@ -447,6 +505,23 @@ def _end(parts: list[str], cue: int) -> int:
             and not ASK_OPEN.match(parts[end]):
         end -= 1
     return end
+
+
+def _aside(parts: list[str], cue: int, i: int) -> bool:
+    """Clause ``i``, after the proposal's action, tells how things are now, adds a caveat or
+    a comment, or says what the speaker does alone (cues.TAIL_STOP): the proposal ended
+    before it. Not before the action is said, nor when one follows ("那个分类指引，现在全是
+    小字，老人看不清，换成大字的"): then it is the complaint between the topic and its action."""
+    return bool(TAIL_STOP.match(strip_fillers(parts[i]))) and _acts(parts[cue:i]) \
+        and not _acts([c for c in parts[i + 1:] if strong(c) or not DESCRIBES.search(c)])
+
+
+def _acts(parts: list[str]) -> bool:
+    """Whether one of the clauses proposes or says an action: a cue, or a plain action that
+    is not a topic. (After an aside, a clause that tells how things are, "排队要排二十分钟",
+    is passed over: its 要 proposes nothing.)"""
+    return any(strong(c) or WEAK.search(c)
+               or (_plain_action(c, "") and not TOPIC.match(strip_fillers(c))) for c in parts)
 
 
 def _taken_up_apart(piece: str) -> list[str]:
@@ -490,6 +565,7 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     if not parts:
         return None
     start, cue, end, left_out = _span(parts, whole)
+    left_out |= _shed(parts, range(start, cue), end, left_out)
     wish = bool(CUE_END.search(strip_fillers(parts[cue])))
     kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts)
             if start <= i < end and i not in left_out]
@@ -849,7 +925,7 @@ def _plain_end(parts: list[str], i: int) -> int:
     while end < len(parts) and detail <= PLAIN_REACH:
         c = parts[end]
         if reason(c) or PLAIN_OWN.search(c) or marker(c) or ASKS.search(c) \
-                or PLAIN_REASON.search(c) or PLAIN_WHEN.search(c) \
+                or PLAIN_REASON.search(c) or PLAIN_WHEN.search(c) or _aside(parts, i, end) \
                 or PLAIN_DONE.search(PLAIN_ENOUGH.sub("", c).replace("着", "")):
             break
         if _plain_action(c, parts[end - 1]):
