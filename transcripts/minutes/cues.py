@@ -1060,3 +1060,43 @@ TAIL_STOP = re.compile(r"^(?:现在|目前|如今|眼下)(?!起|开始|就)|"
 # of which says how it is (不, 没, 很, 是, 在 ...): a topic, not a description.
 NAMED_BY_KIND = re.compile(r"^[^，,我你他她]{1,14}的(?:那|这)?"
                            r"[^，,了的是有在没不很太都也就还]{1,5}$")
+
+
+# --- Span tails: what the proposal carries after its action (suggestions.py) ---------------
+# The way those it serves use what is proposed, through a channel ("……，家长扫码就能查询"
+# "子女在手机上就能给父母充值" "扫码就能看"): how the proposal works, which the minutes keep,
+# though it says what becomes possible (就能) like a result does.
+# (the channel may follow the modal: "在外打工的人也能在手机上祭扫")
+_CHANNEL = r"(?:手机|扫码|扫一下|一扫|扫一扫|小程序|网上|线上|微信)"
+USES = re.compile(rf"(?:{_CHANNEL}[^，,。；;]{{0,8}}?(?:就|也|都)?(?:能|可以)|"
+                  rf"(?:能|可以)(?:在|用|通过)?{_CHANNEL})"
+                  r"(?![^，,。；;]*(?:就业|放心|安心|省心))")
+# A clause that opens on "就能/也能/才能/都可以" with no subject of its own, after the proposal
+# ("……，持证满一年的外地老人，也能同等享受补贴" "……，约定联系不上多久，就可以由社区开门"
+# "……，验收单上有业主签字，才能拨尾款"): what the clause before it gets or allows, the
+# proposal's own terms; a result is told of someone or something ("老人就能安心").
+BARE_ABLE = re.compile(r"^(?:也|就|都|才)(?:能够?|可以)")
+# ... but after a concession or a first reason ("哪怕先铺碎石，也能解决几百个车位" "既是防疫的
+# 需要，也能减少异味"), such a clause is what will come of the proposal.
+GRANTED = re.compile(r"^(?:哪怕|即使|就算|即便|既)")
+# What the speaker adds after the proposal's action about it, not part of it: the left-out
+# remarks (suggestions._remarks) and where it ends (suggestions._end).
+# ... a cost estimate, said as small ("一年也就几千块钱" "花钱不多" "几十块钱一个" "造价只有
+# 入地的十分之一"), unlike the terms ("每餐补三块钱" "按成本收"), which say who pays what;
+ESTIMATE = re.compile(r"(?:也就|才|只有|只要|不过)[^，,。]{0,8}(?:块|元|万|千|百)|花不了|"
+                      r"(?:块钱?|元)一(?:个|面|台|套|户|家|只|块)$|^(?:但是)?成本(?:不高|能|要)|"
+                      r"造价|^(?:花钱|费用|投入)(?:不多|不高|不大|少)")
+# ... an evaluation of it ("问题不大" "心里有数" "清清楚楚" "见效快" "也是个面子" "他们最清楚");
+VERDICT = re.compile(r"问题不大|心里(?:就|也)?(?:踏实|有数|有底|有个数|有个底)|一清二楚|清清楚楚|"
+                     r"见效快|效果(?:很|也|最|比较)?好|是个面子|最清楚")
+# ... the speaker's own check of it ("后山那块我看了地图" "我算了");
+CHECKED = re.compile(r"我[^，,。]{0,3}(?:看了|算了|查了|问了|问过|看过|算过|查过|量过|量了|"
+                     r"了解过|了解了)")
+# ... and a mishap and what the proposal would do then ("出了事，孩子的医药费有个着落"
+# "万一再有个垮塌，有个保障" "关键时候能救命"): what will come of it; the proposal ends there.
+# Not how it is then used ("出了事打电话一报编号"): that is part of it.
+MISHAP = re.compile(r"^(?:但是|不过)?(?:出了事|出事|万一|关键时候|关键时刻)"
+                    r"(?![^，,。]*(?:打电话|拨打|报警|扫码|一报))")
+# A share of the cost someone bears ("政府补贴一半，店里出一半" "农户拿大头"): the proposal's
+# terms, not the case of a reason (REASONS_CASE reads "店里出一半" like "水管一冻").
+SHARE = re.compile(r"[出补付交掏担拿摊]一半$|拿(?:大头|小头)$")

@@ -22,7 +22,10 @@ speaker's side's own doing; with the thing it is about named before it, up to it
 
 Where a proposal starts and ends: a long complaint before it (how things are, a story, a
 figure, a question) is left out but for what names the thing or place it is about; it ends
-before an aside after its action (the state now, a caveat "当然……", a comment "这是……").
+before an aside after its action (the state now, a caveat "当然……", a comment "这是……") or a
+mishap and what it would do then ("出了事，……有个着落"). After its action it keeps how those
+it serves use it ("家长扫码就能查询") and what the clause before allows ("……，才能拨尾款"), and
+leaves out the speaker's remarks on it: a cost estimate, an evaluation, their own check.
 
 A turn the moderator marked "suggestion" live yields its proposals, or failing those its most
 proposal-like sentence, with origin "mark": the mark takes precedence over the cues and the
@@ -53,8 +56,10 @@ from transcripts.minutes.cues import (
     BACKED,
     BACKING,
     BACKS,
+    BARE_ABLE,
     BARE_CUE,
     CAUTION,
+    CHECKED,
     COMMITMENT,
     CONCESSION,
     CONCLUSION,
@@ -66,9 +71,11 @@ from transcripts.minutes.cues import (
     DETAIL_LEAD,
     DRAWN,
     ENOUGH,
+    ESTIMATE,
     EXPLICIT,
     FORBIDS,
     FRAME_RUN,
+    GRANTED,
     INTENSIFIER,
     LEAD,
     LEAVE,
@@ -76,6 +83,7 @@ from transcripts.minutes.cues import (
     LINK,
     LIST,
     MAY,
+    MISHAP,
     MODAL,
     NAMED_BY_KIND,
     NAMED_THING,
@@ -124,6 +132,7 @@ from transcripts.minutes.cues import (
     REFERS,
     REMINDER,
     RHETORICAL,
+    SHARE,
     SIDE,
     SPEAKER_LEAD,
     STANCE,
@@ -135,7 +144,9 @@ from transcripts.minutes.cues import (
     TOPIC_ONLY,
     TROUBLES,
     TURNING,
+    USES,
     VAGUE,
+    VERDICT,
     WEAK,
     WHOM,
     WHY,
@@ -493,18 +504,34 @@ def _thing(clause: str) -> bool:
 
 
 def _end(parts: list[str], cue: int) -> int:
-    """Where the proposal's clauses end after its cue: at its reasons or results, or a
-    question opened; a second use said like the first ("能……，也能……") goes on with it."""
+    """Where the proposal's clauses end after its cue: at its reasons or results (_ends_at),
+    a question opened, an aside or a mishap; a second use said like the first ("能……，也能……")
+    goes on with it."""
     end = next((i for i, c in enumerate(parts) if i > cue
-                and ((reason(c) and not parallel(parts[i - 1], c) and not _step(parts, i))
-                     or ASK_OPEN.match(c) or _aside(parts, cue, i))),
+                and ((_ends_at(parts, i) and not parallel(parts[i - 1], c) and not _step(parts, i))
+                     or ASK_OPEN.match(c) or _aside(parts, cue, i) or _mishap(parts, cue, i))),
                len(parts))
     # the case in which the reason holds, said right before it, is the reason's ("……，要建
     # 个棚，没有棚，一下雨货全湿了")
+    # (not a share of the cost, "……，政府补贴一半，店里出一半": the proposal's terms)
     if cue + 1 < end < len(parts) and REASONS_CASE.match(parts[end - 1]) \
-            and not ASK_OPEN.match(parts[end]):
+            and not SHARE.search(parts[end - 1]) and not ASK_OPEN.match(parts[end]):
         end -= 1
     return end
+
+
+def _ends_at(parts: list[str], i: int) -> bool:
+    """A clause after the proposal's action that gives its reasons or what will come of it
+    (cues.reason); not one that says how those it serves use it (cues.USES: "……，家长扫码就能
+    查询"), nor one with no subject of its own that says what the clause before it allows
+    (cues.BARE_ABLE: "……，验收单上有业主签字，才能拨尾款"): the proposal carries both; but
+    after a concession or a first reason (cues.GRANTED: "哪怕先铺碎石，也能……") it is what
+    will come of it."""
+    clause = parts[i]
+    if not reason(clause):
+        return False
+    return not (USES.search(clause) or (BARE_ABLE.match(clause)
+                                        and not GRANTED.match(strip_fillers(parts[i - 1]))))
 
 
 def _aside(parts: list[str], cue: int, i: int) -> bool:
@@ -514,6 +541,26 @@ def _aside(parts: list[str], cue: int, i: int) -> bool:
     小字，老人看不清，换成大字的"): then it is the complaint between the topic and its action."""
     return bool(TAIL_STOP.match(strip_fillers(parts[i]))) and _acts(parts[cue:i]) \
         and not _acts([c for c in parts[i + 1:] if strong(c) or not DESCRIBES.search(c)])
+
+
+def _mishap(parts: list[str], cue: int, i: int) -> bool:
+    """Clause ``i``, after the proposal's action, opens on a mishap (cues.MISHAP: "出了事，
+    孩子的医药费有个着落"): what the proposal would do then is what will come of it."""
+    return bool(MISHAP.match(strip_fillers(parts[i]))) and _acts(parts[cue:i])
+
+
+def _remarks(parts: list[str], cue: int, end: int) -> set[int]:
+    """The clauses after the proposal's action in which the speaker remarks on it rather than
+    says it: a cost estimate (cues.ESTIMATE: "一年也就几千块钱"), an evaluation (cues.VERDICT:
+    "问题不大" "心里有数") or their own check (cues.CHECKED: "我看了地图"). Left out, not ended
+    at: the terms or detail said after one ("……，清清楚楚，违规三次就取消") still belong."""
+    return {i for i in range(cue + 1, end) if _remark(parts[i]) and _acts(parts[cue:i])}
+
+
+def _remark(clause: str) -> bool:
+    """A cost estimate, an evaluation or the speaker's own check (see _remarks)."""
+    said = strip_fillers(clause)
+    return bool(ESTIMATE.search(said) or VERDICT.search(said) or CHECKED.search(said))
 
 
 def _acts(parts: list[str]) -> bool:
@@ -565,7 +612,7 @@ def _trim(parts: list[str], *, whole: bool) -> str | None:
     if not parts:
         return None
     start, cue, end, left_out = _span(parts, whole)
-    left_out |= _shed(parts, range(start, cue), end, left_out)
+    left_out |= _shed(parts, range(start, cue), end, left_out) | _remarks(parts, cue, end)
     wish = bool(CUE_END.search(strip_fillers(parts[cue])))
     kept = [(strip_fillers(c), i == cue) for i, c in enumerate(parts)
             if start <= i < end and i not in left_out]
@@ -848,7 +895,8 @@ def _plain_proposals(piece: str, state: _State, offered: bool = False) -> list[s
                       if _plain_topic(parts[k])), None)
         start = i if topic is None else topic
         end = _plain_end(parts, i)
-        text = _plain_text([parts[start], *parts[i:end]] if start < i else parts[i:end])
+        said = [parts[i]] + [c for c in parts[i + 1:end] if not _remark(c)]
+        text = _plain_text([parts[start], *said] if start < i else said)
         then = parts[i + 1] if i + 1 < len(parts) else ""
         if text and not PLAIN_THEN.search(then) and not (offered and end == len(parts)) \
                 and not any(find_deadline(c) for c in parts[start:end]):
@@ -926,6 +974,7 @@ def _plain_end(parts: list[str], i: int) -> int:
         c = parts[end]
         if reason(c) or PLAIN_OWN.search(c) or marker(c) or ASKS.search(c) \
                 or PLAIN_REASON.search(c) or PLAIN_WHEN.search(c) or _aside(parts, i, end) \
+                or _mishap(parts, i, end) \
                 or PLAIN_DONE.search(PLAIN_ENOUGH.sub("", c).replace("着", "")):
             break
         if _plain_action(c, parts[end - 1]):
