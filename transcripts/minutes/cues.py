@@ -1100,3 +1100,29 @@ MISHAP = re.compile(r"^(?:但是|不过)?(?:出了事|出事|万一|关键时候
 # A share of the cost someone bears ("政府补贴一半，店里出一半" "农户拿大头"): the proposal's
 # terms, not the case of a reason (REASONS_CASE reads "店里出一半" like "水管一冻").
 SHARE = re.compile(r"[出补付交掏担拿摊]一半$|拿(?:大头|小头)$")
+
+
+# --- Cued points in run-on speech (suggestions.py) -----------------------------------------
+# In a long unpunctuated turn the speaker's header of N points is said in the middle of the
+# sentence, after the story ("……他们就一个医生也没办法 我就想说两个事 卫生院……"): the
+# header announces the proposals that follow it, counted by 个事/件事 as often as by 点/条
+# ("我提两个事" "我就讲两件事"). Not 句 ("我讲两句": a word, not points) nor 问题 (problems).
+POINTS_HEADER = re.compile(
+    r"^(?:所以|那|那么|因此|今天)?(?:我|我们)(?:今天|这里)?(?:就|也|再|还|简单|只)*(?:想|要)?"
+    r"(?:说|讲|提|谈)(?:一下|一提|一讲)?(?P<count>[两二三四五六几])(?:个|件|点|条)"
+    r"(?:事情?|建议|意见|想法)?[啊呀吧哈]?$")
+# One more point after the speaker's proposal or within the points announced: "还有就是……"
+# "再一个 ……" "另外 ……" "其次 ……" (LIST_MORE_BARE: said with no pause after it in speech,
+# "还有就是值班电话……"; 另外/还有/再有/其次 need a pause: "还有人……" "再有人……" tell,
+# "另外补一句" remarks).
+LIST_MORE = re.compile(r"^(?:但是|不过)?(?:还有就是|还有一个|还有一条|再一个|再就是|另外|"
+                       r"还有|再有|其次|再者)(?:呢|啊)?(?:[，,\s]|$)")
+LIST_MORE_BARE = re.compile(r"^(?:但是|不过)?(?:还有就是|还有一个|还有一条|再一个|再就是)"
+                            r"(?:呢|啊)?")
+# The speaker's side offering or pledging before a proposal frame in the same breath ("……我们
+# 愿意免费给老人量血压 这个不要钱 我也提个建议 镇里……"): the frame ends the offer's reach.
+OFFERS_BEFORE = re.compile(r"表个?态|(?:我|我们)[^，,。]{0,6}?(?:愿意|免费|义务|保证|承诺|负责)")
+# What an announced point said plainly asks done: an action clause (PLAIN_ACTION, without the
+# filters of a plain proposal said on its own: the header has put it forward), or making a
+# thing known where people see it ("值班电话 公布到各个村的微信群里").
+POINT_ACTION = re.compile(PLAIN_ACTION.pattern + r"|公布|张贴|通知到|告知")

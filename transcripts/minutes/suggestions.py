@@ -82,6 +82,8 @@ from transcripts.minutes.cues import (
     LIMIT,
     LINK,
     LIST,
+    LIST_MORE,
+    LIST_MORE_BARE,
     MAY,
     MISHAP,
     MODAL,
@@ -90,6 +92,7 @@ from transcripts.minutes.cues import (
     NO_OBJECT,
     NOW,
     OBLIGATION,
+    OFFERS_BEFORE,
     OPENS,
     OTHERS_DO,
     OUR_BARE,
@@ -121,7 +124,9 @@ from transcripts.minutes.cues import (
     PLAIN_VERB,
     PLAIN_WHEN,
     PLEDGES,
+    POINT_ACTION,
     POINT_MORE,
+    POINTS_HEADER,
     POINTS_TO,
     POSSESSOR,
     PUT,
@@ -210,6 +215,7 @@ class _State:
     remark_list: bool = False
     pledging: bool = False  # the speaker announced pledges ("但是眼前的问题不能等，我表个态：")
     numbered_ahead: bool = False  # no point numbered yet, a later sentence is the first
+    run_on: bool = False  # the piece ends where a long spoken one was cut after its header
     following: str = ""  # the turn's next sentence
 
 
@@ -244,6 +250,24 @@ def _listed(piece: str, state: _State) -> bool:
             and not (ASKS.search(body) or ASKING.search(body) or A_NOT_A.search(body)))
 
 
+def _one_more(piece: str, state: _State) -> bool:
+    """One more point said the spoken way ("还有就是……" "再一个 ……" "另外 ……"): one of the
+    points a header announced while some are left, when it says an action (a cue or a plain
+    action: "还有就是值班电话 公布到各村的群里"), or, after the speaker's proposal, one more
+    when it says what is to be done (要, 可以 ...); not when it asks, nor the speaker's side.
+    (Its words are trimmed from its cue, as a proposal said on its own is: it is no numbered
+    point.)"""
+    if not (LIST_MORE.match(piece) or LIST_MORE_BARE.match(piece)):
+        return False
+    body = SPEAKER_LEAD.sub("", strip_marker(piece))
+    if ASKS.search(body) or ASKING.search(body) or A_NOT_A.search(body) \
+            or PLAIN_OWN.search(clauses(body)[0] if clauses(body) else body):
+        return False  # (said of the speaker's side, or another's story, from its start)
+    if state.left > 0 and (_acts(clauses(body)) or POINT_ACTION.search(body)):
+        return True
+    return state.proposed and bool(WEAK.search(body) or strong(body))
+
+
 def _own_task(piece: str) -> bool:
     """The speaker's side taking on a task by a deadline: theirs to do, not a proposal."""
     return (bool(OWN_TASK.search(piece)) and find_deadline(piece) is not None
@@ -258,7 +282,8 @@ def _is_proposal(piece: str, state: _State) -> bool:
         return False  # after "我表个态：" the points are pledges; "原则上……" states a stance
     if ALTERNATIVE.search(piece) and not explicit(piece):  # "是……，还是……": asks
         return False
-    if (strong(piece) or _listed(piece, state) or (state.remarks and MAY.search(piece))
+    if (strong(piece) or _listed(piece, state) or _one_more(piece, state)
+            or (state.remarks and MAY.search(piece))
             or (state.proposed and _limit(piece)) or prescribes(piece)):
         return True
     return bool(WEAK.search(piece)) and (
@@ -312,6 +337,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
         state.troubles = False  # "第三个是水量，……，所以我们提两条建议：": proposals follow
     listed = _listed(piece, state)
     body = strip_marker(piece)
+    if _announces(body, state):
+        return None
     if PLEDGES.search(body):  # "……，我表个态：" heads the speaker's own pledges
         state.pledging = True
         return None
@@ -327,6 +354,8 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
         # 移交。" names the point's topic, said in the next sentence
     frame = find_frame(body)
     if frame:
+        # a proposal the speaker introduces ("我也提个建议") ends what their pledge head covered
+        state.pledging = state.pledging and not frame.introduces
         body = "，".join(clauses(body)[frame.taken:])
         if not body or not (frame.introduces or WEAK.search(body) or _is_proposal(body, state)):
             state.left, state.after_header = frame.announces, frame.announces > 0
@@ -364,6 +393,41 @@ def _read(piece: str, state: _State) -> tuple[str, bool, bool] | None:
     text = _trim(clauses(body), whole=whole)
     put = bool(frame and frame.introduces) or explicit(body)
     return (text, put, put or listed or frame is not None) if text else None
+
+
+def _announces(body: str, state: _State) -> bool:
+    """A piece that ends on a header of N points the frames do not read ("……我就想说两个事",
+    cut from the long spoken sentence it ends: see _run_on_apart): the points that follow,
+    unnumbered in speech, are the proposals announced."""
+    parts = clauses(body)
+    m = POINTS_HEADER.match(PARTICLE.sub("", parts[-1])) if parts else None
+    if m is None or not state.run_on or find_frame(body) is not None:
+        return False
+    # (unnumbered, a point proposes when it says an action: see _one_more; "村口那段路晚上太黑
+    # 了" after "我就想说两个事" tells the trouble)
+    state.left, state.after_header, state.remark_list = COUNTS_SAID.get(m.group("count"), LIST), \
+        True, True
+    state.remarks, state.colon = True, False
+    return True
+
+
+COUNTS_SAID = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+def _run_on_apart(piece: str) -> list[str]:
+    """A long spoken piece cut where the speaker turns to their points: after a header of N
+    points said inside it ("……他们就一个医生也没办法 我就想说两个事 卫生院……"), and before a
+    frame that introduces a proposal after the speaker's side offered or pledged ("……我们愿意
+    免费给老人量血压 我也提个建议 镇里……"): what follows is read as the points, not as the
+    story or the offer."""
+    parts = clauses(piece)
+    for k, clause in enumerate(parts[:-1]):
+        if POINTS_HEADER.match(PARTICLE.sub("", clause)) and (k or find_frame(clause) is None):
+            return ["，".join(parts[:k + 1]), *_run_on_apart("，".join(parts[k + 1:]))]
+        frame = find_frame(clause) if k else None
+        if frame is not None and frame.introduces and OFFERS_BEFORE.search("，".join(parts[:k])):
+            return ["，".join(parts[:k]), "，".join(parts[k:])]
+    return [piece]
 
 
 def _heads_points(piece: str, body: str, frame: Frame) -> bool:
@@ -813,7 +877,9 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
     for n, sentence in enumerate(said):
         if n in detail_of or _asked_among(said, n) or _rhetorical(sentence):
             continue
-        said_pieces = [p for p in split_items(sentence) for p in _taken_up_apart(p)]
+        cut = [_run_on_apart(p) for p in split_items(sentence) for p in _taken_up_apart(p)]
+        said_pieces = [q for run in cut for q in run]
+        heads = {q for run in cut for q in run[:-1]}  # pieces cut after a header
         pieces = [without_own_tasks(without_own_offers(without_offers(
             without_later_commitments(_without_leave(p))), own, company))
                   for p in said_pieces]
@@ -831,6 +897,7 @@ def proposals(text: str, own: str | None = None, company: bool = False) -> list[
         for piece in filter(None, pieces):
             item += marker(piece) is not None or state.done
             state.done = False
+            state.run_on = piece in heads
             got = _read(piece, state) or (_in_scope(piece) if carried else None)
             if not got:
                 found += [_Found(t, False, item, False)
