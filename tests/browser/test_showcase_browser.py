@@ -142,7 +142,8 @@ async def test_an_admin_publishes_a_hall_and_the_public_sees_no_resident(
     await expect(phone.get_by_test_id("topic")).to_have_text("其他甲家门口的村道路灯")
     photo = phone.locator("img[src^='/photos/']")
     await expect(photo).to_have_count(1)
-    assert await photo.evaluate("img => img.complete && img.naturalWidth") == 320
+    # loaded and decoded (the promise of img.decode()), not merely in the page: 320 px wide
+    assert await photo.evaluate("img => img.decode().then(() => img.naturalWidth)") == 320
     await phone.goto(root + "/org")
     await expect(phone.get_by_test_id("hall")).to_contain_text("李建国")
     await phone.goto(root + "/rules/rules")
