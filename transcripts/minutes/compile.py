@@ -46,7 +46,7 @@ from transcripts.minutes.summary import (
 
 # The version of the extraction rules: minutes frozen by an approval say which rules compiled
 # them, so a later change of the rules is not taken for a change of the session's record.
-EXTRACTOR = "2026.12.24"
+EXTRACTOR = "2026.12.25"
 CHARS_PER_SECOND = 4.0  # speaking rate, to estimate a voice turn's length when not measured
 
 

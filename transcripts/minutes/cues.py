@@ -88,13 +88,20 @@ MAY = re.compile(_SUBJECT_MAY)
 LIMIT = re.compile(r"(?:只收|不超过|不得超过|不高于|不低于|不少于)"
                    r"(?=[^，,。]{0,6}?[\d一二两三四五六七八九十百千万几])")
 WEAK = re.compile(r"(?<!不一定)(?<!不一定都)(?<![主重只就想我人需])"
-                  r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])|(?<!(?<![倒还就])是)可以|"
+                  r"要(?![是么求不紧花多几好\d两三四五六七八九十百千万])"
+                  # (nor a time it takes: "走到镇上要一个钟头" "要一刻钟")
+                  r"(?!一(?:刻钟|个?(?:小时|钟头|多钟头|礼拜|星期|月)|分钟|天|趟|年|上午|下午|晚上))|(?<!(?<![倒还就])是)可以|"
                   # (not a need, said as a noun: "是群众的迫切需要")
                   r"(?<![不的])(?<!的迫切)需要(?![\d两三四五六七八九十百千万几])")
 # ("我看" with no more than a short object to the clause's end reads: "结果我看通报")
 INTENSIFIER = re.compile(r"我觉得|我认为|我看(?![着到了见])(?![^，,。；;\s]{1,4}(?:[，,。；;]|$))|"
                          r"我们觉得|我们认为|(?<!不)一定|"
-                         r"关键是要|(?<!的)迫切|还是要|还得|得赶紧")
+                         r"关键是要|(?<!的)迫切|还是要|还得|得赶紧|"
+                         # "公厕总要有人管" "总得给个补助": what must be done at the least, a demand
+                         r"总(?:要|得)(?![\d一二两三四五六七八九十几半花等])|"
+                         # "垃圾桶要定期清洗" "河道要经常打捞": what is to be done as a regular
+                         # practice
+                         r"(?<![我们咱你他她])要(?:定期|经常|按时|专门|常态化)")
 # Cues that may only ask ("能不能告诉我们……"): with an asking word they do not propose.
 QUESTION_CUE = re.compile(r"^(?:能不能|能否|可不可以|是不是可以|是否可以|可否|是不是能)$")
 # Asking words that ask wherever they are said, and those ("多少" "有没有") that ask only
@@ -170,7 +177,10 @@ OUR_BARE = re.compile(r"^(?:我们|咱们)(?:公司|企业|这边|单位|厂里|
 # Links before such a clause ("另外，区妇联可以……").
 LINK = re.compile(r"^(?:另外|此外|同时|还有|那|再)[，,]?")
 # "……要……，不要……": a prescription with its prohibition.
-PROHIBITION = re.compile(r"^(?:不要|别|不准|不许|不得)")
+PROHIBITION = re.compile(r"^(?:不要|别|不准|不许|不得|"
+                         # "……也要修通，不能只修一半": a clause opening on 不能 after what is
+                         # to be done forbids its opposite (not "不能我们自己定": who may not)
+                         r"不能(?![不没我你他她咱]))")
 # ... said of a thing before it ("自行车不能停在我们单元门口，最好……"): what not to do, the first
 # half of the proposal that follows, not the speaker's story (for all its "我们").
 FORBIDS = re.compile(r"^[^，,我你他她咱]{1,8}?(?:不能|不要|不准|不许|不让)(?![不是了])")
@@ -195,8 +205,10 @@ IMPERATIVE = re.compile(r"^(?:先|再|就|都)?把|"
 FRAME = re.compile(
     r"^(?:所以|因此|那么|那|这里|另外|还有|最后|对此|为此)?(?:呢)?(?:(?:我|本人|个人|[^，]{1,4}组|"
     r"[^，]{0,4}(?=提))(?P<mid>[^，：:]{0,8}?))?(?:书面|文字|补充|具体)?(?P<noun>建议|想法|意见|"
-    r"看法|提议|思路|呼吁|诉求|要求|请求|意思)(?:主要)?(?:是|有|如下|以下)?"
-    r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?(?P<so>这样(?:的|子)?)?$")
+    r"看法|提议|思路|呼吁|诉求|要求|请求|意思)(?:主要|就|也)?(?:是|有|如下|以下)?"
+    r"(?P<count>[一两二三四五六几]+(?:条|点|个|项))?(?:建议|想法|意见)?"
+    # "我的想法很简单，……": the speaker calls what follows simple, and says it
+    r"(?P<so>这样(?:的|子)?|(?:也|其实)?(?:很|非常|特别|挺)简单)?$")
 # Clauses after which what follows is the proposal: "我建议，" "我提个事：" "不如这样，"
 # "好的办法是，".
 INTRO = re.compile(
@@ -206,6 +218,13 @@ INTRO = re.compile(
     r"不如这样(?:吧|子|办)?$|^(?:所以|那)?我看(?:可以|就|还是)?这样(?:吧|子|办)?$|"
     # a way that works, put forward: "我们在别处做的办法是，" "解决的办法就是，"
     r"^(?!现在|目前|以前|过去|原来|本来|当时)[^，,]{0,16}?(?:办法|做法|法子|出路)(?:就|也)?是$")
+# "所以我想，……" "我在想，……": the speaker's thought said alone, then a pause, then what they
+# would have done; speech puts a proposal so as often as with 我建议 (not "我是想", a
+# concession, nor when what follows is the speaker's side or a wish: see THOUGHT_NOT).
+THINKS = re.compile(r"^(?:所以|因此|那|那么)?(?:我|我们)(?:就|也|在|倒|还)?想$")
+# ... what follows the thought is no proposal when it says the speaker's side ("我们这些老人
+# 也能出把力气") or what would have been ("要是水渠还通着，……").
+THOUGHT_NOT = re.compile(r"^(?:我|咱|俺|要是|如果|假如|若是|万一)")
 COUNT = re.compile(r"[一两二三四五六几]+(?=条|点|个|项)")
 # A counted header that recommends what it announces: "有两个做法值得学：".
 COUNTED = re.compile(r"有(?P<count>[两二三四五六几])(?:个|条|点|项|种|件|方面)[^，,：:]{0,12}?"
@@ -705,8 +724,8 @@ def _frame_in(parts: list[str], piece: str) -> Frame | None:
         after = piece.find(spoken) + len(spoken)
         if counted and piece[after:after + 1] in _COLON:
             return Frame(i + 1, _COUNTS.get(counted.group("count"), LIST), False, True)
-        if INTRO.match(clause):  # "我建议，……": what follows is the proposal
-            return Frame(i + 1, 1, True)
+        if INTRO.match(clause) or _thinks(parts, i):  # "我建议，……": what follows is the
+            return Frame(i + 1, 1, True)  # proposal
         m = FRAME.match(clause)
         if m and not NOT_FRAME.search(m.group("mid") or ""):
             counted_next = COUNT_CLAUSE.match(PARTICLE.sub("", parts[i + 1])) \
@@ -729,12 +748,19 @@ def _frame_in(parts: list[str], piece: str) -> Frame | None:
     return remark
 
 
+def _thinks(parts: list[str], i: int) -> bool:
+    """"我想，……": the speaker's thought said alone, before a clause that is neither their
+    side nor a wish of what would have been."""
+    return (bool(THINKS.match(PARTICLE.sub("", parts[i]))) and i + 1 < len(parts)
+            and not THOUGHT_NOT.match(parts[i + 1].strip()))
+
+
 def _late_frame(parts: list[str], i: int, piece: str) -> Frame | None:
     """A frame past the first clauses counts when it introduces what follows in the piece
     (我的意见是，……) or announces a list at the piece's end (我讲两条：)."""
     clause = PARTICLE.sub("", parts[i])
     last = i == len(parts) - 1
-    if INTRO.match(clause) and not last:
+    if (INTRO.match(clause) or _thinks(parts, i)) and not last:
         return Frame(i + 1, 1, True)
     m = FRAME.match(clause)
     if m and not NOT_FRAME.search(m.group("mid") or ""):
@@ -984,8 +1010,8 @@ PLAIN_STORY = re.compile(
     r"个[\u4e00-\u9fff]{1,4}要")
 # The speaker or their side as the one who acts ("我们自己带袋子来" "我回去一喊"), or another
 # person ("你把摊子挪到角落里", "他开个小店"): an offer or a story, never a proposal to others
-# (给我们/让我们 ... says who it is for).
-PLAIN_OWN = re.compile(r"(?<![给为替帮让跟和对向叫请])(?:我|咱|俺|你|您|他|她)")
+# (给我们/让我们 ... says who it is for; 往我们/朝我们 where it goes: "垃圾桶往我们楼后面挪一挪").
+PLAIN_OWN = re.compile(r"(?<![给为替帮让跟和对向叫请往朝])(?:我|咱|俺|你|您|他|她)")
 # ... or said as the subject of the clause before, which the action goes on with ("我是……的，
 # 开个小货车"), unless it only says the speaker thinks or proposes ("所以我想，……")
 PLAIN_OWN_BEFORE = re.compile(r"^(?:所以|那|但是)?(?:我|我们|咱们|俺|他|她|他们|她们)"
@@ -1126,3 +1152,17 @@ OFFERS_BEFORE = re.compile(r"表个?态|(?:我|我们)[^，,。]{0,6}?(?:愿意|
 # filters of a plain proposal said on its own: the header has put it forward), or making a
 # thing known where people see it ("值班电话 公布到各个村的微信群里").
 POINT_ACTION = re.compile(PLAIN_ACTION.pattern + r"|公布|张贴|通知到|告知")
+# A rule laid down for a place or a time ("赶集的时候大货车一律不准进老街" "学校门口那段要禁止
+# 鸣笛" "水库边的松树不准再砍"): spoken Mandarin proposes a prohibition by stating it, with no
+# proposal word; the act forbidden is not yet done (no 了/过/着 to the clause's end), kept from
+# no one of the speaker's side ("不准我们进去": a story of being kept out) and not reported
+# (说不准).
+RULE_SET = re.compile(r"(?<![说讲听是“\"「])(?:一律|坚决|严格|绝对|都|再|也|要)?"
+                      r"(?:禁止|严禁|不准|不许)(?:再)?(?![我你他她咱人])"
+                      r"(?=[^，,。；;了过着我你他她咱”\"」]{1,12}(?:[，,。；;！!？?\s]|$))")
+# ... but not a rule told, one there is already or was: a sign quoted ("“禁止遛狗”"), a custom
+# or regulation named (老规矩, 规定), one posted (贴了, 写着).
+RULE_TOLD = re.compile(r"[“\"「]|规矩|规定|贴了|贴着|写着|挂着|立着")
+# A rule cited as the one there is ("按规定，垃圾桶都要定期清洗"): what it says is to be
+# done is told, not proposed (with no proposal word of the speaker's own).
+RULE_CITED = re.compile(r"^(?:按|按照|根据|依照)(?:老)?(?:规矩|规定|文件|政策|要求)")

@@ -137,6 +137,9 @@ from transcripts.minutes.cues import (
     REFERS,
     REMINDER,
     RHETORICAL,
+    RULE_CITED,
+    RULE_SET,
+    RULE_TOLD,
     SHARE,
     SIDE,
     SPEAKER_LEAD,
@@ -229,11 +232,18 @@ class _Found:
 
 
 def _cue_index(parts: list[str]) -> int:
-    for test in (strong, INTENSIFIER.search, WEAK.search):
+    for test in (strong, INTENSIFIER.search, WEAK.search, _rule_set):
         for i, clause in enumerate(parts):
             if test(clause):
                 return i
     return 0
+
+
+def _rule_set(piece: str) -> bool:
+    """A prohibition laid down ("赶集的时候，大货车一律不准进老街"), said as the rule to be, not
+    told of the past (cues.PLAIN_WHEN) nor as one there is (a sign, a custom: cues.RULE_TOLD)."""
+    return bool(RULE_SET.search(piece)) and not (PLAIN_WHEN.search(piece)
+                                                 or RULE_TOLD.search(piece))
 
 
 def _listed(piece: str, state: _State) -> bool:
@@ -284,8 +294,10 @@ def _is_proposal(piece: str, state: _State) -> bool:
         return False
     if (strong(piece) or _listed(piece, state) or _one_more(piece, state)
             or (state.remarks and MAY.search(piece))
-            or (state.proposed and _limit(piece)) or prescribes(piece)):
+            or (state.proposed and _limit(piece)) or prescribes(piece) or _rule_set(piece)):
         return True
+    if RULE_CITED.match(piece):  # "按规定，……都要定期清洗": the rule there is, told
+        return False
     return bool(WEAK.search(piece)) and (
         bool(INTENSIFIER.search(piece)) or ((state.left > 0 or state.remarks)
                                             and marker(piece) is not None)
