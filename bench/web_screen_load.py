@@ -86,9 +86,9 @@ async def burst(n: int, streams: int, timeout: float) -> tuple[rt.Figures, JSON]
                                 for text in rt.WAVES for uid in group.user_ids]
                     cpu0, sandbox_cpu0 = time.process_time(), sandbox.cpu_seconds()
                     clients_cpu0 = screens.cpu_seconds() if screens is not None else None
-                    await sandbox.call("POST", "send_texts", {"messages": messages},
-                                       timeout=60.0)
-                    await rt.wait_acknowledged(sandbox, group, n, timeout)
+                    sent = await sandbox.call("POST", "send_texts", {"messages": messages},
+                                              timeout=60.0)
+                    await rt.wait_acknowledged(sandbox, group, n, timeout, sent)
                     bot_cpu = time.process_time() - cpu0
                     sandbox_cpu1 = sandbox.cpu_seconds()
                     clients_cpu1 = screens.cpu_seconds() if screens is not None else None

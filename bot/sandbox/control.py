@@ -97,8 +97,12 @@ def press_button(sb: Sandbox, body: JSON) -> str:
 
 
 def list_messages(sb: Sandbox, query: JSON) -> list[JSON]:
+    """``?chat_id=…[&include_users=true][&after=<message_id>]``: with ``after``, only the
+    messages sent since (their current state), for a reader that polls."""
     include = query.get("include_users", "false").lower() in ("1", "true")
-    return sb.messages(int(query["chat_id"]), include_users=include)
+    found = sb.messages(int(query["chat_id"]), include_users=include)
+    after = query.get("after")
+    return found if after is None else [m for m in found if m["message_id"] > int(after)]
 
 
 def reset_stats(sb: Sandbox, body: Any) -> bool:
