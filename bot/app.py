@@ -53,6 +53,7 @@ from bot.handlers import (
 )
 from bot.limits import TelegramLimits
 from bot.outbox import OutboxHook
+from bot.poller import RAW_UPDATES, RawUpdatesRequest
 
 GROUP_COMMANDS = ("new", "signin", "signout", "profile", "hand", "lower", "queue", "next", "done",
                   "qrcode", "screen", "console", "glossary", "hall", "template", "end", "minutes",
@@ -89,8 +90,11 @@ def build_application(
     limiter = TelegramLimits(max_retries=3) if rate_limit else None
     store = deps.outbox.store if deps.outbox is not None else None
     builder = builder.rate_limiter(OutboxHook(limiter, store))  # type: ignore[arg-type]
+    raw_updates = RawUpdatesRequest()  # the inbox stores updates as Telegram sent them
+    builder = builder.get_updates_request(raw_updates)
     application = cast(App, builder.build())
     application.bot_data["deps"] = deps
+    application.bot_data[RAW_UPDATES] = raw_updates
     if deps.outbox is not None:
         deps.outbox.bind(application.bot, limiter)
     register_handlers(application)

@@ -394,6 +394,7 @@ class Outbox:
         the messages it owes (bot/limits.py)."""
         capture = Capture(update_id, priority=level)
         async with self._transaction() as shared:
+            shared.marks = update_id  # its write marks the update: its units of work need not
             scope = Scope(shared, capture, self)
             capture.checkpoint = scope.checkpoint
             token = _CAPTURE.set(capture)

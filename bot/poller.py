@@ -24,10 +24,11 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.common import App, deps_of, wait_or_timeout
 from bot.health import Backoff
@@ -56,6 +57,36 @@ def answer_or_floor(update: Update) -> Priority:
     return Priority.FLOOR
 
 
+RAW_UPDATES = "raw_updates_request"  # its key in bot_data
+
+
+class RawUpdatesRequest(HTTPXRequest):
+    """The getUpdates connection (PTB's own, one connection), which also keeps each update's
+    JSON as Telegram sent it: what the inbox stores, without turning PTB's objects back into
+    JSON (that cost about as much as parsing them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("connection_pool_size", 1)
+        super().__init__(*args, **kwargs)
+        self._payloads: dict[int, str] = {}
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        """PTB's parse (it asks the request object), keeping the updates' JSON on the way: this
+        request object serves getUpdates only."""
+        parsed: dict[str, Any] = super().parse_json_payload(payload)
+        result = parsed.get("result") if isinstance(parsed, dict) else None
+        if isinstance(result, list):
+            self._payloads = {raw["update_id"]: json.dumps(raw, ensure_ascii=False)
+                              for raw in result
+                              if isinstance(raw, dict) and isinstance(raw.get("update_id"), int)}
+        return parsed
+
+    def take(self) -> dict[int, str]:
+        """The JSON of the updates the last getUpdates brought, by update_id (once)."""
+        payloads, self._payloads = self._payloads, {}
+        return payloads
+
+
 class DurablePoller:
     def __init__(self, app: App, inbox: InboxPort, clock: Clock, poll_timeout: int = 25,
                  on_poll: Callable[[], None] | None = None, *, webhook: bool = False) -> None:
@@ -73,6 +104,8 @@ class DurablePoller:
         self._progress = asyncio.Condition()
         self._pruned_at: datetime | None = None
         self._fetched: dict[int, Update] = {}  # stored by the last fetch: no need to re-parse
+        raw = app.bot_data.get(RAW_UPDATES)
+        self._raw = raw if isinstance(raw, RawUpdatesRequest) else None
         self._unmarked: set[int] = set()  # handled, but the mark did not reach the database
 
     async def drain(self) -> int:
@@ -162,8 +195,10 @@ class DurablePoller:
         self._health.polled()
         if not updates:
             return offset
+        payloads = self._raw.take() if self._raw is not None else {}
         fresh = await self._inbox.store(
-            [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates],
+            [(u.update_id, payloads.get(u.update_id)
+              or json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates],
             self._clock())
         self._fetched.update((u.update_id, u) for u in updates)
         await self._advance(stored=fresh)

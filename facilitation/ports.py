@@ -27,6 +27,7 @@ from facilitation.model import (
     Hand,
     MinutesEdit,
     MinutesVersion,
+    ParticipantKind,
     Person,
     SessionStatus,
     Turn,
@@ -165,7 +166,12 @@ class SessionRepository(Protocol):
 class AttendanceRepository(Protocol):
     async def get(self, session_id: int, person_id: int) -> Attendance | None: ...
     async def list(self, session_id: int) -> list[Attendance]: ...
+    async def of_people(self, session_id: int, person_ids: Collection[int]
+                        ) -> builtins.list[Attendance]: ...
     async def count_present(self, session_id: int) -> int: ...
+    async def present_by_kind(self, session_id: int) -> dict[ParticipantKind, int]:
+        """How many are present (not left), by kind; kinds with none are absent."""
+        ...
     async def add(self, attendance: Attendance) -> Attendance: ...
     async def save(self, attendance: Attendance) -> None: ...
 
@@ -628,6 +634,7 @@ class OwingTransaction(Protocol):
     units of work opened inside it join it."""
 
     open_units: int
+    marks: int | None  # the update whose mark it writes (``write``): its units need not
 
     async def __aenter__(self) -> Self: ...
 

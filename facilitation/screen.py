@@ -7,7 +7,6 @@ reads); never a Telegram id or anything of a private profile beyond name, kind a
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -138,9 +137,8 @@ def _name(person: Person | None, attendance: Attendance | None) -> str:
     return person.display_name if person is not None else ""
 
 
-def _signins(attendance: list[Attendance]) -> tuple[tuple[ParticipantKind, int], ...]:
-    counts = Counter(a.kind for a in attendance if a.present)
-    return tuple((kind, counts[kind]) for kind in ParticipantKind if counts[kind])
+def _signins(counts: dict[ParticipantKind, int]) -> tuple[tuple[ParticipantKind, int], ...]:
+    return tuple((kind, counts[kind]) for kind in ParticipantKind if counts.get(kind))
 
 
 def excerpt(text: str | None, limit: int = QUESTION_EXCERPT_CHARS) -> str | None:
@@ -177,14 +175,19 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
     the group's live board (facilitation/board.py: more of the queue, no captions, which the
     group reads as messages anyway)."""
     assert session.id is not None
-    attendance = await uow.attendance.list(session.id)
-    signed = {a.person_id: a for a in attendance}
     ordered = order_queue(await uow.hands.pending(session.id),
                           await uow.turns.spoken_counts(session.id))
     turn = await uow.turns.current(session.id)
-    ids = [h.person_id for h in ordered] + ([turn.person_id] if turn else [])
-    people = await uow.people.get_many(ids)
     by_hand = {h.id: h.person_id for h in ordered}
+    # the names it shows: of those listed, the askers their 回应 answer and the speaker, not
+    # of the whole room (a hall of a thousand reads a few rows, not a thousand)
+    ids = {h.person_id for h in ordered[:queue_shown]}
+    ids |= {by_hand[h.answers_hand_id] for h in ordered[:queue_shown]
+            if h.answers_hand_id in by_hand}
+    if turn is not None:
+        ids.add(turn.person_id)
+    people = await uow.people.get_many(list(ids))
+    signed = {a.person_id: a for a in await uow.attendance.of_people(session.id, ids)}
     answering = (await _answering(uow, session, ordered[:queue_shown], ordered, people, signed)
                  if captions else {})
     queue = tuple(
@@ -211,7 +214,7 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
              await uow.contributions.latest(session.id, CAPTION_KINDS, CAPTION_STATUSES,
                                             CAPTIONS_SHOWN))
     return Screen(session.topic, session.hall, session.status.value, speaker, queue,
-                  len(ordered), _signins(attendance),
+                  len(ordered), _signins(await uow.attendance.present_by_kind(session.id)),
                   tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
                   session.closing_shown_at, session.id)
 
@@ -231,9 +234,11 @@ async def _answering(uow: UnitOfWork, session: Session, shown: list[Hand], order
     pending = [h for h in ordered if h.kind == TurnKind.QUESTION]
     found = {h.id or 0: question_a_response_answers(h, people.get(h.person_id), pending, asked)
              for h in responses}
-    unknown = {q.asker_id for q in found.values() if q is not None} - people.keys() - signed.keys()
-    if unknown:  # an asker who is neither in the queue nor signed in: rare, one query
+    unknown = {q.asker_id for q in found.values() if q is not None} - people.keys()
+    if unknown:  # an asker no longer in the queue (asked already): their name, two queries
         people = {**people, **await uow.people.get_many(list(unknown))}
+        signed = {**signed, **{a.person_id: a for a in
+                               await uow.attendance.of_people(session.id, unknown)}}
     closed = session.status == SessionStatus.CLOSED
     return {hand_id: Answering(_name(people.get(q.asker_id), signed.get(q.asker_id)),
                                None if closed else excerpt(q.text), q.asked)

@@ -15,6 +15,7 @@ from facilitation.ports import OwedMessage, PendingMessage
 from storage.inbox import mark_processed_in
 from storage.rows import AudioJobRow, BoardRow, OutboxRow
 from storage.shared import SharedTransaction
+from storage.sqlite_driver import deferred
 
 JSON = dict[str, Any]
 
@@ -23,11 +24,14 @@ Owed = OwedMessage
 Pending = PendingMessage
 
 
+_INSERT = insert(OutboxRow)  # built once: an update's messages are written with every update
+
+
 async def add(connection: AsyncConnection, owed: Sequence[Owed], now: datetime) -> None:
     """Write ``owed`` in the caller's transaction (the one of the change they report)."""
     if not owed:
         return
-    await connection.execute(insert(OutboxRow), [
+    await connection.execute(_INSERT, [
         {"chat_id": o.chat_id, "update_id": o.update_id, "kind": o.kind,
          "payload": json.dumps(o.payload, ensure_ascii=False), "audio_job_id": o.audio_job_id,
          "board_session_id": o.board_session_id, "created_at": now} for o in owed])
@@ -38,7 +42,7 @@ async def add_known(connection: AsyncConnection, sent: Sequence[tuple[int, int]]
     """Messages the bot sent outside the outbox, (chat id, message id): never probed as a
     send cut off by a crash."""
     if sent:
-        await connection.execute(insert(OutboxRow), [
+        await connection.execute(_INSERT, [
             {"chat_id": chat_id, "kind": "direct", "payload": "{}", "created_at": now,
              "sent_at": now, "message_id": message_id} for chat_id, message_id in sent])
 
@@ -175,8 +179,11 @@ class UpdateTransaction(SharedTransaction):
 
     async def write(self, owed: Sequence[Owed], known: Sequence[tuple[int, int]],
                     update_id: int | None, now: datetime) -> None:
+        """Right before the commit (or a checkpoint's): nothing reads their outcome, so on
+        SQLite they go to the database with the COMMIT, in one trip (storage/sqlite_driver.py)."""
         connection = self.connection
-        await add(connection, owed, now)
-        await add_known(connection, known, now)
-        if update_id is not None:
-            await mark_processed_in(connection, update_id, now)
+        with deferred(connection):
+            await add(connection, owed, now)
+            await add_known(connection, known, now)
+            if update_id is not None:
+                await mark_processed_in(connection, update_id, now)

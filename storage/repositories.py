@@ -11,8 +11,9 @@ In classes with a ``list`` method it comes last, so ``list[...]`` above it means
 
 from __future__ import annotations
 
+import builtins
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
@@ -36,6 +37,7 @@ from facilitation.model import (
     Attendance,
     Hand,
     HandStatus,
+    ParticipantKind,
     Person,
     SessionStatus,
     TurnKind,
@@ -119,10 +121,12 @@ def _columns_of(fields: tuple[str, ...], prefix: str) -> tuple[tuple[int, ...], 
     return tuple(i for i, _ in found), tuple(name for _, name in found)
 
 
-def _prefixed(row: Row[Any], prefix: str) -> SimpleNamespace | None:
+def _prefixed(row: Row[Any], prefix: str,
+              fields: tuple[str, ...] | None = None) -> SimpleNamespace | None:
     """The columns of one joined table, labelled ``<prefix><column>``; None when outer-joined
-    and absent."""
-    places, names = _columns_of(row._fields, prefix)
+    and absent. ``fields``: the row's, when the caller has them (SQLAlchemy builds them anew
+    at each ask)."""
+    places, names = _columns_of(fields if fields is not None else row._fields, prefix)
     values = dict(zip(names, (row[i] for i in places), strict=True))
     return None if values["id"] is None else SimpleNamespace(**values)
 
@@ -144,8 +148,9 @@ _PARTICIPANT = (
 )
 
 
-def _participant(row: Row[Any]) -> Participant | None:
-    person, attendance, hand = (_prefixed(row, p) for p in ("p_", "a_", "h_"))
+def _participant(row: Row[Any], fields: tuple[str, ...] | None = None) -> Participant | None:
+    fields = fields if fields is not None else row._fields
+    person, attendance, hand = (_prefixed(row, p, fields) for p in ("p_", "a_", "h_"))
     if person is None:
         return None
     return Participant(
@@ -244,7 +249,8 @@ class SqlAlchemySessionRepository(RowRepository):
             "chat_id": chat_id, "telegram_user_id": telegram_user_id})).first()
         if row is None:
             return None
-        return mapping.to_session(_prefixed(row, "s_")), _participant(row)
+        fields = row._fields
+        return mapping.to_session(_prefixed(row, "s_", fields)), _participant(row, fields)
 
     async def latest(self, chat_id: int | None = None) -> Session | None:
         return await self._one(_newest_sessions(chat_id), mapping.to_session)
@@ -298,6 +304,12 @@ _PRESENT = (select(func.count()).select_from(ATTENDANCE)
                    ATTENDANCE.c.left_at.is_(None)))
 
 
+_PRESENT_BY_KIND = (select(ATTENDANCE.c.kind, func.count())
+                    .where(ATTENDANCE.c.session_id == bindparam("session_id"),
+                           ATTENDANCE.c.left_at.is_(None))
+                    .group_by(ATTENDANCE.c.kind))
+
+
 class SqlAlchemyAttendanceRepository(RowRepository):
     async def get(self, session_id: int, person_id: int) -> Attendance | None:
         return await self._one(
@@ -307,6 +319,19 @@ class SqlAlchemyAttendanceRepository(RowRepository):
 
     async def count_present(self, session_id: int) -> int:
         return await self._count(_PRESENT, {"session_id": session_id})
+
+    async def present_by_kind(self, session_id: int) -> dict[ParticipantKind, int]:
+        rows = (await self._session.execute(_PRESENT_BY_KIND, {"session_id": session_id})).all()
+        return {ParticipantKind(kind): count for kind, count in rows}
+
+    async def of_people(self, session_id: int, person_ids: Collection[int]
+                        ) -> builtins.list[Attendance]:
+        if not person_ids:
+            return []
+        return await self._all(
+            select(ATTENDANCE).where(ATTENDANCE.c.session_id == session_id,
+                                     ATTENDANCE.c.person_id.in_(set(person_ids))),
+            mapping.to_attendance)
 
     async def add(self, attendance: Attendance) -> Attendance:
         attendance.id = await self._insert(ATTENDANCE, mapping.attendance_values(attendance))

@@ -33,6 +33,9 @@ class SharedTransaction:
         self.committed = False
         self.open_units = 0  # units of work inside it not left yet (their savepoints)
         self.changed = False  # a unit of work committed in it: NOTIFY with the commit
+        # the update it marks processed itself when it commits (storage/outbox.py: write):
+        # its units of work, whose key is that update, leave the mark to it
+        self.marks: int | None = None
 
     async def __aenter__(self) -> Self:
         if _CURRENT.get() is not None:

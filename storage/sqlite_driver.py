@@ -7,12 +7,22 @@ there. This adapter does the four in one function on that thread. Behaviour is t
 same sqlite3 connection, same transaction, same rows, errors translated the same way.
 It leans on SQLAlchemy's adapter classes (pinned <2.2 in pyproject); the storage tests run
 every repository through it.
+
+Statements whose outcome nobody reads go with the next trip instead of one of their own:
+the SAVEPOINT / RELEASE / ROLLBACK TO of SQLAlchemy's nested transactions (a bot update's
+units of work, storage/shared.py) always, and any statement run inside ``deferred(...)``
+(what an update owes and its mark, written right before its commit). They run on the same
+connection in the order they were issued, before the next statement or with the COMMIT;
+a rollback drops them with everything else. An error in one surfaces with the statement it
+went with.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import aiosqlite
@@ -21,17 +31,34 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.util import EMPTY_DICT, await_only
 
 Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
+Pending = list[tuple[str, Any, bool]]  # operation, parameters, many
+NO_OUTCOME: Outcome = (None, [], -1, None)
+_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+_NO_EFFECT = ("SAVEPOINT ", "RELEASE SAVEPOINT ")  # before COMMIT, alone: nothing to do
+
+
+def _before(connection: sqlite3.Connection, begin: str | None, pending: Pending) -> None:
+    if begin is not None:
+        connection.execute(begin)
+    for operation, parameters, many in pending:
+        if many:
+            connection.executemany(operation, parameters)
+        elif parameters is None:
+            connection.execute(operation)
+        else:
+            connection.execute(operation, parameters)
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
-         many: bool = False, begin: str | None = None) -> Outcome:
+         many: bool = False, begin: str | None = None, pending: Pending | None = None
+         ) -> Outcome:
     """On aiosqlite's thread: the statement, its rows and its counts, cursor closed; ``begin``
-    first when the transaction it opens is still to be begun."""
-    if begin is not None:
-        connection.execute(begin)
+    first when the transaction it opens is still to be begun, then the deferred statements."""
+    _before(connection, begin, pending or [])
     cursor = connection.cursor()
     try:
         if many:
@@ -44,6 +71,40 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
         return cursor.description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _commit(connection: sqlite3.Connection, begin: str | None, pending: Pending) -> None:
+    """On aiosqlite's thread: the deferred statements, then COMMIT. If one fails, the
+    transaction is rolled back, as when a COMMIT fails: nothing of it stays, and the
+    connection is ready for the next."""
+    try:
+        _before(connection, begin, pending)
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
+    connection.commit()
+
+
+async def _nothing() -> None:
+    return None
+
+
+@contextlib.contextmanager
+def deferred(connection: AsyncConnection) -> Iterator[None]:
+    """Statements executed inside go with the next trip (see the module's docstring): for
+    writes whose outcome (row count, new id) the caller does not read. Elsewhere than on this
+    adapter (PostgreSQL) they run as usual."""
+    sync = connection.sync_connection
+    raw = sync.connection.dbapi_connection if sync is not None else None
+    if not isinstance(raw, OneTripConnection):
+        yield
+        return
+    raw.deferring += 1
+    try:
+        yield
+    finally:
+        raw.deferring -= 1
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -98,6 +159,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return self._trip(operation, seq_of_parameters, many=True)
 
     def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        connection = self._adapt_connection
+        assert isinstance(connection, OneTripConnection)
+        if connection.deferring or (isinstance(operation, str)
+                                    and operation.startswith(_CONTROL)):
+            connection.pending.append((operation, parameters, many))
+            self._outcome = NO_OUTCOME
+            self._rows = collections.deque()
+            await_only(_nothing())  # SQLAlchemy's async API insists a statement awaits
+            return
         try:
             self._outcome = await_only(self._in_thread(operation, parameters, many))
         except Exception as error:
@@ -110,21 +180,27 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         assert isinstance(connection, OneTripConnection)
         async with connection._execute_mutex:
             begin, connection.begin = connection.begin, None
+            pending, connection.pending = connection.pending, []
+            if begin is None and driver._conn.in_transaction:
+                return _run(driver._conn, operation, parameters, many, None, pending)
             outcome: Outcome = await driver._execute(_run, driver._conn, operation, parameters,
-                                                     many, begin)
+                                                     many, begin, pending)
             return outcome
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """``begin``: a statement such as BEGIN IMMEDIATE, sent with the next statement (in its
-    trip) rather than in a trip of its own."""
+    trip) rather than in a trip of its own; ``pending``: the deferred statements, likewise;
+    ``deferring``: inside ``deferred(...)`` (a depth)."""
 
-    __slots__ = ("begin",)
+    __slots__ = ("begin", "deferring", "pending")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.begin: str | None = None
+        self.pending: Pending = []
+        self.deferring = 0
 
     def _idle(self) -> bool:
         """Nothing begun on the sqlite3 connection: commit and rollback have nothing to do
@@ -134,10 +210,23 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return driver._connection is not None and not driver._conn.in_transaction
 
     def rollback(self) -> None:
+        self.pending = []  # undone with the rest, never run
         if not self._idle():
             super().rollback()
 
     def commit(self) -> None:
+        pending, self.pending = self.pending, []
+        if any(not operation.startswith(_NO_EFFECT) for operation, _, _ in pending):
+            # a deferred write or ROLLBACK TO: they and COMMIT, in one trip
+            begin, self.begin = self.begin, None
+            driver: Any = self._connection
+            try:
+                await_only(driver._execute(_commit, driver._conn, begin, pending))
+            except Exception as error:
+                self._handle_exception(error)
+            return
+        # savepoints alone: with no statement between them they did nothing; otherwise the
+        # statements since ran them (nothing is pending behind a statement that ran)
         if not self._idle():
             super().commit()
 
@@ -149,5 +238,5 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         super().__init__(aiosqlite, sqlite3)
 
     def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
-        stock = super().connect(*arg, **kw)
+        stock = super().connect(*arg, **{**kw, "check_same_thread": False})
         return OneTripConnection(self, stock._connection)

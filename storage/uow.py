@@ -279,7 +279,7 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("a reading unit of work cannot commit")
         session = self.session
         key = self.idempotency_key
-        if key is not None:
+        if key is not None and (self._shared is None or self._shared.marks != key):
             await mark_processed_in(session, key, self._clock())
         if self._savepoint is not None and self._shared is not None:
             await self._savepoint.commit()  # durable when the shared transaction commits

@@ -108,10 +108,11 @@ class SqlAlchemyWebRoomRepository(RowRepository):
             announced(self._session)
         if row is None:
             return None
-        session = _prefixed(row, "s_")
+        fields = row._fields
+        session = _prefixed(row, "s_", fields)
         assert session is not None
-        turn = _prefixed(row, "t_") if full else None
-        return WebRoomRead(mapping.to_session(session), _participant(row),
+        turn = _prefixed(row, "t_", fields) if full else None
+        return WebRoomRead(mapping.to_session(session), _participant(row, fields),
                            mapping.to_turn(turn) if turn is not None else None,
                            int(row.waiting) if full else 0)
 

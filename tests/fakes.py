@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import copy
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -28,6 +29,7 @@ from facilitation.model import (
     JobStatus,
     MinutesEdit,
     MinutesVersion,
+    ParticipantKind,
     Person,
     SessionStatus,
     Turn,
@@ -174,6 +176,13 @@ class FakeAttendance(_Table):
 
     async def count_present(self, session_id: int) -> int:
         return sum(1 for a in self.where(session_id=session_id) if a.present)
+
+    async def present_by_kind(self, session_id: int) -> dict[ParticipantKind, int]:
+        return dict(Counter(a.kind for a in self.where(session_id=session_id) if a.present))
+
+    async def of_people(self, session_id: int, person_ids: Collection[int]
+                        ) -> builtins.list[Attendance]:
+        return [a for a in self.where(session_id=session_id) if a.person_id in person_ids]
 
 
 class FakeHands(_Table):

@@ -153,3 +153,58 @@ async def test_sqlite_statements_in_one_trip_behave_as_the_stock_adapter(
             assert not idle.sync_connection.connection.driver_connection._conn.in_transaction
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: str) -> None:
+    """storage/sqlite_driver.py: savepoints and what runs inside ``deferred`` cost no trip of
+    their own; they run in order before the next statement or with the COMMIT; ROLLBACK TO
+    is honoured at COMMIT; a rollback drops them; an error in one surfaces at the COMMIT."""
+    from storage.sqlite_driver import deferred
+
+    engine = make_engine(sqlite_url)
+    trips: list[str] = []
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+            await connection.commit()
+            assert connection.sync_connection is not None
+            raw = connection.sync_connection.connection.driver_connection
+            assert raw is not None
+            real = raw._execute
+
+            async def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+                trips.append(function.__name__)
+                return await real(function, *args, **kwargs)
+
+            raw._execute = counted
+            # a savepoint that is released, one rolled back, and deferred writes: 2 trips
+            nested = await connection.begin_nested()
+            await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
+            await nested.commit()
+            nested = await connection.begin_nested()
+            with deferred(connection):
+                await connection.execute(text("INSERT INTO t (n) VALUES (2)"))
+            await nested.rollback()  # undoes 2, although it never went alone
+            with deferred(connection):
+                await connection.execute(text("INSERT INTO t (n) VALUES (3)"))
+            await connection.commit()
+            assert trips == ["_run", "_commit"]
+            rows = await connection.execute(text("SELECT n FROM t ORDER BY n"))
+            assert rows.scalars().all() == [1, 3]
+            await connection.commit()
+            # a rollback drops what is pending: it never reaches the database
+            with deferred(connection):
+                await connection.execute(text("INSERT INTO t (n) VALUES (4)"))
+            await connection.rollback()
+            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+            await connection.commit()
+            # an error in a deferred write surfaces at the commit, and nothing of it stays
+            with deferred(connection):
+                await connection.execute(text("INSERT INTO t (n) VALUES (5)"))
+                await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
+            with pytest.raises(Exception, match="UNIQUE constraint failed"):
+                await connection.commit()
+            await connection.rollback()
+            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+    finally:
+        await engine.dispose()

@@ -91,6 +91,14 @@ async def test_attendance_order_and_presence(uow_factory: UnitOfWorkFactory) -> 
         assert await uow.attendance.list(session.id) == [signed[1], signed[3], signed[0], signed[2]]
         assert await uow.attendance.count_present(session.id) == 3
         assert await uow.attendance.count_present(session.id + 1) == 0
+        # the screen's reads (facilitation/screen.py): counts by kind of those present, and
+        # the rows of the few people it names
+        assert await uow.attendance.present_by_kind(session.id) == {ParticipantKind.RESIDENT: 3}
+        assert await uow.attendance.present_by_kind(session.id + 1) == {}
+        ids = {people[1].id or 0, people[2].id or 0, 10_000}
+        assert sorted(await uow.attendance.of_people(session.id, ids),
+                      key=lambda a: a.person_id) == [signed[1], signed[2]]
+        assert await uow.attendance.of_people(session.id, set()) == []
         assert await uow.attendance.get(session.id, 999_999) is None
 
 
