@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine as AsyncEngine  # re-exported for
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from storage.sqlite_driver import OneTripConnection, OneTripDBAPI
+from storage.sqlite_driver import BUSY_TIMEOUT_MS, OneTripConnection, OneTripDBAPI
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -25,7 +25,6 @@ _ASYNC_DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 
-BUSY_TIMEOUT_MS = 5000
 # PostgreSQL's pool, as SQLAlchemy's defaults (storage/writers.py leaves a few to readers)
 POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT_S = 5, 10, 30.0
 # A connection's execution options for a transaction that only reads (storage/uow.py): on

@@ -37,6 +37,7 @@ from sqlalchemy.util import EMPTY_DICT, await_only
 Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
 Pending = list[tuple[str, Any, bool]]  # operation, parameters, many
 NO_OUTCOME: Outcome = (None, [], -1, None)
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for another process's lock
 _CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
 _NO_EFFECT = ("SAVEPOINT ", "RELEASE SAVEPOINT ")  # before COMMIT, alone: nothing to do
 
@@ -71,6 +72,39 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
         return cursor.description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+class _Busy(Exception):
+    """The transaction could not begin without waiting: nothing was done."""
+
+
+def _begin_here(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool,
+                begin: str, pending: Pending) -> Outcome:
+    """On the event loop: begin and run the first statement if that needs no wait (no other
+    process holds the lock: the bot's own writers take turns at the gate, storage/sqlite_gate.py),
+    else raise _Busy having done nothing, to begin on the thread, where waiting blocks nobody."""
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        try:
+            connection.execute(begin)
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            raise _Busy from error
+        try:  # a reader's lock is taken by its first read: that too without waiting
+            return _run(connection, operation, parameters, many, None, pending)
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            connection.rollback()  # nothing of it ran
+            raise _Busy from error
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, 517) or \
+        "locked" in str(error)
 
 
 def _commit(connection: sqlite3.Connection, begin: str | None, pending: Pending) -> None:
@@ -183,6 +217,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             pending, connection.pending = connection.pending, []
             if begin is None and driver._conn.in_transaction:
                 return _run(driver._conn, operation, parameters, many, None, pending)
+            if begin is not None and not driver._conn.in_transaction:
+                try:
+                    return _begin_here(driver._conn, operation, parameters, many, begin,
+                                       pending)
+                except _Busy:
+                    pass  # another process holds the lock: wait for it on the thread
             outcome: Outcome = await driver._execute(_run, driver._conn, operation, parameters,
                                                      many, begin, pending)
             return outcome

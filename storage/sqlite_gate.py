@@ -21,7 +21,7 @@ import weakref
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.engine import BUSY_TIMEOUT_MS
+from storage.sqlite_driver import BUSY_TIMEOUT_MS
 
 _GATES: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 

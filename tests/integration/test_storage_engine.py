@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -177,7 +178,7 @@ async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: 
                 return await real(function, *args, **kwargs)
 
             raw._execute = counted
-            # a savepoint that is released, one rolled back, and deferred writes: 2 trips
+            # a savepoint that is released, one rolled back, and deferred writes: one trip
             nested = await connection.begin_nested()
             await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
             await nested.commit()
@@ -188,7 +189,7 @@ async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: 
             with deferred(connection):
                 await connection.execute(text("INSERT INTO t (n) VALUES (3)"))
             await connection.commit()
-            assert trips == ["_run", "_commit"]
+            assert trips == ["_commit"]  # begun and run on the event loop; COMMIT on the thread
             rows = await connection.execute(text("SELECT n FROM t ORDER BY n"))
             assert rows.scalars().all() == [1, 3]
             await connection.commit()
@@ -207,4 +208,40 @@ async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: 
             await connection.rollback()
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
     finally:
+        await engine.dispose()
+
+
+async def test_sqlite_a_transaction_that_must_wait_waits_off_the_event_loop(
+    sqlite_url: str,
+) -> None:
+    """storage/sqlite_driver.py: a transaction begins on the event loop only when it need not
+    wait; while another process holds the write lock, it waits on aiosqlite's thread (the
+    loop goes on meanwhile) and goes ahead once the lock is released."""
+    engine = make_engine(sqlite_url)
+    path = make_url(sqlite_url).database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)  # as another process would
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+            await connection.commit()
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t (n) VALUES (1)")
+
+        async def write() -> list[int]:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t (n) VALUES (2)"))
+                return list((await connection.execute(text("SELECT n FROM t ORDER BY n")))
+                            .scalars())
+
+        writing = asyncio.create_task(write())
+        ticks = 0
+        while ticks < 20:  # the loop is free while the writer waits for the lock
+            await asyncio.sleep(0)
+            ticks += 1
+        assert not writing.done()
+        other.execute("COMMIT")
+        assert await asyncio.wait_for(writing, 5.0) == [1, 2]
+    finally:
+        other.close()
         await engine.dispose()
