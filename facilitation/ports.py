@@ -183,6 +183,9 @@ class HandRepository(Protocol):
         """Pending hands (of one kind, if given) by arrival; not in queue order."""
         ...
 
+    async def head(self, session_id: int, limit: int) -> list[Hand]:
+        """order_queue(pending, spoken)[:limit], without loading the whole queue."""
+        ...
     async def count_pending(self, session_id: int) -> int: ...
     async def position(self, hand_id: int) -> int | None:
         """The hand's 1-based place in the speaker queue: its index in

@@ -17,6 +17,7 @@ from facilitation.model import (
     ContributionKind,
     ContributionStatus,
     Hand,
+    HandStatus,
     ParticipantKind,
     Person,
     SessionStatus,
@@ -175,21 +176,30 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
     the group's live board (facilitation/board.py: more of the queue, no captions, which the
     group reads as messages anyway)."""
     assert session.id is not None
-    ordered = order_queue(await uow.hands.pending(session.id),
-                          await uow.turns.spoken_counts(session.id))
+    if queue_shown is None:  # the console: every hand, in order
+        listed = order_queue(await uow.hands.pending(session.id),
+                             await uow.turns.spoken_counts(session.id))
+        waiting = len(listed)
+    else:  # the head, sorted by the database: a queue of a thousand is not loaded
+        listed = await uow.hands.head(session.id, queue_shown)
+        waiting = await uow.hands.count_pending(session.id)
     turn = await uow.turns.current(session.id)
-    by_hand = {h.id: h.person_id for h in ordered}
+    # the pending question each listed 回应 was placed with (its asker is named beside it)
+    pending = {h.id or 0: h for h in listed}
+    for target in {h.answers_hand_id or 0 for h in listed} - pending.keys() - {0}:
+        question = await uow.hands.get(target)  # rare: a response listed before its question
+        if question is not None and question.status == HandStatus.PENDING:
+            pending[target] = question
+    by_hand = {hand_id: h.person_id for hand_id, h in pending.items()}
     # the names it shows: of those listed, the askers their 回应 answer and the speaker, not
     # of the whole room (a hall of a thousand reads a few rows, not a thousand)
-    ids = {h.person_id for h in ordered[:queue_shown]}
-    ids |= {by_hand[h.answers_hand_id] for h in ordered[:queue_shown]
-            if h.answers_hand_id in by_hand}
+    ids = {h.person_id for h in listed}
+    ids |= {by_hand[h.answers_hand_id] for h in listed if h.answers_hand_id in by_hand}
     if turn is not None:
         ids.add(turn.person_id)
     people = await uow.people.get_many(list(ids))
     signed = {a.person_id: a for a in await uow.attendance.of_people(session.id, ids)}
-    answering = (await _answering(uow, session, ordered[:queue_shown], ordered, people, signed)
-                 if captions else {})
+    answering = (await _answering(uow, session, listed, people, signed) if captions else {})
     queue = tuple(
         Waiting(i, _name(people.get(h.person_id), signed.get(h.person_id)),
                 people[h.person_id].kind if h.person_id in people else ParticipantKind.OTHER,
@@ -198,7 +208,7 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
                       signed.get(by_hand[h.answers_hand_id]))
                 if h.answers_hand_id in by_hand else None, h.id or 0,
                 answering.get(h.id or 0))
-        for i, h in enumerate(ordered[:queue_shown], start=1))
+        for i, h in enumerate(listed, start=1))
     speaker = None
     if turn is not None:
         person, seen = people.get(turn.person_id), signed.get(turn.person_id)
@@ -214,12 +224,12 @@ async def screen_in(uow: UnitOfWork, session: Session, *,
              await uow.contributions.latest(session.id, CAPTION_KINDS, CAPTION_STATUSES,
                                             CAPTIONS_SHOWN))
     return Screen(session.topic, session.hall, session.status.value, speaker, queue,
-                  len(ordered), _signins(await uow.attendance.present_by_kind(session.id)),
+                  waiting, _signins(await uow.attendance.present_by_kind(session.id)),
                   tuple(_caption(c) for c in shown[-CAPTIONS_SHOWN:]), session.code,
                   session.closing_shown_at, session.id)
 
 
-async def _answering(uow: UnitOfWork, session: Session, shown: list[Hand], ordered: list[Hand],
+async def _answering(uow: UnitOfWork, session: Session, shown: list[Hand],
                      people: dict[int, Person], signed: dict[int, Attendance]
                      ) -> dict[int, Answering]:
     """The question each 回应 shown in the queue answers, by hand id (the rule:
@@ -231,7 +241,7 @@ async def _answering(uow: UnitOfWork, session: Session, shown: list[Hand], order
         return {}
     assert session.id is not None
     asked = await uow.turns.questions(session.id, QUESTION_STATUSES)
-    pending = [h for h in ordered if h.kind == TurnKind.QUESTION]
+    pending = await uow.hands.pending(session.id, TurnKind.QUESTION)
     found = {h.id or 0: question_a_response_answers(h, people.get(h.person_id), pending, asked)
              for h in responses}
     unknown = {q.asker_id for q in found.values() if q is not None} - people.keys()

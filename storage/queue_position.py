@@ -12,7 +12,8 @@ hand a sort key such that ``sorted(pending, key=key) == order_queue(pending, spo
   spoken" is counted as 0: it goes by seq alone), then (0, 0) for the anchor itself or
   (1, seq) for the hands linked to it.
 
-position = 1 + the number of pending hands of the session whose key is smaller.
+position = 1 + the number of pending hands of the session whose key is smaller; the head of
+the queue = the pending hands sorted by key.
 tests/integration/test_queue_position.py checks it against order_queue on random queues, on
 SQLite and PostgreSQL.
 """
@@ -47,9 +48,11 @@ _SESSION = select(_HANDS.c.session_id).where(_HANDS.c.id == bindparam("hand_id")
 _SPEAKERS = select(_TURNS.c.person_id).where(_TURNS.c.session_id == _SESSION)
 
 
-def _key(hand: Any, target: Any) -> tuple[ColumnElement[Any], ...]:
+def _key(hand: Any, target: Any, speakers: Select[Any] = _SPEAKERS
+         ) -> tuple[ColumnElement[Any], ...]:
     """The sort key of ``hand`` (a hands alias) given ``target``, its outer-joined pending
-    question (another alias, all NULL when there is none)."""
+    question (another alias, all NULL when there is none); ``speakers``: who has spoken in
+    the session."""
     linked = target.c.id.is_not(None)
 
     def anchor(column: str) -> ColumnElement[Any]:  # NOT NULL columns: the target's if joined
@@ -61,7 +64,7 @@ def _key(hand: Any, target: Any) -> tuple[ColumnElement[Any], ...]:
     return (
         case((priority < 0, 0), (front, 1), else_=2),  # the group
         priority,  # 0 throughout group 1
-        case((front, 0), (anchor("person_id").in_(_SPEAKERS), 1), else_=0),
+        case((front, 0), (anchor("person_id").in_(speakers), 1), else_=0),
         anchor("seq"),
         case((linked, 1), else_=0),
         case((linked, hand.c.seq), else_=0),
@@ -100,5 +103,19 @@ def _position_statement() -> Select[Any]:
     return select(mine.c.status, ahead.label("ahead")).select_from(mine)
 
 
+def _head_statement() -> Select[Any]:
+    """The first ``:limit`` pending hands of the session ``:session_id`` in queue order: the
+    same key, sorted (what the room's screen and the group's board list, without loading a
+    queue of a thousand)."""
+    hand = _HANDS.alias("h")
+    joined, target = _with_target(hand)
+    speakers = select(_TURNS.c.person_id).where(_TURNS.c.session_id == bindparam("session_id"))
+    return (select(*hand.c).select_from(joined)
+            .where(hand.c.session_id == bindparam("session_id"), hand.c.status == _PENDING)
+            .order_by(*_key(hand, target, speakers), hand.c.id)
+            .limit(bindparam("limit")))
+
+
 KEY_PARTS = 6
 POSITION = _position_statement()  # built once: executed with {"hand_id": ...}
+HEAD = _head_statement()  # built once: executed with {"session_id": ..., "limit": ...}

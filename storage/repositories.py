@@ -45,7 +45,7 @@ from facilitation.model import (
 from facilitation.ports import Participant
 from facilitation.session import Session
 from storage import mapping, search
-from storage.queue_position import POSITION
+from storage.queue_position import HEAD, POSITION
 from storage.rows import AttendanceRow, Base, HandRow, PersonRow, SessionRow
 
 T = TypeVar("T")
@@ -364,6 +364,12 @@ class SqlAlchemyHandRepository(RowRepository):
         if kind is not None:
             statement = statement.where(HANDS.c.kind == kind.value)
         return await self._all(statement.order_by(HANDS.c.seq, HANDS.c.id), mapping.to_hand)
+
+    async def head(self, session_id: int, limit: int) -> list[Hand]:
+        """The first ``limit`` pending hands in queue order, sorted in SQL (queue_position.py:
+        order_queue's key)."""
+        return [mapping.to_hand(row) for row in await self._session.execute(
+            HEAD, {"session_id": session_id, "limit": limit})]
 
     async def count_pending(self, session_id: int) -> int:
         return await self._count(

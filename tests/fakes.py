@@ -195,6 +195,10 @@ class FakeHands(_Table):
         found = self.where(session_id=session_id, status=HandStatus.PENDING)
         return sorted((h for h in found if kind is None or h.kind == kind), key=lambda h: h.seq)
 
+    async def head(self, session_id: int, limit: int) -> list[Hand]:
+        spoken = await self._uow.turns.spoken_counts(session_id)
+        return order_queue(await self.pending(session_id), spoken)[:limit]
+
     async def count_pending(self, session_id: int) -> int:
         return len(await self.pending(session_id))
 

@@ -66,6 +66,8 @@ async def test_position_equals_order_queue_on_random_queues(
                               await uow.turns.spoken_counts(session_id))
         positions = [await uow.hands.position(h.id or 0) for h in ordered]
         assert positions == list(range(1, len(ordered) + 1)), f"seed {seed}"
+        for limit in (1, 5, 8, len(ordered) + 3):  # the head the screen and the board list
+            assert await uow.hands.head(session_id, limit) == ordered[:limit], f"seed {seed}"
         gone = [h for h in await _all_hands(uow, session_id) if h.status != HandStatus.PENDING]
         assert [await uow.hands.position(h.id or 0) for h in gone] == [None] * len(gone)
         assert await uow.hands.position(10**9) is None
