@@ -1,7 +1,7 @@
 """Live pages by Server-Sent Events, the handlers' side of portal/notifier.py:
 
     async with live(request, key, compute, render) as fragments:  # the first read: 404 here
-        async with sse_response(request) as stream:
+        async with sse_response(request, response_cls=SharedFrames) as stream:
             async for html in fragments:
                 await stream.send(html, event=EVENT)
 
@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Hashable
 from types import TracebackType
 from typing import Generic, Self
 
 from aiohttp import web
+from aiohttp_sse import EventSourceResponse
 
 from portal.deps import DEPS
 from portal.notifier import Follower, T
@@ -66,6 +68,7 @@ class Live(Generic[T]):
             return first
         follower = self._follower
         while not (follower.ended or self._notifier.closed or self._gone()):
+            follower.caught_up()  # what it returned last has been sent
             fragment, follower.pending = follower.pending, None
             follower.ready.clear()
             # a read begun before this stream's own first read may be older than it
@@ -87,3 +90,36 @@ class Live(Generic[T]):
 def live(request: web.Request, key: Hashable, compute: Callable[[], Awaitable[T]],
          render: Callable[[T], str]) -> Live[T]:
     return Live(request, key, compute, render)
+
+
+@functools.lru_cache(maxsize=16)
+def _frame(data: str, event: str | None, sep: str) -> bytes:
+    """One Server-Sent Event as aiohttp-sse writes it (event line, a data line per line of
+    ``data``, a blank line): built once however many streams send it."""
+    lines = ([f"event: {event}"] if event is not None else []) + [
+        f"data: {chunk}" for chunk in EventSourceResponse.LINE_SEP_EXPR.split(data)]
+    return (sep.join(lines) + sep + sep).encode("utf-8")
+
+
+class SharedFrames(EventSourceResponse):
+    """aiohttp-sse's stream, sending a fragment many streams share as one frame built once:
+    its ``send`` formats the event anew for every stream (splitting the HTML into data
+    lines), most of a wake's work with a room of screens. Same bytes, same send timeout and
+    end of a stalled or gone client."""
+
+    async def send(self, data: str, id: str | None = None, event: str | None = None,
+                   retry: int | None = None) -> None:
+        if id is not None or retry is not None or (event is not None
+                                                   and self.LINE_SEP_EXPR.search(event)):
+            await super().send(data, id, event, retry)  # its checks and its errors
+            return
+        try:
+            async with asyncio.timeout(self._send_timeout):
+                await self.write(_frame(data, event, self._sep))
+        except ConnectionResetError:
+            self.stop_streaming()
+            raise
+        except TimeoutError:
+            self.stop_streaming()
+            self._abort_transport()
+            raise

@@ -7,7 +7,8 @@ catches what neither told (SQLite, other processes). All of it is wired in yishi
 A wake must stay cheap however many streams are open: the streams of one page (one key, e.g.
 one screen code) share a ``Feed``, one task that reads the page once per wake, renders it once
 if anything shown changed, and hands the fragment to every stream. Between two reads it rests
-``REST`` times as long as the last one took (at least ``GAP_S``, at most ``MAX_GAP_S``): a
+``REST`` times as long as the last one took, its streams' sending included (at least
+``GAP_S``, at most ``MAX_GAP_S``): a
 burst of commits is read as a few reads, and when the bot keeps the event loop busy the
 reads, slower then, come further apart, leaving the loop to the bot. In a quiet room a change
 is read at once. A slow stream skips to the latest fragment instead of queueing them.
@@ -54,10 +55,20 @@ class Follower:
         self.ready = asyncio.Event()
         self.pending: Fragment | None = None
         self.ended = False  # the page is gone, or the app stops
+        self.owing = False  # offered a fragment it has not finished sending yet
+        self.on_caught_up: Callable[[Follower], None] | None = None
 
     def offer(self, fragment: Fragment) -> None:
         self.pending = fragment
+        self.owing = True
         self.ready.set()
+
+    def caught_up(self) -> None:
+        """The stream sent what it took (or skipped it) and waits for the next."""
+        if self.owing and self.pending is None:
+            self.owing = False
+            if self.on_caught_up is not None:
+                self.on_caught_up(self)
 
     def end(self) -> None:
         self.ended = True
@@ -73,6 +84,8 @@ class Feed(Generic[T]):
         self._poll_s, self._gap_s = poll_s, gap_s
         self.followers: set[Follower] = set()
         self.latest: Fragment | None = None
+        self._owing: set[Follower] = set()  # still sending the latest fragment
+        self._sent = asyncio.Event()  # none is
         self._reading = self._stopping = False
         # woken from now on: a commit after a stream joined is never missed
         self._woken = notifier.add_waiter()
@@ -94,12 +107,22 @@ class Feed(Generic[T]):
                 await self._notifier.wait(self._woken, self._poll_s)
                 if self._done():
                     break
-                started = asyncio.get_running_loop().time()
+                loop = asyncio.get_running_loop()
+                started = loop.time()
                 if not await self._read():
                     break
-                spent = asyncio.get_running_loop().time() - started
+                read = loop.time()
+                rest = min(MAX_GAP_S, max(self._gap_s, (read - started) * REST))
+                # the work of a wake is the read and every stream's sending of it: with many
+                # streams the sending is most of it. Waiting for it is part of the rest; a
+                # stream slower than that rest is not counted (nor waited for further)
+                try:
+                    await asyncio.wait_for(self._sent.wait(), rest)
+                    rest = min(MAX_GAP_S, max(rest, (loop.time() - started) * REST))
+                except TimeoutError:
+                    pass
                 # the commits meanwhile: one read after it
-                await asyncio.sleep(min(MAX_GAP_S, max(self._gap_s, spent * REST)))
+                await asyncio.sleep(max(0.0, read + rest - loop.time()))
         finally:
             self._notifier.remove_waiter(self._woken)
             for follower in self.followers:
@@ -124,9 +147,29 @@ class Feed(Generic[T]):
         fingerprint = shown.fingerprint()
         if self.latest is None or fingerprint != self.latest.fingerprint:
             self.latest = Fragment(started, fingerprint, self._render(shown))
+            # awaited: the streams that sent the last one; one still sending it (a slow
+            # client) holds up no later read
+            self._owing = {f for f in self.followers if not f.owing}
             for follower in self.followers:
                 follower.offer(self.latest)
+        if self._owing:
+            self._sent.clear()
+        else:
+            self._sent.set()
         return True
+
+    def join(self, follower: Follower) -> None:
+        self.followers.add(follower)
+        follower.on_caught_up = self._caught_up
+
+    def leave(self, follower: Follower) -> None:
+        self.followers.discard(follower)
+        self._caught_up(follower)
+
+    def _caught_up(self, follower: Follower) -> None:
+        self._owing.discard(follower)
+        if not self._owing:
+            self._sent.set()
 
 
 class ScreenNotifier:
@@ -179,11 +222,11 @@ class ScreenNotifier:
         if feed is None or not feed.alive:  # none yet, or it ended (the page was gone)
             feed = self._feeds[key] = Feed(self, compute, render, poll_s, gap_s)
         follower = Follower()
-        feed.followers.add(follower)
+        feed.join(follower)
         try:
             yield feed, follower
         finally:
-            feed.followers.discard(follower)
+            feed.leave(follower)
             if not feed.followers:
                 feed.stop()
                 if self._feeds.get(key) is feed:

@@ -18,7 +18,7 @@ from facilitation import web_room
 from facilitation.errors import DomainError, InvalidInput, NotFound, PermissionDenied, describe
 from portal.deps import DEPS, RoomDeps, WebDeps
 from portal.limits import WebLimits
-from portal.live import live
+from portal.live import SharedFrames, live
 from portal.notifier import T
 
 COOKIE = "yst_web"
@@ -180,7 +180,7 @@ async def stream(request: web.Request, event: str, key: Hashable,
                  render: Callable[[T], str]) -> web.StreamResponse:
     """A live fragment (portal/live.py): sent at once, then whenever what it shows changed."""
     async with live(request, key, compute, render) as fragments:
-        async with sse_response(request) as response:
+        async with sse_response(request, response_cls=SharedFrames) as response:
             with contextlib.suppress(ConnectionResetError):  # the client left mid-send
                 async for html in fragments:
                     await response.send(html, event=event)

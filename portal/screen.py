@@ -16,7 +16,7 @@ from facilitation.screen import Screen, screen_of
 from portal import room
 from portal.closing import Closing, closing_of
 from portal.deps import DEPS, WebDeps
-from portal.live import live
+from portal.live import SharedFrames, live
 from portal.qr import qr_svg
 
 EVENT = "screen"
@@ -68,7 +68,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     code = request.match_info["code"]
     async with live(request, (EVENT, code), partial(_screen, request),
                     partial(fragment, request)) as fragments:
-        async with sse_response(request) as stream:
+        async with sse_response(request, response_cls=SharedFrames) as stream:
             with contextlib.suppress(ConnectionResetError):  # the client left mid-send
                 async for html in fragments:
                     await stream.send(html, event=EVENT)

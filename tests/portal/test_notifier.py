@@ -44,11 +44,16 @@ def render(page: Page) -> str:
     return f"<p>{page.value}</p>"
 
 
-async def _fragment(follower: Follower) -> str:
+async def _fragment(follower: Follower, *, sent: bool = True) -> str:
+    """What a stream does: take the fragment offered, send it (at once unless ``sent`` is
+    False: then it is still sending)."""
     await asyncio.wait_for(follower.ready.wait(), WAIT_S)
     follower.ready.clear()
-    assert follower.pending is not None
-    return follower.pending.html
+    fragment, follower.pending = follower.pending, None
+    assert fragment is not None
+    if sent:
+        follower.caught_up()
+    return fragment.html
 
 
 async def test_one_read_per_wake_for_every_follower_and_only_changes_are_offered() -> None:
@@ -96,3 +101,25 @@ async def test_closing_ends_every_follower() -> None:
         notifier.close()
         await asyncio.wait_for(follower.ready.wait(), WAIT_S)
         assert follower.ended
+
+
+async def test_a_feed_rests_after_its_streams_have_sent_what_it_offered() -> None:
+    """The work of a wake counts every stream's sending: the feed's next read waits until
+    each follower took the fragment and came back for more (or left)."""
+    notifier, source = ScreenNotifier(), Source()
+    with notifier.follow("a", source.compute, render, POLL_S, gap_s=0) as (feed, one), \
+            notifier.follow("a", source.compute, render, POLL_S, gap_s=0) as (_, two):
+        source.value = 1
+        notifier.wake()
+        await source.read(1)
+        assert await _fragment(one, sent=False) == "<p>1</p>"
+        assert await _fragment(two, sent=False) == "<p>1</p>"
+        assert not feed._sent.is_set()  # neither has sent it yet
+        one.caught_up()
+        assert not feed._sent.is_set()  # two is still sending
+        source.value = 2
+        notifier.wake()  # woken meanwhile: read once both have sent (or after MAX_GAP_S)
+        two.caught_up()
+        assert feed._sent.is_set()
+        await source.read(2)
+        assert await _fragment(one) == "<p>2</p>"
