@@ -62,8 +62,11 @@ class SharedTransaction:
             if not self.committed:
                 await connection.rollback()
         finally:
-            # shielded: a second cancellation (shutdown) must not leave it unclosed
-            await asyncio.shield(connection.close())
+            if connection.in_transaction() or connection.dialect.name != "sqlite":
+                # shielded: a second cancellation (shutdown) must not leave it unclosed
+                await asyncio.shield(connection.close())
+            else:  # committed, SQLite: back to the pool with no trip to make, so nothing to
+                await connection.close()  # cut short (and no task for a shield)
 
     @property
     def connection(self) -> AsyncConnection:
