@@ -77,8 +77,9 @@ class Live(Generic[T]):
                 self._last = fragment.fingerprint
                 return fragment.html
             if fragment is None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(follower.ready.wait(), self._poll_s)
+                with contextlib.suppress(TimeoutError):  # (a timeout, not wait_for: no task
+                    async with asyncio.timeout(self._poll_s):  # for each stream's each wait)
+                        await follower.ready.wait()
         raise StopAsyncIteration
 
     def _gone(self) -> bool:

@@ -117,7 +117,8 @@ class Feed(Generic[T]):
                 # streams the sending is most of it. Waiting for it is part of the rest; a
                 # stream slower than that rest is not counted (nor waited for further)
                 try:
-                    await asyncio.wait_for(self._sent.wait(), rest)
+                    async with asyncio.timeout(rest):
+                        await self._sent.wait()
                     rest = min(MAX_GAP_S, max(rest, (loop.time() - started) * REST))
                 except TimeoutError:
                     pass
