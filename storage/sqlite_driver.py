@@ -42,32 +42,33 @@ _CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
 _NO_EFFECT = ("SAVEPOINT ", "RELEASE SAVEPOINT ")  # before COMMIT, alone: nothing to do
 
 
+def _execute(on: sqlite3.Connection | sqlite3.Cursor, operation: str, parameters: Any,
+             many: bool) -> None:
+    if many:
+        on.executemany(operation, parameters)
+    elif parameters is None:
+        on.execute(operation)
+    else:
+        on.execute(operation, parameters)
+
+
 def _before(connection: sqlite3.Connection, begin: str | None, pending: Pending) -> None:
     if begin is not None:
         connection.execute(begin)
     for operation, parameters, many in pending:
-        if many:
-            connection.executemany(operation, parameters)
-        elif parameters is None:
-            connection.execute(operation)
-        else:
-            connection.execute(operation, parameters)
+        _execute(connection, operation, parameters, many)
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any,
          many: bool = False, begin: str | None = None, pending: Pending | None = None
          ) -> Outcome:
-    """On aiosqlite's thread: the statement, its rows and its counts, cursor closed; ``begin``
-    first when the transaction it opens is still to be begun, then the deferred statements."""
+    """The statement, its rows and its counts, cursor closed (on aiosqlite's thread, or on the
+    event loop inside a begun transaction); ``begin`` first when the transaction it opens is
+    still to be begun, then the deferred statements."""
     _before(connection, begin, pending or [])
     cursor = connection.cursor()
     try:
-        if many:
-            cursor.executemany(operation, parameters)
-        elif parameters is None:
-            cursor.execute(operation)
-        else:
-            cursor.execute(operation, parameters)
+        _execute(cursor, operation, parameters, many)
         rows = cursor.fetchall() if cursor.description else []
         return cursor.description, rows, cursor.rowcount, cursor.lastrowid
     finally:
