@@ -127,6 +127,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         assert isinstance(dbapi_connection, OneTripConnection)
         reading = connection.get_execution_options().get(READ_ONLY_OPTION, False)
         dbapi_connection.begin = "BEGIN" if reading else "BEGIN IMMEDIATE"
+        dbapi_connection.writing = not reading
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)

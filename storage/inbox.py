@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage.rows import InboxRow
+from storage.sqlite_driver import on_thread
 
 # What a row holds when an update was marked processed without ever being stored.
 NO_PAYLOAD = "null"
@@ -95,11 +96,12 @@ class Inbox:
     async def prune(self, older_than: datetime) -> int:
         """Delete processed updates received before ``older_than``; return how many went."""
         async with self._sessions.begin() as session:
-            result = await session.execute(
-                delete(InboxRow).where(
-                    InboxRow.processed_at.is_not(None), InboxRow.received_at < older_than
+            with on_thread(await session.connection()):  # thousands of rows, maybe
+                result = await session.execute(
+                    delete(InboxRow).where(
+                        InboxRow.processed_at.is_not(None), InboxRow.received_at < older_than
+                    )
                 )
-            )
             return cast(CursorResult[Any], result).rowcount
 
     async def max_update_id(self) -> int | None:

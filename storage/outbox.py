@@ -15,7 +15,7 @@ from facilitation.ports import OwedMessage, PendingMessage
 from storage.inbox import mark_processed_in
 from storage.rows import AudioJobRow, BoardRow, OutboxRow
 from storage.shared import SharedTransaction
-from storage.sqlite_driver import deferred
+from storage.sqlite_driver import deferred, on_thread
 
 JSON = dict[str, Any]
 
@@ -168,9 +168,10 @@ class OutboxStore:
     async def prune(self, older_than: datetime) -> int:
         """Delete rows sent (or given up) before ``older_than``: they hold people's words."""
         async with self.engine.begin() as connection:
-            result = await connection.execute(delete(OutboxRow).where(
-                OutboxRow.created_at < older_than,
-                or_(OutboxRow.sent_at.is_not(None), OutboxRow.failed.is_not(None))))
+            with on_thread(connection):  # many rows, maybe
+                result = await connection.execute(delete(OutboxRow).where(
+                    OutboxRow.created_at < older_than,
+                    or_(OutboxRow.sent_at.is_not(None), OutboxRow.failed.is_not(None))))
             return cast(CursorResult[Any], result).rowcount
 
 

@@ -8,13 +8,21 @@ same sqlite3 connection, same transaction, same rows, errors translated the same
 It leans on SQLAlchemy's adapter classes (pinned <2.2 in pyproject); the storage tests run
 every repository through it.
 
+A writer's transaction (BEGIN IMMEDIATE: a bot update's, a use case's) runs on the event
+loop: it begins there when that needs no wait (busy_timeout 0; else it begins on the thread,
+which waits for the other process's lock), its statements follow there, and its COMMIT goes
+to the thread (a checkpoint may write the database file). A reader's transaction, which may
+be long (a report, an export), and what runs inside ``on_thread(...)`` (a prune) stay on the
+thread, where sqlite3 lets the loop go on while SQLite works.
+
 Statements whose outcome nobody reads go with the next trip instead of one of their own:
 the SAVEPOINT / RELEASE / ROLLBACK TO of SQLAlchemy's nested transactions (a bot update's
 units of work, storage/shared.py) always, and any statement run inside ``deferred(...)``
 (what an update owes and its mark, written right before its commit). They run on the same
 connection in the order they were issued, before the next statement or with the COMMIT;
-a rollback drops them with everything else. An error in one surfaces with the statement it
-went with.
+a rollback drops them with everything else. A savepoint's error surfaces with the statement
+it went with; a deferred write must be followed by the COMMIT (a statement in between is
+refused), so its error is the COMMIT's, which then undoes the whole transaction.
 """
 
 from __future__ import annotations
@@ -130,9 +138,8 @@ def deferred(connection: AsyncConnection) -> Iterator[None]:
     """Statements executed inside go with the next trip (see the module's docstring): for
     writes whose outcome (row count, new id) the caller does not read. Elsewhere than on this
     adapter (PostgreSQL) they run as usual."""
-    sync = connection.sync_connection
-    raw = sync.connection.dbapi_connection if sync is not None else None
-    if not isinstance(raw, OneTripConnection):
+    raw = _adapter(connection)
+    if raw is None:
         yield
         return
     raw.deferring += 1
@@ -140,6 +147,28 @@ def deferred(connection: AsyncConnection) -> Iterator[None]:
         yield
     finally:
         raw.deferring -= 1
+
+
+@contextlib.contextmanager
+def on_thread(connection: AsyncConnection) -> Iterator[None]:
+    """Statements executed inside run on aiosqlite's thread even in a writer's transaction:
+    for the long ones (a prune of thousands of rows), during which the event loop goes on.
+    Elsewhere than on this adapter they run as usual."""
+    raw = _adapter(connection)
+    if raw is None:
+        yield
+        return
+    raw.on_thread += 1
+    try:
+        yield
+    finally:
+        raw.on_thread -= 1
+
+
+def _adapter(connection: AsyncConnection) -> OneTripConnection | None:
+    sync = connection.sync_connection
+    raw = sync.connection.dbapi_connection if sync is not None else None
+    return raw if isinstance(raw, OneTripConnection) else None
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -196,8 +225,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection = self._adapt_connection
         assert isinstance(connection, OneTripConnection)
-        if connection.deferring or (isinstance(operation, str)
-                                    and operation.startswith(_CONTROL)):
+        control = isinstance(operation, str) and operation.startswith(_CONTROL)
+        if not (connection.deferring or control) and any(
+                not queued.startswith(_CONTROL) for queued, _, _ in connection.pending):
+            # its error would be blamed on this statement, and what came after it dropped
+            raise RuntimeError("deferred writes go with the COMMIT: nothing may run between")
+        if connection.deferring or control:
             connection.pending.append((operation, parameters, many))
             self._outcome = NO_OUTCOME
             self._rows = collections.deque()
@@ -216,9 +249,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with connection._execute_mutex:
             begin, connection.begin = connection.begin, None
             pending, connection.pending = connection.pending, []
-            if begin is None and driver._conn.in_transaction:
+            here = connection.writing and not connection.on_thread
+            if here and begin is None and driver._conn.in_transaction:
                 return _run(driver._conn, operation, parameters, many, None, pending)
-            if begin is not None and not driver._conn.in_transaction:
+            if here and begin is not None and not driver._conn.in_transaction:
                 try:
                     return _begin_here(driver._conn, operation, parameters, many, begin,
                                        pending)
@@ -234,7 +268,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     trip) rather than in a trip of its own; ``pending``: the deferred statements, likewise;
     ``deferring``: inside ``deferred(...)`` (a depth)."""
 
-    __slots__ = ("begin", "deferring", "pending")
+    __slots__ = ("begin", "deferring", "on_thread", "pending", "writing")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
@@ -242,6 +276,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.begin: str | None = None
         self.pending: Pending = []
         self.deferring = 0
+        self.writing = False  # the transaction begins (or began) IMMEDIATE: a writer's
+        self.on_thread = 0  # inside on_thread(...) (a depth)
 
     def _idle(self) -> bool:
         """Nothing begun on the sqlite3 connection: commit and rollback have nothing to do

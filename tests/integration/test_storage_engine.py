@@ -245,3 +245,56 @@ async def test_sqlite_a_transaction_that_must_wait_waits_off_the_event_loop(
     finally:
         other.close()
         await engine.dispose()
+
+
+async def test_sqlite_readers_and_long_writes_stay_on_the_thread(sqlite_url: str) -> None:
+    """storage/sqlite_driver.py: a writer's transaction runs on the event loop (its COMMIT
+    on the thread); a reader's transaction (reports, exports: maybe long) and what runs
+    inside on_thread (a prune) go to aiosqlite's thread, where the loop goes on meanwhile;
+    a deferred write followed by anything but the COMMIT is refused."""
+    from storage.engine import READ_ONLY_OPTION
+    from storage.sqlite_driver import deferred, on_thread
+
+    engine = make_engine(sqlite_url)
+    trips: list[str] = []
+
+    def counting(connection: object) -> None:
+        raw = connection.sync_connection.connection.driver_connection  # type: ignore[attr-defined]
+        real = raw._execute
+
+        async def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+            trips.append(function.__name__)
+            return await real(function, *args, **kwargs)
+
+        raw._execute = counted
+
+    try:
+        async with engine.connect() as setup:
+            await setup.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+            await setup.commit()
+        async with engine.connect() as writer:
+            await writer.execute(text("SELECT 1"))  # a connection of the pool's, then counted
+            await writer.commit()
+            counting(writer)
+            await writer.execute(text("INSERT INTO t (n) VALUES (1)"))
+            await writer.execute(text("SELECT n FROM t"))
+            with on_thread(writer):
+                await writer.execute(text("DELETE FROM t WHERE n > 5"))
+            await writer.commit()
+            assert trips == ["_run", "commit"]  # the DELETE, then the COMMIT
+            trips.clear()
+            await writer.execution_options(**{READ_ONLY_OPTION: True})
+            await writer.execute(text("SELECT n FROM t"))
+            await writer.execute(text("SELECT count(*) FROM t"))
+            await writer.rollback()
+            assert trips[:2] == ["_run", "_run"]  # a reader's statements: on the thread
+        async with engine.connect() as writer:
+            with deferred(writer):
+                await writer.execute(text("INSERT INTO t (n) VALUES (2)"))
+            with pytest.raises(RuntimeError, match="go with the COMMIT"):
+                await writer.execute(text("SELECT n FROM t"))
+            await writer.rollback()
+            assert (await writer.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+            await writer.rollback()
+    finally:
+        await engine.dispose()
