@@ -65,8 +65,9 @@ class SharedTransaction:
             if connection.in_transaction() or connection.dialect.name != "sqlite":
                 # shielded: a second cancellation (shutdown) must not leave it unclosed
                 await asyncio.shield(connection.close())
-            else:  # committed, SQLite: back to the pool with no trip to make, so nothing to
-                await connection.close()  # cut short (and no task for a shield)
+            else:  # SQLite, nothing begun: back to the pool without a rollback to make (an
+                # overflow connection is closed, which aiosqlite finishes even if cancelled):
+                await connection.close()  # nothing to cut short, no task for a shield
 
     @property
     def connection(self) -> AsyncConnection:

@@ -118,7 +118,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 def _commit(connection: sqlite3.Connection, begin: str | None, pending: Pending) -> None:
     """On aiosqlite's thread: the deferred statements, then COMMIT. If one fails, the
-    transaction is rolled back, as when a COMMIT fails: nothing of it stays, and the
+    transaction is rolled back before the error is raised: nothing of it stays, and the
     connection is ready for the next."""
     try:
         _before(connection, begin, pending)
