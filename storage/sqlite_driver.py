@@ -1,4 +1,4 @@
-"""aiosqlite under SQLAlchemy, with one trip to aiosqlite's thread per statement.
+"""aiosqlite under SQLAlchemy, with as few trips to aiosqlite's thread as a transaction needs.
 
 aiosqlite runs each call on its own thread; SQLAlchemy's adapter makes four calls for one
 statement (open a cursor, execute, fetch the rows, close the cursor), and every trip costs a
