@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from facilitation.ports import UnitOfWorkFactory
 from storage.engine import DatabaseUnreachable, async_url, check_database, make_engine, mask_url
@@ -156,6 +157,21 @@ async def test_sqlite_statements_in_one_trip_behave_as_the_stock_adapter(
         await engine.dispose()
 
 
+def _count_trips(connection: AsyncConnection, trips: list[str]) -> None:
+    """Record in ``trips`` the name of each function the connection sends to aiosqlite's
+    thread."""
+    assert connection.sync_connection is not None
+    raw = connection.sync_connection.connection.driver_connection
+    assert raw is not None
+    real = raw._execute
+
+    async def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        trips.append(function.__name__)
+        return await real(function, *args, **kwargs)
+
+    raw._execute = counted
+
+
 async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: str) -> None:
     """storage/sqlite_driver.py: savepoints and what runs inside ``deferred`` cost no trip of
     their own; they run in order before the next statement or with the COMMIT; ROLLBACK TO
@@ -168,16 +184,7 @@ async def test_sqlite_statements_nobody_reads_go_with_the_next_trip(sqlite_url: 
         async with engine.connect() as connection:
             await connection.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
             await connection.commit()
-            assert connection.sync_connection is not None
-            raw = connection.sync_connection.connection.driver_connection
-            assert raw is not None
-            real = raw._execute
-
-            async def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
-                trips.append(function.__name__)
-                return await real(function, *args, **kwargs)
-
-            raw._execute = counted
+            _count_trips(connection, trips)
             # a savepoint that is released, one rolled back, and deferred writes: one trip
             nested = await connection.begin_nested()
             await connection.execute(text("INSERT INTO t (n) VALUES (1)"))
@@ -257,17 +264,6 @@ async def test_sqlite_readers_and_long_writes_stay_on_the_thread(sqlite_url: str
 
     engine = make_engine(sqlite_url)
     trips: list[str] = []
-
-    def counting(connection: object) -> None:
-        raw = connection.sync_connection.connection.driver_connection  # type: ignore[attr-defined]
-        real = raw._execute
-
-        async def counted(function, *args, **kwargs):  # type: ignore[no-untyped-def]
-            trips.append(function.__name__)
-            return await real(function, *args, **kwargs)
-
-        raw._execute = counted
-
     try:
         async with engine.connect() as setup:
             await setup.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
@@ -275,7 +271,7 @@ async def test_sqlite_readers_and_long_writes_stay_on_the_thread(sqlite_url: str
         async with engine.connect() as writer:
             await writer.execute(text("SELECT 1"))  # a connection of the pool's, then counted
             await writer.commit()
-            counting(writer)
+            _count_trips(writer, trips)
             await writer.execute(text("INSERT INTO t (n) VALUES (1)"))
             await writer.execute(text("SELECT n FROM t"))
             with on_thread(writer):
